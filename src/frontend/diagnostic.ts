@@ -1,0 +1,42 @@
+//! Compile-time diagnostics: structured for the API, rendered for people as
+//! `FILE:LINE:COL: error: message`, the source line, and a caret.
+
+import type { Pos } from './ast.js';
+
+export interface Diagnostic {
+  readonly fileName: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export function diagnostic(fileName: string, pos: Pos, message: string): Diagnostic {
+  return { fileName, line: pos.line, col: pos.col, message };
+}
+
+/** Renders one diagnostic; `source` is the module's text, when known, for the caret line. */
+export function formatDiagnostic(d: Diagnostic, source?: string): string {
+  const head = `${d.fileName}:${d.line}:${d.col}: error: ${d.message}`;
+  if (source === undefined) return head;
+  const text = source.split(/\r?\n/)[d.line - 1];
+  if (text === undefined) return head;
+  // Tabs keep their width so the caret stands under the right character.
+  const pad = text.slice(0, Math.max(0, d.col - 1)).replace(/[^\t]/g, ' ');
+  return `${head}\n    ${text}\n    ${pad}^`;
+}
+
+/** Thrown by `Session.load` (and by the front end) when a module has errors; the session is unchanged. */
+export class CompileError extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    /** Module texts by file name, for rendering. */
+    readonly sources: ReadonlyMap<string, string> = new Map(),
+  ) {
+    super(diagnostics.map((d) => `${d.fileName}:${d.line}:${d.col}: error: ${d.message}`).join('\n'));
+    this.name = 'CompileError';
+  }
+
+  format(): string {
+    return this.diagnostics.map((d) => formatDiagnostic(d, this.sources.get(d.fileName))).join('\n');
+  }
+}

@@ -1,0 +1,106 @@
+//! The layout of Rejit's one shared memory: every tier and every thread reads
+//! and writes objects, arrays and globals at the addresses given here.
+//!
+//! ```
+//! 0        64 KiB          192 KiB                   HEAP_BASE
+//! | control | globals        | thread blocks (64 x 1 KiB) | heap: chunks handed to threads ...
+//! ```
+//!
+//! Address 0 is `null`; nothing is ever allocated below HEAP_BASE.
+//!
+//! Objects:  `[classId: i32][reserved: i32][fields ...]`, fields at fixed offsets
+//!           (inherited first, each aligned to its size), size rounded to 8.
+//! Arrays:   `[-(elemKind+1): i32][length: i32][elements ...]`, elements at +8.
+//! Freed:    `[0: i32][next free block: i32]`: a freed block's first word is 0,
+//!           so `delete` of a freed block is a no-op and a class check of a
+//!           freed object fails cleanly.
+//!
+//! Allocation (the same algorithm in the interpreter and in compiled code):
+//! sizes round up to 8 bytes; a size of at most SMALL_LIMIT bytes has an exact
+//! free list (size/8), a larger one rounds up to a power of two with one list
+//! per power. Each thread owns its free lists and a bump region in its thread
+//! block; a thread whose bump region is exhausted takes a new chunk from the
+//! shared heap top with an atomic add, growing the memory when needed. A freed
+//! block goes onto the freeing thread's list. Fresh memory is zero; a reused
+//! block is zeroed on allocation.
+
+import type { ValueType } from '../ir/types.js';
+
+export const WASM_PAGE = 65536;
+
+// Control words (byte addresses of i32 words unless noted).
+/** Next free byte of the shared heap (i32, atomic). */
+export const HEAP_TOP = 8;
+/** Number of threads in the current run (i32). */
+export const THREAD_COUNT = 12;
+
+export const GLOBALS_BASE = 64 * 1024;
+/** Each global takes one 8-byte slot, whatever its type. */
+export const GLOBAL_SLOT = 8;
+export const MAX_GLOBALS = 16384;
+
+export const THREADS_BASE = GLOBALS_BASE + GLOBAL_SLOT * MAX_GLOBALS;
+export const THREAD_BLOCK_SIZE = 1024;
+export const MAX_THREADS = 64;
+// Offsets inside a thread block.
+export const TB_BUMP = 0;
+export const TB_BUMP_END = 4;
+/** Free-list heads, one i32 per size class, from here. */
+export const TB_FREE_LISTS = 8;
+
+export const HEAP_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * MAX_THREADS;
+/** A thread takes this much from the shared heap at a time (more for a larger block). */
+export const CHUNK_SIZE = 1 << 20;
+
+export const HEADER_SIZE = 8;
+export const SMALL_LIMIT = 512;
+/** Size classes 1..64 hold exact sizes 8..512; class 64+k holds blocks of 2^(9+k) bytes. */
+export const SIZE_CLASSES = 96;
+
+/** Memory sizes in 64 KiB pages: start small, grow on demand up to 4 GiB less a page. */
+export const INITIAL_PAGES = 256;
+export const MAXIMUM_PAGES = 65535;
+
+export function globalAddress(id: number): number {
+  return GLOBALS_BASE + GLOBAL_SLOT * id;
+}
+
+export function threadBlock(threadId: number): number {
+  return THREADS_BASE + THREAD_BLOCK_SIZE * threadId;
+}
+
+/** Element kinds of arrays; the array header stores `-(kind + 1)`. */
+export const enum ElemKind {
+  I32 = 0,
+  I64 = 1,
+  F64 = 2,
+  Bool = 3,
+  Ref = 4,
+}
+
+export function elemKind(t: ValueType): ElemKind {
+  switch (t) {
+    case 'i32': return ElemKind.I32;
+    case 'i64': return ElemKind.I64;
+    case 'f64': return ElemKind.F64;
+    case 'bool': return ElemKind.Bool;
+    default: return ElemKind.Ref;
+  }
+}
+
+export function elemSize(kind: ElemKind): 4 | 8 {
+  return kind === ElemKind.I64 || kind === ElemKind.F64 ? 8 : 4;
+}
+
+/** Bytes of an array block (header included) before rounding. */
+export function arrayBytes(kind: ElemKind, length: number): number {
+  return HEADER_SIZE + elemSize(kind) * length;
+}
+
+/** The size class of a block of `bytes` bytes, and the size it really takes. */
+export function sizeClass(bytes: number): { readonly cls: number; readonly size: number } {
+  const size = Math.max(8, (bytes + 7) & ~7);
+  if (size <= SMALL_LIMIT) return { cls: size >>> 3, size };
+  const log = 32 - Math.clz32(size - 1);
+  return { cls: 64 + (log - 9), size: 2 ** log };
+}

@@ -1,0 +1,94 @@
+//! The session's program: every class, function and global loaded so far,
+//! indexed by the dense ids the IR uses. The checker reads it; only
+//! `Session.load` changes it, and only after a whole module has checked.
+
+import type { Pos } from '../frontend/ast.js';
+import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
+import type { ClassId, ValueType } from '../ir/types.js';
+
+export interface MethodInfo {
+  readonly name: string;
+  /** Index in the vtable of the class that declares it and of every subclass. */
+  readonly slot: number;
+  /** The function that implements it in this class (possibly inherited); abstract when its `ir` is null. */
+  readonly fn: FunctionId;
+}
+
+export interface ClassInfo {
+  readonly id: ClassId;
+  readonly name: string;
+  readonly fileName: string;
+  readonly pos: Pos;
+  readonly parent: ClassInfo | null;
+  /** Distance from the root of its hierarchy (a class without parent has depth 0). */
+  readonly depth: number;
+  /** `ancestors[d]` is the ancestor at depth d; `ancestors[depth]` is the class itself. */
+  readonly ancestors: readonly ClassId[];
+  /** All fields, inherited first, with their offsets. */
+  readonly fields: readonly FieldRef[];
+  /** Object size in bytes, header included, a multiple of 8. */
+  readonly size: number;
+  /** Every method the class has, own and inherited, by name. */
+  readonly methods: ReadonlyMap<string, MethodInfo>;
+  /** `vtable[slot]` is the function implementing that slot for objects of exactly this class. */
+  readonly vtable: readonly FunctionId[];
+}
+
+export interface FunctionInfo {
+  readonly id: FunctionId;
+  /** `f`, or `C.m` for a method. */
+  readonly name: string;
+  /** Parameter types; a method's first is its class (self). */
+  readonly params: readonly ValueType[];
+  readonly result: ValueType | 'void';
+  /** The class that declares this method, or null for a top-level function. */
+  readonly owner: ClassId | null;
+  /** The current definition, or null while only declared (or abstract). */
+  ir: IrFunction | null;
+  /** Bumped at every (re)definition; code compiled from an older version is stale. */
+  version: number;
+}
+
+export interface GlobalInfo {
+  readonly id: GlobalId;
+  readonly name: string;
+  readonly type: ValueType;
+  readonly fileName: string;
+  readonly pos: Pos;
+}
+
+export interface ConstInfo {
+  readonly name: string;
+  readonly type: ValueType;
+  readonly value: number | bigint | boolean | null;
+  readonly fileName: string;
+  readonly pos: Pos;
+}
+
+/** The tables, append-only except for function definitions. */
+export class Program {
+  readonly classes: ClassInfo[] = [];
+  readonly functions: FunctionInfo[] = [];
+  readonly globals: GlobalInfo[] = [];
+  readonly classByName = new Map<string, ClassInfo>();
+  readonly functionByName = new Map<string, FunctionInfo>();
+  readonly globalByName = new Map<string, GlobalInfo>();
+  readonly constByName = new Map<string, ConstInfo>();
+
+  constructor() {
+    // Class id 0 is never used: a freed block's first word is 0.
+    this.classes.length = 1;
+  }
+
+  classInfo(id: ClassId): ClassInfo {
+    const c = this.classes[id];
+    if (!c) throw new Error(`no class ${id}`);
+    return c;
+  }
+
+  functionInfo(id: FunctionId): FunctionInfo {
+    const f = this.functions[id];
+    if (!f) throw new Error(`no function ${id}`);
+    return f;
+  }
+}

@@ -1,0 +1,58 @@
+//! Traps: the errors a Rejit program can raise at run time. Every tier raises
+//! the same kinds with the same messages; a trap stops the whole run.
+
+import type { Pos } from '../frontend/ast.js';
+
+/** Each trap kind and the message printed for it. */
+export const TRAP_MESSAGES = {
+  divisionByZero: 'division by zero',
+  integerOverflow: 'integer overflow',
+  invalidConversion: 'invalid conversion to integer',
+  nullReference: 'null reference',
+  indexOutOfBounds: 'index out of bounds',
+  negativeLength: 'negative array length',
+  badCast: 'bad cast',
+  abstractCall: 'abstract method called',
+  undefinedFunction: 'call to undefined function',
+  deletedObject: 'use of deleted object',
+  assertionFailed: 'assertion failed',
+  stackOverflow: 'stack overflow',
+  outOfMemory: 'out of memory',
+  loadFailed: 'load failed',
+  interrupted: 'interrupted',
+  timeout: 'timeout',
+} as const;
+
+export type TrapKind = keyof typeof TRAP_MESSAGES;
+
+/** One Rejit frame of a trap's call stack: the function and where it stood. */
+export interface StackEntry {
+  readonly fn: string;
+  readonly fileName: string;
+  readonly pos: Pos;
+}
+
+export class Trap extends Error {
+  /** Innermost frame first. Filled in as the trap unwinds through frames. */
+  readonly frames: StackEntry[] = [];
+
+  constructor(
+    readonly kind: TrapKind,
+    readonly fileName: string,
+    readonly pos: Pos,
+    /** Extra lines (the diagnostics of a failed load). */
+    readonly detail: string = '',
+  ) {
+    super(TRAP_MESSAGES[kind]);
+    this.name = 'Trap';
+  }
+
+  /** `file.rj:3:7: trap: division by zero`, the detail, then `  at f (file.rj:3:7)` per frame. */
+  format(): string {
+    const head = `${this.fileName}:${this.pos.line}:${this.pos.col}: trap: ${this.message}`;
+    const lines = [head];
+    if (this.detail) lines.push(this.detail);
+    for (const e of this.frames) lines.push(`  at ${e.fn} (${e.fileName}:${e.pos.line}:${e.pos.col})`);
+    return lines.join('\n');
+  }
+}
