@@ -2,9 +2,14 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB          192 KiB                   HEAP_BASE
-//! | control | globals        | thread blocks (64 x 1 KiB) | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         256 KiB        512 KiB        768 KiB = HEAP_BASE
+//! | control | globals | thread blocks | stub slots    | class table   | heap: chunks handed to threads ...
 //! ```
+//!
+//! Stub slots: one i32 per function id, the table index of the function's
+//! current code (0: not compiled). Class table: one i32 per class id, the
+//! address of the class's metadata block (size, depth, ancestors, vtable),
+//! which compiled code reads for casts and virtual calls.
 //!
 //! Address 0 is `null`; nothing is ever allocated below HEAP_BASE.
 //!
@@ -48,7 +53,12 @@ export const TB_BUMP_END = 4;
 /** Free-list heads, one i32 per size class, from here. */
 export const TB_FREE_LISTS = 8;
 
-export const HEAP_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * MAX_THREADS;
+export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * MAX_THREADS;
+export const MAX_FUNCTIONS = 65536;
+export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
+export const MAX_CLASSES = 65536;
+
+export const HEAP_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 
@@ -63,6 +73,10 @@ export const MAXIMUM_PAGES = 65535;
 
 export function globalAddress(id: number): number {
   return GLOBALS_BASE + GLOBAL_SLOT * id;
+}
+
+export function stubSlot(fn: number): number {
+  return STUB_SLOTS_BASE + 4 * fn;
 }
 
 export function threadBlock(threadId: number): number {

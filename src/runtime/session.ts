@@ -1,0 +1,175 @@
+//! A session: one program (the global namespace of every module loaded), one
+//! shared memory, and the tiers that run it. This is Rejit's library API.
+//!
+//! `load` is all or nothing: a module is parsed and checked against the
+//! program as it stands, and only a module without errors is applied. A
+//! redefinition replaces a function's IR; calls already running keep the
+//! body they started with (the tiers look a function's code up at call time).
+
+import { readFileSync } from 'node:fs';
+import { dirname, join, isAbsolute } from 'node:path';
+import { parseModule } from '../frontend/parser.js';
+import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
+import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
+import type { Module, Pos } from '../frontend/ast.js';
+import type { FunctionId } from '../ir/ir.js';
+import { typeToString, type ValueType } from '../ir/types.js';
+import { Program, type FunctionInfo } from './program.js';
+import { Heap, createMemory } from './heap.js';
+import { globalAddress } from './layout.js';
+import { Trap } from './trap.js';
+import { Interpreter } from '../interp/interpreter.js';
+
+export type Tier = 'interp' | 'baseline' | 'opt' | 'auto';
+
+/** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
+export type HostValue = number | bigint | boolean;
+
+export interface SessionOptions {
+  /** Receives each line a program prints (default: standard output). */
+  readonly print?: (line: string) => void;
+  readonly tier?: Tier;
+  /** A run that takes longer is interrupted with a `timeout` trap. */
+  readonly timeoutSeconds?: number | undefined;
+}
+
+export interface LoadResult {
+  readonly fileName: string;
+  readonly classes: readonly string[];
+  readonly functions: readonly string[];
+  readonly redefined: readonly string[];
+  readonly globals: readonly string[];
+}
+
+export class Session {
+  readonly program = new Program();
+  readonly memory: WebAssembly.Memory;
+  readonly heap: Heap;
+  private readonly interpreter: Interpreter;
+  private readonly sources = new Map<string, string>();
+  private readonly print: (line: string) => void;
+
+  constructor(options: SessionOptions = {}) {
+    this.memory = createMemory();
+    this.heap = new Heap(this.memory, 0);
+    this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+    this.interpreter = new Interpreter(this.program, this.heap, {
+      print: (line) => this.print(line),
+      load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
+      barrier: () => {},
+      threadId: 0,
+      threadCount: 1,
+    });
+  }
+
+  /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
+  load(source: string, fileName: string): LoadResult {
+    return this.loadModule(this.parse(source, fileName));
+  }
+
+  /** Reads a module from a file and loads it; its name in diagnostics is `path` as given. */
+  loadFile(path: string): LoadResult {
+    let source: string;
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch {
+      throw new CompileError([{ fileName: path, line: 1, col: 1, message: `cannot read module '${path}'` }]);
+    }
+    return this.load(source, path);
+  }
+
+  /** Loads a module built with the builder API (`frontend/builder.ts`) rather than parsed from text. */
+  loadModule(module: Module): LoadResult {
+    const { delta, diagnostics } = checkModule(module, this.program);
+    if (!delta) throw new CompileError(diagnostics, this.sources);
+    this.commit(delta);
+    return {
+      fileName: module.fileName,
+      classes: delta.classes.map((c) => c.name),
+      functions: delta.functions.filter((f) => f.owner === null).map((f) => f.name),
+      redefined: delta.redefinitions.map((r) => this.program.functionInfo(r.fn).name),
+      globals: delta.globals.map((g) => g.info.name),
+    };
+  }
+
+  /** Calls a top-level function by name with host values; returns its result (undefined for none). */
+  call(name: string, ...args: HostValue[]): HostValue | undefined {
+    const fn = this.program.functionByName.get(name);
+    if (!fn) throw new Error(`no function '${name}'`);
+    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
+    const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
+    const result = this.interpreter.call(fn.id, raw);
+    return fn.result === 'bool' ? result === 1 : result;
+  }
+
+  /** The function `name`, or undefined. */
+  functionInfo(name: string): FunctionInfo | undefined {
+    return this.program.functionByName.get(name);
+  }
+
+  /** Runs a function from the interpreter by id (used by the runtime and tests). */
+  callById(fn: FunctionId, args: (number | bigint)[]): number | bigint | undefined {
+    return this.interpreter.call(fn, args);
+  }
+
+  private parse(source: string, fileName: string): Module {
+    const { module, diagnostics } = parseModule(source, fileName);
+    const sources = new Map(this.sources).set(fileName, source);
+    if (diagnostics.length > 0) throw new CompileError(diagnostics, sources);
+    // Kept even if the check fails, so that its diagnostics can show source lines.
+    this.sources.set(fileName, source);
+    return module;
+  }
+
+  private commit(delta: ModuleDelta): void {
+    const p = this.program;
+    for (const c of delta.classes) {
+      p.classes[c.id] = c;
+      p.classByName.set(c.name, c);
+    }
+    for (const f of delta.functions) {
+      p.functions[f.id] = f;
+      if (f.owner === null) p.functionByName.set(f.name, f);
+    }
+    for (const { fn, ir } of delta.redefinitions) {
+      const info = p.functionInfo(fn);
+      info.ir = ir;
+      info.version++;
+    }
+    for (const { info, value } of delta.globals) {
+      p.globals[info.id] = info;
+      p.globalByName.set(info.name, info);
+      this.heap.storeGlobal(globalAddress(info.id), info.type, value);
+    }
+    for (const c of delta.consts) p.constByName.set(c.name, c);
+  }
+
+  /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */
+  private loadFromProgram(path: string, fromFile: string, pos: Pos): void {
+    const resolved = isAbsolute(path) ? path : join(dirname(fromFile), path);
+    try {
+      this.loadFile(resolved);
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      throw new Trap('loadFailed', fromFile, pos, e.format());
+    }
+  }
+
+  /** Renders diagnostics with the source lines of the modules this session has seen. */
+  formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+    return new CompileError(diagnostics, this.sources).format();
+  }
+}
+
+function toRaw(v: HostValue, t: ValueType, fn: string): number | bigint {
+  const bad = (): never => {
+    throw new Error(`argument of '${fn}' must be ${typeToString(t)}, got ${typeof v}`);
+  };
+  switch (t) {
+    case 'bool': return typeof v === 'boolean' ? (v ? 1 : 0) : bad();
+    case 'i64': return typeof v === 'bigint' ? BigInt.asIntN(64, v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : bad();
+    case 'i32': return typeof v === 'number' && Number.isInteger(v) ? v | 0 : bad();
+    case 'f64': return typeof v === 'number' ? v : bad();
+    default: return typeof v === 'number' ? v : bad();
+  }
+}
