@@ -160,4 +160,10 @@ export interface FrameState {
   readonly fn: FunctionId;
   readonly point: PointId;
   readonly locals: readonly (number | bigint)[];
+  /**
+   * The version of the function the frame was running, when it may have been
+   * redefined since (a frame finishes with the body it started with); by
+   * default the function's current definition.
+   */
+  readonly ir?: IrFunction;
 }

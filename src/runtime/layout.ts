@@ -13,8 +13,9 @@
 //!
 //! Address 0 is `null`; nothing is ever allocated below HEAP_BASE.
 //!
-//! Objects:  `[classId: i32][reserved: i32][fields ...]`, fields at fixed offsets
-//!           (inherited first, each aligned to its size), size rounded to 8.
+//! Objects:  `[classId: i32][sizeClass: i32][fields ...]`, fields at fixed offsets
+//!           (inherited first, each aligned to its size), size rounded to 8. The
+//!           block's size class is in the header so that freeing needs no class table.
 //! Arrays:   `[-(elemKind+1): i32][length: i32][elements ...]`, elements at +8.
 //! Freed:    `[0: i32][next free block: i32]`: a freed block's first word is 0,
 //!           so `delete` of a freed block is a no-op and a class check of a
@@ -24,10 +25,14 @@
 //! sizes round up to 8 bytes; a size of at most SMALL_LIMIT bytes has an exact
 //! free list (size/8), a larger one rounds up to a power of two with one list
 //! per power. Each thread owns its free lists and a bump region in its thread
-//! block; a thread whose bump region is exhausted takes a new chunk from the
-//! shared heap top with an atomic add, growing the memory when needed. A freed
-//! block goes onto the freeing thread's list. Fresh memory is zero; a reused
-//! block is zeroed on allocation.
+//! block. A block is taken from its free list if that is not empty; else a
+//! block of CHUNK_SIZE bytes or more comes straight from the shared heap top;
+//! else from the bump region, and a thread whose bump region is too short
+//! abandons its rest and takes a new CHUNK_SIZE chunk from the heap top. The
+//! heap top moves by compare-and-swap, never past MAXIMUM_PAGES (out of
+//! memory), and the taker grows the memory to cover it. A freed block goes
+//! onto the freeing thread's list. Fresh memory is zero; a reused block is
+//! zeroed on allocation. (`runtime/heap.ts` is the reference implementation.)
 
 import type { ValueType } from '../ir/types.js';
 

@@ -32,6 +32,9 @@ export interface StackEntry {
   readonly pos: Pos;
 }
 
+/** Frames shown at each end of a long stack. */
+const SHOWN_FRAMES = 10;
+
 export class Trap extends Error {
   /** Innermost frame first. Filled in as the trap unwinds through frames. */
   readonly frames: StackEntry[] = [];
@@ -47,12 +50,22 @@ export class Trap extends Error {
     this.name = 'Trap';
   }
 
-  /** `file.rj:3:7: trap: division by zero`, the detail, then `  at f (file.rj:3:7)` per frame. */
+  /**
+   * `file.rj:3:7: trap: division by zero`, the detail, then `  at f (file.rj:3:7)`
+   * per frame; a stack deeper than 20 frames shows its first and last 10.
+   */
   format(): string {
     const head = `${this.fileName}:${this.pos.line}:${this.pos.col}: trap: ${this.message}`;
     const lines = [head];
     if (this.detail) lines.push(this.detail);
-    for (const e of this.frames) lines.push(`  at ${e.fn} (${e.fileName}:${e.pos.line}:${e.pos.col})`);
+    const at = (e: StackEntry): string => `  at ${e.fn} (${e.fileName}:${e.pos.line}:${e.pos.col})`;
+    if (this.frames.length <= 2 * SHOWN_FRAMES) {
+      for (const e of this.frames) lines.push(at(e));
+    } else {
+      for (const e of this.frames.slice(0, SHOWN_FRAMES)) lines.push(at(e));
+      lines.push(`  ... ${this.frames.length - 2 * SHOWN_FRAMES} more frames`);
+      for (const e of this.frames.slice(-SHOWN_FRAMES)) lines.push(at(e));
+    }
     return lines.join('\n');
   }
 }

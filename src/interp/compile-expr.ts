@@ -1,0 +1,736 @@
+//! Compiles IR expressions into closures over a frame, once per function:
+//! the node kind, the types and the operand shapes (a local, a constant) are
+//! decided here, so running an expression never switches on node kinds.
+//!
+//! Number-valued expressions (i32, f64, bool, references) compile to `NumFn`,
+//! i64 ones to `BigFn`, conditions of branches to `CondFn`. Operands are
+//! evaluated left to right, then the operation checks (null, bounds, zero
+//! divisor) and traps. Calls are statements (`compile-call.ts`).
+
+import type { Pos } from '../frontend/ast.js';
+import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
+import { storageKind, storageSize } from '../ir/types.js';
+import { elemKind, globalAddress } from '../runtime/layout.js';
+import { Trap } from '../runtime/trap.js';
+import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
+import type { Ctx } from './context.js';
+
+type ExprOf<K extends Expr['op']> = Extract<Expr, { op: K }>;
+
+const I32_MIN = -2147483648;
+const I64_MIN = -(2n ** 63n);
+
+export function numConst(v: ConstValue): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v === null ? 0 : Number(v);
+}
+
+export function bigConst(v: ConstValue): bigint {
+  return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(numConst(v)));
+}
+
+const localIndex = (e: Expr): number => (e.op === 'local' ? e.local : -1);
+const constOf = (e: Expr): number | undefined => (e.op === 'const' ? numConst(e.value) : undefined);
+
+export function compileVal(cx: Ctx, e: Expr): ValFn {
+  return e.type === 'i64' ? compileBig(cx, e) : compileNum(cx, e);
+}
+
+/** An expression of type i32, f64, bool, a reference or null. */
+export function compileNum(cx: Ctx, e: Expr): NumFn {
+  const heap = cx.heap;
+  switch (e.op) {
+    case 'const': {
+      const v = numConst(e.value);
+      return () => v;
+    }
+    case 'local': {
+      const i = e.local;
+      return (f) => f[i] as number;
+    }
+    case 'global': {
+      const addr = globalAddress(e.global);
+      switch (storageKind(e.type)) {
+        case 'f64': return () => heap.f64[addr >>> 3] as number;
+        case 'ref': return () => heap.u32[addr >>> 2] as number;
+        default: return () => heap.i32[addr >>> 2] as number;
+      }
+    }
+    case 'binary': return numBinary(cx, e);
+    case 'unary': {
+      if (e.kind === 'not') {
+        const c = compileCond(cx, e.operand);
+        return (f) => (c(f) ? 0 : 1);
+      }
+      const v = compileNum(cx, e.operand);
+      if (e.type === 'f64') return (f) => -v(f);
+      return e.kind === 'neg' ? (f) => -v(f) | 0 : (f) => ~v(f);
+    }
+    case 'logical': {
+      const c = compileCond(cx, e);
+      return (f) => (c(f) ? 1 : 0);
+    }
+    case 'convert': return numConvert(cx, e);
+    case 'math': return numMath(cx, e);
+    case 'getField': return getField(cx, e);
+    case 'getElem': return getElem(cx, e);
+    case 'length': {
+      const a = compileNum(cx, e.array);
+      const file = cx.ir.fileName;
+      const pos = e.pos;
+      return (f) => {
+        const arr = a(f);
+        if (arr === 0) throw new Trap('nullReference', file, pos);
+        return heap.i32[(arr + 4) >>> 2] as number;
+      };
+    }
+    case 'newObject': {
+      const { classId, pos } = e;
+      const size = cx.program.classInfo(classId).size;
+      const file = cx.ir.fileName;
+      return () => heap.allocObject(classId, size, file, pos);
+    }
+    case 'newArray': {
+      const n = compileNum(cx, e.length);
+      const kind = elemKind(e.elem);
+      const { pos } = e;
+      const file = cx.ir.fileName;
+      return (f) => {
+        const length = n(f);
+        if (length < 0) throw new Trap('negativeLength', file, pos);
+        return heap.allocArray(kind, length, file, pos);
+      };
+    }
+    case 'isInstance': {
+      const v = compileNum(cx, e.value);
+      const test = instanceTest(cx, e.classId);
+      return (f) => (test(v(f)) ? 1 : 0);
+    }
+    case 'cast': {
+      const v = compileNum(cx, e.value);
+      const test = instanceTest(cx, e.classId);
+      const { pos } = e;
+      const file = cx.ir.fileName;
+      return (f) => {
+        const obj = v(f);
+        if (obj !== 0 && !test(obj)) throw new Trap('badCast', file, pos);
+        return obj;
+      };
+    }
+    case 'threadId': {
+      const id = cx.host.threadId;
+      return () => id;
+    }
+    case 'threadCount': {
+      const n = cx.host.threadCount;
+      return () => n;
+    }
+    case 'atomicLoad': {
+      const place = compilePlace(cx, e.place);
+      return (f) => {
+        const p = place.addr(f);
+        if (p < 0) throw place.fail(p);
+        const v = Atomics.load(heap.i32, p >>> 2);
+        heap.refresh();
+        return v;
+      };
+    }
+    case 'atomicAdd': {
+      const place = compilePlace(cx, e.place);
+      const v = compileNum(cx, e.value);
+      return (f) => {
+        const p = place.addr(f);
+        const x = v(f);
+        if (p < 0) throw place.fail(p);
+        const old = Atomics.add(heap.i32, p >>> 2, x);
+        heap.refresh();
+        return old;
+      };
+    }
+    case 'atomicCas': {
+      const place = compilePlace(cx, e.place);
+      const expected = compileNum(cx, e.expected);
+      const replacement = compileNum(cx, e.replacement);
+      return (f) => {
+        const p = place.addr(f);
+        const x = expected(f);
+        const y = replacement(f);
+        if (p < 0) throw place.fail(p);
+        const old = Atomics.compareExchange(heap.i32, p >>> 2, x, y);
+        heap.refresh();
+        return old;
+      };
+    }
+    case 'clock':
+      throw new Error('clock is i64');
+  }
+}
+
+/** An i64 expression. */
+export function compileBig(cx: Ctx, e: Expr): BigFn {
+  const heap = cx.heap;
+  switch (e.op) {
+    case 'const': {
+      const v = bigConst(e.value);
+      return () => v;
+    }
+    case 'local': {
+      const i = e.local;
+      return (f) => f[i] as bigint;
+    }
+    case 'global': {
+      const addr = globalAddress(e.global);
+      return () => heap.i64[addr >>> 3] as bigint;
+    }
+    case 'binary': return bigBinary(cx, e);
+    case 'unary': {
+      const v = compileBig(cx, e.operand);
+      return e.kind === 'neg' ? (f) => BigInt.asIntN(64, -v(f)) : (f) => ~v(f);
+    }
+    case 'convert': return bigConvert(cx, e);
+    case 'math': return bigMath(cx, e);
+    case 'getField': {
+      const o = compileNum(cx, e.object);
+      const off = e.field.offset;
+      const file = cx.ir.fileName;
+      const pos = e.pos;
+      return (f) => {
+        const obj = o(f);
+        if (obj === 0) throw new Trap('nullReference', file, pos);
+        return heap.i64[(obj + off) >>> 3] as bigint;
+      };
+    }
+    case 'getElem': {
+      const a = compileNum(cx, e.array);
+      const ix = compileNum(cx, e.index);
+      const check = elemCheck(cx, e.pos);
+      return (f) => {
+        const arr = a(f);
+        const i = ix(f);
+        check(arr, i);
+        return heap.i64[((arr + 8) >>> 3) + i] as bigint;
+      };
+    }
+    case 'clock':
+      return () => BigInt.asIntN(64, process.hrtime.bigint());
+    case 'atomicLoad': {
+      const place = compilePlace(cx, e.place);
+      return (f) => {
+        const p = place.addr(f);
+        if (p < 0) throw place.fail(p);
+        const v = Atomics.load(heap.i64, p >>> 3);
+        heap.refresh();
+        return v;
+      };
+    }
+    case 'atomicAdd': {
+      const place = compilePlace(cx, e.place);
+      const v = compileBig(cx, e.value);
+      return (f) => {
+        const p = place.addr(f);
+        const x = v(f);
+        if (p < 0) throw place.fail(p);
+        const old = Atomics.add(heap.i64, p >>> 3, x);
+        heap.refresh();
+        return old;
+      };
+    }
+    case 'atomicCas': {
+      const place = compilePlace(cx, e.place);
+      const expected = compileBig(cx, e.expected);
+      const replacement = compileBig(cx, e.replacement);
+      return (f) => {
+        const p = place.addr(f);
+        const x = expected(f);
+        const y = replacement(f);
+        if (p < 0) throw place.fail(p);
+        const old = Atomics.compareExchange(heap.i64, p >>> 3, x, y);
+        heap.refresh();
+        return old;
+      };
+    }
+    default:
+      throw new Error(`${e.op} is not an i64 expression`);
+  }
+}
+
+/** A bool expression as a JS boolean, for branches. */
+export function compileCond(cx: Ctx, e: Expr): CondFn {
+  switch (e.op) {
+    case 'const': {
+      const v = numConst(e.value) !== 0;
+      return () => v;
+    }
+    case 'local': {
+      const i = e.local;
+      return (f) => f[i] !== 0;
+    }
+    case 'binary':
+      if (isComparison(e.kind)) {
+        return e.operandType === 'i64' ? bigCompare(cx, e.kind, e.left, e.right) : numCompare(cx, e.kind, e.left, e.right);
+      }
+      break;
+    case 'unary':
+      if (e.kind === 'not') {
+        const c = compileCond(cx, e.operand);
+        return (f) => !c(f);
+      }
+      break;
+    case 'logical': {
+      const l = compileCond(cx, e.left);
+      const r = compileCond(cx, e.right);
+      return e.kind === 'and' ? (f) => l(f) && r(f) : (f) => l(f) || r(f);
+    }
+    default:
+      break;
+  }
+  const v = compileNum(cx, e);
+  return (f) => v(f) !== 0;
+}
+
+// ---- arithmetic ----
+
+function isComparison(k: BinaryOp): boolean {
+  return k === 'eq' || k === 'ne' || k === 'lt' || k === 'le' || k === 'gt' || k === 'ge';
+}
+
+function numBinary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
+  const { kind, left, right } = e;
+  if (isComparison(kind)) {
+    const c = e.operandType === 'i64' ? bigCompare(cx, kind, left, right) : numCompare(cx, kind, left, right);
+    return (f) => (c(f) ? 1 : 0);
+  }
+  return e.operandType === 'f64' ? f64Binary(cx, e) : i32Binary(cx, e);
+}
+
+function i32Binary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
+  const li = localIndex(e.left);
+  const ri = localIndex(e.right);
+  const rc = constOf(e.right);
+  const l = compileNum(cx, e.left);
+  const r = compileNum(cx, e.right);
+  const file = cx.ir.fileName;
+  const pos = e.pos;
+  switch (e.kind) {
+    case 'add':
+      if (li >= 0 && rc !== undefined) return (f) => ((f[li] as number) + rc) | 0;
+      if (li >= 0 && ri >= 0) return (f) => ((f[li] as number) + (f[ri] as number)) | 0;
+      return (f) => (l(f) + r(f)) | 0;
+    case 'sub':
+      if (li >= 0 && rc !== undefined) return (f) => ((f[li] as number) - rc) | 0;
+      if (li >= 0 && ri >= 0) return (f) => ((f[li] as number) - (f[ri] as number)) | 0;
+      return (f) => (l(f) - r(f)) | 0;
+    case 'mul':
+      if (li >= 0 && rc !== undefined) return (f) => Math.imul(f[li] as number, rc);
+      return (f) => Math.imul(l(f), r(f));
+    case 'div':
+      return (f) => {
+        const a = l(f);
+        const b = r(f);
+        if (b === 0) throw new Trap('divisionByZero', file, pos);
+        if (b === -1 && a === I32_MIN) throw new Trap('integerOverflow', file, pos);
+        return (a / b) | 0;
+      };
+    case 'rem':
+      return (f) => {
+        const a = l(f);
+        const b = r(f);
+        if (b === 0) throw new Trap('divisionByZero', file, pos);
+        // MIN % -1 is -0 in JS; `| 0` makes it 0.
+        return (a % b) | 0;
+      };
+    case 'and':
+      if (li >= 0 && rc !== undefined) return (f) => (f[li] as number) & rc;
+      return (f) => l(f) & r(f);
+    case 'or': return (f) => l(f) | r(f);
+    case 'xor': return (f) => l(f) ^ r(f);
+    // JS masks shift counts to 5 bits, as the language asks.
+    case 'shl': return (f) => l(f) << r(f);
+    case 'shr': return (f) => l(f) >> r(f);
+    case 'shru': return (f) => (l(f) >>> r(f)) | 0;
+    default: throw new Error(`bad i32 operator ${e.kind}`);
+  }
+}
+
+function f64Binary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
+  const li = localIndex(e.left);
+  const ri = localIndex(e.right);
+  const l = compileNum(cx, e.left);
+  const r = compileNum(cx, e.right);
+  switch (e.kind) {
+    case 'add':
+      if (li >= 0 && ri >= 0) return (f) => (f[li] as number) + (f[ri] as number);
+      return (f) => l(f) + r(f);
+    case 'sub': return (f) => l(f) - r(f);
+    case 'mul':
+      if (li >= 0 && ri >= 0) return (f) => (f[li] as number) * (f[ri] as number);
+      return (f) => l(f) * r(f);
+    case 'div': return (f) => l(f) / r(f);
+    case 'rem': return (f) => l(f) % r(f);
+    default: throw new Error(`bad f64 operator ${e.kind}`);
+  }
+}
+
+/** Comparisons of numbers: i32, f64, bool and references share JS's number comparisons. */
+function numCompare(cx: Ctx, kind: BinaryOp, left: Expr, right: Expr): CondFn {
+  const li = localIndex(left);
+  const ri = localIndex(right);
+  const rc = constOf(right);
+  const l = compileNum(cx, left);
+  const r = compileNum(cx, right);
+  const lc = li >= 0 && rc !== undefined;
+  const ll = li >= 0 && ri >= 0;
+  switch (kind) {
+    case 'eq':
+      if (lc) return (f) => f[li] === rc;
+      if (ll) return (f) => f[li] === f[ri];
+      return (f) => l(f) === r(f);
+    case 'ne':
+      if (lc) return (f) => f[li] !== rc;
+      if (ll) return (f) => f[li] !== f[ri];
+      return (f) => l(f) !== r(f);
+    case 'lt':
+      if (lc) return (f) => (f[li] as number) < rc;
+      if (ll) return (f) => (f[li] as number) < (f[ri] as number);
+      return (f) => l(f) < r(f);
+    case 'le':
+      if (lc) return (f) => (f[li] as number) <= rc;
+      if (ll) return (f) => (f[li] as number) <= (f[ri] as number);
+      return (f) => l(f) <= r(f);
+    case 'gt':
+      if (lc) return (f) => (f[li] as number) > rc;
+      if (ll) return (f) => (f[li] as number) > (f[ri] as number);
+      return (f) => l(f) > r(f);
+    case 'ge':
+      if (lc) return (f) => (f[li] as number) >= rc;
+      if (ll) return (f) => (f[li] as number) >= (f[ri] as number);
+      return (f) => l(f) >= r(f);
+    default: throw new Error(`bad comparison ${kind}`);
+  }
+}
+
+function bigCompare(cx: Ctx, kind: BinaryOp, left: Expr, right: Expr): CondFn {
+  const l = compileBig(cx, left);
+  const r = compileBig(cx, right);
+  switch (kind) {
+    case 'eq': return (f) => l(f) === r(f);
+    case 'ne': return (f) => l(f) !== r(f);
+    case 'lt': return (f) => l(f) < r(f);
+    case 'le': return (f) => l(f) <= r(f);
+    case 'gt': return (f) => l(f) > r(f);
+    case 'ge': return (f) => l(f) >= r(f);
+    default: throw new Error(`bad comparison ${kind}`);
+  }
+}
+
+function bigBinary(cx: Ctx, e: ExprOf<'binary'>): BigFn {
+  const l = compileBig(cx, e.left);
+  const r = compileBig(cx, e.right);
+  const file = cx.ir.fileName;
+  const pos = e.pos;
+  switch (e.kind) {
+    case 'add': return (f) => BigInt.asIntN(64, l(f) + r(f));
+    case 'sub': return (f) => BigInt.asIntN(64, l(f) - r(f));
+    case 'mul': return (f) => BigInt.asIntN(64, l(f) * r(f));
+    case 'div':
+      return (f) => {
+        const a = l(f);
+        const b = r(f);
+        if (b === 0n) throw new Trap('divisionByZero', file, pos);
+        if (b === -1n && a === I64_MIN) throw new Trap('integerOverflow', file, pos);
+        return a / b;
+      };
+    case 'rem':
+      return (f) => {
+        const a = l(f);
+        const b = r(f);
+        if (b === 0n) throw new Trap('divisionByZero', file, pos);
+        return a % b;
+      };
+    // Bitwise results of two in-range values stay in range.
+    case 'and': return (f) => l(f) & r(f);
+    case 'or': return (f) => l(f) | r(f);
+    case 'xor': return (f) => l(f) ^ r(f);
+    case 'shl': return (f) => BigInt.asIntN(64, l(f) << (r(f) & 63n));
+    case 'shr': return (f) => l(f) >> (r(f) & 63n);
+    case 'shru': return (f) => BigInt.asIntN(64, BigInt.asUintN(64, l(f)) >> (r(f) & 63n));
+    default: throw new Error(`bad i64 operator ${e.kind}`);
+  }
+}
+
+// ---- conversions and math ----
+
+function numConvert(cx: Ctx, e: ExprOf<'convert'>): NumFn {
+  const { from, type: to, pos } = e;
+  const file = cx.ir.fileName;
+  if (from === 'i64') {
+    const v = compileBig(cx, e.operand);
+    return to === 'f64' ? (f) => Number(v(f)) : (f) => Number(BigInt.asIntN(32, v(f)));
+  }
+  const v = compileNum(cx, e.operand);
+  if (from === 'f64' && to === 'i32') {
+    return (f) => {
+      const t = Math.trunc(v(f));
+      // NaN fails both comparisons.
+      if (!(t >= I32_MIN && t <= 2147483647)) throw new Trap('invalidConversion', file, pos);
+      return t | 0;
+    };
+  }
+  return v;
+}
+
+function bigConvert(cx: Ctx, e: ExprOf<'convert'>): BigFn {
+  const { from, pos } = e;
+  const file = cx.ir.fileName;
+  if (from === 'i64') return compileBig(cx, e.operand);
+  const v = compileNum(cx, e.operand);
+  if (from === 'f64') {
+    return (f) => {
+      const t = Math.trunc(v(f));
+      if (!(t >= -(2 ** 63) && t < 2 ** 63)) throw new Trap('invalidConversion', file, pos);
+      return BigInt(t);
+    };
+  }
+  return (f) => BigInt(v(f));
+}
+
+function numMath(cx: Ctx, e: ExprOf<'math'>): NumFn {
+  const x = compileNum(cx, e.args[0] as Expr);
+  const isF64 = e.type === 'f64';
+  switch (e.kind) {
+    case 'abs':
+      if (isF64) return (f) => Math.abs(x(f));
+      return (f) => {
+        const v = x(f);
+        return v < 0 ? -v | 0 : v;
+      };
+    case 'sqrt': return (f) => Math.sqrt(x(f));
+    case 'floor': return (f) => Math.floor(x(f));
+    case 'ceil': return (f) => Math.ceil(x(f));
+    case 'min': {
+      const y = compileNum(cx, e.args[1] as Expr);
+      if (isF64) return (f) => Math.min(x(f), y(f));
+      return (f) => {
+        const a = x(f);
+        const b = y(f);
+        return a < b ? a : b;
+      };
+    }
+    case 'max': {
+      const y = compileNum(cx, e.args[1] as Expr);
+      if (isF64) return (f) => Math.max(x(f), y(f));
+      return (f) => {
+        const a = x(f);
+        const b = y(f);
+        return a > b ? a : b;
+      };
+    }
+  }
+}
+
+function bigMath(cx: Ctx, e: ExprOf<'math'>): BigFn {
+  const x = compileBig(cx, e.args[0] as Expr);
+  switch (e.kind) {
+    case 'abs':
+      return (f) => {
+        const v = x(f);
+        return v < 0n ? BigInt.asIntN(64, -v) : v;
+      };
+    case 'min': {
+      const y = compileBig(cx, e.args[1] as Expr);
+      return (f) => {
+        const a = x(f);
+        const b = y(f);
+        return a < b ? a : b;
+      };
+    }
+    case 'max': {
+      const y = compileBig(cx, e.args[1] as Expr);
+      return (f) => {
+        const a = x(f);
+        const b = y(f);
+        return a > b ? a : b;
+      };
+    }
+    default: throw new Error(`${e.kind} is not an i64 operation`);
+  }
+}
+
+// ---- memory ----
+
+function getField(cx: Ctx, e: ExprOf<'getField'>): NumFn {
+  const heap = cx.heap;
+  const off = e.field.offset;
+  const oi = localIndex(e.object);
+  const o = compileNum(cx, e.object);
+  const file = cx.ir.fileName;
+  const pos = e.pos;
+  switch (storageKind(e.field.type)) {
+    case 'f64':
+      if (oi >= 0) {
+        return (f) => {
+          const obj = f[oi] as number;
+          if (obj === 0) throw new Trap('nullReference', file, pos);
+          return heap.f64[(obj + off) >>> 3] as number;
+        };
+      }
+      return (f) => {
+        const obj = o(f);
+        if (obj === 0) throw new Trap('nullReference', file, pos);
+        return heap.f64[(obj + off) >>> 3] as number;
+      };
+    case 'ref':
+      return (f) => {
+        const obj = o(f);
+        if (obj === 0) throw new Trap('nullReference', file, pos);
+        return heap.u32[(obj + off) >>> 2] as number;
+      };
+    default:
+      if (oi >= 0) {
+        return (f) => {
+          const obj = f[oi] as number;
+          if (obj === 0) throw new Trap('nullReference', file, pos);
+          return heap.i32[(obj + off) >>> 2] as number;
+        };
+      }
+      return (f) => {
+        const obj = o(f);
+        if (obj === 0) throw new Trap('nullReference', file, pos);
+        return heap.i32[(obj + off) >>> 2] as number;
+      };
+  }
+}
+
+/** Null and bounds checks of an element access; throws the trap. */
+export function elemCheck(cx: Ctx, pos: Pos): (arr: number, i: number) => void {
+  const heap = cx.heap;
+  const file = cx.ir.fileName;
+  return (arr, i) => {
+    if (arr === 0) throw new Trap('nullReference', file, pos);
+    if (i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw new Trap('indexOutOfBounds', file, pos);
+  };
+}
+
+function getElem(cx: Ctx, e: ExprOf<'getElem'>): NumFn {
+  const heap = cx.heap;
+  const ai = localIndex(e.array);
+  const ii = localIndex(e.index);
+  const a = compileNum(cx, e.array);
+  const ix = compileNum(cx, e.index);
+  const file = cx.ir.fileName;
+  const pos = e.pos;
+  const fail = (arr: number): Trap => new Trap(arr === 0 ? 'nullReference' : 'indexOutOfBounds', file, pos);
+  switch (storageKind(e.type)) {
+    case 'f64':
+      if (ai >= 0 && ii >= 0) {
+        return (f) => {
+          const arr = f[ai] as number;
+          const i = f[ii] as number;
+          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
+          return heap.f64[((arr + 8) >>> 3) + i] as number;
+        };
+      }
+      return (f) => {
+        const arr = a(f);
+        const i = ix(f);
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
+        return heap.f64[((arr + 8) >>> 3) + i] as number;
+      };
+    case 'ref':
+      return (f) => {
+        const arr = a(f);
+        const i = ix(f);
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
+        return heap.u32[((arr + 8) >>> 2) + i] as number;
+      };
+    default:
+      if (ai >= 0 && ii >= 0) {
+        return (f) => {
+          const arr = f[ai] as number;
+          const i = f[ii] as number;
+          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
+          return heap.i32[((arr + 8) >>> 2) + i] as number;
+        };
+      }
+      return (f) => {
+        const arr = a(f);
+        const i = ix(f);
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
+        return heap.i32[((arr + 8) >>> 2) + i] as number;
+      };
+  }
+}
+
+/** `e is C` on a non-null or null reference: O(1) with the class's depth and ancestors. */
+function instanceTest(cx: Ctx, classId: number): (obj: number) => boolean {
+  const heap = cx.heap;
+  const classes = cx.program.classes;
+  const depth = cx.program.classInfo(classId).depth;
+  return (obj) => {
+    if (obj === 0) return false;
+    const id = heap.i32[obj >>> 2] as number;
+    // A freed block has id 0; a reused one may hold anything.
+    const c = id > 0 ? classes[id] : undefined;
+    return c !== undefined && c.depth >= depth && c.ancestors[depth] === classId;
+  };
+}
+
+/**
+ * An atomic's place: `addr` evaluates its operands and gives the byte
+ * address, or -1 for a null object/array and -2 for an index out of bounds
+ * (so that the atomic's value operands are evaluated before it traps).
+ */
+export interface Place {
+  readonly addr: NumFn;
+  fail(code: number): Trap;
+}
+
+export function compilePlace(cx: Ctx, place: AtomicPlace): Place {
+  const heap = cx.heap;
+  const file = cx.ir.fileName;
+  switch (place.kind) {
+    case 'global': {
+      const addr = globalAddress(place.global);
+      return {
+        addr: () => addr,
+        fail: () => {
+          throw new Error('a global is always addressable');
+        },
+      };
+    }
+    case 'field': {
+      const o = compileNum(cx, place.object);
+      const off = place.field.offset;
+      const pos = place.pos;
+      return {
+        addr: (f: Frame) => {
+          const obj = o(f);
+          return obj === 0 ? -1 : obj + off;
+        },
+        fail: () => new Trap('nullReference', file, pos),
+      };
+    }
+    case 'elem': {
+      const a = compileNum(cx, place.array);
+      const ix = compileNum(cx, place.index);
+      const size = storageSizeOfElem(place.array);
+      const pos = place.pos;
+      return {
+        addr: (f: Frame) => {
+          const arr = a(f);
+          const i = ix(f);
+          if (arr === 0) return -1;
+          if (i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) return -2;
+          return arr + 8 + i * size;
+        },
+        fail: (code) => new Trap(code === -1 ? 'nullReference' : 'indexOutOfBounds', file, pos),
+      };
+    }
+  }
+}
+
+function storageSizeOfElem(array: Expr): number {
+  const t = array.type;
+  if (typeof t !== 'object' || t.kind !== 'array') throw new Error('atomic element of a non-array');
+  return storageSize(t.elem);
+}

@@ -1,0 +1,39 @@
+//! What the closure compilers need to know while compiling one function: the
+//! function, the program tables, the heap, the host, and the linker that
+//! finds a callee's compiled code at call time. Also the host interface: the
+//! builtins that reach outside the interpreter (output, loading, threads).
+
+import type { Pos } from '../frontend/ast.js';
+import type { IrFunction } from '../ir/ir.js';
+import type { Heap } from '../runtime/heap.js';
+import type { Program } from '../runtime/program.js';
+import type { Code } from './code.js';
+
+export interface InterpreterHost {
+  /** Writes one line of program output. */
+  print(line: string): void;
+  /** The `load(path)` builtin, called from module `fromFile` at `pos`; throws a Trap when the load fails. */
+  load(path: string, fromFile: string, pos: Pos): void;
+  /** Waits until every thread of the run has reached a barrier. */
+  barrier(): void;
+  readonly threadId: number;
+  readonly threadCount: number;
+}
+
+export interface Linker {
+  /**
+   * `codes[fn]`: the code last linked for function `fn`; a call uses it while
+   * its `ir` is still the function's current definition.
+   */
+  readonly codes: (Code | undefined)[];
+  /** The code for one version of a function, compiled on first use. */
+  codeFor(ir: IrFunction): Code;
+}
+
+export interface Ctx {
+  readonly ir: IrFunction;
+  readonly program: Program;
+  readonly heap: Heap;
+  readonly host: InterpreterHost;
+  readonly linker: Linker;
+}

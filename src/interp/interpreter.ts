@@ -1,0 +1,60 @@
+//! Tier 0: the interpreter. Each version of a function is compiled on its
+//! first call into nested closures (`code.ts`) and runs over frames that are
+//! plain arrays of locals. It is the reference semantics and the target of
+//! deoptimization (`resume`). One Interpreter serves one thread: its heap is
+//! that thread's view of the shared memory.
+
+import type { FrameState, FunctionId, IrFunction } from '../ir/ir.js';
+import type { Heap } from '../runtime/heap.js';
+import type { Program } from '../runtime/program.js';
+import { Trap } from '../runtime/trap.js';
+import type { Val } from './closures.js';
+import { Code } from './code.js';
+import type { InterpreterHost, Linker } from './context.js';
+import { resumeFrames } from './resume.js';
+import { unwindOutermost } from './unwind.js';
+
+export type { InterpreterHost } from './context.js';
+
+export class Interpreter implements Linker {
+  readonly codes: (Code | undefined)[] = [];
+  private readonly compiled = new WeakMap<IrFunction, Code>();
+
+  constructor(
+    readonly program: Program,
+    readonly heap: Heap,
+    readonly host: InterpreterHost,
+  ) {}
+
+  codeFor(ir: IrFunction): Code {
+    let code = this.compiled.get(ir);
+    if (!code) {
+      code = new Code(ir, { ir, program: this.program, heap: this.heap, host: this.host, linker: this });
+      this.compiled.set(ir, code);
+    }
+    return code;
+  }
+
+  /** Calls function `fn` (its current definition) with arguments in the interpreter's representation. */
+  call(fn: FunctionId, args: readonly Val[]): Val | undefined {
+    const info = this.program.functionInfo(fn);
+    const ir = info.ir;
+    if (!ir) throw new Trap(info.owner === null ? 'undefinedFunction' : 'abstractCall', '', { line: 0, col: 0 });
+    const code = this.codeFor(ir);
+    const fr = code.frame(args);
+    try {
+      code.body(fr);
+    } catch (e) {
+      throw unwindOutermost(e, code);
+    }
+    return ir.result === 'void' ? undefined : fr[code.ret];
+  }
+
+  /**
+   * Continues a stack of (inlined) frames, outermost first, and returns the
+   * outermost's result. See `FrameState` in ir.ts for where each continues.
+   */
+  resume(frames: readonly FrameState[]): Val | undefined {
+    return resumeFrames(this.program, (ir) => this.codeFor(ir), frames);
+  }
+}

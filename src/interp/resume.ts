@@ -1,0 +1,106 @@
+//! Resuming interpreted execution from frame states (deoptimization and
+//! on-stack replacement into the interpreter).
+//!
+//! A resume entry continues a function from one program point: after a call
+//! or load statement, or at the start of the next iteration of a loop. It is
+//! built on first use from the point's path: each enclosing statement gets a
+//! closure that finishes it from inside (a block absorbs its break, a loop
+//! runs its remaining iterations), followed by the rest of its statement
+//! list. Normal code is untouched: the entry reuses the ordinary compilers
+//! for everything after the point.
+
+import type { FrameState, IrFunction, Stmt } from '../ir/ir.js';
+import type { Program } from '../runtime/program.js';
+import { Trap } from '../runtime/trap.js';
+import { NORMAL, breakCode, continueCode, type StmtFn, type Val } from './closures.js';
+import type { Code } from './code.js';
+import { compileSeq, compileStmt } from './compile-stmt.js';
+import type { Ctx } from './context.js';
+import { pointPath, pointStmt, type PointPath } from './frame-state.js';
+import { entryOf, unwindOutermost } from './unwind.js';
+
+/** The closure that continues `code` from program point `point`. */
+export function resumeEntry(code: Code, point: number): StmtFn {
+  let entry = code.resumes[point];
+  if (!entry) {
+    entry = build(code.cx, code.ir.body, pointPath(code.ir, point), 0);
+    code.resumes[point] = entry;
+  }
+  return entry;
+}
+
+function build(cx: Ctx, stmts: readonly Stmt[], path: PointPath, depth: number): StmtFn {
+  const step = path[depth] as PointPath[number];
+  const s = stmts[step.index] as Stmt;
+  const rest = compileSeq(cx, stmts.slice(step.index + 1));
+  let inner: StmtFn | null = null;
+  if (depth === path.length - 1) {
+    // At a call or load the statement is done; at a loop header the whole loop runs again.
+    if (s.op === 'loop') inner = compileStmt(cx, s);
+  } else if (s.op === 'if') {
+    inner = build(cx, step.branch === 0 ? s.then : s.else, path, depth + 1);
+  } else if (s.op === 'block') {
+    const body = build(cx, s.body, path, depth + 1);
+    const brk = breakCode(s.label);
+    inner = (f) => {
+      const c = body(f);
+      return c === brk ? NORMAL : c;
+    };
+  } else if (s.op === 'loop') {
+    const body = build(cx, s.body, path, depth + 1);
+    const loop = compileStmt(cx, s);
+    const brk = breakCode(s.label);
+    const cont = continueCode(s.label);
+    inner = (f) => {
+      const c = body(f);
+      if (c === NORMAL || c === cont) return loop(f);
+      return c === brk ? NORMAL : c;
+    };
+  } else {
+    throw new Error(`a program point's path passes through '${s.op}'`);
+  }
+  if (inner === null) return rest;
+  const first = inner;
+  return (f) => first(f) || rest(f);
+}
+
+/**
+ * Runs a stack of frames, outermost first: the innermost from its point, each
+ * outer one from the call it stands at, receiving the inner one's result.
+ * A trap gets an entry per frame (the outer ones at their calls).
+ */
+export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code, frames: readonly FrameState[]): Val | undefined {
+  const irOf = (s: FrameState): IrFunction => {
+    const ir = s.ir ?? program.functionInfo(s.fn).ir;
+    if (!ir) throw new Error(`cannot resume function ${s.fn}: it has no definition`);
+    return ir;
+  };
+  let value: Val | undefined;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const state = frames[i] as FrameState;
+    const ir = irOf(state);
+    const code = codeFor(ir);
+    const fr = code.frame(state.locals);
+    if (i < frames.length - 1) {
+      const call = pointStmt(ir, state.point);
+      if (call.op !== 'call') throw new Error(`an outer frame of ${ir.name} must stand at a call, not at point ${state.point}`);
+      if (call.result >= 0) fr[call.result] = value as Val;
+    }
+    try {
+      resumeEntry(code, state.point)(fr);
+    } catch (e) {
+      const t = unwindOutermost(e, code);
+      if (t instanceof Trap) {
+        for (let j = i - 1; j >= 0; j--) {
+          const outer = frames[j] as FrameState;
+          const outerIr = irOf(outer);
+          const call = pointStmt(outerIr, outer.point);
+          t.frames.push(entryOf(codeFor(outerIr), call.op === 'call' ? call.pos : outerIr.pos));
+        }
+      }
+      throw t;
+    }
+    value = ir.result === 'void' ? undefined : fr[code.ret];
+  }
+  return value;
+}
