@@ -506,9 +506,6 @@ class FunctionChecker {
 
   private binary(e: A.Expr & { kind: 'binary' }, expected: Type | null): Typed {
     if (e.op === '&&' || e.op === '||') return this.logical(e);
-    if (COMPARISONS.has(e.op) && (e.left.kind === 'binary' && COMPARISONS.has(e.left.op))) {
-      this.report(e.pos, `comparisons cannot be chained; use '&&'`);
-    }
     const ctx = COMPARISONS.has(e.op) ? null : expected;
     let l: Typed;
     let r: Typed;
