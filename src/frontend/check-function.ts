@@ -199,7 +199,9 @@ class FunctionChecker {
     const declared = s.type ? this.ctx.resolveType(s.type) : null;
     const v = this.expr(s.init, declared);
     let type: ValueType | null = declared;
-    if (declared) {
+    if (s.type && !declared) {
+      // The unknown type is reported already.
+    } else if (declared) {
       this.expectAssignable(v, declared, s.init.pos);
     } else if (v.t === 'null') {
       this.report(s.init.pos, `cannot infer the type of 'null': write the type, as in 'let ${s.name}: C = null'`);

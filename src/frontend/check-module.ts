@@ -66,6 +66,8 @@ class ModuleChecker implements Namespace {
   private readonly newConsts = new Map<string, ConstInfo>();
   private readonly constItems = new Map<string, GlobalItem>();
   private readonly constsInProgress = new Set<string>();
+  /** Consts whose initializer failed (already reported): using one reports nothing more. */
+  private readonly failedConsts = new Set<string>();
   /** Functions of this module (new or existing) that get a body here, with the item that defines them. */
   private readonly bodies: { fn: FunctionInfo; item: FnItem; owner: ClassInfo | null }[] = [];
 
@@ -372,11 +374,12 @@ class ModuleChecker implements Namespace {
   }
 
   private evaluateConst(item: GlobalItem): void {
-    if (this.newConsts.has(item.name) || this.constsInProgress.has(item.name)) return;
+    if (this.newConsts.has(item.name) || this.constsInProgress.has(item.name) || this.failedConsts.has(item.name)) return;
     this.constsInProgress.add(item.name);
     const r = this.evaluateInitializer(item);
     this.constsInProgress.delete(item.name);
     if (r) this.newConsts.set(item.name, { name: item.name, type: r.type, value: r.value, fileName: this.fileName, pos: item.pos });
+    else this.failedConsts.add(item.name);
   }
 
   private evaluateInitializer(item: GlobalItem): { type: ValueType; value: ConstValue } | null {
@@ -389,11 +392,12 @@ class ModuleChecker implements Namespace {
           throw new ConstError(pos, `const '${name}' depends on itself`);
         }
         const c = this.constByName(name);
+        if (!c && this.failedConsts.has(name)) throw new ConstError(pos, '', true);
         return c ? { type: c.type, value: c.value } : undefined;
       });
     } catch (e) {
       if (!(e instanceof ConstError)) throw e;
-      this.error(e.pos, e.message);
+      if (!e.reported) this.error(e.pos, e.message);
       return null;
     }
     const fits = r.type === 'null' ? typeof type === 'object' : r.type !== 'void' && this.assignable(r.type, type);

@@ -17,7 +17,8 @@ export interface ConstResult {
 }
 
 export class ConstError extends Error {
-  constructor(readonly pos: Pos, message: string) {
+  /** `reported`: the cause was reported already, at the failed const's own initializer. */
+  constructor(readonly pos: Pos, message: string, readonly reported = false) {
     super(message);
   }
 }

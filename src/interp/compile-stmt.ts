@@ -123,6 +123,12 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
     }
     case 'print': {
       const parts = s.args.map((a) => formatter(cx, a));
+      if (parts.length === 0) {
+        return () => {
+          host.print('');
+          return NORMAL;
+        };
+      }
       return (f) => {
         let line = (parts[0] as (f: Frame) => string)(f);
         for (let i = 1; i < parts.length; i++) line += ` ${(parts[i] as (f: Frame) => string)(f)}`;

@@ -106,7 +106,9 @@ class Printer {
   }
 
   private local(i: number): string {
-    return `$${this.fn.locals[i]?.name ?? '?'}:${i}`;
+    // Temporaries are named `$tN` already; user locals get the `$` here.
+    const name = this.fn.locals[i]?.name ?? '?';
+    return `${name.startsWith('$') ? '' : '$'}${name}:${i}`;
   }
 
   private global(id: number): string {

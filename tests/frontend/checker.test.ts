@@ -4,6 +4,7 @@ import { parseModule } from '../../src/frontend/parser.js';
 import { checkModule } from '../../src/frontend/check-module.js';
 import { printFunction } from '../../src/ir/printer.js';
 import { Program } from '../../src/runtime/program.js';
+import { Session } from '../../src/runtime/session.js';
 
 function check(source: string, program = new Program()) {
   const { module, diagnostics } = parseModule(source, 't.rj');
@@ -15,12 +16,13 @@ function errors(source: string): string[] {
   return check(source).diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`);
 }
 
+/** The IR of function `name` after loading `source` into a session, printed with the session's names. */
 function ir(source: string, name: string): string {
-  const { delta, diagnostics } = check(source);
-  assert.deepEqual(diagnostics, []);
-  const fn = delta!.functions.find((f) => f.name === name);
+  const session = new Session({ print: () => {} });
+  session.load(source, 't.rj');
+  const fn = session.functionInfo(name);
   assert.ok(fn?.ir, `no body for ${name}`);
-  return printFunction(fn.ir);
+  return printFunction(fn.ir, session.program);
 }
 
 test('integer literals take the type of their context', () => {
@@ -98,7 +100,7 @@ test('class errors', () => {
 test('statement errors', () => {
   assert.deepEqual(errors('fn f() { break; }'), ["1:10: 'break' outside a loop"]);
   assert.deepEqual(errors('fn f() { for i in 0..3 { i = 2; } }'), ["1:26: cannot assign to 'for' variable 'i'"]);
-  assert.deepEqual(errors('fn f() { let a = 1; let a = 2; }'), ["1:21: 'a' is already declared in this block"]);
+  assert.deepEqual(errors('fn f() { let a = 1; let a = 2; }'), ["1:25: 'a' is already declared in this block"]);
   assert.deepEqual(errors('fn f() -> i32 { if true { return 1; } }'), ["1:4: function 'f' must return a value on every path"]);
   assert.deepEqual(errors('fn f() -> i32 { while true { } }'), []);
   assert.deepEqual(errors('fn f() { if 1 { } }'), ['1:13: condition must be bool, found i32']);
