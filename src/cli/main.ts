@@ -4,13 +4,15 @@
 //! and usage errors go to stderr. Exit statuses are in docs/CONVENTIONS.md.
 
 import { parseArgs } from 'node:util';
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFully } from '../runtime/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Session, type Tier } from '../runtime/session.js';
-import { Trap } from '../runtime/trap.js';
+import { StopReason } from '../runtime/control.js';
+import { ThreadedSession, type RunResult } from '../runtime/threaded-session.js';
 import { printFunction } from '../ir/printer.js';
 
-export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124 } as const;
+export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier interp|baseline|opt|auto] [--timeout SECONDS]
@@ -28,43 +30,13 @@ const TIERS: readonly Tier[] = ['interp', 'baseline', 'opt', 'auto'];
 
 class UsageError extends Error {}
 
-/** Buffers program output and writes it synchronously, so nothing is lost or reordered at exit. */
-class Output {
-  private buffer: string[] = [];
-  private size = 0;
-  line(text: string): void {
-    this.buffer.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size > 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (this.buffer.length === 0) return;
-    writeFully(1, this.buffer.join(''));
-    this.buffer = [];
-    this.size = 0;
-  }
-}
-
-function writeFully(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  let done = 0;
-  while (done < bytes.length) {
-    try {
-      done += writeSync(fd, bytes, done);
-    } catch (e) {
-      // A non-blocking pipe that is full: retry until the reader catches up.
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    }
-  }
-}
-
 function stderr(text: string): void {
   writeFully(2, text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   try {
-    return dispatch(argv);
+    return await dispatch(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       stderr(`rejit: ${e.message}\n\n${USAGE}`);
@@ -74,7 +46,7 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-function dispatch(argv: readonly string[]): number {
+async function dispatch(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -107,11 +79,7 @@ function dispatch(argv: readonly string[]): number {
       const tier = (values.tier ?? 'auto') as Tier;
       if (!TIERS.includes(tier)) throw new UsageError(`unknown tier '${values.tier}' (use ${TIERS.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
-      if (threads > 1) {
-        stderr('rejit: --threads above 1 needs the compiled tiers, which this version does not have yet');
-        return EXIT.usage;
-      }
-      return run(file, tier, timeout);
+      return run(file, tier, threads, timeout);
     }
     case 'check': return check(file);
     case 'dump':
@@ -151,26 +119,44 @@ function loadProgram(session: Session, file: string): boolean {
   }
 }
 
-function run(file: string, tier: Tier, timeout: number | undefined): number {
-  const out = new Output();
-  const session = new Session({ print: (line) => out.line(line), tier, timeoutSeconds: timeout });
-  if (!loadProgram(session, file)) return EXIT.compileError;
-  const main = session.functionInfo('main');
-  if (!main || main.params.length > 0 || (main.result !== 'void' && main.result !== 'i32')) {
-    const what = main ? "'main' must be 'fn main()' or 'fn main() -> i32'" : "no function 'main'";
-    stderr(`${file}: error: ${what}`);
-    return EXIT.compileError;
-  }
+/** Runs FILE's `main` on `threads` worker threads; this thread watches the clock and Ctrl-C. */
+async function run(file: string, tier: Tier, threads: number, timeout: number | undefined): Promise<number> {
+  const threaded = await ThreadedSession.create({ threads, tier });
   try {
-    const result = session.call('main');
-    out.flush();
-    return typeof result === 'number' ? result & 0xff : EXIT.ok;
-  } catch (e) {
-    out.flush();
-    if (!(e instanceof Trap)) throw e;
-    stderr(e.format());
-    if (e.kind === 'timeout') return EXIT.timeout;
-    return EXIT.trap;
+    if (!loadProgram(threaded.session, file)) return EXIT.compileError;
+    const main = threaded.session.functionInfo('main');
+    if (!main || main.params.length > 0 || (main.result !== 'void' && main.result !== 'i32')) {
+      const what = main ? "'main' must be 'fn main()' or 'fn main() -> i32'" : "no function 'main'";
+      stderr(`${file}: error: ${what}`);
+      return EXIT.compileError;
+    }
+    const timer = timeout === undefined ? undefined : setTimeout(() => threaded.stop(StopReason.Timeout), timeout * 1000);
+    const interrupt = (): void => threaded.stop(StopReason.Interrupt);
+    process.on('SIGINT', interrupt);
+    let result: RunResult;
+    try {
+      result = await threaded.run('main');
+    } finally {
+      clearTimeout(timer);
+      process.off('SIGINT', interrupt);
+    }
+    if (result.trap !== null) {
+      stderr(result.trap);
+      return EXIT.trap;
+    }
+    if (result.stopped === StopReason.Timeout) {
+      stderr(`rejit: ${file}: timed out after ${timeout} s`);
+      return EXIT.timeout;
+    }
+    if (result.stopped === StopReason.Interrupt) {
+      stderr(`rejit: ${file}: interrupted`);
+      return EXIT.interrupted;
+    }
+    const first = result.outcomes[0];
+    const value = first?.kind === 'returned' ? first.value : undefined;
+    return typeof value === 'number' ? value & 0xff : EXIT.ok;
+  } finally {
+    await threaded.close();
   }
 }
 

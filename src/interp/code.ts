@@ -23,7 +23,13 @@ export class Code {
   ) {
     this.ret = ir.locals.length;
     this.newFrame = frameMaker(ir);
-    this.body = compileSeq(cx, ir.body);
+    const body = compileSeq(cx, ir.body);
+    // A poll at entry, so that recursion without loops also reaches safepoints.
+    const poll = cx.host.pollWord;
+    this.body = (f) => {
+      if (poll[0] !== 0) cx.host.safepoint();
+      return body(f);
+    };
   }
 
   /** A fresh frame holding `args` in its first locals. */

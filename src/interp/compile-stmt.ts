@@ -180,6 +180,8 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
       const brk = breakCode(s.label);
       const cont = continueCode(s.label);
       const exit = exitTest(cx, s);
+      const poll = cx.host.pollWord;
+      const safepoint = (): void => cx.host.safepoint();
       if (exit) {
         // `while`/`for` as lowered: the exit test runs inline, not as a statement.
         const rest = compileSeq(cx, s.body.slice(1));
@@ -187,6 +189,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
           while (!exit(f)) {
             const c = rest(f);
             if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
+            if (poll[0] !== 0) safepoint();
           }
           return NORMAL;
         };
@@ -196,6 +199,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
         for (;;) {
           const c = body(f);
           if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
+          if (poll[0] !== 0) safepoint();
         }
       };
     }

@@ -16,6 +16,13 @@ export interface InterpreterHost {
   load(path: string, fromFile: string, pos: Pos): void;
   /** Waits until every thread of the run has reached a barrier. */
   barrier(): void;
+  /**
+   * The poll request word (`runtime/layout.ts` POLL_REQUEST): every loop
+   * back-edge and function entry reads it and calls `safepoint` when it is
+   * nonzero (a stop or a code handshake is pending).
+   */
+  readonly pollWord: Int32Array;
+  safepoint(): void;
   readonly threadId: number;
   readonly threadCount: number;
 }

@@ -43,6 +43,26 @@ export const WASM_PAGE = 65536;
 export const HEAP_TOP = 8;
 /** Number of threads in the current run (i32). */
 export const THREAD_COUNT = 12;
+/**
+ * Nonzero while any thread must leave its fast path at the next poll (a stop
+ * or a handshake is pending). Every loop back-edge and function entry loads
+ * it; this one word is the whole cost of a poll.
+ */
+export const POLL_REQUEST = 16;
+/** Why the run stops (`StopReason`), 0 while it runs. */
+export const STOP_REASON = 20;
+/** Number of modules published in the load log: the code epoch. */
+export const LOAD_EPOCH = 24;
+/** Held (1) by the thread that is loading a module; loads are serialized. */
+export const LOAD_LOCK = 28;
+/** Threads that have arrived at the current barrier. */
+export const BARRIER_ARRIVED = 32;
+/** Bumped each time a barrier opens; waiters sleep on it. */
+export const BARRIER_GENERATION = 36;
+/** Threads of the current run that have not yet finished. */
+export const LIVE_THREADS = 40;
+/** Held (1) while a thread writes a line of output. */
+export const PRINT_LOCK = 44;
 
 export const GLOBALS_BASE = 64 * 1024;
 /** Each global takes one 8-byte slot, whatever its type. */
@@ -57,6 +77,10 @@ export const TB_BUMP = 0;
 export const TB_BUMP_END = 4;
 /** Free-list heads, one i32 per size class, from here. */
 export const TB_FREE_LISTS = 8;
+/** The load epoch this thread has applied (its acknowledgement of a handshake). */
+export const TB_ACK_EPOCH = 512;
+/** `ThreadState`: whether the thread runs program code and so must acknowledge handshakes itself. */
+export const TB_STATE = 516;
 
 export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * MAX_THREADS;
 export const MAX_FUNCTIONS = 65536;

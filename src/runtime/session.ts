@@ -16,7 +16,8 @@ import type { FunctionId } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo } from './program.js';
 import { Heap, createMemory } from './heap.js';
-import { globalAddress } from './layout.js';
+import { POLL_REQUEST, globalAddress } from './layout.js';
+import type { LoggedModule } from './load-log.js';
 import { Trap } from './trap.js';
 import { Interpreter } from '../interp/interpreter.js';
 
@@ -29,9 +30,42 @@ export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
   readonly tier?: Tier;
-  /** A run that takes longer is interrupted with a `timeout` trap. */
-  readonly timeoutSeconds?: number | undefined;
+  /** The memory to run in (default: a new one); threads of one run share it. */
+  readonly memory?: WebAssembly.Memory;
+  /** Set when this session is one thread of a threaded run (`runtime/thread.ts`). */
+  readonly thread?: ThreadHooks;
 }
+
+/**
+ * What a session that is one of several threads on one memory needs from
+ * its thread: its place in the run, barriers, polls, and the load protocol
+ * that keeps every thread's program tables in step (`runtime/control.ts`).
+ */
+export interface ThreadHooks {
+  readonly threadId: number;
+  readonly threadCount: number;
+  barrier(): void;
+  /** Called by a poll that found the poll request raised. */
+  safepoint(): void;
+  /** Before checking a module: waits for the load lock and applies other threads' loads. */
+  beginLoad(): void;
+  /** The module has checked: logs it, or throws a CompileError (nothing changed) when it cannot. */
+  logLoad(entry: LoggedModule): void;
+  /** The module is applied here: publishes it and waits until every thread has it. */
+  publishLoad(): void;
+  endLoad(): void;
+}
+
+const SINGLE_THREAD: ThreadHooks = {
+  threadId: 0,
+  threadCount: 1,
+  barrier: () => {},
+  safepoint: () => {},
+  beginLoad: () => {},
+  logLoad: () => {},
+  publishLoad: () => {},
+  endLoad: () => {},
+};
 
 export interface LoadResult {
   readonly fileName: string;
@@ -49,22 +83,33 @@ export class Session {
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
 
+  private readonly thread: ThreadHooks;
+
   constructor(options: SessionOptions = {}) {
-    this.memory = createMemory();
-    this.heap = new Heap(this.memory, 0);
+    this.memory = options.memory ?? createMemory();
+    this.thread = options.thread ?? SINGLE_THREAD;
+    this.heap = new Heap(this.memory, this.thread.threadId);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+    const thread = this.thread;
     this.interpreter = new Interpreter(this.program, this.heap, {
       print: (line) => this.print(line),
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
-      barrier: () => {},
-      threadId: 0,
-      threadCount: 1,
+      barrier: () => thread.barrier(),
+      safepoint: () => thread.safepoint(),
+      pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
+      threadId: thread.threadId,
+      threadCount: thread.threadCount,
     });
   }
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
-    return this.loadModule(this.parse(source, fileName));
+    this.thread.beginLoad();
+    try {
+      return this.apply(this.parse(source, fileName), source, true);
+    } finally {
+      this.thread.endLoad();
+    }
   }
 
   /** Reads a module from a file and loads it; its name in diagnostics is `path` as given. */
@@ -80,9 +125,30 @@ export class Session {
 
   /** Loads a module built with the builder API (`frontend/builder.ts`) rather than parsed from text. */
   loadModule(module: Module): LoadResult {
+    this.thread.beginLoad();
+    try {
+      return this.apply(module, null, true);
+    } finally {
+      this.thread.endLoad();
+    }
+  }
+
+  /**
+   * Applies a module that another thread of the run has loaded (from the
+   * load log): it checked there against the same tables, so it checks here.
+   * Its globals are in shared memory already.
+   */
+  replay(entry: LoggedModule): void {
+    if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
+    this.apply(entry.module, entry.source, false);
+  }
+
+  private apply(module: Module, source: string | null, own: boolean): LoadResult {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
-    this.commit(delta);
+    if (own) this.thread.logLoad({ module, source });
+    this.commit(delta, own);
+    if (own) this.thread.publishLoad();
     return {
       fileName: module.fileName,
       classes: delta.classes.map((c) => c.name),
@@ -121,7 +187,8 @@ export class Session {
     return module;
   }
 
-  private commit(delta: ModuleDelta): void {
+  /** `initializeGlobals`: false when another thread has stored the new globals' values already. */
+  private commit(delta: ModuleDelta, initializeGlobals: boolean): void {
     const p = this.program;
     for (const c of delta.classes) {
       p.classes[c.id] = c;
@@ -139,7 +206,7 @@ export class Session {
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
       p.globalByName.set(info.name, info);
-      this.heap.storeGlobal(globalAddress(info.id), info.type, value);
+      if (initializeGlobals) this.heap.storeGlobal(globalAddress(info.id), info.type, value);
     }
     for (const c of delta.consts) p.constByName.set(c.name, c);
   }

@@ -25,6 +25,8 @@ export class Rt {
       print: (line) => this.out.push(line),
       load: () => {},
       barrier: () => {},
+      pollWord: new Int32Array(1),
+      safepoint: () => {},
       threadId: 0,
       threadCount: 1,
       ...host,

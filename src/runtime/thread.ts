@@ -1,0 +1,194 @@
+//! One execution thread of a threaded session, inside its worker: a Session
+//! on the shared memory with this thread's id, kept in step with the other
+//! threads through the load log and the control words (`control.ts`).
+
+import { writeSync } from 'node:fs';
+import { CompileError } from '../frontend/diagnostic.js';
+import { Control, StopReason, Stopped, ThreadState } from './control.js';
+import { LoadLog, type LoggedModule } from './load-log.js';
+import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
+import { Trap } from './trap.js';
+
+/** Where a thread's program output goes. */
+export type OutputMode =
+  /** Straight to file descriptor 1, one whole line at a time (the CLI). */
+  | 'stdout'
+  /** Posted to the session's owner in batches (the library API). */
+  | 'message';
+
+export interface ThreadStart {
+  readonly memory: WebAssembly.Memory;
+  readonly log: SharedArrayBuffer;
+  readonly threadId: number;
+  readonly threadCount: number;
+  readonly tier: Tier;
+  readonly output: OutputMode;
+}
+
+/** What one thread's run of a function ended with. */
+export type ThreadOutcome =
+  | { readonly kind: 'returned'; readonly value: HostValue | undefined }
+  | { readonly kind: 'trapped'; readonly trap: string; readonly trapKind: string }
+  /** Stopped because of another thread's trap, a timeout or an interrupt. */
+  | { readonly kind: 'stopped'; readonly reason: StopReason };
+
+export class Thread implements ThreadHooks {
+  readonly session: Session;
+  readonly threadId: number;
+  readonly threadCount: number;
+  private readonly control: Control;
+  private readonly log: LoadLog;
+  /** Log entries applied to this thread's tables. */
+  private applied = 0;
+  private pending: string[] = [];
+
+  constructor(
+    start: ThreadStart,
+    /** Receives batches of output lines in 'message' mode. */
+    private readonly post: (lines: string[]) => void,
+  ) {
+    this.threadId = start.threadId;
+    this.threadCount = start.threadCount;
+    this.control = new Control(start.memory.buffer);
+    this.log = new LoadLog(start.log);
+    const print = start.output === 'stdout'
+      ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
+      : (line: string) => this.buffer(line);
+    this.output = start.output;
+    this.session = new Session({ memory: start.memory, tier: start.tier, print, thread: this });
+  }
+
+  private readonly output: OutputMode;
+
+  /** Runs function `name` on this thread; never throws. */
+  run(name: string, args: readonly HostValue[]): ThreadOutcome {
+    const control = this.control;
+    try {
+      this.enter();
+      const value = this.session.call(name, ...args);
+      return { kind: 'returned', value };
+    } catch (e) {
+      if (e instanceof Stopped) return { kind: 'stopped', reason: e.reason };
+      if (!(e instanceof Trap)) throw e;
+      // Only the first trap of a run is reported; later ones are consequences of the stop.
+      if (!control.requestStop(StopReason.Trap)) return { kind: 'stopped', reason: control.stopReason };
+      this.flush();
+      return { kind: 'trapped', trap: e.format(), trapKind: e.kind };
+    } finally {
+      this.flush();
+      control.setState(this.threadId, ThreadState.Outside);
+      control.leave();
+    }
+  }
+
+  /** Starts running program code: catch up with every load first. */
+  private enter(): void {
+    this.control.setState(this.threadId, ThreadState.Running);
+    this.catchUp();
+  }
+
+  private catchUp(): void {
+    const epoch = this.control.epoch;
+    if (this.applied >= epoch) return;
+    while (this.applied < epoch) {
+      this.session.replay(this.log.entry(this.applied));
+      this.applied++;
+    }
+    this.control.acknowledge(this.threadId, epoch);
+  }
+
+  /** Blocks in the runtime (counted as acknowledged meanwhile), then catches up. */
+  private blocked(wait: () => void): void {
+    this.control.setState(this.threadId, ThreadState.Outside);
+    try {
+      wait();
+    } finally {
+      this.control.setState(this.threadId, ThreadState.Running);
+    }
+    this.catchUp();
+  }
+
+  // ---- ThreadHooks
+
+  barrier(): void {
+    this.flushIfShared();
+    this.blocked(() => this.control.barrier(() => this.control.checkStop()));
+    this.session.heap.refresh();
+  }
+
+  safepoint(): void {
+    this.control.checkStop();
+    this.catchUp();
+  }
+
+  beginLoad(): void {
+    this.blocked(() => this.control.lockLoads(() => this.control.checkStop()));
+  }
+
+  logLoad(entry: LoggedModule): void {
+    if (!this.log.append(entry)) {
+      throw new CompileError([{ fileName: entry.module.fileName, line: 1, col: 1, message: 'the load log is full: too many modules loaded' }]);
+    }
+  }
+
+  publishLoad(): void {
+    const epoch = this.log.length;
+    this.applied = epoch;
+    this.control.acknowledge(this.threadId, epoch);
+    this.control.publish(epoch);
+    this.control.awaitAcknowledgements(epoch, this.threadId, this.threadCount);
+    this.control.handshakeDone();
+    this.session.heap.refresh();
+  }
+
+  endLoad(): void {
+    this.control.unlockLoads();
+  }
+
+  // ---- output
+
+  private buffered = 0;
+
+  private buffer(line: string): void {
+    this.pending.push(line);
+    this.buffered += line.length;
+    if (this.buffered > 1 << 16) this.flush();
+  }
+
+  /** Several threads: each line goes out whole, under the print lock, and none after a stop. */
+  private writeLine(line: string): void {
+    this.control.checkStop();
+    this.control.lockPrint();
+    try {
+      writeFully(1, `${line}\n`);
+    } finally {
+      this.control.unlockPrint();
+    }
+  }
+
+  private flushIfShared(): void {
+    if (this.output === 'message') this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.buffered = 0;
+    if (this.output === 'message') this.post(lines);
+    else writeFully(1, `${lines.join('\n')}\n`);
+  }
+}
+
+export function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (e) {
+      // A non-blocking pipe that is full: retry until the reader catches up.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}

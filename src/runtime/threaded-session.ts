@@ -1,0 +1,227 @@
+//! A session whose code runs on a pool of worker threads that share one
+//! memory: the library API for threaded runs, and what `rejit run` uses
+//! (even with one thread, so that the main thread stays free to time out or
+//! interrupt a run).
+//!
+//! The main thread keeps its own copy of the program tables for checking
+//! loads and resolving names; it never runs program code. Loads from here
+//! follow the same protocol as loads from a running thread (`control.ts`).
+
+import { Worker } from 'node:worker_threads';
+import { CompileError } from '../frontend/diagnostic.js';
+import { Control, StopReason } from './control.js';
+import { createMemory } from './heap.js';
+import { LoadLog, type LoggedModule } from './load-log.js';
+import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
+import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+export interface ThreadedSessionOptions {
+  readonly threads: number;
+  readonly tier?: Tier;
+  /** Receives each printed line (default: written straight to standard output by the threads). */
+  readonly print?: (line: string) => void;
+  /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
+  readonly stackSizeMb?: number;
+}
+
+/** How a run on one or more threads ended: the outcome of each thread, in thread order. */
+export interface RunResult {
+  readonly outcomes: readonly ThreadOutcome[];
+  /** The reported trap (the first one), formatted, if any thread trapped. */
+  readonly trap: string | null;
+  /** Why the run was stopped from outside (timeout, interrupt), or None. */
+  readonly stopped: StopReason;
+}
+
+interface Pending {
+  readonly resolve: (outcome: ThreadOutcome) => void;
+}
+
+/** After a stop request, how long threads get to reach a poll before they are terminated. */
+const STOP_GRACE_MS = 2000;
+
+export class ThreadedSession {
+  readonly session: Session;
+  private readonly control: Control;
+  private readonly log = LoadLog.create();
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextRequest = 1;
+  private applied = 0;
+  private running = false;
+  private closed = false;
+
+  private constructor(private readonly options: ThreadedSessionOptions) {
+    const memory = createMemory();
+    this.control = new Control(memory.buffer);
+    const hooks: ThreadHooks = {
+      threadId: 0,
+      threadCount: options.threads,
+      barrier: () => {},
+      safepoint: () => {},
+      beginLoad: () => this.beginLoad(),
+      logLoad: (entry) => this.logLoad(entry),
+      publishLoad: () => this.publishLoad(),
+      endLoad: () => this.control.unlockLoads(),
+    };
+    this.session = new Session({ memory, thread: hooks, print: () => {} });
+  }
+
+  /** Starts the workers; resolves when every one of them is ready. */
+  static async create(options: ThreadedSessionOptions): Promise<ThreadedSession> {
+    if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
+      throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
+    }
+    const s = new ThreadedSession(options);
+    await Promise.all(Array.from({ length: options.threads }, (_, i) => s.startWorker(i)));
+    return s;
+  }
+
+  private startWorker(threadId: number): Promise<void> {
+    const output: OutputMode = this.options.print ? 'message' : 'stdout';
+    const start: ThreadStart = {
+      memory: this.session.memory,
+      log: this.log.buffer,
+      threadId,
+      threadCount: this.options.threads,
+      tier: this.options.tier ?? 'auto',
+      output,
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: start,
+      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
+    });
+    this.workers[threadId] = worker;
+    return new Promise((resolve, reject) => {
+      worker.on('message', (reply: WorkerReply) => {
+        switch (reply.kind) {
+          case 'ready': return resolve();
+          case 'print': {
+            for (const line of reply.lines) this.options.print?.(line);
+            return;
+          }
+          case 'done': {
+            const p = this.pending.get(reply.id);
+            this.pending.delete(reply.id);
+            p?.resolve(reply.outcome);
+            return;
+          }
+        }
+      });
+      worker.on('error', (e) => {
+        reject(e);
+        this.failPending(e);
+      });
+    });
+  }
+
+  /** A worker died (an internal error, never a trap): its runs end as stopped, and the error surfaces. */
+  private failPending(e: Error): void {
+    for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: StopReason.Trap });
+    this.pending.clear();
+    if (!this.closed) process.emitWarning(`rejit worker failed: ${e.stack ?? e.message}`);
+  }
+
+  get threads(): number {
+    return this.options.threads;
+  }
+
+  // ---- loading (the same protocol as a running thread's load)
+
+  load(source: string, fileName: string): LoadResult {
+    return this.session.load(source, fileName);
+  }
+
+  loadFile(path: string): LoadResult {
+    return this.session.loadFile(path);
+  }
+
+  private beginLoad(): void {
+    // The main thread may block: it runs no program code that others wait for.
+    this.control.lockLoads(() => {});
+    this.catchUp();
+  }
+
+  private catchUp(): void {
+    while (this.applied < this.control.epoch) {
+      this.session.replay(this.log.entry(this.applied));
+      this.applied++;
+    }
+  }
+
+  private logLoad(entry: LoggedModule): void {
+    if (!this.log.append(entry)) {
+      throw new CompileError([{ fileName: entry.module.fileName, line: 1, col: 1, message: 'the load log is full: too many modules loaded' }]);
+    }
+  }
+
+  private publishLoad(): void {
+    const epoch = this.log.length;
+    this.applied = epoch;
+    this.control.publish(epoch);
+    this.control.awaitAcknowledgements(epoch, -1, this.options.threads);
+    this.control.handshakeDone();
+  }
+
+  // ---- running
+
+  /**
+   * Runs function `name` with `args` on every thread (the spec's model for
+   * `main`), or on the one thread `only`. One run at a time.
+   */
+  async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
+    if (this.closed) throw new Error('the session is closed');
+    if (this.running) throw new Error('a run is already in progress');
+    this.catchUp();
+    const fn = this.session.functionInfo(name);
+    if (!fn) throw new Error(`no function '${name}'`);
+    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
+    const threads = only === undefined ? this.workers.map((_, i) => i) : [only];
+    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw new RangeError(`no thread ${only}`);
+    this.running = true;
+    this.control.startRun(threads.length);
+    try {
+      const outcomes = await Promise.all(threads.map((t) => this.request(t, name, args)));
+      const trapped = outcomes.find((o) => o.kind === 'trapped');
+      const stop = this.control.stopReason;
+      return {
+        outcomes,
+        trap: trapped?.kind === 'trapped' ? trapped.trap : null,
+        stopped: stop === StopReason.Trap ? StopReason.None : stop,
+      };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private request(thread: number, name: string, args: readonly HostValue[]): Promise<ThreadOutcome> {
+    const id = this.nextRequest++;
+    const request: WorkerRequest = { id, name, args };
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve });
+      (this.workers[thread] as Worker).postMessage(request);
+    });
+  }
+
+  /**
+   * Stops the current run: every thread stops at its next poll. Threads that
+   * do not reach one within a grace period are terminated, and the session
+   * is closed.
+   */
+  stop(reason: StopReason.Timeout | StopReason.Interrupt): void {
+    this.control.requestStop(reason);
+    const timer = setTimeout(() => {
+      if (this.pending.size > 0) void this.close();
+    }, STOP_GRACE_MS);
+    timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: this.control.stopReason });
+    this.pending.clear();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,16 @@
+//! The messages between a threaded session and its workers.
+
+import type { HostValue } from './session.js';
+import type { ThreadOutcome } from './thread.js';
+
+/** Run function `name` on this worker's thread. */
+export interface WorkerRequest {
+  readonly id: number;
+  readonly name: string;
+  readonly args: readonly HostValue[];
+}
+
+export type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'print'; readonly lines: readonly string[] }
+  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome };
