@@ -14,7 +14,7 @@ import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
-import { Program, type FunctionInfo } from './program.js';
+import { Program, type FunctionInfo, type GlobalInfo } from './program.js';
 import { Heap, createMemory } from './heap.js';
 import { POLL_REQUEST, globalAddress } from './layout.js';
 import type { LoggedModule } from './load-log.js';
@@ -166,6 +166,35 @@ export class Session {
     const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
     const result = this.interpreter.call(fn.id, raw);
     return fn.result === 'bool' ? result === 1 : result;
+  }
+
+  /**
+   * The value of global `name`, read atomically when it is an integer, so
+   * that a host can watch a threaded run.
+   */
+  readGlobal(name: string): HostValue {
+    const g = this.globalNamed(name);
+    const addr = globalAddress(g.id);
+    if (g.type === 'i64') return Atomics.load(this.heap.i64, addr >>> 3);
+    if (g.type === 'i32') return Atomics.load(this.heap.i32, addr >>> 2);
+    const raw = this.heap.loadGlobal(addr, g.type);
+    return g.type === 'bool' ? raw === 1 : raw;
+  }
+
+  /** Stores `value` into global `name` (atomically for integers). */
+  writeGlobal(name: string, value: HostValue): void {
+    const g = this.globalNamed(name);
+    const raw = toRaw(value, g.type, name);
+    const addr = globalAddress(g.id);
+    if (g.type === 'i64') Atomics.store(this.heap.i64, addr >>> 3, raw as bigint);
+    else if (g.type === 'i32') Atomics.store(this.heap.i32, addr >>> 2, raw as number);
+    else this.heap.storeGlobal(addr, g.type, raw);
+  }
+
+  private globalNamed(name: string): GlobalInfo {
+    const g = this.program.globalByName.get(name);
+    if (!g) throw new Error(`no global '${name}'`);
+    return g;
   }
 
   /** The function `name`, or undefined. */

@@ -1,0 +1,103 @@
+//! Concurrency stress: threads call functions in hot loops while the host
+//! redefines them again and again. It checks the spec's guarantees on every
+//! call:
+//!
+//! - a call's result comes from a definition that existed at some moment
+//!   during the call: not newer than the newest load started by its end;
+//! - after a load has returned, no call that starts later returns an older
+//!   version.
+//!
+//! `node dist/tests/stress/redefine-stress.js [--threads N] [--loads N] [--tier T]`
+//! runs the long mode; `tests/stress.test.ts` runs a short one.
+
+import { parseArgs } from 'node:util';
+import { ThreadedSession } from '../../src/runtime/threaded-session.js';
+import type { Tier } from '../../src/runtime/session.js';
+
+export interface StressResult {
+  readonly loads: number;
+  readonly calls: bigint;
+  readonly violations: number;
+  readonly traps: number;
+}
+
+/**
+ * Each worker thread loops: reads `returned` (the newest version whose load
+ * has returned), calls `version()` (directly, and through a virtual call),
+ * then reads `started` (the newest version whose load has begun).
+ */
+const PROGRAM = `
+global started: i32 = 0;
+global returned: i32 = 0;
+global stop: i32 = 0;
+global violations: i32 = 0;
+global calls: i64 = 0;
+
+fn version() -> i32 { return 0; }
+
+class Probe {
+  fn version(self) -> i32 { return version(); }
+}
+
+fn check(before: i32, v: i32) {
+  let after = atomic_load(started);
+  if v < before || v > after { atomic_add(violations, 1); }
+}
+
+fn hammer() {
+  let probe = new Probe;
+  let n: i64 = 0;
+  while atomic_load(stop) == 0 {
+    let before = atomic_load(returned);
+    check(before, version());
+    let before2 = atomic_load(returned);
+    check(before2, probe.version());
+    n += 2;
+  }
+  atomic_add(calls, n);
+}
+`;
+
+export async function runRedefineStress(threads: number, loads: number, tier: Tier): Promise<StressResult> {
+  const session = await ThreadedSession.create({ threads, tier, print: () => {} });
+  try {
+    session.load(PROGRAM, 'stress.rj');
+    const run = session.run('hammer');
+    // Let the threads get going before the first redefinition.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let k = 1; k <= loads; k++) {
+      session.session.writeGlobal('started', k);
+      session.load(`fn version() -> i32 { return ${k}; }`, `version-${k}.rj`);
+      session.session.writeGlobal('returned', k);
+      // Yield now and then so that the workers' messages are not all held up.
+      if (k % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    session.session.writeGlobal('stop', 1);
+    const result = await run;
+    return {
+      loads,
+      calls: session.session.readGlobal('calls') as bigint,
+      violations: session.session.readGlobal('violations') as number,
+      traps: result.outcomes.filter((o) => o.kind !== 'returned').length,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      threads: { type: 'string', default: '4' },
+      loads: { type: 'string', default: '10000' },
+      tier: { type: 'string', default: 'auto' },
+    },
+  });
+  const started = performance.now();
+  const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${values.threads} threads, ${r.loads} loads, ${r.calls} calls in ${seconds.toFixed(1)} s: ${r.violations} violations, ${r.traps} threads that did not return normally`);
+  process.exitCode = r.violations === 0 && r.traps === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/dist\//, '/dist/'))) await main();
