@@ -1,0 +1,65 @@
+//! The command line as a user meets it: usage, version, exit statuses,
+//! timeouts and Ctrl-C.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'rejit-cli-'));
+const LOOP = join(dir, 'loop.rj');
+writeFileSync(LOOP, 'fn main() {\n  print("started");\n  let x = 0;\n  while true { x = x + 1; }\n}\n');
+
+function rejit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/rejit', ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('--help and --version print to stdout and succeed', () => {
+  assert.match(rejit('--help').stdout, /rejit run FILE/);
+  assert.match(rejit('--version').stdout, /^rejit \d+\.\d+\.\d+\n$/);
+});
+
+test('usage errors exit 64 with a message on stderr', () => {
+  const r = rejit('run', 'examples/hello.rj', '--threads', 'zero');
+  assert.equal(r.status, 64);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /--threads needs a positive integer/);
+  assert.equal(rejit('frobnicate', 'x.rj').status, 64);
+  assert.equal(rejit('run', 'examples/hello.rj', '--tier', 'fast').status, 64);
+});
+
+test('a missing file is a compile error naming the file', () => {
+  const r = rejit('run', join(dir, 'missing.rj'));
+  assert.equal(r.status, 65);
+  assert.match(r.stderr, /missing\.rj:1:1: error: cannot read module/);
+});
+
+test('--timeout stops a program that loops forever, on one thread and on several', () => {
+  for (const threads of ['1', '3']) {
+    const started = Date.now();
+    const r = rejit('run', LOOP, '--timeout', '0.5', '--threads', threads);
+    assert.equal(r.status, 124);
+    assert.equal(r.stdout, 'started\n'.repeat(Number(threads)));
+    assert.match(r.stderr, /timed out after 0\.5 s/);
+    assert.ok(Date.now() - started < 10_000);
+  }
+});
+
+test('Ctrl-C interrupts a running program with status 130', async () => {
+  const child = spawn(process.execPath, ['bin/rejit', 'run', LOOP, '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (stdout.length > 0) child.kill('SIGINT');
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.equal(status, 130);
+  assert.match(stderr, /interrupted/);
+});
