@@ -1,170 +1,183 @@
-//! The benchmark runner (`npm run bench`): every program of a suite at each
-//! Rejit tier, the same algorithm in plain JavaScript on Node, and in C when
-//! `gcc` is present — all in one run, whole processes timed (start-up
-//! included), the median of several runs, with ratios and their geometric
-//! means. `--quick` runs each program once at size 1 and checks that every
-//! tier prints what JavaScript prints: the test suite uses it.
-//!
-//! A program `NAME.rj` has a line `const INNER_ITERATIONS: i32 = N;` (its
-//! size); `NAME.js` takes the size as its first argument, `NAME.c` likewise.
+//! The benchmark runner (`npm run bench`): every program of a suite at each Rejit tier, the same
+//! algorithm in plain JavaScript on Node, and in C (`gcc -O2`) when gcc is present — all in one
+//! run, whole processes timed, the median of several runs, the ratios Rejit/JavaScript and
+//! Rejit/C and their geometric means. Every run's output must equal JavaScript's (which checks
+//! its own result): a run that differs or fails counts as a failure and the exit status is 1.
+//! `--quick` runs each program once with both harness counts 1: the test suite uses it.
 
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, timeProcess, type Measurement } from './measure.js';
+import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
+import { formatTables, summarize, type Row, type RunnerResult } from './report.js';
+import { machineDescription } from './machine.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SUITES: Record<string, string> = { micro: join(ROOT, 'bench/programs'), awfy: join(ROOT, 'bench/awfy') };
-const ALL_TIERS = ['interp', 'baseline'];
-const SIZE_LINE = /^const INNER_ITERATIONS: i32 = (\d+);$/m;
+const SUITES: Readonly<Record<string, string>> = { micro: join(ROOT, 'bench/programs'), awfy: join(ROOT, 'bench/awfy') };
+const USAGE = `Usage: npm run bench -- [options]
+  --suite S          micro, awfy or all (default: all)
+  --programs A,B     only these programs (names without .rj)
+  --tiers T,U        Rejit tiers to run (default: interp,baseline)
+  --runs N           runs of each program per runner; the median counts (default: 5)
+  --iterations N     override every program's ITERATIONS
+  --inner N          override every program's INNER_ITERATIONS
+  --quick            one run with both counts 1 (a correctness check)
+  --timeout S        seconds a single process may take (default: 900)
+  --json             print the results as JSON instead of tables
+`;
 
-interface Measurement {
-  readonly seconds: number | null;
-  readonly output: string;
-  readonly error: string | null;
+interface Options {
+  readonly programs: BenchProgram[];
+  readonly tiers: string[];
+  readonly runs: number;
+  readonly sizes: (p: BenchProgram) => Sizes;
+  readonly timeout: number;
+  readonly json: boolean;
 }
 
-interface Row {
-  readonly suite: string;
-  readonly program: string;
-  readonly size: number;
-  readonly times: Record<string, number | null>;
-  readonly errors: Record<string, string>;
+function positiveInteger(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} takes a positive integer, not '${text}'`);
+  return n;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-function geomean(xs: number[]): number {
-  return xs.length === 0 ? NaN : Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-}
-
-function time(cmd: string, args: string[]): Measurement {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) return { seconds: null, output: r.stdout ?? '', error: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}` };
-  return { seconds, output: r.stdout, error: null };
-}
-
-/** Writes the program with its size replaced into a scratch folder. */
-function sized(file: string, size: number): string {
-  const dir = join(tmpdir(), 'rejit-bench');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, basename(file));
-  writeFileSync(out, readFileSync(file, 'utf8').replace(SIZE_LINE, `const INNER_ITERATIONS: i32 = ${size};`));
-  return out;
-}
-
-function compileC(file: string): string | null {
-  const exe = join(tmpdir(), 'rejit-bench', basename(file, '.c'));
-  mkdirSync(join(tmpdir(), 'rejit-bench'), { recursive: true });
-  const r = spawnSync('gcc', ['-O2', '-o', exe, file, '-lm'], { encoding: 'utf8' });
-  return r.status === 0 ? exe : null;
-}
-
-function main(): number {
+function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
+    args: argv,
     options: {
       suite: { type: 'string', default: 'all' },
       programs: { type: 'string' },
-      tiers: { type: 'string', default: ALL_TIERS.join(',') },
-      runs: { type: 'string', default: '5' },
-      size: { type: 'string' },
+      tiers: { type: 'string', default: 'interp,baseline' },
+      runs: { type: 'string' },
+      iterations: { type: 'string' },
+      inner: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '900' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const suites = values.suite === 'all' ? Object.keys(SUITES) : (values.suite as string).split(',');
-  const tiers = (values.tiers as string).split(',');
-  const runs = values.quick ? 1 : Number(values.runs);
-  const only = values.programs ? new Set(values.programs.split(',')) : null;
-  const hasGcc = spawnSync('gcc', ['--version']).status === 0;
-  const rows: Row[] = [];
-  let failures = 0;
-  for (const suite of suites) {
+  let programs = suites.flatMap((suite) => {
     const dir = SUITES[suite];
-    if (!dir) throw new Error(`unknown suite '${suite}' (use ${Object.keys(SUITES).join(', ')})`);
-    if (!existsSync(dir)) continue;
-    const programs = readdirSync(dir).filter((f) => f.endsWith('.rj')).map((f) => basename(f, '.rj')).sort()
-      .filter((p) => only === null || only.has(p));
-    for (const program of programs) {
-      const rj = join(dir, `${program}.rj`);
-      const source = readFileSync(rj, 'utf8');
-      const defaultSize = Number(SIZE_LINE.exec(source)?.[1] ?? '1');
-      const size = values.quick ? 1 : values.size ? Number(values.size) : defaultSize;
-      const file = sized(rj, size);
-      const js = join(dir, `${program}.js`);
-      const c = join(dir, `${program}.c`);
-      const exe = hasGcc && existsSync(c) ? compileC(c) : null;
-      const runners: [string, () => Measurement][] = tiers.map((t) => [t, () => time(process.execPath, [join(ROOT, 'bin/rejit'), 'run', file, '--tier', t])]);
-      if (existsSync(js)) runners.push(['js', () => time(process.execPath, [js, String(size)])]);
-      if (exe) runners.push(['c', () => time(exe, [String(size)])]);
-      const samples: Record<string, number[]> = {};
-      const errors: Record<string, string> = {};
-      const outputs: Record<string, string> = {};
-      // Interleave the runners so that machine noise spreads evenly over them.
-      for (let i = 0; i < runs; i++) {
-        for (const [name, run] of runners) {
-          if (errors[name]) continue;
-          process.stderr.write(`\r${suite}/${program} (size ${size}) ${name} run ${i + 1}/${runs}        `);
-          const m = run();
-          if (m.error) errors[name] = m.error;
-          else (samples[name] ??= []).push(m.seconds as number);
-          outputs[name] = m.output;
-        }
-      }
-      const reference = outputs.js;
-      for (const t of tiers) {
-        if (!errors[t] && reference !== undefined && outputs[t] !== reference) {
-          errors[t] = `output differs from JavaScript: ${JSON.stringify(outputs[t])} vs ${JSON.stringify(reference)}`;
-        }
-      }
-      failures += Object.keys(errors).length;
-      const times: Record<string, number | null> = {};
-      for (const [name] of runners) times[name] = samples[name] && !errors[name] ? median(samples[name]) : null;
-      rows.push({ suite, program, size, times, errors });
-    }
+    if (!dir) throw new Error(`unknown suite '${suite}' (use ${Object.keys(SUITES).join(', ')} or all)`);
+    return findPrograms(suite, dir);
+  });
+  if (values.programs) {
+    const wanted = values.programs.split(',');
+    const unknown = wanted.filter((w) => !programs.some((p) => p.name === w));
+    if (unknown.length) throw new Error(`no program ${unknown.join(', ')} in suite ${values.suite}`);
+    programs = programs.filter((p) => wanted.includes(p.name));
   }
-  process.stderr.write('\r\x1b[K');
-  if (values.json) process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), runs, tiers, rows }, null, 2)}\n`);
-  else process.stdout.write(table(rows, tiers, runs));
-  return failures === 0 ? 0 : 1;
+  const iterations = values.quick ? 1 : positiveInteger(values.iterations, '--iterations');
+  const innerIterations = values.quick ? 1 : positiveInteger(values.inner, '--inner');
+  return {
+    programs,
+    tiers: (values.tiers as string).split(','),
+    runs: positiveInteger(values.runs, '--runs') ?? (values.quick ? 1 : 5),
+    sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: innerIterations ?? p.defaults.innerIterations }),
+    timeout: positiveInteger(values.timeout, '--timeout') as number,
+    json: values.json,
+  };
 }
 
-function table(rows: Row[], tiers: string[], runs: number): string {
-  const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(3));
-  const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
-    a === null || a === undefined || b === null || b === undefined ? null : a / b;
-  const header = ['program', 'size', ...tiers.map((t) => `${t} s`), 'js s', 'c s', ...tiers.map((t) => `${t}/js`), ...tiers.map((t) => `${t}/c`)];
-  const lines = [header];
-  const ratios: Record<string, number[]> = {};
-  for (const r of rows) {
-    const cells = [`${r.suite}/${r.program}`, String(r.size), ...tiers.map((t) => fmt(r.times[t])), fmt(r.times.js), fmt(r.times.c)];
-    for (const base of ['js', 'c']) {
-      for (const t of tiers) {
-        const x = ratio(r.times[t], r.times[base]);
-        cells.push(x === null ? '—' : `${x.toFixed(2)}x`);
-        if (x !== null) (ratios[`${t}/${base}`] ??= []).push(x);
-      }
-    }
-    lines.push(cells);
+/** Shows what runs now: one updated line on a terminal, a line per program otherwise. */
+class Progress {
+  private readonly terminal = process.stderr.isTTY === true;
+  show(text: string, programStart: boolean): void {
+    if (this.terminal) process.stderr.write(`\r\x1b[K${text}`);
+    else if (programStart) process.stderr.write(`${text}\n`);
   }
-  const geo = ['geomean', '', ...tiers.map(() => ''), '', ''];
-  for (const base of ['js', 'c']) for (const t of tiers) {
-    const g = geomean(ratios[`${t}/${base}`] ?? []);
-    geo.push(Number.isNaN(g) ? '—' : `${g.toFixed(2)}x`);
+  done(): void {
+    if (this.terminal) process.stderr.write('\r\x1b[K');
   }
-  lines.push(geo);
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
-  const text = lines.map((l) => l.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
-  const errors = rows.flatMap((r) => Object.entries(r.errors).map(([k, v]) => `${r.suite}/${r.program} ${k}: ${v}`));
-  return `${text}\n\nmedian of ${runs} run(s); whole processes, start-up included\n${errors.length ? `\nFAILED:\n${errors.join('\n')}\n` : ''}`;
 }
 
-process.exitCode = main();
+function compileC(source: string, dir: string): string | Measurement {
+  const exe = join(dir, 'c-' + source.replace(/.*\//, '').replace(/\.c$/, ''));
+  const r = spawnSync('gcc', ['-O2', '-o', exe, source, '-lm'], { encoding: 'utf8' });
+  return r.status === 0 ? exe : { seconds: 0, output: '', failure: `gcc failed: ${(r.stderr ?? '').trim().split('\n')[0]}` };
+}
+
+function benchmark(program: BenchProgram, options: Options, scratch: string, gcc: boolean, progress: Progress): Row {
+  const sizes = options.sizes(program);
+  const file = writeSizedRejit(program, sizes, scratch);
+  const args = sizeArguments(sizes);
+  const runners: [string, () => Measurement][] = options.tiers.map((tier) =>
+    [tier, () => timeProcess(process.execPath, [join(ROOT, 'bin/rejit'), 'run', file, '--tier', tier], options.timeout)]);
+  if (program.javascript) {
+    const js = program.javascript;
+    runners.push(['js', () => timeProcess(process.execPath, [js, ...args], options.timeout)]);
+  }
+  if (program.c && gcc) {
+    const exe = compileC(program.c, scratch);
+    runners.push(['c', typeof exe === 'string' ? () => timeProcess(exe, args, options.timeout) : () => exe]);
+  }
+  const samples = new Map<string, number[]>(runners.map(([name]) => [name, []]));
+  const failures = new Map<string, string>();
+  let reference: string | undefined;
+  const label = `${program.suite}/${program.name} (${sizes.iterations}x${sizes.innerIterations})`;
+  progress.show(`${label}: ${runners.map(([n]) => n).join(', ')}, ${options.runs} run(s)`, true);
+  // JavaScript runs first in each round, so that its output is the reference for the others;
+  // the rounds interleave the runners so that machine noise spreads evenly over them.
+  runners.sort(([a], [b]) => Number(b === 'js') - Number(a === 'js'));
+  for (let round = 0; round < options.runs; round++) {
+    for (const [name, run] of runners) {
+      if (failures.has(name)) continue;
+      progress.show(`${label}: ${name} run ${round + 1}/${options.runs}`, false);
+      const m = run();
+      reference ??= name === 'js' && m.failure === null ? m.output : undefined;
+      if (m.failure !== null) failures.set(name, m.failure);
+      else if (reference === undefined && program.javascript) failures.set(name, 'no verified JavaScript output to compare with');
+      else if (reference !== undefined && m.output !== reference) failures.set(name, `output ${JSON.stringify(m.output)} differs from JavaScript's ${JSON.stringify(reference)}`);
+      else samples.get(name)?.push(m.seconds);
+    }
+  }
+  const results: Record<string, RunnerResult> = {};
+  for (const [name] of runners) {
+    const failure = failures.get(name) ?? null;
+    const xs = samples.get(name) ?? [];
+    results[name] = { median: failure === null && xs.length > 0 ? median(xs) : null, samples: xs, failure };
+  }
+  return { suite: program.suite, program: program.name, sizes, results };
+}
+
+function main(argv: string[]): number {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  const gcc = spawnSync('gcc', ['--version']).status === 0;
+  if (!gcc) process.stderr.write('bench: gcc not found, the C versions are skipped\n');
+  const scratch = mkdtempSync(join(tmpdir(), 'rejit-bench-'));
+  const progress = new Progress();
+  let rows: Row[];
+  try {
+    rows = options.programs.map((p) => benchmark(p, options, scratch, gcc, progress));
+  } finally {
+    progress.done();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const verified = rows.every((r) => Object.values(r.results).every((x) => x.failure === null));
+  if (options.json) {
+    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv, runs: options.runs, tiers: options.tiers, verified, rows, summary: summarize(rows, options.tiers) };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatTables(rows, options.tiers, options.runs));
+  }
+  return verified ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 // Are-We-Fast-Yet: Bounce (Marr et al., DLS 2016). 100 balls bounce in a box for 50 steps.
-const DEFAULT_ITERATIONS = 3000;
+import { Benchmark, run } from './harness.js';
 
 class Random {
   constructor() { this.seed = 74755; }
@@ -31,7 +31,7 @@ class Ball {
   }
 }
 
-class Bounce {
+class Bounce extends Benchmark {
   benchmark() {
     const random = new Random();
     const ballCount = 100;
@@ -49,18 +49,4 @@ class Bounce {
   verifyResult(result) { return result === 1331; }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Bounce();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Bounce: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Bounce: ok ${result}`);
-}
-
-main();
+run('Bounce', new Bounce());

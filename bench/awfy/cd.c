@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_AIRCRAFT 100
+#include "harness.h"
 
 #define MIN_X 0.0
 #define MIN_Y 0.0
@@ -889,12 +889,16 @@ static bool verify_result(int actualCollisions, int numAircrafts) {
 }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_AIRCRAFT;
-  int numAircrafts = iterations + (iterations & 1);
-  int result = benchmark(numAircrafts);
-  if (!verify_result(result, numAircrafts)) {
-    printf("CD: FAILED %d\n", result);
-    return 1;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
+  int numAircrafts = innerIterations + (innerIterations & 1);
+  int result = 0;
+  for (int n = 0; n < iterations; n++) {
+    result = benchmark(numAircrafts);
+    if (!verify_result(result, numAircrafts)) {
+      printf("CD: FAILED %d\n", result);
+      return 1;
+    }
   }
   printf("CD: ok %d\n", result);
   return 0;

@@ -4,7 +4,7 @@
 // aircraft. The simulator flies aircraft in pairs, so an odd count is rounded up (1 runs 2).
 // sin/cos are this file's own (fdlibm's kernels), written identically in the .js, .c and .rj
 // versions so that all three compute bit-identical positions (Rejit has no trig builtins).
-const DEFAULT_AIRCRAFT = 100;
+import { run } from './harness.js';
 
 const MIN_X = 0.0;
 const MIN_Y = 0.0;
@@ -735,14 +735,4 @@ class CD {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_AIRCRAFT;
-  const [ok, result] = new CD().innerBenchmarkLoop(iterations);
-  if (!ok) {
-    console.log(`CD: FAILED ${result}`);
-    process.exit(1);
-  }
-  console.log(`CD: ok ${result}`);
-}
-
-main();
+run('CD', new CD());

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 12000
+#include "harness.h"
 
 static void fail(const char *message) {
   printf("DeltaBlue: FAILED %s\n", message);
@@ -858,10 +858,13 @@ static void projection_test(int n) {
 }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   init_strengths();
-  chain_test(iterations);
-  projection_test(iterations);
-  printf("DeltaBlue: ok %d\n", iterations);
+  for (int n = 0; n < iterations; n++) {
+    chain_test(innerIterations);
+    projection_test(innerIterations);
+  }
+  printf("DeltaBlue: ok %d\n", innerIterations);
   return 0;
 }

@@ -1,7 +1,7 @@
 // Are-We-Fast-Yet: DeltaBlue (Marr et al., DLS 2016), derived from Mario Wolczko's Smalltalk
 // version via SOM: an incremental one-way constraint solver, run as the chain test and the
 // projection test (AWFY overrides innerBenchmarkLoop: the inner iteration count is the size n).
-const DEFAULT_ITERATIONS = 12000;
+import { run } from './harness.js';
 
 // --- The suite's collections (som.js), as the suite's rules require. ---
 const INITIAL_SIZE = 10;
@@ -739,19 +739,8 @@ class DeltaBlue {
   innerBenchmarkLoop(innerIterations) {
     Planner.chainTest(innerIterations);
     Planner.projectionTest(innerIterations);
-    return true;
+    return [true, innerIterations];
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  try {
-    new DeltaBlue().innerBenchmarkLoop(iterations);
-  } catch (e) {
-    console.log(`DeltaBlue: FAILED ${e.message}`);
-    process.exit(1);
-  }
-  console.log(`DeltaBlue: ok ${iterations}`);
-}
-
-main();
+run('DeltaBlue', new DeltaBlue());

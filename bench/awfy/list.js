@@ -1,5 +1,5 @@
 // Are-We-Fast-Yet: List (Marr et al., DLS 2016). Recursive list traversal (the Takeuchi-like 'tail').
-const DEFAULT_ITERATIONS = 3000;
+import { Benchmark, run } from './harness.js';
 
 class Element {
   constructor(v) {
@@ -13,7 +13,7 @@ class Element {
   }
 }
 
-class List {
+class List extends Benchmark {
   benchmark() {
     const result = this.tail(this.makeList(15), this.makeList(10), this.makeList(6));
     return result.length();
@@ -47,18 +47,4 @@ class List {
   verifyResult(result) { return result === 10; }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new List();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`List: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`List: ok ${result}`);
-}
-
-main();
+run('List', new List());

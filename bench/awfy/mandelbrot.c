@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_SIZE 750
+#include "harness.h"
 
 static int mandelbrot(int size) {
   int sum = 0;
@@ -62,11 +62,15 @@ static bool verify_result(int result, int innerIterations) {
 }
 
 int main(int argc, char **argv) {
-  int size = argc > 1 ? atoi(argv[1]) : DEFAULT_SIZE;
-  int result = mandelbrot(size);
-  if (!verify_result(result, size)) {
-    printf("Mandelbrot: FAILED %d\n", result);
-    return 1;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
+  int result = 0;
+  for (int n = 0; n < iterations; n++) {
+    result = mandelbrot(innerIterations);
+    if (!verify_result(result, innerIterations)) {
+      printf("Mandelbrot: FAILED %d\n", result);
+      return 1;
+    }
   }
   printf("Mandelbrot: ok %d\n", result);
   return 0;

@@ -1,6 +1,6 @@
 // Are-We-Fast-Yet: Mandelbrot (Marr et al., DLS 2016). The inner iteration count is the image
 // size (AWFY overrides innerBenchmarkLoop); results are known for sizes 500, 750 and 1.
-const DEFAULT_SIZE = 750;
+import { run } from './harness.js';
 
 class Mandelbrot {
   innerBenchmarkLoop(innerIterations) {
@@ -67,14 +67,4 @@ class Mandelbrot {
   }
 }
 
-function main() {
-  const size = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_SIZE;
-  const [ok, result] = new Mandelbrot().innerBenchmarkLoop(size);
-  if (!ok) {
-    console.log(`Mandelbrot: FAILED ${result}`);
-    process.exit(1);
-  }
-  console.log(`Mandelbrot: ok ${result}`);
-}
-
-main();
+run('Mandelbrot', new Mandelbrot());

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 250000
+#include "harness.h"
 
 static const double PI = 3.141592653589793;
 #define SOLAR_MASS (4 * PI * PI)
@@ -136,17 +136,20 @@ static bool verify_result(double result, int innerIterations) {
 }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
-  NBodySystem system;
-  system_init(&system);
-  for (int i = 0; i < iterations; i++) advance(&system, 0.01);
-  double e = energy(&system);
-  system_free(&system);
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   char buf[64];
-  format_double(buf, sizeof buf, e);
-  if (!verify_result(e, iterations)) {
-    printf("NBody: FAILED %s\n", buf);
-    return 1;
+  for (int n = 0; n < iterations; n++) {
+    NBodySystem system;
+    system_init(&system);
+    for (int i = 0; i < innerIterations; i++) advance(&system, 0.01);
+    double e = energy(&system);
+    system_free(&system);
+    format_double(buf, sizeof buf, e);
+    if (!verify_result(e, innerIterations)) {
+      printf("NBody: FAILED %s\n", buf);
+      return 1;
+    }
   }
   printf("NBody: ok %s\n", buf);
   return 0;

@@ -1,7 +1,7 @@
 // Are-We-Fast-Yet: NBody (Marr et al., DLS 2016). Five-planet n-body simulation. The inner
 // iteration count is the number of 0.01 time steps (AWFY overrides innerBenchmarkLoop); energies
 // are known for 250000 and 1 steps.
-const DEFAULT_ITERATIONS = 250000;
+import { run } from './harness.js';
 
 const PI = 3.141592653589793;
 const SOLAR_MASS = 4 * PI * PI;
@@ -141,14 +141,4 @@ class NBody {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const [ok, energy] = new NBody().innerBenchmarkLoop(iterations);
-  if (!ok) {
-    console.log(`NBody: FAILED ${energy}`);
-    process.exit(1);
-  }
-  console.log(`NBody: ok ${energy}`);
-}
-
-main();
+run('NBody', new NBody());

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 3000
+#include "harness.h"
 
 typedef struct {
   int count;
@@ -40,14 +40,17 @@ static int benchmark(Permute *p) {
 static int verify_result(int result) { return result == 8660; }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   Permute p = { 0, NULL };
   int result = 0;
-  for (int i = 0; i < iterations; i++) {
-    result = benchmark(&p);
-    if (!verify_result(result)) {
-      printf("Permute: FAILED %d\n", result);
-      return 1;
+  for (int n = 0; n < iterations; n++) {
+    for (int i = 0; i < innerIterations; i++) {
+      result = benchmark(&p);
+      if (!verify_result(result)) {
+        printf("Permute: FAILED %d\n", result);
+        return 1;
+      }
     }
   }
   printf("Permute: ok %d\n", result);

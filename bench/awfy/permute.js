@@ -1,8 +1,9 @@
 // Are-We-Fast-Yet: Permute (Marr et al., DLS 2016). Generates all permutations of six elements.
-const DEFAULT_ITERATIONS = 3000;
+import { Benchmark, run } from './harness.js';
 
-class Permute {
+class Permute extends Benchmark {
   constructor() {
+    super();
     this.count = 0;
     this.v = null;
   }
@@ -36,18 +37,4 @@ class Permute {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Permute();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Permute: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Permute: ok ${result}`);
-}
-
-main();
+run('Permute', new Permute());

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 3000
+#include "harness.h"
 
 typedef struct {
   bool *freeRows;
@@ -66,14 +66,17 @@ static bool benchmark(Queens *q) {
 static bool verify_result(bool result) { return result; }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   Queens q = { NULL, NULL, NULL, NULL };
   bool result = false;
-  for (int i = 0; i < iterations; i++) {
-    result = benchmark(&q);
-    if (!verify_result(result)) {
-      printf("Queens: FAILED %s\n", result ? "true" : "false");
-      return 1;
+  for (int n = 0; n < iterations; n++) {
+    for (int i = 0; i < innerIterations; i++) {
+      result = benchmark(&q);
+      if (!verify_result(result)) {
+        printf("Queens: FAILED %s\n", result ? "true" : "false");
+        return 1;
+      }
     }
   }
   printf("Queens: ok %s\n", result ? "true" : "false");

@@ -1,8 +1,9 @@
 // Are-We-Fast-Yet: Queens (Marr et al., DLS 2016). Solves the eight queens problem ten times.
-const DEFAULT_ITERATIONS = 3000;
+import { Benchmark, run } from './harness.js';
 
-class Queens {
+class Queens extends Benchmark {
   constructor() {
+    super();
     this.freeRows = null;
     this.freeMaxs = null;
     this.freeMins = null;
@@ -51,18 +52,4 @@ class Queens {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Queens();
-  let result = false;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Queens: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Queens: ok ${result}`);
-}
-
-main();
+run('Queens', new Queens());

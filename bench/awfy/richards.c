@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 100
+#include "harness.h"
 
 #define NO_TASK NULL
 #define NO_WORK NULL
@@ -341,17 +341,20 @@ static bool verify_result(Scheduler *s) {
 }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   int queuePacketCount = 0, holdCount = 0;
-  for (int i = 0; i < iterations; i++) {
-    Scheduler *s = start();
-    bool ok = verify_result(s);
-    queuePacketCount = s->queuePacketCount;
-    holdCount = s->holdCount;
-    free_scheduler(s);
-    if (!ok) {
-      printf("Richards: FAILED %d %d\n", queuePacketCount, holdCount);
-      return 1;
+  for (int n = 0; n < iterations; n++) {
+    for (int i = 0; i < innerIterations; i++) {
+      Scheduler *s = start();
+      bool ok = verify_result(s);
+      queuePacketCount = s->queuePacketCount;
+      holdCount = s->holdCount;
+      free_scheduler(s);
+      if (!ok) {
+        printf("Richards: FAILED %d %d\n", queuePacketCount, holdCount);
+        return 1;
+      }
     }
   }
   printf("Richards: ok %d %d\n", queuePacketCount, holdCount);

@@ -1,5 +1,5 @@
 // Are-We-Fast-Yet: Richards (Marr et al., DLS 2016). Martin Richards' OS task-scheduler simulation.
-const DEFAULT_ITERATIONS = 100;
+import { Benchmark, run } from './harness.js';
 
 const NO_TASK = null;
 const NO_WORK = null;
@@ -344,23 +344,9 @@ class Scheduler extends RBObject {
   }
 }
 
-class Richards {
+class Richards extends Benchmark {
   benchmark() { return new Scheduler().start(); }
   verifyResult(result) { return result.queuePacketCount === 23246 && result.holdCount === 9297; }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Richards();
-  let result = null;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Richards: FAILED ${result.queuePacketCount} ${result.holdCount}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Richards: ok ${result.queuePacketCount} ${result.holdCount}`);
-}
-
-main();
+run('Richards', new Richards(), (r) => `${r.queuePacketCount} ${r.holdCount}`);

@@ -1,7 +1,7 @@
 // Are-We-Fast-Yet: Sieve (Marr et al., DLS 2016). Sieve of Eratosthenes up to 5000.
-const DEFAULT_ITERATIONS = 3000;
+import { Benchmark, run } from './harness.js';
 
-class Sieve {
+class Sieve extends Benchmark {
   benchmark() {
     const flags = new Array(5000).fill(true);
     return this.sieve(flags, 5000);
@@ -25,18 +25,4 @@ class Sieve {
   verifyResult(result) { return result === 669; }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Sieve();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Sieve: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Sieve: ok ${result}`);
-}
-
-main();
+run('Sieve', new Sieve());

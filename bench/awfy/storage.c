@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 1000
+#include "harness.h"
 
 typedef struct { int seed; } Random;
 
@@ -42,13 +42,16 @@ static int benchmark(void) {
 static int verify_result(int result) { return result == 5461; }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   int result = 0;
-  for (int i = 0; i < iterations; i++) {
-    result = benchmark();
-    if (!verify_result(result)) {
-      printf("Storage: FAILED %d\n", result);
-      return 1;
+  for (int n = 0; n < iterations; n++) {
+    for (int i = 0; i < innerIterations; i++) {
+      result = benchmark();
+      if (!verify_result(result)) {
+        printf("Storage: FAILED %d\n", result);
+        return 1;
+      }
     }
   }
   printf("Storage: ok %d\n", result);

@@ -1,5 +1,5 @@
 // Are-We-Fast-Yet: Storage (Marr et al., DLS 2016). Builds a tree of arrays of depth 7 (allocation stress).
-const DEFAULT_ITERATIONS = 1000;
+import { Benchmark, run } from './harness.js';
 
 class Random {
   constructor() { this.seed = 74755; }
@@ -9,8 +9,11 @@ class Random {
   }
 }
 
-class Storage {
-  constructor() { this.count = 0; }
+class Storage extends Benchmark {
+  constructor() {
+    super();
+    this.count = 0;
+  }
 
   benchmark() {
     const random = new Random();
@@ -34,18 +37,4 @@ class Storage {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Storage();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Storage: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Storage: ok ${result}`);
-}
-
-main();
+run('Storage', new Storage());

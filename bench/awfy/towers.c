@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_ITERATIONS 1000
+#include "harness.h"
 
 typedef struct TowersDisk {
   int size;
@@ -83,14 +83,17 @@ static int benchmark(Towers *t) {
 static int verify_result(int result) { return result == 8191; }
 
 int main(int argc, char **argv) {
-  int iterations = argc > 1 ? atoi(argv[1]) : DEFAULT_ITERATIONS;
+  int iterations = harness_count(argc, argv, 1);
+  int innerIterations = harness_count(argc, argv, 2);
   Towers towers = { NULL, 0 };
   int result = 0;
-  for (int i = 0; i < iterations; i++) {
-    result = benchmark(&towers);
-    if (!verify_result(result)) {
-      printf("Towers: FAILED %d\n", result);
-      return 1;
+  for (int n = 0; n < iterations; n++) {
+    for (int i = 0; i < innerIterations; i++) {
+      result = benchmark(&towers);
+      if (!verify_result(result)) {
+        printf("Towers: FAILED %d\n", result);
+        return 1;
+      }
     }
   }
   printf("Towers: ok %d\n", result);

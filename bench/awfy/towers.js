@@ -1,5 +1,5 @@
 // Are-We-Fast-Yet: Towers (Marr et al., DLS 2016). Towers of Hanoi with 13 disks on linked piles.
-const DEFAULT_ITERATIONS = 1000;
+import { Benchmark, run } from './harness.js';
 
 class TowersDisk {
   constructor(size) {
@@ -8,8 +8,9 @@ class TowersDisk {
   }
 }
 
-class Towers {
+class Towers extends Benchmark {
   constructor() {
+    super();
     this.piles = null;
     this.movesDone = 0;
   }
@@ -66,18 +67,4 @@ class Towers {
   }
 }
 
-function main() {
-  const iterations = process.argv.length > 2 ? Number(process.argv[2]) : DEFAULT_ITERATIONS;
-  const bench = new Towers();
-  let result = 0;
-  for (let i = 0; i < iterations; i++) {
-    result = bench.benchmark();
-    if (!bench.verifyResult(result)) {
-      console.log(`Towers: FAILED ${result}`);
-      process.exit(1);
-    }
-  }
-  console.log(`Towers: ok ${result}`);
-}
-
-main();
+run('Towers', new Towers());

@@ -14,11 +14,14 @@ function make(i) {
   return s;
 }
 
-const n = Number(process.argv[2] ?? 2000);
+const iterations = Number(process.argv[2] ?? 1);
+const innerIterations = Number(process.argv[3] ?? 1);
 const shapes = [];
 for (let i = 0; i < COUNT; i++) shapes.push(make(i));
 let acc = 0;
-for (let pass = 0; pass < n; pass++) {
-  for (let i = 0; i < COUNT; i++) acc = shapes[i].weight(acc) & 65535;
+for (let iteration = 0; iteration < iterations; iteration++) {
+  for (let pass = 0; pass < innerIterations; pass++) {
+    for (let i = 0; i < COUNT; i++) acc = shapes[i].weight(acc) & 65535;
+  }
 }
 console.log('dispatch:', acc);

@@ -4,5 +4,8 @@ function fib(n) {
   return fib(n - 1) + fib(n - 2);
 }
 
-const n = Number(process.argv[2] ?? 30);
-console.log('fib:', fib(n));
+const iterations = Number(process.argv[2] ?? 1);
+const n = Number(process.argv[3] ?? 1);
+let r = 0;
+for (let iteration = 0; iteration < iterations; iteration++) r = fib(n);
+console.log('fib:', r);

@@ -17,7 +17,10 @@ function sum(list) {
   return s;
 }
 
-const n = Number(process.argv[2] ?? 1000);
+const iterations = Number(process.argv[2] ?? 1);
+const innerIterations = Number(process.argv[3] ?? 1);
 let total = 0n;
-for (let r = 0; r < n; r++) total += BigInt(sum(build(LENGTH)));
+for (let iteration = 0; iteration < iterations; iteration++) {
+  for (let r = 0; r < innerIterations; r++) total += BigInt(sum(build(LENGTH)));
+}
 console.log('list:', String(total));

@@ -60,8 +60,15 @@ function energy(bodies) {
   return e;
 }
 
-const n = Number(process.argv[2] ?? 1000000);
-const bodies = system();
-console.log(energy(bodies).toFixed(9));
-for (let i = 0; i < n; i++) advance(bodies, 0.01);
-console.log(energy(bodies).toFixed(9));
+const iterations = Number(process.argv[2] ?? 1);
+const innerIterations = Number(process.argv[3] ?? 1);
+for (let iteration = 0; iteration < iterations; iteration++) {
+  const bodies = system();
+  const before = energy(bodies);
+  for (let i = 0; i < innerIterations; i++) advance(bodies, 0.01);
+  const after = energy(bodies);
+  if (iteration === iterations - 1) {
+    console.log(before.toFixed(9));
+    console.log(after.toFixed(9));
+  }
+}

@@ -13,9 +13,12 @@ function sieve(flags) {
   return count;
 }
 
-const n = Number(process.argv[2] ?? 20);
+const iterations = Number(process.argv[2] ?? 1);
+const innerIterations = Number(process.argv[3] ?? 1);
 const flags = new Uint8Array(LIMIT);
 let count = 0;
-for (let r = 0; r < n; r++) count = sieve(flags);
+for (let iteration = 0; iteration < iterations; iteration++) {
+  for (let r = 0; r < innerIterations; r++) count = sieve(flags);
+}
 if (count !== 78498) throw new Error('wrong count');
 console.log('sieve:', count);

@@ -1,0 +1,75 @@
+//! The benchmark report: per program, the median time of each runner (Rejit tiers, `js`, `c`),
+//! and the ratios of each tier to JavaScript and to C with their geometric means, as a text
+//! table per suite.
+
+import { geometricMean } from './measure.js';
+import type { Sizes } from './program.js';
+
+export interface RunnerResult {
+  /** Median seconds of the runs, or null when a run failed or did not match JavaScript's output. */
+  readonly median: number | null;
+  readonly samples: readonly number[];
+  readonly failure: string | null;
+}
+
+export interface Row {
+  readonly suite: string;
+  readonly program: string;
+  readonly sizes: Sizes;
+  /** By runner: each Rejit tier's name, `js`, `c`. */
+  readonly results: Readonly<Record<string, RunnerResult>>;
+}
+
+export const BASELINES = ['js', 'c'] as const;
+
+function ratio(row: Row, tier: string, base: string): number | null {
+  const a = row.results[tier]?.median;
+  const b = row.results[base]?.median;
+  return a == null || b == null ? null : a / b;
+}
+
+export interface SuiteSummary {
+  readonly suite: string;
+  /** `TIER/js` and `TIER/c` → geometric mean over the programs that have both times. */
+  readonly geometricMeans: Readonly<Record<string, number | null>>;
+}
+
+export function summarize(rows: readonly Row[], tiers: readonly string[]): SuiteSummary[] {
+  const suites = [...new Set(rows.map((r) => r.suite))];
+  return suites.map((suite) => {
+    const inSuite = rows.filter((r) => r.suite === suite);
+    const geometricMeans: Record<string, number | null> = {};
+    for (const base of BASELINES) {
+      for (const tier of tiers) {
+        const ratios = inSuite.map((r) => ratio(r, tier, base)).filter((x): x is number => x !== null);
+        geometricMeans[`${tier}/${base}`] = geometricMean(ratios);
+      }
+    }
+    return { suite, geometricMeans };
+  });
+}
+
+export function formatTables(rows: readonly Row[], tiers: readonly string[], runs: number): string {
+  const seconds = (x: number | null | undefined): string => (x == null ? '—' : x.toFixed(3));
+  const times = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)}x`);
+  const ratioNames = BASELINES.flatMap((base) => tiers.map((tier) => `${tier}/${base}`));
+  const header = ['program', 'iterations', ...tiers.map((t) => `${t} s`), 'js s', 'c s', ...ratioNames];
+  const tables = summarize(rows, tiers).map(({ suite, geometricMeans }) => {
+    const lines = [header];
+    for (const row of rows.filter((r) => r.suite === suite)) {
+      lines.push([
+        `${suite}/${row.program}`,
+        `${row.sizes.iterations}x${row.sizes.innerIterations}`,
+        ...[...tiers, ...BASELINES].map((name) => seconds(row.results[name]?.median)),
+        ...BASELINES.flatMap((base) => tiers.map((tier) => times(ratio(row, tier, base)))),
+      ]);
+    }
+    lines.push(['geomean', '', ...[...tiers, ...BASELINES].map(() => ''), ...ratioNames.map((n) => times(geometricMeans[n] ?? null))]);
+    const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
+    return lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+  });
+  const failures = rows.flatMap((r) =>
+    Object.entries(r.results).filter(([, x]) => x.failure !== null).map(([name, x]) => `${r.suite}/${r.program} ${name}: ${x.failure}`));
+  const notes = `median of ${runs} run(s) of whole processes (start-up included); iterations = ITERATIONS x INNER_ITERATIONS`;
+  return `${tables.join('\n\n')}\n\n${notes}\n${failures.length ? `\nFAILED:\n${failures.join('\n')}\n` : ''}`;
+}

@@ -1,0 +1,49 @@
+//! The benchmark runner's quick mode as a correctness check: every benchmark program, at the
+//! interpreter and baseline tiers, with both harness counts 1, must print exactly what its
+//! JavaScript version prints (and the C version too, where gcc is present).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Row } from '../bench/report.js';
+
+const RUNNER = fileURLToPath(new URL('../bench/run.js', import.meta.url));
+const TIERS = ['interp', 'baseline'];
+
+interface Report {
+  readonly verified: boolean;
+  readonly machine: { readonly gcc: string | null };
+  readonly rows: readonly Row[];
+}
+
+function runQuick(suite: string): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    const args = [RUNNER, '--suite', suite, '--quick', '--tiers', TIERS.join(','), '--timeout', '120', '--json'];
+    // The runner exits 1 when a run fails; its JSON report says which, so read it either way.
+    execFile(process.execPath, args, { maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      try {
+        resolve(JSON.parse(stdout) as Report);
+      } catch {
+        reject(new Error(`bench runner printed no report (${error?.message ?? 'no error'}):\n${stderr}`));
+      }
+    });
+  });
+}
+
+for (const suite of ['awfy', 'micro']) {
+  test(`bench --suite ${suite} --quick: every program verified at every tier`, { timeout: 300_000 }, async () => {
+    const report = await runQuick(suite);
+    assert.ok(report.rows.length > 0, 'no programs found');
+    for (const row of report.rows) {
+      const runners = [...TIERS, 'js', ...(suite === 'awfy' && report.machine.gcc ? ['c'] : [])];
+      for (const runner of runners) {
+        const result = row.results[runner];
+        assert.ok(result, `${suite}/${row.program}: no ${runner} result`);
+        assert.equal(result.failure, null, `${suite}/${row.program} ${runner}`);
+        assert.ok(result.median !== null && result.median > 0, `${suite}/${row.program} ${runner}: no time`);
+      }
+    }
+    assert.equal(report.verified, true);
+  });
+}
