@@ -107,7 +107,8 @@ export class Heap {
     i32[head] = addr;
   }
 
-  private allocBlock(cls: number, fileName: string, pos: Pos): number {
+  /** A zero-filled block of size class `cls`, header not written (compiled code's slow path comes here). */
+  allocBlock(cls: number, fileName = '', pos: Pos = NO_POS): number {
     const size = sizeOfClass(cls);
     const head = (this.block + TB_FREE_LISTS + 4 * cls) >>> 2;
     const reused = this.u32[head] as number;

@@ -1,0 +1,119 @@
+//! One thread's code: its funcref table (index = code id), the hub
+//! dispatchers and the runtime module instantiated for it, and the
+//! instantiation of each code version, with its imports linked to this
+//! thread's instances. Compiled modules are shared by all threads
+//! (`SharedModules`); instances and tables are per thread.
+
+import type { InterpreterHost } from '../interp/context.js';
+import type { Heap } from '../runtime/heap.js';
+import { threadBlock } from '../runtime/layout.js';
+import { Trap } from '../runtime/trap.js';
+import type { FuncSig } from '../wasm/types.js';
+import type { CodeVersion } from './code-version.js';
+import { buildDispatcher } from './dispatcher.js';
+import { jsImports, type JsService, type RaiseTrap } from './js-imports.js';
+import { CODE_EXPORT } from './module-imports.js';
+import { buildRuntimeModule } from './runtime-module.js';
+import { sigName } from './wasm-types.js';
+
+/** The modules that every thread instantiates, compiled once. */
+export class SharedModules {
+  readonly runtime = new WebAssembly.Module(buildRuntimeModule().build());
+  private readonly dispatchers = new Map<string, WebAssembly.Module>();
+
+  dispatcher(sig: FuncSig): WebAssembly.Module {
+    const name = sigName(sig);
+    let module = this.dispatchers.get(name);
+    if (!module) {
+      module = new WebAssembly.Module(buildDispatcher(sig).build());
+      this.dispatchers.set(name, module);
+    }
+    return module;
+  }
+}
+
+/** What a thread's code runs against. */
+export interface ThreadEnv {
+  readonly heap: Heap;
+  readonly host: InterpreterHost;
+  /** Compiles and installs function `fn` on its first call, returning its code id; raises the trap when it has no definition. */
+  readonly resolve: (fn: number) => number;
+  readonly raise: RaiseTrap;
+}
+
+type Funcs = Record<string, WebAssembly.ImportValue>;
+
+export class CodeTable {
+  readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
+  private readonly dispatchers = new Map<string, WebAssembly.ExportedFunction>();
+  private readonly runtime: WebAssembly.Exports;
+
+  constructor(
+    private readonly shared: SharedModules,
+    private readonly env: ThreadEnv,
+  ) {
+    const { heap, host, raise } = env;
+    this.runtime = new WebAssembly.Instance(shared.runtime, {
+      env: { memory: heap.memory, tb: threadBlock(host.threadId) },
+      js: {
+        allocSlow: (cls: number) => {
+          try {
+            return heap.allocBlock(cls);
+          } catch (e) {
+            if (e instanceof Trap) raise(e.kind);
+            throw e;
+          }
+        },
+        outOfMemory: () => raise('outOfMemory'),
+      },
+    }).exports;
+  }
+
+  /** Instantiates `code` on this thread and puts it at its index in the table. */
+  install(code: CodeVersion): void {
+    if (code.id >= this.table.length) this.table.grow(Math.max(code.id + 1, 2 * this.table.length) - this.table.length);
+    this.table.set(code.id, this.instantiate(code));
+  }
+
+  /** The function at table index `id`, to call from JavaScript. */
+  entry(id: number): WebAssembly.ExportedFunction {
+    const f = this.table.get(id);
+    if (!f) throw new Error(`no code ${id} in the table`);
+    return f;
+  }
+
+  private instantiate(code: CodeVersion): WebAssembly.ExportedFunction {
+    const { heap, host, raise } = this.env;
+    const services = jsImports(code, host, raise);
+    const js: Funcs = {};
+    const hub: Funcs = {};
+    const callees: Funcs = {};
+    for (const link of code.links) {
+      if (link.module === 'js') js[link.field] = link.field.startsWith('print_') ? services.print : services[link.field as JsService];
+      else if (link.module === 'hub') hub[link.field] = this.dispatcher({ params: link.sig.params.slice(0, -1), results: link.sig.results });
+      else if (link.module === 'code') callees[link.field] = this.entry(Number(link.field));
+    }
+    const imports: WebAssembly.Imports = {
+      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount },
+      rt: this.runtime,
+      js,
+      hub,
+      code: callees,
+    };
+    return new WebAssembly.Instance(code.module, imports).exports[CODE_EXPORT] as WebAssembly.ExportedFunction;
+  }
+
+  private dispatcher(sig: FuncSig): WebAssembly.ExportedFunction {
+    const name = sigName(sig);
+    let d = this.dispatchers.get(name);
+    if (!d) {
+      const instance = new WebAssembly.Instance(this.shared.dispatcher(sig), {
+        env: { memory: this.env.heap.memory, table: this.table },
+        js: { resolve: this.env.resolve },
+      });
+      d = instance.exports['dispatch'] as WebAssembly.ExportedFunction;
+      this.dispatchers.set(name, d);
+    }
+    return d;
+  }
+}

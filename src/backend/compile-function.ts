@@ -1,0 +1,66 @@
+//! Compiles one version of a function (one IrFunction) into its own wasm
+//! module named `rejit-<code id>`, exporting the function as `f`.
+//!
+//! The body is emitted twice: a dry run into a throwaway function declares
+//! every import the body uses (a module's function imports must precede its
+//! functions, and only emitting the body tells which it needs), then the real
+//! run. Emitting is cheap next to V8 compiling the module.
+
+import type { FunctionId, IrFunction } from '../ir/ir.js';
+import type { Program } from '../runtime/program.js';
+import { bodyOffsets } from '../wasm/body-offsets.js';
+import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
+import { emitStmts } from './emit-stmt.js';
+import { FunctionEmitter, type CallPosition } from './function-emitter.js';
+import type { JsImportData } from './js-imports.js';
+import { CODE_EXPORT, ModuleImports } from './module-imports.js';
+import { wasmSig, wasmType } from './wasm-types.js';
+
+export interface CompiledFunction extends JsImportData {
+  readonly ir: IrFunction;
+  readonly builder: ModuleBuilder;
+  readonly bytes: Uint8Array;
+  /** Call instructions by module byte offset (as V8 reports frame positions). */
+  readonly positions: ReadonlyMap<number, CallPosition>;
+}
+
+export const codeModuleName = (codeId: number): string => `rejit-${codeId}`;
+
+/**
+ * `codeId` is the table index the code will have; `currentCode(fn)` the
+ * code id in a function's stub slot now (0 when it has none).
+ */
+export function compileFunction(ir: IrFunction, program: Program, codeId: number, currentCode: (fn: FunctionId) => number): CompiledFunction {
+  const mb = new ModuleBuilder(codeModuleName(codeId));
+  const imports = new ModuleImports(mb, currentCode);
+  const params = ir.locals.slice(0, ir.paramCount);
+  const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
+  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), codeId));
+  const fb = mb.addFunction(decl);
+  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, codeId));
+  mb.exportFunction(CODE_EXPORT, fb.index);
+  const bytes = mb.build();
+  const start = bodyOffsets(bytes)[0] as number;
+  return {
+    ir,
+    builder: mb,
+    bytes,
+    fileName: ir.fileName,
+    prints: fx.prints,
+    loads: fx.loads,
+    positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
+  };
+}
+
+function emitFunction(fx: FunctionEmitter): FunctionEmitter {
+  const { ir, fb } = fx;
+  declareLocals(ir, fb);
+  emitStmts(fx, ir.body);
+  // The checker makes every path of a function with a result end in `return`.
+  if (ir.result !== 'void') fx.c.unreachable();
+  return fx;
+}
+
+function declareLocals(ir: IrFunction, fb: FunctionBuilder): void {
+  for (const l of ir.locals.slice(ir.paramCount)) fb.addLocal(wasmType(l.type), l.name);
+}

@@ -1,0 +1,42 @@
+//! Hub dispatchers: the one place that calls through a thread's funcref
+//! table. A dispatcher for signature S takes S's parameters and a function
+//! id, loads the function's stub slot (the table index of its current code),
+//! asks the runtime to compile it when the slot is 0, and tail-calls the code.
+//!
+//! Why a hub: in Node 20 every instance that imports a table stays alive as
+//! long as the table and makes each `table.set` slower (design.md), so only
+//! these small modules (one per signature and thread, a bounded number)
+//! import it; compiled code imports the dispatchers instead.
+
+import { STUB_SLOTS_BASE } from '../runtime/layout.js';
+import { ModuleBuilder } from '../wasm/module-builder.js';
+import type { FuncSig } from '../wasm/types.js';
+import { importSharedMemory } from './memory-import.js';
+import { dispatcherSig } from './wasm-types.js';
+
+export const HUB_MODULE_NAME = 'rejit-hub';
+
+/**
+ * Exports `dispatch`. Imports `env.table` (the thread's code table) and
+ * `js.resolve(fn) -> index` (compiles and installs `fn`, or traps: no definition).
+ */
+export function buildDispatcher(sig: FuncSig): ModuleBuilder {
+  const mb = new ModuleBuilder(HUB_MODULE_NAME);
+  importSharedMemory(mb);
+  const table = mb.importTable('env', 'table', { min: 1 });
+  const resolve = mb.importFunction('js', 'resolve', { params: ['i32'], results: ['i32'] }, 'resolve');
+  const f = mb.addFunction({ name: 'dispatch', ...dispatcherSig(sig) });
+  const c = f.code;
+  const fn = sig.params.length;
+  const index = f.addLocal('i32', 'index');
+  for (let i = 0; i < fn; i++) c.localGet(i);
+  c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Eqz();
+  c.if('i32');
+  c.localGet(fn).call(resolve);
+  c.else();
+  c.localGet(index);
+  c.end();
+  c.returnCallIndirect(mb.type(sig), table);
+  mb.exportFunction('dispatch', f.index);
+  return mb;
+}

@@ -1,0 +1,111 @@
+//! The state of compiling one IR function into one wasm function: the code
+//! emitter, the module's imports, scratch locals, the wasm labels of the IR's
+//! labels, and what the runtime must know about the code afterwards (the
+//! source position of every call instruction, print formats, load sites).
+//!
+//! Every call instruction gets a position because V8 reports each wasm frame
+//! at the call it is in (`CallSite.getPosition()`): that is how a trap finds
+//! the Rejit position of every frame. Traps are calls too (`js.trap`), so
+//! the innermost frame's position is the trap's own.
+
+import type { Pos } from '../frontend/ast.js';
+import type { Expr, IrFunction, LabelId } from '../ir/ir.js';
+import type { Program } from '../runtime/program.js';
+import type { TrapKind } from '../runtime/trap.js';
+import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
+import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
+import type { FuncIdx, ValType } from '../wasm/types.js';
+import { trapCode, type LoadSite, type PrintPart } from './js-imports.js';
+import type { ModuleImports } from './module-imports.js';
+
+/** What a call instruction's frame stands for: a Rejit call site (`rejit`) or a runtime call at `pos`. */
+export interface CallPosition {
+  readonly pos: Pos;
+  readonly rejit: boolean;
+}
+
+interface LabelTargets {
+  readonly brk: Label;
+  readonly cont: Label | null;
+}
+
+export class FunctionEmitter {
+  readonly c: CodeEmitter;
+  /** Call instructions: offset in the body, and the position they stand for. */
+  readonly positions: [number, CallPosition][] = [];
+  readonly prints: (readonly PrintPart[])[] = [];
+  readonly loads: LoadSite[] = [];
+  /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
+  readonly isMethod: boolean;
+  private readonly labels = new Map<LabelId, LabelTargets>();
+  private readonly spare = new Map<ValType, number[]>();
+
+  constructor(
+    readonly ir: IrFunction,
+    readonly program: Program,
+    /** The module, for block types. */
+    readonly mb: ModuleBuilder,
+    readonly imports: ModuleImports,
+    readonly fb: FunctionBuilder,
+    /** This code's own id (its table index), for the self-call fast path. */
+    readonly codeId: number,
+  ) {
+    this.c = fb.code;
+    this.isMethod = program.functionInfo(ir.id).owner !== null;
+  }
+
+  /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
+  call(index: FuncIdx, pos: Pos, rejit = false): void {
+    this.positions.push([this.c.out.length, { pos, rejit }]);
+    this.c.call(index);
+  }
+
+  trap(kind: TrapKind, pos: Pos): void {
+    this.c.i32Const(trapCode(kind));
+    this.trapKindOnStack(pos);
+  }
+
+  /** Traps with the kind (its `trapCode`) on top of the stack. */
+  trapKindOnStack(pos: Pos): void {
+    this.call(this.imports.js('trap'), pos);
+    this.c.unreachable();
+  }
+
+  /** Traps when the i32 on top of the stack is not 0. */
+  trapIf(kind: TrapKind, pos: Pos): void {
+    this.c.if();
+    this.trap(kind, pos);
+    this.c.end();
+  }
+
+  /** Runs `use` with a scratch local of `type`, free again afterwards. */
+  scratch<T>(type: ValType, use: (local: number) => T): T {
+    const pool = this.spare.get(type) ?? [];
+    this.spare.set(type, pool);
+    const local = pool.pop() ?? this.fb.addLocal(type);
+    try {
+      return use(local);
+    } finally {
+      pool.push(local);
+    }
+  }
+
+  /** A reference known not to be null: `self` in a method. */
+  nonNull(e: Expr): boolean {
+    return this.isMethod && e.op === 'local' && e.local === 0;
+  }
+
+  /** Opens a scope where `break label` (and `continue label`, for loops) branch to the given wasm labels. */
+  withLabel(label: LabelId, targets: LabelTargets, body: () => void): void {
+    this.labels.set(label, targets);
+    body();
+    this.labels.delete(label);
+  }
+
+  target(label: LabelId, kind: 'brk' | 'cont'): Label {
+    const t = this.labels.get(label);
+    const l = t?.[kind];
+    if (!l) throw new Error(`${this.ir.name}: no ${kind === 'brk' ? 'break' : 'continue'} target for label ${label}`);
+    return l;
+  }
+}

@@ -1,0 +1,57 @@
+//! The host services a compiled module imports from `js`, made for one code
+//! version on one thread: traps, printing (formats fixed at compile time, so
+//! a `print` crosses to JavaScript once, with its values), the clock, the
+//! barrier, `load`, and the f64 remainder (JavaScript's `%`, which wasm lacks).
+
+import type { Pos } from '../frontend/ast.js';
+import type { InterpreterHost } from '../interp/context.js';
+import { TRAP_MESSAGES, type TrapKind } from '../runtime/trap.js';
+import type { JsFunction } from './module-imports.js';
+
+export type JsService = JsFunction | 'print';
+
+export const TRAP_KINDS = Object.keys(TRAP_MESSAGES) as TrapKind[];
+
+export const trapCode = (kind: TrapKind): number => TRAP_KINDS.indexOf(kind);
+
+/** One `print` statement: its literal texts and the types of its values, in order. */
+export type PrintPart = { readonly text: string } | { readonly value: 'i32' | 'i64' | 'f64' | 'bool' };
+
+export interface LoadSite {
+  readonly path: string;
+  readonly pos: Pos;
+}
+
+/** What a code version's `js` imports need to know about it. */
+export interface JsImportData {
+  readonly fileName: string;
+  readonly prints: readonly (readonly PrintPart[])[];
+  readonly loads: readonly LoadSite[];
+}
+
+/** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame. */
+export type RaiseTrap = (kind: TrapKind) => never;
+
+/** The services by import name; every `print_<signature>` import is `print`. */
+export function jsImports(code: JsImportData, host: InterpreterHost, raise: RaiseTrap): Record<JsService, (...args: never[]) => unknown> {
+  return {
+    trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
+    fmod: (a: number, b: number) => a % b,
+    clock: () => BigInt.asIntN(64, process.hrtime.bigint()),
+    barrier: () => host.barrier(),
+    printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
+    load: (site: number) => {
+      const { path, pos } = code.loads[site] as LoadSite;
+      host.load(path, code.fileName, pos);
+    },
+    print: (format: number, ...values: (number | bigint)[]) => {
+      let next = 0;
+      const show = (part: PrintPart): string => {
+        if ('text' in part) return part.text;
+        const v = values[next++] as number | bigint;
+        return part.value === 'bool' ? (v ? 'true' : 'false') : String(v);
+      };
+      host.print((code.prints[format] as readonly PrintPart[]).map(show).join(' '));
+    },
+  };
+}

@@ -1,0 +1,166 @@
+//! The per-thread runtime module: allocation, `delete` and class tests in
+//! wasm, over the thread's own block of the shared memory (its free lists and
+//! bump region), so that compiled code never calls out to JavaScript on the
+//! fast path. It runs the algorithm of `runtime/layout.ts` exactly as
+//! `runtime/heap.ts` does; only taking a new chunk from the shared heap top
+//! (and growing the memory) goes to the thread's `Heap` in JavaScript.
+//!
+//! Exports (compiled code imports them by these names from `rt`):
+//!   newObject(classId, cls, size) -> addr      a zeroed object of size class `cls`
+//!   newArray(kind, shift, length) -> addr      length >= 0; elements of 1 << shift bytes
+//!   free(addr)                                 null and freed blocks are left alone
+//!   instanceOf(obj, classId, depth) -> bool    false for null and for freed blocks
+
+import {
+  CHUNK_SIZE, CLASS_TABLE_BASE, ElemKind, MAX_CLASSES, SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS,
+} from '../runtime/layout.js';
+import type { CodeEmitter } from '../wasm/code-emitter.js';
+import { ModuleBuilder } from '../wasm/module-builder.js';
+import { META_DEPTH } from './class-metadata.js';
+import { importSharedMemory } from './memory-import.js';
+
+/** The largest block a size class describes; a larger array is out of memory. */
+const MAX_BLOCK = 2 ** 31;
+
+export const RUNTIME_MODULE_NAME = 'rejit-rt';
+
+/**
+ * Imports besides the memory: `env.tb` (i32 global, the thread block's
+ * address), `js.allocSlow(cls) -> addr` (a block from a new chunk) and
+ * `js.outOfMemory()` (traps).
+ */
+export function buildRuntimeModule(): ModuleBuilder {
+  const mb = new ModuleBuilder(RUNTIME_MODULE_NAME);
+  importSharedMemory(mb);
+  const tb = mb.importGlobal('env', 'tb', 'i32', false);
+  const allocSlow = mb.importFunction('js', 'allocSlow', { params: ['i32'], results: ['i32'] }, 'allocSlow');
+  const outOfMemory = mb.importFunction('js', 'outOfMemory', { params: [], results: [] }, 'outOfMemory');
+
+  // block(cls, size): a zeroed block, header not written.
+  const block = mb.addFunction({ name: 'block', params: ['i32', 'i32'], results: ['i32'], paramNames: ['cls', 'size'] });
+  {
+    const c = block.code;
+    const [cls, size] = [0, 1];
+    const head = block.addLocal('i32', 'head');
+    const p = block.addLocal('i32', 'p');
+    const bump = block.addLocal('i32', 'bump');
+    c.globalGet(tb).localGet(cls).i32Const(2).i32Shl().i32Add().localSet(head);
+    c.localGet(head).i32Load(TB_FREE_LISTS).localTee(p);
+    c.if();
+    c.localGet(head).localGet(p).i32Load(4).i32Store(TB_FREE_LISTS);
+    c.localGet(p).i32Const(0).localGet(size).memoryFill();
+    c.localGet(p).return();
+    c.end();
+    // Large blocks come straight from the heap top, small ones from the bump
+    // region; both when it is too short (`size > end - bump`: no wrap-around) go to the slow path.
+    c.localGet(size).i32Const(CHUNK_SIZE).i32GeU();
+    c.localGet(size).globalGet(tb).i32Load(TB_BUMP_END).globalGet(tb).i32Load(TB_BUMP).localTee(bump).i32Sub().i32GtU();
+    c.i32Or();
+    c.if();
+    c.localGet(cls).call(allocSlow).return();
+    c.end();
+    c.globalGet(tb).localGet(bump).localGet(size).i32Add().i32Store(TB_BUMP);
+    c.localGet(bump);
+  }
+
+  // classOf(bytes): the size class of a block of `bytes` (8 <= bytes <= 2^31).
+  const classOf = mb.addFunction({ name: 'classOf', params: ['i32'], results: ['i32'], paramNames: ['bytes'] });
+  classOf.code.localGet(0).i32Const(SMALL_LIMIT).i32LeU();
+  classOf.code.if('i32');
+  classOf.code.localGet(0).i32Const(7).i32Add().i32Const(3).i32ShrU();
+  classOf.code.else();
+  // 64 + log2(next power of two) - 9
+  classOf.code.i32Const(64 + 32 - 9).localGet(0).i32Const(1).i32Sub().i32Clz().i32Sub();
+  classOf.code.end();
+
+  const newObject = mb.addFunction({ name: 'newObject', params: ['i32', 'i32', 'i32'], results: ['i32'], paramNames: ['classId', 'cls', 'size'] });
+  {
+    const c = newObject.code;
+    const p = newObject.addLocal('i32', 'p');
+    c.localGet(1).localGet(2).call(block.index).localTee(p).localGet(0).i32Store();
+    c.localGet(p).localGet(1).i32Store(4);
+    c.localGet(p);
+  }
+
+  const newArray = mb.addFunction({ name: 'newArray', params: ['i32', 'i32', 'i32'], results: ['i32'], paramNames: ['kind', 'shift', 'length'] });
+  {
+    const c = newArray.code;
+    const [kind, shift, length] = [0, 1, 2];
+    const bytes = newArray.addLocal('i32', 'bytes');
+    const cls = newArray.addLocal('i32', 'cls');
+    const p = newArray.addLocal('i32', 'p');
+    c.localGet(length).i64ExtendI32U().localGet(shift).i64ExtendI32U().i64Shl().i64Const(8n).i64Add();
+    c.i64Const(BigInt(MAX_BLOCK)).i64GtU();
+    c.if();
+    c.call(outOfMemory).unreachable().end();
+    c.localGet(length).localGet(shift).i32Shl().i32Const(8).i32Add().localTee(bytes);
+    c.call(classOf.index).localTee(cls);
+    blockSize(c, cls, bytes);
+    c.call(block.index).localTee(p);
+    c.i32Const(-1).localGet(kind).i32Sub().i32Store();
+    c.localGet(p).localGet(length).i32Store(4);
+    c.localGet(p);
+  }
+
+  const free = mb.addFunction({ name: 'free', params: ['i32'], results: [], paramNames: ['addr'] });
+  {
+    const c = free.code;
+    const addr = 0;
+    const header = free.addLocal('i32', 'header');
+    const cls = free.addLocal('i32', 'cls');
+    const bytes = free.addLocal('i64', 'bytes');
+    const head = free.addLocal('i32', 'head');
+    const done = c.block();
+    c.localGet(addr).i32Eqz().brIf(done);
+    c.localGet(addr).i32Load().localTee(header).i32Eqz().brIf(done);
+    c.localGet(header).i32Const(0).i32GtS();
+    c.if('i32');
+    c.localGet(addr).i32Load(4);
+    c.else();
+    // An array: 8 + elemSize(kind) * length, in i64 so that a garbage header cannot wrap.
+    c.localGet(addr).i32Load(4).i64ExtendI32S();
+    c.i64Const(3n).i64Const(2n);
+    c.localGet(header).i32Const(-(ElemKind.I64 + 1)).i32Eq().localGet(header).i32Const(-(ElemKind.F64 + 1)).i32Eq().i32Or();
+    c.select().i64Shl().i64Const(8n).i64Add().localTee(bytes);
+    c.i64Const(BigInt(MAX_BLOCK)).i64GtS().brIf(done);
+    c.localGet(bytes).i64Const(8n).i64LtS();
+    c.if('i32');
+    c.i32Const(1).else().localGet(bytes).i32WrapI64().call(classOf.index).end();
+    c.end();
+    c.localTee(cls).i32Const(1).i32LtS().brIf(done);
+    c.localGet(cls).i32Const(SIZE_CLASSES).i32GeS().brIf(done);
+    c.globalGet(tb).localGet(cls).i32Const(2).i32Shl().i32Add().localSet(head);
+    c.localGet(addr).i32Const(0).i32Store();
+    c.localGet(addr).localGet(head).i32Load(TB_FREE_LISTS).i32Store(4);
+    c.localGet(head).localGet(addr).i32Store(TB_FREE_LISTS);
+    c.end();
+  }
+
+  const instanceOf = mb.addFunction({ name: 'instanceOf', params: ['i32', 'i32', 'i32'], results: ['i32'], paramNames: ['obj', 'classId', 'depth'] });
+  {
+    const c = instanceOf.code;
+    const [obj, classId, depth] = [0, 1, 2];
+    const meta = instanceOf.addLocal('i32', 'meta');
+    const no = c.block();
+    c.localGet(obj).i32Eqz().brIf(no);
+    c.localGet(obj).i32Load().localTee(meta).i32Const(MAX_CLASSES).i32GeU().brIf(no);
+    c.localGet(meta).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(meta).i32Eqz().brIf(no);
+    c.localGet(meta).i32Load(META_DEPTH).localGet(depth).i32LtS().brIf(no);
+    c.localGet(meta).localGet(depth).i32Const(1).i32Add().i32Const(2).i32Shl().i32Sub().i32Load().localGet(classId).i32Eq().return();
+    c.end();
+    c.i32Const(0);
+  }
+
+  for (const f of [newObject, newArray, free, instanceOf]) mb.exportFunction(f.name, f.index);
+  return mb;
+}
+
+/** Pushes the bytes a block of class `cls` takes: 8 * cls up to SMALL_LIMIT, else 2^(cls - 55). */
+function blockSize(c: CodeEmitter, cls: number, bytes: number): void {
+  c.localGet(bytes).i32Const(SMALL_LIMIT).i32LeU();
+  c.if('i32');
+  c.localGet(cls).i32Const(3).i32Shl();
+  c.else();
+  c.i32Const(1).localGet(cls).i32Const(64 - 9).i32Sub().i32Shl();
+  c.end();
+}
