@@ -1,14 +1,20 @@
-//! Tier 1, the baseline compiler's runtime: functions compile to wasm on
-//! their first call and are reached through their stub slots.
+//! Tier 1, the baseline compiler's runtime on one thread: functions compile
+//! to wasm on their first call and are reached through their stub slots.
 //!
 //! A stub slot (`layout.stubSlot(fn)`, shared memory) holds the code id of
 //! the function's current code, 0 when it has none yet. `resolve` (called by
-//! a hub dispatcher that found 0, or by a JavaScript entry) compiles the
-//! function's current IR once, installs the code in the thread's table and
-//! stores its id in the slot. A load that redefines a function resets its
-//! slot to 0: calls that start afterwards resolve the new definition, while
-//! frames already running stay in the old code (its instance lives on).
+//! a hub dispatcher, or by a JavaScript entry) compiles the function's
+//! current IR once, installs the code in the thread's table and stores its
+//! id in the slot. A load that redefines a function resets its slot to 0:
+//! calls that start afterwards resolve the new definition, while frames
+//! already running stay in the old code (its instance lives on).
+//!
+//! A code id names a definition: ids are handed out as loads commit, in the
+//! same order on every thread of a run (they replay the same loads), so a
+//! slot means the same definition everywhere. Each thread compiles and
+//! installs that code itself when it first finds the id in a slot.
 
+import type { ModuleDelta } from '../frontend/check-module.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
 import type { InterpreterHost } from '../interp/context.js';
 import type { Heap } from '../runtime/heap.js';
@@ -23,8 +29,10 @@ import { raiseTrap, trapFromCompiled, type CodeLookup } from './wasm-frames.js';
 
 export class Baseline {
   private nextCode = 1;
+  /** Code ids of definitions. */
+  private readonly ids = new WeakMap<IrFunction, number>();
+  /** Code installed on this thread, by id. */
   private readonly versions = new Map<number, CodeVersion>();
-  private readonly compiled = new WeakMap<IrFunction, CodeVersion>();
   private classesWritten = 1;
   private readonly thread: CodeTable;
   readonly lookup: CodeLookup = (id) => this.versions.get(id);
@@ -36,17 +44,33 @@ export class Baseline {
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     this.thread = new CodeTable(new SharedModules(), { heap, host, raise, resolve: (fn) => this.resolve(fn) });
-    this.commit([]);
+    this.commit({ functions: [], redefinitions: [] });
   }
 
-  /** After a load: metadata for the new classes; redefined functions' slots back to 0. */
-  commit(redefined: readonly FunctionId[]): void {
+  /**
+   * After a load has changed the program: metadata for the new classes, code
+   * ids for the new definitions, and the redefined functions' slots back to 0.
+   */
+  commit(delta: Pick<ModuleDelta, 'functions' | 'redefinitions'>): void {
     const classes = this.program.classes;
     for (; this.classesWritten < classes.length; this.classesWritten++) {
       const c = classes[this.classesWritten];
       if (c) writeClassMetadata(this.heap, c);
     }
-    for (const fn of redefined) Atomics.store(this.heap.i32, stubSlot(fn) >>> 2, 0);
+    for (const f of delta.functions) if (f.ir) this.idOf(f.ir);
+    for (const { fn, ir } of delta.redefinitions) {
+      this.idOf(ir);
+      Atomics.store(this.heap.i32, stubSlot(fn) >>> 2, 0);
+    }
+  }
+
+  private idOf(ir: IrFunction): number {
+    let id = this.ids.get(ir);
+    if (id === undefined) {
+      id = this.nextCode++;
+      this.ids.set(ir, id);
+    }
+    return id;
   }
 
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
@@ -65,37 +89,39 @@ export class Baseline {
     }
   }
 
-  /** The code id in `fn`'s stub slot, resolving it when there is none. */
+  /** The code id in `fn`'s stub slot when this thread has that code, else `resolve`'s. */
   private codeOf(fn: FunctionId): number {
-    return this.slot(fn) || this.resolve(fn);
+    return this.installed(fn) || this.resolve(fn);
   }
 
-  private slot(fn: FunctionId): number {
-    return Atomics.load(this.heap.i32, stubSlot(fn) >>> 2);
+  /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */
+  private installed(fn: FunctionId): number {
+    const id = Atomics.load(this.heap.i32, stubSlot(fn) >>> 2);
+    return this.versions.has(id) ? id : 0;
   }
 
-  /** Compiles and installs `fn`'s current definition (once per definition); traps when it has none. */
+  /**
+   * This thread's current code of `fn`, compiled and installed on first use;
+   * stored in the slot unless the slot holds code already (another thread's
+   * newer definition, which this thread has not applied yet). Traps when
+   * `fn` has no definition.
+   */
   private resolve(fn: FunctionId): number {
     const info = this.program.functionInfo(fn);
     const ir = info.ir;
     if (!ir) return raiseTrap(info.owner === null ? 'undefinedFunction' : 'abstractCall', this.lookup);
-    let code = this.compiled.get(ir);
-    if (!code) {
-      code = this.compile(ir);
-      this.thread.install(code);
-    }
-    Atomics.store(this.heap.i32, stubSlot(fn) >>> 2, code.id);
-    return code.id;
+    const id = this.idOf(ir);
+    if (!this.versions.has(id)) this.install(id, ir);
+    Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, 0, id);
+    return id;
   }
 
-  private compile(ir: IrFunction): CodeVersion {
-    const id = this.nextCode++;
+  private install(id: number, ir: IrFunction): void {
     const start = performance.now();
-    const compiled = compileFunction(ir, this.program, id, (fn) => this.slot(fn));
+    const compiled = compileFunction(ir, this.program, id, (fn) => this.installed(fn));
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
     this.versions.set(id, code);
-    this.compiled.set(ir, code);
-    return code;
+    this.thread.install(code);
   }
 
   /** Every code version made so far, oldest first. */

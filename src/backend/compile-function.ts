@@ -55,6 +55,7 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
 function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   const { ir, fb } = fx;
   declareLocals(ir, fb);
+  fx.poll();
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();

@@ -1,7 +1,8 @@
 //! Hub dispatchers: the one place that calls through a thread's funcref
 //! table. A dispatcher for signature S takes S's parameters and a function
 //! id, loads the function's stub slot (the table index of its current code),
-//! asks the runtime to compile it when the slot is 0, and tail-calls the code.
+//! asks the runtime to resolve it when the slot is 0 or names code this
+//! thread has not installed, and tail-calls the code.
 //!
 //! Why a hub: in Node 20 every instance that imports a table stays alive as
 //! long as the table and makes each `table.set` slower (design.md), so only
@@ -18,7 +19,8 @@ export const HUB_MODULE_NAME = 'rejit-hub';
 
 /**
  * Exports `dispatch`. Imports `env.table` (the thread's code table) and
- * `js.resolve(fn) -> index` (compiles and installs `fn`, or traps: no definition).
+ * `js.resolve(fn) -> index` (this thread's current code of `fn`, compiled and
+ * installed on first use; traps when `fn` has no definition).
  */
 export function buildDispatcher(sig: FuncSig): ModuleBuilder {
   const mb = new ModuleBuilder(HUB_MODULE_NAME);
@@ -31,6 +33,12 @@ export function buildDispatcher(sig: FuncSig): ModuleBuilder {
   const index = f.addLocal('i32', 'index');
   for (let i = 0; i < fn; i++) c.localGet(i);
   c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Eqz();
+  // Another thread may have stored code that this thread has not installed yet.
+  c.if('i32');
+  c.i32Const(1);
+  c.else();
+  c.localGet(index).tableGet(table).refIsNull();
+  c.end();
   c.if('i32');
   c.localGet(fn).call(resolve);
   c.else();

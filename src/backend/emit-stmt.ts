@@ -111,6 +111,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
     case 'loop': {
       const brk = c.block();
       const cont = c.loop();
+      fx.poll();
       fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
       c.br(cont).end().end();
       return;

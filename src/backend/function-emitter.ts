@@ -10,6 +10,7 @@
 
 import type { Pos } from '../frontend/ast.js';
 import type { Expr, IrFunction, LabelId } from '../ir/ir.js';
+import { POLL_REQUEST } from '../runtime/layout.js';
 import type { Program } from '../runtime/program.js';
 import type { TrapKind } from '../runtime/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
@@ -75,6 +76,17 @@ export class FunctionEmitter {
   trapIf(kind: TrapKind, pos: Pos): void {
     this.c.if();
     this.trap(kind, pos);
+    this.c.end();
+  }
+
+  /**
+   * A poll, at function entry and at each loop iteration as in the
+   * interpreter: when another thread or the host raised the poll request
+   * (a stop, or loaded code to apply), call the safepoint.
+   */
+  poll(): void {
+    this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
+    this.c.call(this.imports.js('safepoint'));
     this.c.end();
   }
 

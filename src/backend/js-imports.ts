@@ -1,7 +1,8 @@
 //! The host services a compiled module imports from `js`, made for one code
 //! version on one thread: traps, printing (formats fixed at compile time, so
 //! a `print` crosses to JavaScript once, with its values), the clock, the
-//! barrier, `load`, and the f64 remainder (JavaScript's `%`, which wasm lacks).
+//! barrier, safepoints (stops and loads of other threads), `load`, and the
+//! f64 remainder (JavaScript's `%`, which wasm lacks).
 
 import type { Pos } from '../frontend/ast.js';
 import type { InterpreterHost } from '../interp/context.js';
@@ -39,6 +40,7 @@ export function jsImports(code: JsImportData, host: InterpreterHost, raise: Rais
     fmod: (a: number, b: number) => a % b,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),
     barrier: () => host.barrier(),
+    safepoint: () => host.safepoint(),
     printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
     load: (site: number) => {
       const { path, pos } = code.loads[site] as LoadSite;

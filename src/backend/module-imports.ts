@@ -29,6 +29,7 @@ export const JS_FUNCTIONS = {
   fmod: { params: ['f64', 'f64'], results: ['f64'] },
   clock: { params: [], results: ['i64'] },
   barrier: { params: [], results: [] },
+  safepoint: { params: [], results: [] },
   printFixed: { params: ['f64', 'i32'], results: [] },
   load: { params: ['i32'], results: [] },
 } as const satisfies Record<string, FuncSig>;

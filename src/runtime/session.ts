@@ -19,7 +19,8 @@ import { Heap, createMemory } from './heap.js';
 import { POLL_REQUEST, globalAddress } from './layout.js';
 import type { LoggedModule } from './load-log.js';
 import { Trap } from './trap.js';
-import { Interpreter } from '../interp/interpreter.js';
+import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
+import { Baseline } from '../backend/baseline.js';
 
 export type Tier = 'interp' | 'baseline' | 'opt' | 'auto';
 
@@ -29,6 +30,7 @@ export type HostValue = number | bigint | boolean;
 export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
+  /** Default: 'interp'. */
   readonly tier?: Tier;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
@@ -80,6 +82,8 @@ export class Session {
   readonly memory: WebAssembly.Memory;
   readonly heap: Heap;
   private readonly interpreter: Interpreter;
+  /** Tier 1, or null when every call runs in the interpreter. */
+  private readonly baseline: Baseline | null;
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
 
@@ -91,7 +95,7 @@ export class Session {
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     const thread = this.thread;
-    this.interpreter = new Interpreter(this.program, this.heap, {
+    const host: InterpreterHost = {
       print: (line) => this.print(line),
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
@@ -99,7 +103,10 @@ export class Session {
       pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
       threadId: thread.threadId,
       threadCount: thread.threadCount,
-    });
+    };
+    this.interpreter = new Interpreter(this.program, this.heap, host);
+    // 'opt' and 'auto' run the baseline tier until there is an optimizing one.
+    this.baseline = options.tier === undefined || options.tier === 'interp' ? null : new Baseline(this.program, this.heap, host);
   }
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
@@ -164,7 +171,7 @@ export class Session {
     if (!fn) throw new Error(`no function '${name}'`);
     if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
     const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
-    const result = this.interpreter.call(fn.id, raw);
+    const result = this.baseline ? this.baseline.call(fn.id, raw) : this.interpreter.call(fn.id, raw);
     return fn.result === 'bool' ? result === 1 : result;
   }
 
@@ -238,6 +245,7 @@ export class Session {
       if (initializeGlobals) this.heap.storeGlobal(globalAddress(info.id), info.type, value);
     }
     for (const c of delta.consts) p.constByName.set(c.name, c);
+    this.baseline?.commit(delta);
   }
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */

@@ -4,7 +4,7 @@
 
 import { Baseline } from '../../src/backend/baseline.js';
 import type { InterpreterHost } from '../../src/interp/context.js';
-import type { FunctionId } from '../../src/ir/ir.js';
+import type { FunctionId, IrFunction } from '../../src/ir/ir.js';
 import { Trap } from '../../src/runtime/trap.js';
 import { Rt } from '../interp/ir.js';
 
@@ -16,9 +16,10 @@ export class Tiers extends Rt {
     this.baseline = new Baseline(this.program, this.heap, this.interp.host);
   }
 
-  /** Tells the baseline what changed since the last call: new classes, and functions redefined. */
+  /** Tells the baseline what changed since the last call: new classes, and functions (re)defined since. */
   commit(...redefined: FunctionId[]): void {
-    this.baseline.commit(redefined);
+    const redefinitions = redefined.map((fn) => ({ fn, ir: this.program.functionInfo(fn).ir as IrFunction }));
+    this.baseline.commit({ functions: [], redefinitions });
   }
 
   compiled(fn: FunctionId, ...args: (number | bigint)[]): number | bigint | undefined {
