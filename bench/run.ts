@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUITES: Readonly<Record<string, string>> = { micro: join(ROOT, 'bench/programs'), awfy: join(ROOT, 'bench/awfy') };
 const USAGE = `Usage: npm run bench -- [options]
   --suite S          micro, awfy or all (default: all)
-  --programs A,B     only these programs (names without .rj)
+  --programs A,B     only these programs: NAME or SUITE/NAME (awfy/list)
   --tiers T,U        Rejit tiers to run (default: interp,baseline)
   --runs N           runs of each program per runner; the median counts (default: 5)
   --iterations N     override every program's ITERATIONS
@@ -74,9 +74,10 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.programs) {
     const wanted = values.programs.split(',');
-    const unknown = wanted.filter((w) => !programs.some((p) => p.name === w));
+    const matches = (p: BenchProgram, w: string): boolean => w === p.name || w === `${p.suite}/${p.name}`;
+    const unknown = wanted.filter((w) => !programs.some((p) => matches(p, w)));
     if (unknown.length) throw new Error(`no program ${unknown.join(', ')} in suite ${values.suite}`);
-    programs = programs.filter((p) => wanted.includes(p.name));
+    programs = programs.filter((p) => wanted.some((w) => matches(p, w)));
   }
   const iterations = values.quick ? 1 : positiveInteger(values.iterations, '--iterations');
   const innerIterations = values.quick ? 1 : positiveInteger(values.inner, '--inner');
