@@ -2,17 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trap } from '../../src/runtime/trap.js';
 import { Rt, at, bin, call, forLoop, i32, i64, loc, print, ret, set, trapOf, when, where } from './ir.js';
+import { fib, hostBuiltins, threeFiles, unbounded } from './programs.js';
 
 test('recursive fib, and arguments of several types in order', () => {
   const rt = new Rt();
-  const fib = rt.declare('fib', ['i32'], 'i32');
-  rt.define(fib, ['i32', 'i32', 'i32'], [
-    when(bin('lt', 'i32', loc(0), i32(2)), [ret(loc(0))]),
-    call(fib, [bin('sub', 'i32', loc(0), i32(1))], 1, 0),
-    call(fib, [bin('sub', 'i32', loc(0), i32(2))], 2, 1),
-    ret(bin('add', 'i32', loc(1), loc(2))),
-  ]);
-  assert.equal(rt.run(fib, 20), 6765);
+  assert.equal(rt.run(fib(rt), 20), 6765);
   const mix = rt.fn('mix', ['i32', 'i64', 'f64', 'i32', 'i64'], 'f64', [], [
     ret(bin('sub', 'f64', bin('mul', 'f64', loc(2, 'f64'), { op: 'convert', type: 'f64', from: 'i64', operand: bin('sub', 'i64', loc(1, 'i64'), loc(4, 'i64')), pos: at(1) }), { op: 'convert', type: 'f64', from: 'i32', operand: bin('sub', 'i32', loc(0), loc(3)), pos: at(1) })),
   ]);
@@ -59,19 +53,14 @@ test('calling a function without a definition traps at the call, after its argum
 
 test('a trap records every frame: its position innermost, call positions outside', () => {
   const rt = new Rt();
-  const inner = rt.fn('inner', ['i32'], 'i32', [], [ret(bin('div', 'i32', i32(1), loc(0), at(2, 12)))], 'a.rj');
-  const mid = rt.fn('mid', ['i32'], 'i32', ['i32'], [call(inner, [loc(0)], 1, 0, at(5, 10)), ret(loc(1))], 'b.rj');
-  const outer = rt.fn('outer', [], 'i32', ['i32'], [call(mid, [i32(0)], 0, 0, at(8, 3)), ret(loc(0))], 'c.rj');
-  const t = trapOf(() => rt.run(outer));
-  assert.equal(t.format(), ['a.rj:2:12: trap: division by zero', '  at inner (a.rj:2:12)', '  at mid (b.rj:5:10)', '  at outer (c.rj:8:3)'].join('\n'));
+  const { outer, mid, trap } = threeFiles(rt);
+  assert.equal(trapOf(() => rt.run(outer)).format(), trap);
   assert.equal(rt.run(mid, 2), 0, 'the interpreter still runs after a trap');
 });
 
 test('unbounded recursion becomes a stack overflow trap with a capped stack listing', () => {
   const rt = new Rt();
-  const r = rt.declare('r', ['i64'], 'i64');
-  rt.define(r, ['i64', 'i64'], [call(r, [bin('add', 'i64', loc(0, 'i64'), i64(1n))], 1, 0, at(2, 7)), ret(loc(1, 'i64'))]);
-  const t = trapOf(() => rt.run(r, 0n));
+  const t = trapOf(() => rt.run(unbounded(rt), 0n));
   assert.equal(t.kind, 'stackOverflow');
   assert.equal(`${t.fileName}:${t.pos.line}:${t.pos.col}`, 't.rj:2:7');
   assert.ok(t.frames.length > 100, `${t.frames.length} frames`);
@@ -98,11 +87,7 @@ test('host builtins: thread id and count, barrier, load with the calling file', 
     barrier: () => seen.push('barrier'),
     load: (path, from, pos) => seen.push(`load ${path} from ${from} at ${pos.line}:${pos.col}`),
   });
-  const f = rt.fn('f', [], 'i32', [], [
-    { op: 'barrier', pos: at(1) },
-    { op: 'load', path: 'm.rj', point: 0, pos: at(2, 3) },
-    ret(bin('add', 'i32', bin('mul', 'i32', { op: 'threadId', type: 'i32' }, i32(10)), { op: 'threadCount', type: 'i32' })),
-  ], 'dir/main.rj');
+  const f = hostBuiltins(rt);
   assert.equal(rt.run(f), 34);
   assert.deepEqual(seen, ['barrier', 'load m.rj from dir/main.rj at 2:3']);
   const failing = new Rt({ load: (_p, from, pos) => { throw new Trap('loadFailed', from, pos, 'm.rj:1:1: error'); } });

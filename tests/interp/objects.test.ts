@@ -1,55 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AtomicPlace, Expr, Stmt } from '../../src/ir/ir.js';
+import type { Expr } from '../../src/ir/ir.js';
 import { globalAddress } from '../../src/runtime/layout.js';
+import { atomics, elementTypes, globals, shapes as shapesOf } from './programs.js';
 import {
-  Rt, arrT, as, at, bin, bool, classT, f64, getE, getF, glob, i32, i64, is, len, loc, newArr, newObj, nul, ret, set, setE, setF, setG, trapOf,
-  vcall, where,
+  Rt, arrT, as, at, bin, classT, getE, getF, i32, i64, is, len, loc, newArr, newObj, ret, setE, setF, trapOf,
+  where,
 } from './ir.js';
 
-/** Shape { id: i32; area() abstract; twice() = 2 * area() }, Square { side: f64 } overrides area, Circle { r: f64; big: i64; on: bool } too. */
-function shapes() {
-  const rt = new Rt();
-  const area = rt.declare('Shape.area', [], 'f64', 1);
-  const twice = rt.declare('Shape.twice', [], 'f64', 1);
-  const Shape = rt.cls('Shape', null, [['id', 'i32']], [['area', area], ['twice', twice]]);
-  const sqArea = rt.declare('Square.area', [], 'f64', 2);
-  const Square = rt.cls('Square', Shape, [['side', 'f64']], [['area', sqArea]]);
-  const ciArea = rt.declare('Circle.area', [], 'f64', 3);
-  const Circle = rt.cls('Circle', Shape, [['r', 'f64'], ['big', 'i64'], ['on', 'bool'], ['next', classT(Shape)]], [['area', ciArea]]);
-  const S = classT(Shape);
-  rt.define(twice, [S, 'f64'], [vcall(Shape, 'area', [loc(0, S)], 1, 0, at(9, 5)), ret(bin('mul', 'f64', f64(2), loc(1, 'f64')))]);
-  const side = getF(loc(0, classT(Square)), rt.field(Square, 'side'));
-  rt.define(sqArea, [classT(Square)], [ret(bin('mul', 'f64', side, side))]);
-  const r = getF(loc(0, classT(Circle)), rt.field(Circle, 'r'));
-  rt.define(ciArea, [classT(Circle)], [ret(bin('mul', 'f64', f64(3), bin('mul', 'f64', r, r)))]);
-  return { rt, Shape, Square, Circle, S };
-}
+const shapes = () => shapesOf(new Rt());
 
 test('objects: zero-filled fields of every type, read and written', () => {
-  const { rt, Circle } = shapes();
-  const C = classT(Circle);
-  const fld = (n: string) => rt.field(Circle, n);
-  const o = loc(0, C);
-  const zero = rt.fn('zero', [], 'bool', [C], [
-    set(0, newObj(Circle)),
-    ret({ op: 'logical', type: 'bool', kind: 'and', left: bin('eq', 'f64', getF(o, fld('r')), f64(0)), right: {
-      op: 'logical', type: 'bool', kind: 'and',
-      left: bin('eq', 'i64', getF(o, fld('big')), i64(0n)),
-      right: bin('eq', C, getF(o, fld('next')), nul),
-    } }),
-  ]);
+  const { rt, zero, rw } = shapes();
   assert.equal(rt.run(zero), 1);
-  const rw = rt.fn('rw', [], 'i64', [C, C], [
-    set(0, newObj(Circle)),
-    set(1, newObj(Circle)),
-    setF(o, fld('big'), i64(-(2n ** 62n))),
-    setF(o, fld('id'), i32(-7)),
-    setF(o, fld('on'), bool(true)),
-    setF(loc(1, C), fld('next'), o),
-    setF(o, fld('r'), f64(0.5)),
-    ret(bin('add', 'i64', getF(getF(loc(1, C), fld('next')), fld('big')), i64(1n))),
-  ]);
   assert.equal(rt.run(rw), -(2n ** 62n) + 1n);
 });
 
@@ -63,34 +26,14 @@ test('field access on null traps at its position', () => {
 });
 
 test('virtual calls dispatch on the receiver class, through inherited methods', () => {
-  const { rt, Shape, Square, Circle, S } = shapes();
-  const f = rt.fn('f', [], 'f64', [S, S, 'f64', 'f64'], [
-    set(0, newObj(Square)),
-    setF(loc(0, classT(Square)), rt.field(Square, 'side'), f64(3)),
-    set(1, newObj(Circle)),
-    setF(loc(1, classT(Circle)), rt.field(Circle, 'r'), f64(1)),
-    vcall(Shape, 'twice', [loc(0, S)], 2, 0),
-    vcall(Shape, 'area', [loc(1, S)], 3, 1),
-    ret(bin('add', 'f64', loc(2, 'f64'), loc(3, 'f64'))),
-  ]);
-  assert.equal(rt.run(f), 18 + 3);
+  const { rt, dispatch } = shapes();
+  assert.equal(rt.run(dispatch), 18 + 3);
 });
 
 test('virtual call traps: null receiver, abstract method, deleted object', () => {
-  const { rt, Shape, S } = shapes();
-  const callArea = rt.fn('callArea', [S], 'f64', ['f64'], [vcall(Shape, 'area', [loc(0, S)], 1, 0, at(5, 6)), ret(loc(1, 'f64'))]);
+  const { rt, callArea, abs, del } = shapes();
   assert.equal(where(trapOf(() => rt.run(callArea, 0))), 'nullReference 5:6');
-  const abs = rt.fn('abs', [], 'f64', [S, 'f64'], [set(0, newObj(Shape)), vcall(Shape, 'twice', [loc(0, S)], 1, 0, at(2, 2)), ret(loc(1, 'f64'))]);
-  const t = trapOf(() => rt.run(abs));
-  assert.equal(t.format(), 't.rj:9:5: trap: abstract method called\n  at Shape.twice (t.rj:9:5)\n  at abs (t.rj:2:2)');
-  const del = rt.fn('del', [], 'f64', [S, 'f64'], [
-    set(0, newObj(Shape)),
-    { op: 'delete', value: loc(0, S) },
-    { op: 'delete', value: loc(0, S) },
-    { op: 'delete', value: nul },
-    vcall(Shape, 'area', [loc(0, S)], 1, 0, at(6, 1)),
-    ret(loc(1, 'f64')),
-  ]);
+  assert.equal(trapOf(() => rt.run(abs)).format(), 't.rj:9:5: trap: abstract method called\n  at Shape.twice (t.rj:9:5)\n  at abs (t.rj:2:2)');
   assert.equal(where(trapOf(() => rt.run(del))), 'deletedObject 6:1');
 });
 
@@ -117,22 +60,8 @@ test('is and as use the class hierarchy; a bad cast traps; null passes', () => {
 
 test('arrays of every element type: zeroed, length, read and write', () => {
   const rt = new Rt();
-  for (const [t, v] of [['i32', i32(-5)], ['i64', i64(-(2n ** 40n))], ['f64', f64(2.5)], ['bool', bool(true)]] as const) {
-    const A = arrT(t);
-    const f = rt.fn(`f_${t}`, [], t, [A], [
-      set(0, newArr(t, i32(10))),
-      setE(loc(0, A), i32(9), v),
-      ret(bin(t === 'f64' ? 'add' : 'or', t === 'bool' ? 'i32' : t, getE(t, loc(0, A), i32(9)), getE(t, loc(0, A), i32(3)))),
-    ]);
-    const expected = t === 'i64' ? -(2n ** 40n) : t === 'f64' ? 2.5 : t === 'bool' ? 1 : -5;
-    assert.equal(rt.run(f), expected, t);
-  }
-  const A = arrT(arrT('i32'));
-  const nested = rt.fn('nested', [], 'i32', [A], [
-    set(0, newArr(arrT('i32'), i32(3))),
-    setE(loc(0, A), i32(2), newArr('i32', i32(7))),
-    ret(bin('add', 'i32', len(getE(arrT('i32'), loc(0, A), i32(2))), len(loc(0, A)))),
-  ]);
+  const { arrays, nested } = elementTypes(rt);
+  for (const [t, f, expected] of arrays) assert.equal(rt.run(f), expected, t);
   assert.equal(rt.run(nested), 10);
 });
 
@@ -170,18 +99,7 @@ function k0(t: ReturnType<typeof arrT>): Expr {
 
 test('globals of every type, initialized through the heap', () => {
   const rt = new Rt();
-  rt.heap.storeGlobal(globalAddress(0), 'i32', -3);
-  rt.heap.storeGlobal(globalAddress(1), 'i64', 2n ** 50n);
-  rt.heap.storeGlobal(globalAddress(2), 'f64', 0.25);
-  rt.heap.storeGlobal(globalAddress(3), 'bool', true);
-  const f = rt.fn('f', [], 'i64', [], [
-    setG(0, bin('add', 'i32', glob(0, 'i32'), i32(1))),
-    setG(1, bin('add', 'i64', glob(1, 'i64'), i64(1n))),
-    setG(2, bin('mul', 'f64', glob(2, 'f64'), f64(2))),
-    setG(3, { op: 'unary', type: 'bool', kind: 'not', operand: glob(3, 'bool') }),
-    ret(glob(1, 'i64')),
-  ]);
-  assert.equal(rt.run(f), 2n ** 50n + 1n);
+  assert.equal(rt.run(globals(rt)), 2n ** 50n + 1n);
   assert.equal(rt.heap.loadGlobal(globalAddress(0), 'i32'), -2);
   assert.equal(rt.heap.loadGlobal(globalAddress(2), 'f64'), 0.5);
   assert.equal(rt.heap.loadGlobal(globalAddress(3), 'bool'), 0);
@@ -189,37 +107,14 @@ test('globals of every type, initialized through the heap', () => {
 
 test('atomics on globals, fields and elements, i32 and i64', () => {
   const rt = new Rt();
-  const C = rt.cls('C', null, [['n', 'i32'], ['m', 'i64']]);
-  const CT = classT(C);
-  const A = arrT('i64');
-  const places: [string, AtomicPlace, 'i32' | 'i64'][] = [
-    ['global i32', { kind: 'global', global: 0 }, 'i32'],
-    ['global i64', { kind: 'global', global: 1 }, 'i64'],
-    ['field i32', { kind: 'field', object: loc(0, CT), field: rt.field(C, 'n'), pos: at(1) }, 'i32'],
-    ['field i64', { kind: 'field', object: loc(0, CT), field: rt.field(C, 'm'), pos: at(1) }, 'i64'],
-    ['elem i64', { kind: 'elem', array: loc(1, A), index: i32(2), pos: at(1) }, 'i64'],
-  ];
-  for (const [name, place, t] of places) {
-    const n = (x: number): Expr => (t === 'i64' ? i64(BigInt(x)) : i32(x));
-    const body: Stmt[] = [
-      set(0, newObj(C)),
-      set(1, newArr('i64', i32(3))),
-      { op: 'atomicStore', place, value: n(5) },
-      set(2, { op: 'atomicAdd', type: t, place, value: n(3) }), // old 5, now 8
-      set(3, { op: 'atomicCas', type: t, place, expected: n(7), replacement: n(100) }), // fails: old 8
-      set(4, { op: 'atomicCas', type: t, place, expected: n(8), replacement: n(-1) }), // succeeds: old 8, now -1
-      set(5, { op: 'atomicLoad', type: t, place }),
-      ret(bin('add', t, bin('add', t, loc(2, t), loc(3, t)), bin('add', t, loc(4, t), loc(5, t)))),
-    ];
-    const f = rt.fn(`f${rt.program.functions.length}`, [], t, [CT, A, t, t, t, t], body);
+  const { places, bad, makeArray } = atomics(rt);
+  for (const [name, f] of places) {
     const r = rt.run(f);
     assert.equal(typeof r === 'bigint' ? Number(r) : r, 5 + 8 + 8 - 1, name);
   }
-  const bad = rt.fn('bad', [A, 'i32'], 'i64', [], [
-    ret({ op: 'atomicAdd', type: 'i64', place: { kind: 'elem', array: loc(0, A), index: loc(1), pos: at(3, 3) }, value: i64(1n) }),
-  ]);
-  assert.equal(where(trapOf(() => rt.run(bad, 0, 0))), 'nullReference 3:3');
-  const arr = rt.run(rt.fn('mk', [], A, [], [ret(newArr('i64', i32(2)))])) as number;
-  assert.equal(where(trapOf(() => rt.run(bad, arr, 2))), 'indexOutOfBounds 3:3');
-  assert.equal(rt.run(bad, arr, 1), 0n);
+  assert.equal(where(trapOf(() => rt.run(bad, 0, 0, 1n))), 'nullReference 3:3');
+  const arr = rt.run(makeArray) as number;
+  assert.equal(where(trapOf(() => rt.run(bad, arr, 2, 1n))), 'indexOutOfBounds 3:3');
+  assert.equal(where(trapOf(() => rt.run(bad, 0, 0, 0n))), 'divisionByZero 3:30');
+  assert.equal(rt.run(bad, arr, 1, 1n), 0n);
 });
