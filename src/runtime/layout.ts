@@ -2,8 +2,8 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         256 KiB        512 KiB        768 KiB = HEAP_BASE
-//! | control | globals | thread blocks | stub slots    | class table   | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         256 KiB      512 KiB       768 KiB       1 MiB = HEAP_BASE
+//! | control | globals | thread blocks | stub slots  | class table | code states | heap: chunks handed to threads ...
 //! ```
 //!
 //! Stub slots: one i32 per function id, the table index of the function's
@@ -87,7 +87,14 @@ export const MAX_FUNCTIONS = 65536;
 export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
 export const MAX_CLASSES = 65536;
 
-export const HEAP_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
+/**
+ * Code states: one i32 per code id (`CodeState`), through which threads
+ * agree on who compiles a definition, so that it is compiled once.
+ */
+export const CODE_STATES_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
+export const MAX_CODES = 65536;
+
+export const HEAP_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 

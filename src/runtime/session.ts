@@ -18,6 +18,7 @@ import { Program, type FunctionInfo, type GlobalInfo } from './program.js';
 import { Heap, createMemory } from './heap.js';
 import { POLL_REQUEST, globalAddress } from './layout.js';
 import type { LoggedModule } from './load-log.js';
+import { UNSHARED, type CodeSharing } from './code-sharing.js';
 import { Trap } from './trap.js';
 import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
 import { Baseline } from '../backend/baseline.js';
@@ -46,6 +47,8 @@ export interface SessionOptions {
 export interface ThreadHooks {
   readonly threadId: number;
   readonly threadCount: number;
+  /** How compiled code is shared with the other threads. */
+  readonly code: CodeSharing;
   barrier(): void;
   /** Called by a poll that found the poll request raised. */
   safepoint(): void;
@@ -61,6 +64,7 @@ export interface ThreadHooks {
 const SINGLE_THREAD: ThreadHooks = {
   threadId: 0,
   threadCount: 1,
+  code: UNSHARED,
   barrier: () => {},
   safepoint: () => {},
   beginLoad: () => {},

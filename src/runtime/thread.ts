@@ -5,6 +5,8 @@
 import { writeSync } from 'node:fs';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Control, StopReason, Stopped, ThreadState } from './control.js';
+import { CodeChannels, type ThreadPorts } from './code-channels.js';
+import { SharedCode, type CodeSharing } from './code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
 import { Trap } from './trap.js';
@@ -18,6 +20,8 @@ export type OutputMode =
 
 export interface ThreadStart {
   readonly memory: WebAssembly.Memory;
+  /** Channels to and from every other thread, for compiled code. */
+  readonly ports: ThreadPorts;
   readonly log: SharedArrayBuffer;
   readonly threadId: number;
   readonly threadCount: number;
@@ -38,6 +42,7 @@ export class Thread implements ThreadHooks {
   readonly threadCount: number;
   private readonly control: Control;
   private readonly log: LoadLog;
+  readonly code: CodeSharing;
   /** Log entries applied to this thread's tables. */
   private applied = 0;
   private pending: string[] = [];
@@ -51,6 +56,7 @@ export class Thread implements ThreadHooks {
     this.threadCount = start.threadCount;
     this.control = new Control(start.memory.buffer);
     this.log = new LoadLog(start.log);
+    this.code = new SharedCode(start.memory.buffer, new CodeChannels(start.ports), (wait) => this.blocked(wait), () => this.control.checkStop());
     const print = start.output === 'stdout'
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
       : (line: string) => this.buffer(line);

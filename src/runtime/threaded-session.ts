@@ -9,7 +9,9 @@
 
 import { Worker } from 'node:worker_threads';
 import { CompileError } from '../frontend/diagnostic.js';
+import { createThreadPorts, portsOf, type ThreadPorts } from './code-channels.js';
 import { Control, StopReason } from './control.js';
+import { UNSHARED } from './code-sharing.js';
 import { createMemory } from './heap.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
@@ -58,6 +60,7 @@ export class ThreadedSession {
     const hooks: ThreadHooks = {
       threadId: 0,
       threadCount: options.threads,
+      code: UNSHARED,
       barrier: () => {},
       safepoint: () => {},
       beginLoad: () => this.beginLoad(),
@@ -74,15 +77,17 @@ export class ThreadedSession {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
     const s = new ThreadedSession(options);
-    await Promise.all(Array.from({ length: options.threads }, (_, i) => s.startWorker(i)));
+    const ports = createThreadPorts(options.threads);
+    await Promise.all(ports.map((p, i) => s.startWorker(i, p)));
     return s;
   }
 
-  private startWorker(threadId: number): Promise<void> {
+  private startWorker(threadId: number, ports: ThreadPorts): Promise<void> {
     const output: OutputMode = this.options.print ? 'message' : 'stdout';
     const start: ThreadStart = {
       memory: this.session.memory,
       log: this.log.buffer,
+      ports,
       threadId,
       threadCount: this.options.threads,
       tier: this.options.tier ?? 'auto',
@@ -90,6 +95,7 @@ export class ThreadedSession {
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,
+      transferList: portsOf(ports),
       resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
     });
     this.workers[threadId] = worker;

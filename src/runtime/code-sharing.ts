@@ -1,0 +1,92 @@
+//! Compile once, run everywhere: how the threads of a run share compiled
+//! code. The first thread that needs a code version claims it (a compare and
+//! swap on its code state), compiles it and posts the `WebAssembly.Module`
+//! to every other thread; a thread that needs the same version meanwhile
+//! waits for the module instead of compiling it again. A thread that fails
+//! to compile (or is stopped) gives the claim back, so waiters never hang.
+
+import type { CodeChannels } from './code-channels.js';
+import { CODE_STATES_BASE, MAX_CODES } from './layout.js';
+
+export interface CodeSharing {
+  /**
+   * The module of code version `id` when another thread compiles it (waiting
+   * for it if need be), or null when this thread has claimed it and must
+   * compile it, then `publish` or `abandon` it.
+   */
+  acquire(id: number): WebAssembly.Module | null;
+  publish(id: number, module: WebAssembly.Module): void;
+  abandon(id: number): void;
+}
+
+/** One thread alone compiles everything itself. */
+export const UNSHARED: CodeSharing = {
+  acquire: () => null,
+  publish: () => {},
+  abandon: () => {},
+};
+
+const enum CodeState {
+  Unclaimed = 0,
+  Compiling = 1,
+  Published = 2,
+}
+
+/** How long a waiting thread sleeps between looks at a stop request (ms). */
+const WAIT_SLICE_MS = 20;
+
+export class SharedCode implements CodeSharing {
+  private readonly states: Int32Array;
+  private readonly received = new Map<number, WebAssembly.Module>();
+
+  constructor(
+    buffer: ArrayBuffer | SharedArrayBuffer,
+    private readonly channels: CodeChannels,
+    /** Runs `wait` as time spent blocked in the runtime (`Thread`), which also checks for a stop. */
+    private readonly blocked: (wait: () => void) => void,
+    private readonly checkStop: () => void,
+  ) {
+    this.states = new Int32Array(buffer, CODE_STATES_BASE, MAX_CODES);
+  }
+
+  acquire(id: number): WebAssembly.Module | null {
+    if (id >= MAX_CODES) throw new RangeError(`more than ${MAX_CODES} code versions`);
+    for (;;) {
+      const ready = this.take(id);
+      if (ready) return ready;
+      const state = Atomics.compareExchange(this.states, id, CodeState.Unclaimed, CodeState.Compiling);
+      if (state === CodeState.Unclaimed) return null;
+      if (state === CodeState.Published) {
+        // Posted before it was marked published, so it is in a queue already.
+        const module = this.take(id);
+        if (module) return module;
+        throw new Error(`code ${id} was published but never arrived`);
+      }
+      this.blocked(() => {
+        while (Atomics.load(this.states, id) === CodeState.Compiling) {
+          this.checkStop();
+          Atomics.wait(this.states, id, CodeState.Compiling, WAIT_SLICE_MS);
+        }
+      });
+    }
+  }
+
+  publish(id: number, module: WebAssembly.Module): void {
+    this.channels.broadcast({ id, module });
+    Atomics.store(this.states, id, CodeState.Published);
+    Atomics.notify(this.states, id);
+  }
+
+  abandon(id: number): void {
+    Atomics.store(this.states, id, CodeState.Unclaimed);
+    Atomics.notify(this.states, id);
+  }
+
+  /** Module `id` if it has arrived (pulling whatever has), removed from the mailbox. */
+  private take(id: number): WebAssembly.Module | undefined {
+    for (const m of this.channels.drain()) this.received.set(m.id, m.module);
+    const module = this.received.get(id);
+    if (module) this.received.delete(id);
+    return module;
+  }
+}
