@@ -13,6 +13,13 @@
 //! same order on every thread of a run (they replay the same loads), so a
 //! slot means the same definition everywhere. Each thread compiles and
 //! installs that code itself when it first finds the id in a slot.
+//!
+//! Relinking (runs of one thread): a function is compiled at its first call,
+//! before the functions it calls, so its calls go through the dispatcher.
+//! When one of those callees gets code, the caller's slot is reset (if the
+//! caller's code is still current): its next call compiles it again, with
+//! direct calls to what has code now (AWFY Towers: 4.9 s to 2.4 s). At most
+//! MAX_RELINKS times per definition.
 
 import type { ModuleDelta } from '../frontend/check-module.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
@@ -27,12 +34,17 @@ import { codeVersion, type CodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
 import { raiseTrap, trapFromCompiled, type CodeLookup } from './wasm-frames.js';
 
+const MAX_RELINKS = 4;
+
 export class Baseline {
   private nextCode = 1;
-  /** Code ids of definitions. */
+  /** The id of each definition's code (its latest relinked version's, after a relink). */
   private readonly ids = new WeakMap<IrFunction, number>();
   /** Code installed on this thread, by id. */
   private readonly versions = new Map<number, CodeVersion>();
+  /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
+  private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
+  private readonly relinks = new WeakMap<IrFunction, number>();
   private classesWritten = 1;
   private readonly thread: CodeTable;
   readonly lookup: CodeLookup = (id) => this.versions.get(id);
@@ -43,7 +55,9 @@ export class Baseline {
     host: InterpreterHost,
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
-    this.thread = new CodeTable(new SharedModules(), { heap, host, raise, resolve: (fn) => this.resolve(fn) });
+    const threaded = host.threadCount > 1;
+    this.thread = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn) });
+    this.waiting = threaded ? null : new Map();
     this.commit({ functions: [], redefinitions: [] });
   }
 
@@ -122,6 +136,22 @@ export class Baseline {
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
     this.versions.set(id, code);
     this.thread.install(code);
+    if (!this.waiting) return;
+    for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
+    this.waiting.delete(ir.id);
+    if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return;
+    for (const fn of compiled.unlinked) {
+      const callers = this.waiting.get(fn) ?? new Set();
+      this.waiting.set(fn, callers.add(code));
+    }
+  }
+
+  /** Resets `code`'s slot, if it is still current, so that its function's next call compiles it again. */
+  private relink(code: CodeVersion): void {
+    const ir = code.ir;
+    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, 0) !== code.id) return;
+    this.ids.delete(ir);
+    this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
   }
 
   /** Every code version made so far, oldest first. */

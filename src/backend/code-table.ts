@@ -21,11 +21,13 @@ export class SharedModules {
   readonly runtime = new WebAssembly.Module(buildRuntimeModule().build());
   private readonly dispatchers = new Map<string, WebAssembly.Module>();
 
+  constructor(private readonly threaded: boolean) {}
+
   dispatcher(sig: FuncSig): WebAssembly.Module {
     const name = sigName(sig);
     let module = this.dispatchers.get(name);
     if (!module) {
-      module = new WebAssembly.Module(buildDispatcher(sig).build());
+      module = new WebAssembly.Module(buildDispatcher(sig, this.threaded).build());
       this.dispatchers.set(name, module);
     }
     return module;
@@ -94,7 +96,7 @@ export class CodeTable {
       else if (link.module === 'code') callees[link.field] = this.entry(Number(link.field));
     }
     const imports: WebAssembly.Imports = {
-      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount },
+      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId) },
       rt: this.runtime,
       js,
       hub,

@@ -6,7 +6,7 @@
 //! functions, and only emitting the body tells which it needs), then the real
 //! run. Emitting is cheap next to V8 compiling the module.
 
-import type { FunctionId, IrFunction } from '../ir/ir.js';
+import type { FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { Program } from '../runtime/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
@@ -22,6 +22,8 @@ export interface CompiledFunction extends JsImportData {
   readonly bytes: Uint8Array;
   /** Call instructions by module byte offset (as V8 reports frame positions). */
   readonly positions: ReadonlyMap<number, CallPosition>;
+  /** Callees called through the dispatcher because they had no code yet. */
+  readonly unlinked: ReadonlySet<FunctionId>;
 }
 
 export const codeModuleName = (codeId: number): string => `rejit-${codeId}`;
@@ -49,17 +51,23 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
     prints: fx.prints,
     loads: fx.loads,
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
+    unlinked: imports.unlinked,
   };
 }
 
 function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   const { ir, fb } = fx;
   declareLocals(ir, fb);
-  fx.poll();
+  // Without calls or loops a function runs in bounded time: it needs no poll at entry.
+  if (callsOrLoops(ir.body)) fx.poll();
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();
   return fx;
+}
+
+function callsOrLoops(stmts: readonly Stmt[]): boolean {
+  return stmts.some((s) => s.op === 'call' || s.op === 'loop' || (s.op === 'block' && callsOrLoops(s.body)) || (s.op === 'if' && (callsOrLoops(s.then) || callsOrLoops(s.else))));
 }
 
 function declareLocals(ir: IrFunction, fb: FunctionBuilder): void {

@@ -6,8 +6,9 @@
 import type { Pos } from '../frontend/ast.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { elemKind, elemSize, globalAddress, sizeClass } from '../runtime/layout.js';
+import { elemKind, elemSize, globalAddress } from '../runtime/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
+import { emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { trapCode } from './js-imports.js';
 import { wasmType } from './wasm-types.js';
@@ -81,12 +82,7 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       emitObject(fx, e.array, e.pos);
       c.i32Load(4);
       return;
-    case 'newObject': {
-      const size = fx.program.classInfo(e.classId).size;
-      c.i32Const(e.classId).i32Const(sizeClass(size).cls).i32Const(size);
-      fx.call(fx.imports.rt('newObject'), e.pos);
-      return;
-    }
+    case 'newObject': return emitNewObject(fx, e.classId, e.pos);
     case 'newArray':
       withValue(fx, e.length, (length) => {
         length();

@@ -30,6 +30,13 @@ interface LabelTargets {
   readonly cont: Label | null;
 }
 
+/**
+ * Loops poll every POLL_INTERVAL iterations (and on the first): a countdown
+ * in a local costs far less than reading the request word every time (sieve:
+ * 0.67 s against 0.83 s; 0.53 s without polls).
+ */
+export const POLL_INTERVAL = 1024;
+
 export class FunctionEmitter {
   readonly c: CodeEmitter;
   /** Call instructions: offset in the body, and the position they stand for. */
@@ -40,6 +47,7 @@ export class FunctionEmitter {
   readonly isMethod: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
   private readonly spare = new Map<ValType, number[]>();
+  private budget = -1;
 
   constructor(
     readonly ir: IrFunction,
@@ -80,14 +88,20 @@ export class FunctionEmitter {
   }
 
   /**
-   * A poll, at function entry and at each loop iteration as in the
-   * interpreter: when another thread or the host raised the poll request
-   * (a stop, or loaded code to apply), call the safepoint.
+   * A poll: when another thread or the host raised the poll request (a stop,
+   * or loaded code to apply), call the safepoint. At the entry of functions
+   * that call or loop (as the interpreter does), and in loops (`emit-stmt.ts`).
    */
   poll(): void {
     this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
     this.c.call(this.imports.js('safepoint'));
     this.c.end();
+  }
+
+  /** The local that counts loop iterations down to the next poll (one for all of the function's loops). */
+  pollBudget(): number {
+    if (this.budget < 0) this.budget = this.fb.addLocal('i32', 'poll_budget');
+    return this.budget;
   }
 
   /** Runs `use` with a scratch local of `type`, free again afterwards. */

@@ -39,6 +39,8 @@ export type JsFunction = keyof typeof JS_FUNCTIONS;
 export const CODE_EXPORT = 'f';
 
 export class ModuleImports {
+  /** Callees that direct calls would have imported, had they had code. */
+  readonly unlinked = new Set<FunctionId>();
   private readonly funcs = new Map<string, FuncIdx>();
   private readonly globals = new Map<string, GlobalIdx>();
 
@@ -73,13 +75,15 @@ export class ModuleImports {
     return this.func('hub', name, dispatcherSig(sig), `dispatch ${name}`);
   }
 
-  /** The callee's current code, when it has some (its code id and import). */
+  /** The callee's current code, when it has some (its code id and import); else the callee is `unlinked`. */
   direct(fn: FunctionId, sig: FuncSig, name: string): { readonly code: number; readonly index: FuncIdx } | null {
     const code = this.currentCode(fn);
+    if (code === 0) this.unlinked.add(fn);
     return code === 0 ? null : { code, index: this.func('code', String(code), sig, name) };
   }
 
-  global(name: 'threadId' | 'threadCount'): GlobalIdx {
+  /** `tb` is the address of the thread's block (`runtime/layout.ts`). */
+  global(name: 'threadId' | 'threadCount' | 'tb'): GlobalIdx {
     let index = this.globals.get(name);
     if (index === undefined) {
       index = this.mb.importGlobal('env', name, 'i32', false);

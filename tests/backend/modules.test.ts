@@ -55,14 +55,14 @@ test('every module the backend emits validates: code, runtime, dispatchers', () 
   const { t, main } = everything();
   for (const info of t.program.functions) {
     if (!info.ir) continue;
-    for (const known of [0, 1]) {
-      const { bytes } = compileFunction(info.ir, t.program, 7, () => known);
+    for (const known of [false, true]) {
+      const { bytes } = compileFunction(info.ir, t.program, 7, (fn) => (known ? 100 + fn : 0));
       assert.ok(WebAssembly.validate(bytes), `${info.name} (callees ${known ? 'known' : 'unknown'})`);
     }
   }
   assert.ok(WebAssembly.validate(buildRuntimeModule().build()), 'runtime');
   for (const sig of [{ params: [], results: [] }, { params: ['i64', 'f64', 'i32'], results: ['f64'] }] as const) {
-    assert.ok(WebAssembly.validate(buildDispatcher(sig).build()), 'dispatcher');
+    for (const threaded of [false, true]) assert.ok(WebAssembly.validate(buildDispatcher(sig, threaded).build()), 'dispatcher');
   }
   assert.equal(t.both(main), 5n + 1n);
   assert.deepEqual(t.out, ['x 1.4142135623730951 true 3', '1.414', 'x 1.4142135623730951 true 3', '1.414']);
