@@ -14,6 +14,10 @@
 //! slot means the same definition everywhere. Each thread compiles and
 //! installs that code itself when it first finds the id in a slot.
 //!
+//! With several threads, code does not depend on what one thread has
+//! installed (callees go through the dispatcher), so that one compiled
+//! module can serve every thread (`runtime/code-sharing.ts`).
+//!
 //! Relinking (runs of one thread): a function is compiled at its first call,
 //! before the functions it calls, so its calls go through the dispatcher.
 //! When one of those callees gets code, the caller's slot is reset (if the
@@ -132,7 +136,7 @@ export class Baseline {
 
   private install(id: number, ir: IrFunction): void {
     const start = performance.now();
-    const compiled = compileFunction(ir, this.program, id, (fn) => this.installed(fn));
+    const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0);
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
     this.versions.set(id, code);
     this.thread.install(code);

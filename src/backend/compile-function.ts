@@ -10,6 +10,7 @@ import type { FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { Program } from '../runtime/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
+import { printModule } from '../wasm/wat.js';
 import { emitStmts } from './emit-stmt.js';
 import { FunctionEmitter, type CallPosition } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
@@ -53,6 +54,11 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
     unlinked: imports.unlinked,
   };
+}
+
+/** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`, no callee compiled yet). */
+export function functionText(ir: IrFunction, program: Program, codeId: number): string {
+  return printModule(compileFunction(ir, program, codeId, () => 0).builder);
 }
 
 function emitFunction(fx: FunctionEmitter): FunctionEmitter {

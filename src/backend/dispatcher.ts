@@ -39,7 +39,12 @@ export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder 
     c.if('i32');
     c.i32Const(1);
     c.else();
+    c.localGet(index).tableSize(table).i32GeU();
+    c.if('i32');
+    c.i32Const(1);
+    c.else();
     c.localGet(index).tableGet(table).refIsNull();
+    c.end();
     c.end();
   }
   c.if('i32');

@@ -11,19 +11,22 @@ import { Session, type Tier } from '../runtime/session.js';
 import { StopReason } from '../runtime/control.js';
 import { ThreadedSession, type RunResult } from '../runtime/threaded-session.js';
 import { printFunction } from '../ir/printer.js';
+import type { IrFunction } from '../ir/ir.js';
+import { functionText } from '../backend/compile-function.js';
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier interp|baseline|opt|auto] [--timeout SECONDS]
   rejit check FILE
-  rejit dump FILE --ir [--function NAME]
+  rejit dump FILE [--ir] [--wat] [--function NAME]
   rejit --help | --version
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
   check   parse and type-check FILE, print its diagnostics
-  dump    print the typed IR of FILE's functions (or only NAME)
+  dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
+          of FILE's functions (or only NAME)
 `;
 
 const TIERS: readonly Tier[] = ['interp', 'baseline', 'opt', 'auto'];
@@ -58,6 +61,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       tier: { type: 'string' },
       timeout: { type: 'string' },
       ir: { type: 'boolean' },
+      wat: { type: 'boolean' },
       function: { type: 'string' },
     },
   });
@@ -83,8 +87,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
     }
     case 'check': return check(file);
     case 'dump':
-      if (!values.ir) throw new UsageError("'dump' needs --ir");
-      return dump(file, values.function);
+      if (!values.ir && !values.wat) throw new UsageError("'dump' needs --ir or --wat");
+      return dump(file, values.function, { ir: values.ir === true, wat: values.wat === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -165,7 +169,7 @@ function check(file: string): number {
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, only: string | undefined): number {
+function dump(file: string, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
   const session = new Session({ print: () => {} });
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
@@ -173,6 +177,8 @@ function dump(file: string, only: string | undefined): number {
     stderr(`rejit: no function '${only}' with a body in ${file}`);
     return EXIT.usage;
   }
-  writeFully(1, fns.map((f) => printFunction(f.ir!, session.program)).join('\n'));
+  const text = (ir: IrFunction, codeId: number): string =>
+    (show.ir ? printFunction(ir, session.program) : '') + (show.wat ? functionText(ir, session.program, codeId) : '');
+  writeFully(1, fns.map((f, i) => text(f.ir!, i + 1)).join('\n'));
   return EXIT.ok;
 }
