@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FunctionId, Stmt } from '../../src/ir/ir.js';
+import { Baseline } from '../../src/backend/baseline.js';
+import type { FunctionId, IrFunction, Stmt } from '../../src/ir/ir.js';
+import { Heap } from '../../src/runtime/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
 import { Trap } from '../../src/runtime/trap.js';
 import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
@@ -171,4 +173,29 @@ test('traps raised by the host inside compiled code get the compiled frames', ()
   const g = t.fn('g', [], 'void', [], [{ op: 'load', path: 'm.rj', point: 0, pos: at(4, 1) }]);
   const h = t.fn('h', [], 'void', [], [call(g, [], -1, 0, at(6, 2))]);
   assert.equal(t.both(h), 't.rj:4:1: trap: load failed\nm.rj:1:1: error\n  at g (t.rj:4:1)\n  at h (t.rj:6:2)');
+});
+
+test('two threads: a slot may name code that this thread has not installed yet, or a definition it has not loaded yet', () => {
+  const a = new Tiers({ threadCount: 2 });
+  const f = a.fn('f', [], 'i32', [], [ret(i32(1))]);
+  const g = a.fn('g', [], 'i32', ['i32'], [call(f, [], 0, 0), ret(bin('add', 'i32', loc(0), i32(10)))]);
+  // Thread 1 runs the same program (the same tables) on the same memory, with its own heap and code table.
+  const b = new Baseline(a.program, new Heap(a.heap.memory, 1), { ...a.interp.host, threadId: 1 });
+  const defined = { functions: [f, g].map((fn) => a.program.functionInfo(fn)), redefinitions: [] };
+  a.baseline.commit(defined);
+  b.commit(defined);
+  assert.equal(a.baseline.call(g, []), 11);
+  assert.equal(b.call(g, []), 11, 'thread 1 finds thread 0\'s code ids in the slots and compiles them itself');
+  // Thread 0 applies a redefinition of f and runs it; thread 1 has not applied it yet, so it keeps running its f.
+  const old = a.program.functionInfo(f).ir;
+  a.define(f, [], [ret(i32(2))]);
+  const redefinition = { functions: [], redefinitions: [{ fn: f, ir: a.program.functionInfo(f).ir as IrFunction }] };
+  a.baseline.commit(redefinition);
+  assert.equal(a.baseline.call(g, []), 12);
+  const mine = a.program.functionInfo(f).ir;
+  a.program.functionInfo(f).ir = old;
+  assert.equal(b.call(g, []), 11);
+  a.program.functionInfo(f).ir = mine;
+  b.commit(redefinition);
+  assert.equal(b.call(g, []), 12);
 });
