@@ -21,7 +21,7 @@ import { ElemKind, CLASS_TABLE_BASE } from '../runtime/layout.js';
 import type { Heap } from '../runtime/heap.js';
 import type { ClassInfo } from '../runtime/program.js';
 
-export const META_SIZE = 0;
+const META_SIZE = 0;
 export const META_DEPTH = 4;
 export const META_VTABLE_LENGTH = 8;
 export const META_VTABLE = 12;

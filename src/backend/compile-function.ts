@@ -27,14 +27,15 @@ export interface CompiledFunction extends JsImportData {
   readonly unlinked: ReadonlySet<FunctionId>;
 }
 
-export const codeModuleName = (codeId: number): string => `rejit-${codeId}`;
+/** Code modules are named `rejit-<code id>`; V8 shows the name in stack traces (`wasm-frames.ts`). */
+export const CODE_MODULE_PREFIX = 'rejit-';
 
 /**
  * `codeId` is the table index the code will have; `currentCode(fn)` the
  * code id in a function's stub slot now (0 when it has none).
  */
 export function compileFunction(ir: IrFunction, program: Program, codeId: number, currentCode: (fn: FunctionId) => number): CompiledFunction {
-  const mb = new ModuleBuilder(codeModuleName(codeId));
+  const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb, currentCode);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };

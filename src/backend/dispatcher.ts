@@ -15,7 +15,7 @@ import type { FuncSig } from '../wasm/types.js';
 import { importSharedMemory } from './memory-import.js';
 import { dispatcherSig } from './wasm-types.js';
 
-export const HUB_MODULE_NAME = 'rejit-hub';
+const HUB_MODULE_NAME = 'rejit-hub';
 
 /**
  * Exports `dispatch`; `threaded` for a run of several threads, where a slot

@@ -22,7 +22,7 @@ import { importSharedMemory } from './memory-import.js';
 /** The largest block a size class describes; a larger array is out of memory. */
 const MAX_BLOCK = 2 ** 31;
 
-export const RUNTIME_MODULE_NAME = 'rejit-rt';
+const RUNTIME_MODULE_NAME = 'rejit-rt';
 
 /**
  * Imports besides the memory: `env.tb` (i32 global, the thread block's

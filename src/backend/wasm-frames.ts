@@ -14,6 +14,7 @@
 import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isStackOverflow } from '../interp/unwind.js';
+import { CODE_MODULE_PREFIX } from './compile-function.js';
 import type { CallPosition } from './function-emitter.js';
 
 /** What frame mapping needs of a code version. */
@@ -24,7 +25,7 @@ export interface FrameInfo {
 
 export type CodeLookup = (codeId: number) => FrameInfo | undefined;
 
-const CODE_MODULE = /^wasm:\/\/wasm\/rejit-(\d+)(-|$)/;
+const CODE_MODULE = new RegExp(`^wasm://wasm/${CODE_MODULE_PREFIX}(\\d+)(-|$)`);
 const runsTaken = new WeakMap<Trap, number>();
 const NO_POS = { line: 0, col: 0 };
 
