@@ -25,25 +25,22 @@
 //! direct calls to what has code now (AWFY Towers: 4.9 s to 2.4 s). At most
 //! MAX_RELINKS times per definition.
 
-import type { ModuleDelta } from '../frontend/check-module.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
 import type { InterpreterHost } from '../interp/context.js';
 import type { Heap } from '../runtime/heap.js';
 import { stubSlot } from '../runtime/layout.js';
 import type { Program } from '../runtime/program.js';
+import type { CodeSharing } from '../runtime/code-sharing.js';
 import type { TrapKind } from '../runtime/trap.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
-import { codeVersion, type CodeVersion } from './code-version.js';
+import { codeVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
 import { raiseTrap, trapFromCompiled, type CodeLookup } from './wasm-frames.js';
 
 const MAX_RELINKS = 4;
 
 export class Baseline {
-  private nextCode = 1;
-  /** The id of each definition's code (its latest relinked version's, after a relink). */
-  private readonly ids = new WeakMap<IrFunction, number>();
   /** Code installed on this thread, by id. */
   private readonly versions = new Map<number, CodeVersion>();
   /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
@@ -56,39 +53,23 @@ export class Baseline {
   constructor(
     readonly program: Program,
     private readonly heap: Heap,
-    host: InterpreterHost,
+    private readonly host: InterpreterHost,
+    private readonly sharing: CodeSharing,
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
     this.thread = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn) });
     this.waiting = threaded ? null : new Map();
-    this.commit({ functions: [], redefinitions: [] });
+    this.commit();
   }
 
-  /**
-   * After a load has changed the program: metadata for the new classes, code
-   * ids for the new definitions, and the redefined functions' slots back to 0.
-   */
-  commit(delta: Pick<ModuleDelta, 'functions' | 'redefinitions'>): void {
+  /** After a load has changed the program: metadata for the new classes. */
+  commit(): void {
     const classes = this.program.classes;
     for (; this.classesWritten < classes.length; this.classesWritten++) {
       const c = classes[this.classesWritten];
       if (c) writeClassMetadata(this.heap, c);
     }
-    for (const f of delta.functions) if (f.ir) this.idOf(f.ir);
-    for (const { fn, ir } of delta.redefinitions) {
-      this.idOf(ir);
-      Atomics.store(this.heap.i32, stubSlot(fn) >>> 2, 0);
-    }
-  }
-
-  private idOf(ir: IrFunction): number {
-    let id = this.ids.get(ir);
-    if (id === undefined) {
-      id = this.nextCode++;
-      this.ids.set(ir, id);
-    }
-    return id;
   }
 
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
@@ -119,42 +100,72 @@ export class Baseline {
   }
 
   /**
-   * This thread's current code of `fn`, compiled and installed on first use;
-   * stored in the slot unless the slot holds code already (another thread's
-   * newer definition, which this thread has not applied yet). Traps when
-   * `fn` has no definition.
+   * The code to run for a call of `fn` that found no installed code in its
+   * slot: the definition the slot names (negative: not compiled yet), taken
+   * from the thread that compiled it or compiled here, and installed. The
+   * slot then gets the id unless a newer load has replaced it meanwhile (the
+   * call still runs the definition it found: it started before that load
+   * returned). Traps when `fn` has no definition.
    */
   private resolve(fn: FunctionId): number {
-    const info = this.program.functionInfo(fn);
-    const ir = info.ir;
-    if (!ir) return raiseTrap(info.owner === null ? 'undefinedFunction' : 'abstractCall', this.lookup);
-    const id = this.idOf(ir);
-    if (!this.versions.has(id)) this.install(id, ir);
-    Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, 0, id);
+    const slot = stubSlot(fn) >>> 2;
+    const named = Atomics.load(this.heap.i32, slot);
+    if (named === 0) {
+      const info = this.program.functionInfo(fn);
+      return raiseTrap(info.owner === null ? 'undefinedFunction' : 'abstractCall', this.lookup);
+    }
+    const id = Math.abs(named);
+    if (!this.versions.has(id)) this.install(id, this.definitionOf(id));
+    if (named < 0) Atomics.compareExchange(this.heap.i32, slot, named, id);
     return id;
   }
 
+  /** The definition code id `id` names; a thread that has not applied the load that made it applies it now. */
+  private definitionOf(id: number): IrFunction {
+    let ir = this.program.definition(id);
+    if (!ir) {
+      this.host.safepoint();
+      ir = this.program.definition(id);
+    }
+    if (!ir) throw new Error(`code ${id} names no definition`);
+    return ir;
+  }
+
+  /** Installs code version `id`: compiled once, by whichever thread needed it first. */
   private install(id: number, ir: IrFunction): void {
-    const start = performance.now();
-    const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0);
-    const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+    const shared = this.sharing.acquire(id) as SharedCodeVersion | null;
+    const code = shared ? { ...shared, ir } : this.compile(id, ir);
     this.versions.set(id, code);
     this.thread.install(code);
     if (!this.waiting) return;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
     if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return;
-    for (const fn of compiled.unlinked) {
+    for (const fn of code.unlinked) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
+    }
+  }
+
+  private compile(id: number, ir: IrFunction): CodeVersion {
+    try {
+      const start = performance.now();
+      const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0);
+      const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+      const { ir: _own, ...shared } = code;
+      this.sharing.publish(id, shared satisfies SharedCodeVersion);
+      return code;
+    } catch (e) {
+      this.sharing.abandon(id);
+      throw e;
     }
   }
 
   /** Resets `code`'s slot, if it is still current, so that its function's next call compiles it again. */
   private relink(code: CodeVersion): void {
     const ir = code.ir;
-    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, 0) !== code.id) return;
-    this.ids.delete(ir);
+    const fresh = this.program.newCodeId(ir);
+    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, -fresh) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
   }
 

@@ -2,6 +2,7 @@
 //! instantiated on each thread, and what linking and stack traces need.
 //! Its id is its index in every thread's code table; ids are never reused.
 
+import type { FunctionId } from '../ir/ir.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CompiledFunction } from './compile-function.js';
 import type { FrameInfo } from './wasm-frames.js';
@@ -18,10 +19,15 @@ export interface CodeVersion extends FrameInfo, JsImportData {
   readonly id: number;
   readonly module: WebAssembly.Module;
   readonly links: readonly Link[];
+  /** Callees called through the dispatcher because they had no code yet (relinking). */
+  readonly unlinked: ReadonlySet<FunctionId>;
   /** Seconds spent making it: IR to bytes, and bytes to a compiled module. */
   readonly emitSeconds: number;
   readonly moduleSeconds: number;
 }
+
+/** What another thread needs to install a code version: all but the definition, which it has itself. */
+export type SharedCodeVersion = Omit<CodeVersion, 'ir'>;
 
 export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds: number): CodeVersion {
   const start = performance.now();
@@ -31,6 +37,6 @@ export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds:
   const links = builder.imports.flatMap((imp) =>
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],
   );
-  const { ir, positions, fileName, prints, loads } = compiled;
-  return { id, ir, positions, fileName, prints, loads, module, links, emitSeconds, moduleSeconds };
+  const { ir, positions, fileName, prints, loads, unlinked } = compiled;
+  return { id, ir, positions, fileName, prints, loads, module, links, unlinked, emitSeconds, moduleSeconds };
 }

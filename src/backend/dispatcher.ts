@@ -33,7 +33,8 @@ export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder 
   const fn = sig.params.length;
   const index = f.addLocal('i32', 'index');
   for (let i = 0; i < fn; i++) c.localGet(i);
-  c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Eqz();
+  // A slot below 1 names a definition that is not compiled yet (or none).
+  c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Const(1).i32LtS();
   if (threaded) {
     // Another thread may have stored code that this thread has not installed yet (1.4 ns a call).
     c.if('i32');

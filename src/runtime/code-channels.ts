@@ -34,10 +34,10 @@ export function portsOf(ports: ThreadPorts): MessagePort[] {
   return [...ports.outbox, ...ports.inbox].filter((p): p is MessagePort => p !== undefined);
 }
 
-/** A compiled code version on its way to the other threads. */
+/** A compiled code version on its way to the other threads (its module and what linking needs). */
 export interface CodeMessage {
   readonly id: number;
-  readonly module: WebAssembly.Module;
+  readonly code: unknown;
 }
 
 export class CodeChannels {

@@ -1,21 +1,25 @@
 //! Compile once, run everywhere: how the threads of a run share compiled
 //! code. The first thread that needs a code version claims it (a compare and
-//! swap on its code state), compiles it and posts the `WebAssembly.Module`
-//! to every other thread; a thread that needs the same version meanwhile
+//! swap on its code state), compiles it and posts it (its `WebAssembly.Module`
+//! and what linking needs) to every other thread; a thread that needs the same version meanwhile
 //! waits for the module instead of compiling it again. A thread that fails
 //! to compile (or is stopped) gives the claim back, so waiters never hang.
 
 import type { CodeChannels } from './code-channels.js';
 import { CODE_STATES_BASE, MAX_CODES } from './layout.js';
 
+/**
+ * The code itself is opaque here: the baseline tier posts its compiled
+ * module with what linking and stack traces need.
+ */
 export interface CodeSharing {
   /**
-   * The module of code version `id` when another thread compiles it (waiting
-   * for it if need be), or null when this thread has claimed it and must
-   * compile it, then `publish` or `abandon` it.
+   * Code version `id` when another thread compiles it (waiting for it if
+   * need be), or null when this thread has claimed it and must compile it,
+   * then `publish` or `abandon` it.
    */
-  acquire(id: number): WebAssembly.Module | null;
-  publish(id: number, module: WebAssembly.Module): void;
+  acquire(id: number): unknown;
+  publish(id: number, code: unknown): void;
   abandon(id: number): void;
 }
 
@@ -37,7 +41,7 @@ const WAIT_SLICE_MS = 20;
 
 export class SharedCode implements CodeSharing {
   private readonly states: Int32Array;
-  private readonly received = new Map<number, WebAssembly.Module>();
+  private readonly received = new Map<number, unknown>();
 
   constructor(
     buffer: ArrayBuffer | SharedArrayBuffer,
@@ -49,17 +53,17 @@ export class SharedCode implements CodeSharing {
     this.states = new Int32Array(buffer, CODE_STATES_BASE, MAX_CODES);
   }
 
-  acquire(id: number): WebAssembly.Module | null {
+  acquire(id: number): unknown {
     if (id >= MAX_CODES) throw new RangeError(`more than ${MAX_CODES} code versions`);
     for (;;) {
       const ready = this.take(id);
-      if (ready) return ready;
+      if (ready !== undefined) return ready;
       const state = Atomics.compareExchange(this.states, id, CodeState.Unclaimed, CodeState.Compiling);
       if (state === CodeState.Unclaimed) return null;
       if (state === CodeState.Published) {
         // Posted before it was marked published, so it is in a queue already.
-        const module = this.take(id);
-        if (module) return module;
+        const code = this.take(id);
+        if (code !== undefined) return code;
         throw new Error(`code ${id} was published but never arrived`);
       }
       this.blocked(() => {
@@ -71,8 +75,8 @@ export class SharedCode implements CodeSharing {
     }
   }
 
-  publish(id: number, module: WebAssembly.Module): void {
-    this.channels.broadcast({ id, module });
+  publish(id: number, code: unknown): void {
+    this.channels.broadcast({ id, code });
     Atomics.store(this.states, id, CodeState.Published);
     Atomics.notify(this.states, id);
   }
@@ -82,11 +86,11 @@ export class SharedCode implements CodeSharing {
     Atomics.notify(this.states, id);
   }
 
-  /** Module `id` if it has arrived (pulling whatever has), removed from the mailbox. */
-  private take(id: number): WebAssembly.Module | undefined {
-    for (const m of this.channels.drain()) this.received.set(m.id, m.module);
-    const module = this.received.get(id);
-    if (module) this.received.delete(id);
-    return module;
+  /** Code `id` if it has arrived (pulling whatever has), removed from the mailbox. */
+  private take(id: number): unknown {
+    for (const m of this.channels.drain()) this.received.set(m.id, m.code);
+    const code = this.received.get(id);
+    this.received.delete(id);
+    return code;
   }
 }

@@ -75,9 +75,35 @@ export class Program {
   readonly globalByName = new Map<string, GlobalInfo>();
   readonly constByName = new Map<string, ConstInfo>();
 
+  /**
+   * Code ids: one per definition, handed out as loads commit, in the same
+   * order on every thread of a run (they replay the same loads), so that an
+   * id in a stub slot names the same definition everywhere. Id 0 is none.
+   */
+  private nextCodeId = 1;
+  private readonly codeIds = new WeakMap<IrFunction, number>();
+  private readonly definitions = new Map<number, IrFunction>();
+
   constructor() {
     // Class id 0 is never used: a freed block's first word is 0.
     this.classes.length = 1;
+  }
+
+  /** Gives definition `ir` a new code id (a first definition, a redefinition, or a recompiled version). */
+  newCodeId(ir: IrFunction): number {
+    const id = this.nextCodeId++;
+    this.codeIds.set(ir, id);
+    this.definitions.set(id, ir);
+    return id;
+  }
+
+  codeIdOf(ir: IrFunction): number | undefined {
+    return this.codeIds.get(ir);
+  }
+
+  /** The definition that code id `id` names, if this program has it yet. */
+  definition(id: number): IrFunction | undefined {
+    return this.definitions.get(id);
   }
 
   classInfo(id: ClassId): ClassInfo {

@@ -17,6 +17,7 @@ import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from './program.js';
 import { Heap, createMemory } from './heap.js';
 import { POLL_REQUEST, globalAddress } from './layout.js';
+import { defineCode } from './code-ids.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from './code-sharing.js';
 import { Trap } from './trap.js';
@@ -110,7 +111,7 @@ export class Session {
     };
     this.interpreter = new Interpreter(this.program, this.heap, host);
     // 'opt' and 'auto' run the baseline tier until there is an optimizing one.
-    this.baseline = options.tier === undefined || options.tier === 'interp' ? null : new Baseline(this.program, this.heap, host);
+    this.baseline = options.tier === undefined || options.tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code);
   }
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
@@ -227,7 +228,10 @@ export class Session {
     return module;
   }
 
-  /** `initializeGlobals`: false when another thread has stored the new globals' values already. */
+  /**
+   * `initializeGlobals`: false when another thread loaded the module and has
+   * stored the new globals' values and stub slots already.
+   */
   private commit(delta: ModuleDelta, initializeGlobals: boolean): void {
     const p = this.program;
     for (const c of delta.classes) {
@@ -243,13 +247,15 @@ export class Session {
       info.ir = ir;
       info.version++;
     }
+    const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
+    defineCode(p, this.heap.i32, defined, initializeGlobals);
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
       p.globalByName.set(info.name, info);
       if (initializeGlobals) this.heap.storeGlobal(globalAddress(info.id), info.type, value);
     }
     for (const c of delta.consts) p.constByName.set(c.name, c);
-    this.baseline?.commit(delta);
+    this.baseline?.commit();
   }
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */

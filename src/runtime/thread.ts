@@ -93,14 +93,19 @@ export class Thread implements ThreadHooks {
     this.catchUp();
   }
 
+  /**
+   * Applies every logged load, up to the end of the log rather than the
+   * published epoch: a loader writes the stub slots of its new definitions
+   * before it publishes, and a thread that meets such a slot needs the load.
+   */
   private catchUp(): void {
-    const epoch = this.control.epoch;
-    if (this.applied >= epoch) return;
-    while (this.applied < epoch) {
+    const logged = this.log.length;
+    if (this.applied >= logged) return;
+    while (this.applied < logged) {
       this.session.replay(this.log.entry(this.applied));
       this.applied++;
     }
-    this.control.acknowledge(this.threadId, epoch);
+    this.control.acknowledge(this.threadId, logged);
   }
 
   /** Blocks in the runtime (counted as acknowledged meanwhile), then catches up. */

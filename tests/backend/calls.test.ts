@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { UNSHARED } from '../../src/runtime/code-sharing.js';
 import { Baseline } from '../../src/backend/baseline.js';
-import type { FunctionId, IrFunction, Stmt } from '../../src/ir/ir.js';
+import type { FunctionId, Stmt } from '../../src/ir/ir.js';
 import { Heap } from '../../src/runtime/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
 import { Trap } from '../../src/runtime/trap.js';
@@ -63,7 +64,7 @@ test('a call to a function without a definition traps at the call, after its arg
   assert.equal(t.both(f, 1), 't.rj:3:4: trap: call to undefined function\n  at f (t.rj:3:4)');
   assert.equal(t.both(f, 0), 't.rj:3:9: trap: division by zero\n  at f (t.rj:3:9)');
   t.define(g, ['i32'], [ret(bin('add', 'i32', loc(0), i32(1)))]);
-  t.commit(g);
+  t.commit();
   assert.equal(t.both(f, 2), 6);
 });
 
@@ -73,7 +74,7 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
   const t: Tiers = new Tiers({
     load: () => {
       t.define(f, ['i32', 'i32'], [ret(i32(100))]);
-      t.commit(f);
+      t.commit();
     },
   });
   const f = t.declare('f', ['i32'], 'i32');
@@ -84,7 +85,7 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
       call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 2),
       ret(bin('add', 'i32', loc(1), i32(10))),
     ]);
-    t.commit(f);
+    t.commit();
   };
   old();
   assert.equal(t.run(f, 1), 110);
@@ -104,7 +105,7 @@ test('a caller compiled after its callee calls it directly, and still sees a red
   const links = t.baseline.codeVersions().find((c) => c.ir.name === 'f')?.links.map((l) => `${l.module}.${l.field}`);
   assert.ok(links?.includes('code.1'), `f imports g's code: ${links?.join(' ')}`);
   t.define(g, [], [ret(i32(2))]);
-  t.commit(g);
+  t.commit();
   assert.equal(t.compiled(f), 2);
 });
 
@@ -175,27 +176,19 @@ test('traps raised by the host inside compiled code get the compiled frames', ()
   assert.equal(t.both(h), 't.rj:4:1: trap: load failed\nm.rj:1:1: error\n  at g (t.rj:4:1)\n  at h (t.rj:6:2)');
 });
 
-test('two threads: a slot may name code that this thread has not installed yet, or a definition it has not loaded yet', () => {
+test('two threads: a slot may name code that this thread has not installed yet, or a definition it has not applied yet', () => {
   const a = new Tiers({ threadCount: 2 });
   const f = a.fn('f', [], 'i32', [], [ret(i32(1))]);
   const g = a.fn('g', [], 'i32', ['i32'], [call(f, [], 0, 0), ret(bin('add', 'i32', loc(0), i32(10)))]);
   // Thread 1 runs the same program (the same tables) on the same memory, with its own heap and code table.
-  const b = new Baseline(a.program, new Heap(a.heap.memory, 1), { ...a.interp.host, threadId: 1 });
-  const defined = { functions: [f, g].map((fn) => a.program.functionInfo(fn)), redefinitions: [] };
-  a.baseline.commit(defined);
-  b.commit(defined);
+  const b = new Baseline(a.program, new Heap(a.heap.memory, 1), { ...a.interp.host, threadId: 1 }, UNSHARED);
+  a.commit();
+  b.commit();
   assert.equal(a.baseline.call(g, []), 11);
-  assert.equal(b.call(g, []), 11, 'thread 1 finds thread 0\'s code ids in the slots and compiles them itself');
-  // Thread 0 applies a redefinition of f and runs it; thread 1 has not applied it yet, so it keeps running its f.
-  const old = a.program.functionInfo(f).ir;
+  assert.equal(b.call(g, []), 11, 'thread 1 finds thread 0\'s code ids in the slots and installs them itself');
+  // Thread 0 loads a redefinition of f; thread 1's next call runs it.
   a.define(f, [], [ret(i32(2))]);
-  const redefinition = { functions: [], redefinitions: [{ fn: f, ir: a.program.functionInfo(f).ir as IrFunction }] };
-  a.baseline.commit(redefinition);
+  a.commit();
   assert.equal(a.baseline.call(g, []), 12);
-  const mine = a.program.functionInfo(f).ir;
-  a.program.functionInfo(f).ir = old;
-  assert.equal(b.call(g, []), 11);
-  a.program.functionInfo(f).ir = mine;
-  b.commit(redefinition);
   assert.equal(b.call(g, []), 12);
 });

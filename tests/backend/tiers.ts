@@ -4,7 +4,9 @@
 
 import { Baseline } from '../../src/backend/baseline.js';
 import type { InterpreterHost } from '../../src/interp/context.js';
-import type { FunctionId, IrFunction } from '../../src/ir/ir.js';
+import type { FunctionId } from '../../src/ir/ir.js';
+import { defineCode } from '../../src/runtime/code-ids.js';
+import { UNSHARED } from '../../src/runtime/code-sharing.js';
 import { Trap } from '../../src/runtime/trap.js';
 import { Rt } from '../interp/ir.js';
 
@@ -13,13 +15,14 @@ export class Tiers extends Rt {
 
   constructor(host: Partial<InterpreterHost> = {}) {
     super(host);
-    this.baseline = new Baseline(this.program, this.heap, this.interp.host);
+    this.baseline = new Baseline(this.program, this.heap, this.interp.host, UNSHARED);
   }
 
-  /** Tells the baseline what changed since the last call: new classes, and functions (re)defined since. */
-  commit(...redefined: FunctionId[]): void {
-    const redefinitions = redefined.map((fn) => ({ fn, ir: this.program.functionInfo(fn).ir as IrFunction }));
-    this.baseline.commit({ functions: [], redefinitions });
+  /** Does what a load's commit does after the tables changed: code ids and slots for the functions (re)defined since, class metadata. */
+  commit(): void {
+    const defined = this.program.functions.filter((f) => f.ir && this.program.codeIdOf(f.ir) === undefined);
+    defineCode(this.program, this.heap.i32, defined, true);
+    this.baseline.commit();
   }
 
   compiled(fn: FunctionId, ...args: (number | bigint)[]): number | bigint | undefined {

@@ -1,0 +1,19 @@
+//! Code ids for new definitions, and the stub slots that name them.
+
+import type { IrFunction } from '../ir/ir.js';
+import { stubSlot } from './layout.js';
+import type { FunctionInfo, Program } from './program.js';
+
+/**
+ * Gives each function just (re)defined a code id. The loading thread also
+ * points the functions' stub slots at them (negative: not compiled yet), so
+ * that calls after the load resolve the new definitions; threads replaying
+ * the load leave the slots alone, since they may be late and must not undo
+ * a newer load.
+ */
+export function defineCode(program: Program, memory: Int32Array, defined: readonly FunctionInfo[], writeSlots: boolean): void {
+  for (const f of defined) {
+    const id = program.newCodeId(f.ir as IrFunction);
+    if (writeSlots) Atomics.store(memory, stubSlot(f.id) >>> 2, -id);
+  }
+}
