@@ -1,10 +1,13 @@
 //! The golden test runner: runs every `tests/golden/**/*.rj` (except files
 //! under a `modules/` folder, which other tests load) with `bin/rejit run`
 //! and compares stdout, the trap or diagnostics on stderr, and the exit
-//! status with the file's directives (tests/golden/README.md).
+//! status with the file's directives (tests/golden/README.md). With several
+//! tiers, it is also a differential test: every tier must print exactly what
+//! the first one prints, whole trap stacks included.
 //!
 //! Environment:
-//!   REJIT_TIERS=interp,baseline   tiers to run each file at (default: interp)
+//!   REJIT_TIERS=interp,baseline   tiers to run each file at (default: interp); an entry
+//!                                 may add options: `auto --hot-calls 2 --hot-loops 50`
 //!   REJIT_GOLDEN_JOBS=N           child processes at a time (default: CPUs, at most 8)
 //!   REJIT_GOLDEN_TIMEOUT=S        seconds per run (default: 60)
 //!   REJIT_GOLDEN_FILTER=text      only files whose path contains text
@@ -89,7 +92,8 @@ function limited<T>(start: () => Promise<T>): Promise<T> {
 }
 
 function runRejit(file: string, tier: string, threads: number | null): Promise<RunResult> {
-  const args = [join(ROOT, 'bin', 'rejit'), 'run', file, '--tier', tier];
+  const [name = '', ...options] = tier.split(/\s+/);
+  const args = [join(ROOT, 'bin', 'rejit'), 'run', file, '--tier', name, ...options];
   if (threads !== null) args.push('--threads', String(threads));
   return limited(
     () =>
@@ -183,9 +187,11 @@ for (const file of files) {
   } catch (e) {
     directives = e as Error;
   }
+  const runs: Promise<RunResult>[] = [];
   for (const [i, tier] of TIERS.entries()) {
     // Start the run now, so that several run while the tests are reported in order.
     const run = directives instanceof Error ? null : runRejit(file, tier, directives.threads);
+    if (run) runs.push(run);
     test(`${file} [${tier}]`, async () => {
       if (directives instanceof Error) throw new Error(`${file}: ${directives.message}`);
       const r = await (run as Promise<RunResult>);
@@ -200,4 +206,20 @@ for (const file of files) {
       assert.deepStrictEqual(comparable(actual, file), comparable(expected, file), context);
     });
   }
+  if (runs.length > 1 && !BLESS) {
+    test(`${file} [${TIERS.join(' = ')}]`, async () => {
+      const [first, ...others] = (await Promise.all(runs)).map(wholeOutput);
+      for (const [i, other] of others.entries()) assert.deepStrictEqual(other, first, `${file}: ${TIERS[i + 1]} differs from ${TIERS[0]}`);
+    });
+  }
+}
+
+/**
+ * Everything a run printed, for comparing tiers with each other: whole trap
+ * stacks too, which the directives leave out. Only the depth at which a
+ * stack overflows differs between tiers (each tier's frames take their own
+ * room on the machine stack).
+ */
+function wholeOutput(r: RunResult): { stdout: string; stderr: string; status: number | null } {
+  return { stdout: r.stdout, stderr: r.stderr.replace(/^ {2}\.\.\. \d+ more frames$/m, '  ... N more frames'), status: r.status };
 }

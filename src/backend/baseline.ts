@@ -18,6 +18,10 @@
 //! installed (callees go through the dispatcher), so that one compiled
 //! module can serve every thread (`runtime/code-sharing.ts`).
 //!
+//! Mixed with the interpreter (`runtime/tiering.ts`), a call of a version that
+//! is not hot yet is not compiled: it runs in the interpreter through a bridge
+//! (`bridge.ts`) that `resolve` installs at the version's index in the table.
+//!
 //! Relinking (runs of one thread): a function is compiled at its first call,
 //! before the functions it calls, so its calls go through the dispatcher.
 //! When one of those callees gets code, the caller's slot is reset (if the
@@ -32,13 +36,36 @@ import { stubSlot } from '../runtime/layout.js';
 import type { Program } from '../runtime/program.js';
 import type { CodeSharing } from '../runtime/code-sharing.js';
 import type { TrapKind } from '../runtime/trap.js';
+import { wasmSig } from './wasm-types.js';
+import type { BridgeTarget } from './bridge.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
-import { raiseTrap, trapFromCompiled, type CodeLookup } from './wasm-frames.js';
+import { isStackOverflow } from '../interp/unwind.js';
+import { Trap } from '../runtime/trap.js';
+import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
 
 const MAX_RELINKS = 4;
+
+/** How the baseline tier shares a run with the interpreter (`runtime/tiering.ts`). */
+export interface CompilePolicy {
+  /** Whether a call of version `ir`, not compiled on this thread, compiles it; else the call runs it in the interpreter. */
+  compiles(ir: IrFunction): boolean;
+  /** What the bridge to version `ir` runs (`bridge.ts`). */
+  interpreted(ir: IrFunction): BridgeTarget;
+  /** Function `fn`'s code on this thread has changed: a version was installed, or its slot was reset for relinking. */
+  changed(fn: FunctionId): void;
+}
+
+/** The baseline tier alone: every function is compiled at its first call. */
+export const COMPILE_ALL: CompilePolicy = {
+  compiles: () => true,
+  interpreted: (ir) => {
+    throw new Error(`${ir.name} has no interpreter to run in`);
+  },
+  changed: () => {},
+};
 
 export class Baseline {
   /** Code installed on this thread, by id. */
@@ -50,11 +77,15 @@ export class Baseline {
   private readonly thread: CodeTable;
   readonly lookup: CodeLookup = (id) => this.versions.get(id);
 
+  /** Versions whose bridge stands in this thread's table. */
+  private readonly bridged = new Set<number>();
+
   constructor(
     readonly program: Program,
     private readonly heap: Heap,
     private readonly host: InterpreterHost,
     private readonly sharing: CodeSharing,
+    private readonly policy: CompilePolicy = COMPILE_ALL,
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
@@ -74,18 +105,37 @@ export class Baseline {
 
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
   call(fn: FunctionId, args: readonly (number | bigint)[]): number | bigint | undefined {
-    const limit = Error.stackTraceLimit;
-    // A trap's Rejit stack comes from V8's stack trace: keep every frame.
-    Error.stackTraceLimit = Infinity;
-    try {
-      const result = this.thread.entry(this.codeOf(fn))(...args);
-      const type = this.program.functionInfo(fn).result;
-      return typeof type === 'object' ? (result as number) >>> 0 : result;
-    } catch (e) {
-      throw trapFromCompiled(e, this.lookup);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    return withFullStackTraces(() => {
+      try {
+        const result = this.thread.entry(this.codeOf(fn))(...args);
+        const type = this.program.functionInfo(fn).result;
+        return typeof type === 'object' ? (result as number) >>> 0 : result;
+      } catch (e) {
+        const t = trapFromCompiled(e, this.lookup);
+        if (!isStackOverflow(t)) throw t;
+        // It overflowed on entry: the interpreter reports that at the function.
+        const ir = this.program.functionInfo(fn).ir as IrFunction;
+        const trap = new Trap('stackOverflow', ir.fileName, ir.pos);
+        trap.frames.push({ fn: ir.name, fileName: ir.fileName, pos: ir.pos });
+        throw trap;
+      }
+    });
+  }
+
+  /** The function at table index `id` (compiled code, or a bridge), to call from JavaScript. */
+  entry(id: number): WebAssembly.ExportedFunction {
+    return this.thread.entry(id);
+  }
+
+  /**
+   * The code id of version `ir`, compiled (or taken from the thread that
+   * compiled it) and installed now if need be; 0 when `ir`'s stub slot names
+   * another version (`ir` was redefined, or a newer load is not applied here yet).
+   */
+  compiledVersion(ir: IrFunction): number {
+    const named = Atomics.load(this.heap.i32, stubSlot(ir.id) >>> 2);
+    if (this.program.definition(Math.abs(named)) !== ir) return 0;
+    return this.resolveNamed(ir.id, named, true);
   }
 
   /** The code id in `fn`'s stub slot when this thread has that code, else `resolve`'s. */
@@ -108,15 +158,34 @@ export class Baseline {
    * returned). Traps when `fn` has no definition.
    */
   private resolve(fn: FunctionId): number {
-    const slot = stubSlot(fn) >>> 2;
-    const named = Atomics.load(this.heap.i32, slot);
+    return this.resolveNamed(fn, Atomics.load(this.heap.i32, stubSlot(fn) >>> 2), false);
+  }
+
+  /**
+   * `resolve` for the slot value `named`; a version that the policy does not
+   * compile yet (and `force` does not) gets a bridge to the interpreter.
+   */
+  private resolveNamed(fn: FunctionId, named: number, force: boolean): number {
     if (named === 0) {
       const info = this.program.functionInfo(fn);
       return raiseTrap(info.owner === null ? 'undefinedFunction' : 'abstractCall', this.lookup);
     }
     const id = Math.abs(named);
-    if (!this.versions.has(id)) this.install(id, this.definitionOf(id));
-    if (named < 0) Atomics.compareExchange(this.heap.i32, slot, named, id);
+    if (!this.versions.has(id)) {
+      const ir = this.definitionOf(id);
+      if (named < 0 && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
+      this.install(id, ir);
+    }
+    if (named < 0) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
+    return id;
+  }
+
+  /** Puts a bridge to the interpreter for version `id` at its index in this thread's table. */
+  private bridge(id: number, ir: IrFunction): number {
+    if (this.bridged.has(id)) return id;
+    const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
+    this.thread.installBridge(id, wasmSig(params, ir.result), this.policy.interpreted(ir));
+    this.bridged.add(id);
     return id;
   }
 
@@ -137,6 +206,7 @@ export class Baseline {
     const code = shared ? { ...shared, ir } : this.compile(id, ir);
     this.versions.set(id, code);
     this.thread.install(code);
+    this.policy.changed(ir.id);
     if (!this.waiting) return;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
@@ -167,6 +237,7 @@ export class Baseline {
     const fresh = this.program.newCodeId(ir);
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, -fresh) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
+    this.policy.changed(ir.id);
   }
 
   /** Every code version made so far, oldest first. */

@@ -1,8 +1,9 @@
 //! One thread's code: its funcref table (index = code id), the hub
 //! dispatchers and the runtime module instantiated for it, and the
 //! instantiation of each code version, with its imports linked to this
-//! thread's instances. Compiled modules are shared by all threads
-//! (`SharedModules`); instances and tables are per thread.
+//! thread's instances, or of a bridge to the interpreter in its place.
+//! Compiled modules are shared by all threads (`SharedModules`); instances
+//! and tables are per thread.
 
 import type { InterpreterHost } from '../interp/context.js';
 import type { Heap } from '../runtime/heap.js';
@@ -10,6 +11,7 @@ import { threadBlock } from '../runtime/layout.js';
 import { Trap } from '../runtime/trap.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CodeVersion } from './code-version.js';
+import { buildBridge, type BridgeTarget } from './bridge.js';
 import { buildDispatcher } from './dispatcher.js';
 import { jsImports, type JsService, type RaiseTrap } from './js-imports.js';
 import { CODE_EXPORT } from './module-imports.js';
@@ -20,18 +22,27 @@ import { sigName } from './wasm-types.js';
 export class SharedModules {
   readonly runtime = new WebAssembly.Module(buildRuntimeModule().build());
   private readonly dispatchers = new Map<string, WebAssembly.Module>();
+  private readonly bridges = new Map<string, WebAssembly.Module>();
 
   constructor(private readonly threaded: boolean) {}
 
   dispatcher(sig: FuncSig): WebAssembly.Module {
-    const name = sigName(sig);
-    let module = this.dispatchers.get(name);
-    if (!module) {
-      module = new WebAssembly.Module(buildDispatcher(sig, this.threaded).build());
-      this.dispatchers.set(name, module);
-    }
-    return module;
+    return perSignature(this.dispatchers, sig, () => buildDispatcher(sig, this.threaded).build());
   }
+
+  bridge(sig: FuncSig): WebAssembly.Module {
+    return perSignature(this.bridges, sig, () => buildBridge(sig).build());
+  }
+}
+
+function perSignature(modules: Map<string, WebAssembly.Module>, sig: FuncSig, build: () => Uint8Array): WebAssembly.Module {
+  const name = sigName(sig);
+  let module = modules.get(name);
+  if (!module) {
+    module = new WebAssembly.Module(build());
+    modules.set(name, module);
+  }
+  return module;
 }
 
 /** What a thread's code runs against. */
@@ -73,8 +84,18 @@ export class CodeTable {
 
   /** Instantiates `code` on this thread and puts it at its index in the table. */
   install(code: CodeVersion): void {
-    if (code.id >= this.table.length) this.table.grow(Math.max(code.id + 1, 2 * this.table.length) - this.table.length);
-    this.table.set(code.id, this.instantiate(code));
+    this.place(code.id, this.instantiate(code));
+  }
+
+  /** Puts a bridge that calls `target` (signature `sig`) at index `id`, where the version's code will go. */
+  installBridge(id: number, sig: FuncSig, target: BridgeTarget): void {
+    const instance = new WebAssembly.Instance(this.shared.bridge(sig), { js: { run: target } });
+    this.place(id, instance.exports[CODE_EXPORT] as WebAssembly.ExportedFunction);
+  }
+
+  private place(id: number, f: WebAssembly.ExportedFunction): void {
+    if (id >= this.table.length) this.table.grow(Math.max(id + 1, 2 * this.table.length) - this.table.length);
+    this.table.set(id, f);
   }
 
   /** The function at table index `id`, to call from JavaScript. */

@@ -1,8 +1,12 @@
 //! Hub dispatchers: the one place that calls through a thread's funcref
 //! table. A dispatcher for signature S takes S's parameters and a function
-//! id, loads the function's stub slot (the table index of its current code),
-//! asks the runtime to resolve it when the slot is 0 or names code this
-//! thread has not installed, and tail-calls the code.
+//! id, loads the function's stub slot and tail-calls what the table holds at
+//! the version the slot names: its compiled code (slot `id`), or, for a
+//! version not compiled yet (slot `-id`), a bridge to the interpreter that
+//! this thread put there (`bridge.ts`). It asks the runtime to resolve the
+//! call when that table entry is empty (and, with threads, when a compiled
+//! version is not installed on this thread yet); for a slot `id` on one
+//! thread, code is always there, and the dispatcher goes straight to it.
 //!
 //! Why a hub: in Node 20 every instance that imports a table stays alive as
 //! long as the table and makes each `table.set` slower (design.md), so only
@@ -19,9 +23,10 @@ const HUB_MODULE_NAME = 'rejit-hub';
 
 /**
  * Exports `dispatch`; `threaded` for a run of several threads, where a slot
- * may name code that this thread has not installed yet. Imports `env.table` (the thread's code table) and
- * `js.resolve(fn) -> index` (this thread's current code of `fn`, compiled and
- * installed on first use; traps when `fn` has no definition).
+ * may name code that this thread has not installed yet. Imports `env.table`
+ * (the thread's code table) and `js.resolve(fn) -> index` (this thread's
+ * current code of `fn`, compiled and installed on first use, or a bridge;
+ * traps when `fn` has no definition).
  */
 export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder {
   const mb = new ModuleBuilder(HUB_MODULE_NAME);
@@ -32,28 +37,30 @@ export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder 
   const c = f.code;
   const fn = sig.params.length;
   const index = f.addLocal('i32', 'index');
-  for (let i = 0; i < fn; i++) c.localGet(i);
-  // A slot below 1 names a definition that is not compiled yet (or none).
-  c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Const(1).i32LtS();
-  if (threaded) {
-    // Another thread may have stored code that this thread has not installed yet (1.4 ns a call).
-    c.if('i32');
-    c.i32Const(1);
-    c.else();
+  /** Resolves the call unless the table holds something at `index`. */
+  const probe = (): void => {
     c.localGet(index).tableSize(table).i32GeU();
     c.if('i32');
     c.i32Const(1);
     c.else();
     c.localGet(index).tableGet(table).refIsNull();
     c.end();
+    c.if();
+    c.localGet(fn).call(resolve).localSet(index);
     c.end();
+  };
+  for (let i = 0; i < fn; i++) c.localGet(i);
+  c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Const(1).i32LtS();
+  c.if();
+  // Not compiled yet (or no definition, slot 0, which the table never holds).
+  c.i32Const(0).localGet(index).i32Sub().localSet(index);
+  probe();
+  if (threaded) {
+    c.else();
+    probe();
   }
-  c.if('i32');
-  c.localGet(fn).call(resolve);
-  c.else();
-  c.localGet(index);
   c.end();
-  c.returnCallIndirect(mb.type(sig), table);
+  c.localGet(index).returnCallIndirect(mb.type(sig), table);
   mb.exportFunction('dispatch', f.index);
   return mb;
 }

@@ -6,10 +6,17 @@
 //! it emitted (traps are calls of `js.trap`), so frames map back exactly.
 //!
 //! A stack may alternate between compiled and interpreted code. Compiled
-//! frames form runs, separated by JavaScript frames; the interpreter adds its
-//! own frames as a trap unwinds through it, and each boundary where the trap
-//! leaves compiled code adds the next run. A trap remembers how many runs it
-//! has taken.
+//! frames form runs, separated by JavaScript frames (the interpreter, and the
+//! bridges through which compiled code calls it). The interpreter adds its own
+//! frames as a trap unwinds through it, and each boundary where the trap
+//! leaves compiled code for JavaScript (`trapFromCompiled`) adds the next run
+//! of the trap's own stack, which V8 captured where the trap was made: the
+//! boundaries a trap passes are exactly those outside the place where it was
+//! made, innermost first, and each has one run between it and the previous
+//! one. A trap remembers how many runs it has taken.
+//!
+//! Traps need every frame: `withFullStackTraces` lifts V8's limit on stack
+//! trace length while compiled code may be on the stack.
 
 import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
 import type { IrFunction } from '../ir/ir.js';
@@ -74,26 +81,26 @@ function run(sites: readonly NodeJS.CallSite[], lookup: CodeLookup, index: numbe
 /**
  * Raises a trap of `kind` from compiled code, at the position of the
  * innermost Rejit frame (the call of `js.trap`, of a dispatcher that found no
- * definition, of an allocation that found no memory).
+ * definition, of an allocation that found no memory). Its frames are added
+ * where it leaves compiled code.
  */
 export function raiseTrap(kind: TrapKind, lookup: CodeLookup): never {
-  const holder = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = Infinity;
-  Error.captureStackTrace(holder, raiseTrap);
-  Error.stackTraceLimit = limit;
-  const frames = run(callSites(holder), lookup, 0).map((f) => f.entry);
-  const top = frames[0];
-  const trap = new Trap(kind, top?.fileName ?? '', top?.pos ?? NO_POS);
-  trap.frames.push(...frames);
-  runsTaken.set(trap, 1);
-  throw trap;
+  throw withFullStackTraces(() => {
+    const holder = {};
+    Error.captureStackTrace(holder, raiseTrap);
+    const top = run(callSites(holder), lookup, 0)[0]?.entry;
+    return new Trap(kind, top?.fileName ?? '', top?.pos ?? NO_POS);
+  });
 }
 
 /**
- * What a boundary where control leaves compiled code rethrows: a trap with
- * the next run of compiled frames added, or a stack overflow turned into a
- * trap at the innermost Rejit call (the interpreter reports it there too).
+ * What a boundary where control leaves compiled code for JavaScript
+ * rethrows: a trap with its next run of compiled frames added, or a stack
+ * overflow turned into a trap at the innermost Rejit call of the compiled
+ * frames inside the boundary. An overflow with no such call (it happened
+ * before the boundary entered compiled code, or on entry of its callee) is
+ * rethrown as it is, for the boundary's caller to report at its own call,
+ * as the interpreter does.
  */
 export function trapFromCompiled(e: unknown, lookup: CodeLookup): unknown {
   if (e instanceof Trap) {
@@ -103,15 +110,36 @@ export function trapFromCompiled(e: unknown, lookup: CodeLookup): unknown {
     return e;
   }
   if (isStackOverflow(e)) {
-    const frames = run(callSites(e as Error), lookup, 0);
+    const all = runs(callSites(e as Error), lookup);
+    // The runs outside the boundary are on the stack still; only one inside it counts.
+    if (all.length <= runsOutside(lookup)) return e;
+    const frames = (all[0] as Frame[]).slice();
     // The innermost frames overflowed on entry or in a runtime call; the trap is at the first call site.
-    while (frames.length > 1 && !(frames[0] as Frame).atCall) frames.shift();
+    while (frames.length > 0 && !(frames[0] as Frame).atCall) frames.shift();
     const top = frames[0]?.entry;
     if (!top) return e;
+    // Made here, its own stack starts at this boundary: the next boundary takes its first run.
     const trap = new Trap('stackOverflow', top.fileName, top.pos);
     trap.frames.push(...frames.map((f) => f.entry));
-    runsTaken.set(trap, 1);
     return trap;
   }
   return e;
+}
+
+/** The runs of compiled frames outside the caller of `trapFromCompiled`. */
+function runsOutside(lookup: CodeLookup): number {
+  const holder = {};
+  Error.captureStackTrace(holder, trapFromCompiled);
+  return runs(callSites(holder), lookup).length;
+}
+
+/** Runs `body` with V8 recording every frame of a stack trace (a trap's Rejit stack comes from them). */
+export function withFullStackTraces<T>(body: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    return body();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

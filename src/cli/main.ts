@@ -9,7 +9,8 @@ import { writeFully } from '../runtime/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Session, type Tier } from '../runtime/session.js';
 import { StopReason } from '../runtime/control.js';
-import { ThreadedSession, type RunResult } from '../runtime/threaded-session.js';
+import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../runtime/threaded-session.js';
+import { DEFAULT_THRESHOLDS } from '../runtime/tiering.js';
 import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/compile-function.js';
@@ -18,12 +19,15 @@ export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70,
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier interp|baseline|opt|auto] [--timeout SECONDS]
+                 [--hot-calls N] [--hot-loops N]
   rejit check FILE
   rejit dump FILE [--ir] [--wat] [--function NAME]
   rejit --help | --version
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
+          (--tier auto, the default: functions start interpreted and are compiled
+          once hot, after N calls or N loop iterations: --hot-calls, --hot-loops)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
@@ -60,6 +64,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       threads: { type: 'string' },
       tier: { type: 'string' },
       timeout: { type: 'string' },
+      'hot-calls': { type: 'string' },
+      'hot-loops': { type: 'string' },
       ir: { type: 'boolean' },
       wat: { type: 'boolean' },
       function: { type: 'string' },
@@ -83,7 +89,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       const tier = (values.tier ?? 'auto') as Tier;
       if (!TIERS.includes(tier)) throw new UsageError(`unknown tier '${values.tier}' (use ${TIERS.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
-      return run(file, tier, threads, timeout);
+      const calls = values['hot-calls'];
+      const loops = values['hot-loops'];
+      const tierUp = {
+        calls: calls === undefined ? DEFAULT_THRESHOLDS.calls : positiveInt(calls, '--hot-calls'),
+        backEdges: loops === undefined ? DEFAULT_THRESHOLDS.backEdges : positiveInt(loops, '--hot-loops'),
+      };
+      return run(file, { threads, tier, tierUp }, timeout);
     }
     case 'check': return check(file);
     case 'dump':
@@ -124,8 +136,8 @@ function loadProgram(session: Session, file: string): boolean {
 }
 
 /** Runs FILE's `main` on `threads` worker threads; this thread watches the clock and Ctrl-C. */
-async function run(file: string, tier: Tier, threads: number, timeout: number | undefined): Promise<number> {
-  const threaded = await ThreadedSession.create({ threads, tier });
+async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined): Promise<number> {
+  const threaded = await ThreadedSession.create(options);
   try {
     if (!loadProgram(threaded.session, file)) return EXIT.compileError;
     const main = threaded.session.functionInfo('main');

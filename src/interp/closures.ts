@@ -5,6 +5,8 @@
 //! Values: i32, f64, bool (0/1) and references (addresses, null = 0) are
 //! numbers; i64 is a bigint always kept in signed 64-bit range.
 
+import type { IrFunction } from '../ir/ir.js';
+
 export type Val = number | bigint;
 export type Frame = Val[];
 
@@ -21,3 +23,16 @@ export const NORMAL = 0;
 export const RETURN = 1;
 export const breakCode = (label: number): number => 2 + 2 * label;
 export const continueCode = (label: number): number => 3 + 2 * label;
+
+/**
+ * What a call site runs: a version of a function, interpreted (`Code`) or
+ * compiled and entered through its wasm export (`backend/compiled-callee.ts`).
+ * The site fills a fresh frame's first slots with the arguments, runs `body`,
+ * and reads the result from slot `ret`.
+ */
+export interface Callee {
+  readonly ir: IrFunction;
+  readonly ret: number;
+  readonly newFrame: () => Frame;
+  readonly body: StmtFn;
+}

@@ -4,11 +4,12 @@
 //! IrFunction, hence a new Code; frames running the old one keep it.
 
 import type { IrFunction } from '../ir/ir.js';
-import type { Frame, StmtFn } from './closures.js';
+import type { Type } from '../ir/types.js';
+import type { Callee, Frame, StmtFn } from './closures.js';
 import { compileSeq } from './compile-stmt.js';
 import type { Ctx } from './context.js';
 
-export class Code {
+export class Code implements Callee {
   /** The frame slot that receives the return value (just past the locals). */
   readonly ret: number;
   /** A fresh frame: each local zero in its type (0, or 0n for i64). */
@@ -22,12 +23,15 @@ export class Code {
     readonly cx: Ctx,
   ) {
     this.ret = ir.locals.length;
-    this.newFrame = frameMaker(ir);
+    this.newFrame = frameMaker([...ir.locals.map((l) => l.type), ir.result]);
     const body = compileSeq(cx, ir.body);
     // A poll at entry, so that recursion without loops also reaches safepoints.
     const poll = cx.host.pollWord;
+    const budget = cx.budget;
+    const callCost = budget.callCost;
     this.body = (f) => {
       if (poll[0] !== 0) cx.host.safepoint();
+      if ((budget.left -= callCost) <= 0) budget.spent();
       return body(f);
     };
   }
@@ -62,12 +66,10 @@ const LITERAL_FRAMES: readonly (() => Frame)[] = [
   () => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 ];
 
-function frameMaker(ir: IrFunction): () => Frame {
-  const size = ir.locals.length + 1;
-  const hasI64 = ir.result === 'i64' || ir.locals.some((l) => l.type === 'i64');
-  const literal = LITERAL_FRAMES[size - 1];
-  if (literal && !hasI64) return literal;
-  const zeros: Frame = ir.locals.map((l) => (l.type === 'i64' ? 0n : 0));
-  zeros.push(ir.result === 'i64' ? 0n : 0);
+/** Makes frames whose slots hold values of `slots` (`void` for an unused result slot), each zero in its type. */
+export function frameMaker(slots: readonly Type[]): () => Frame {
+  const literal = LITERAL_FRAMES[slots.length - 1];
+  if (literal && !slots.includes('i64')) return literal;
+  const zeros: Frame = slots.map((t) => (t === 'i64' ? 0n : 0));
   return () => zeros.slice();
 }

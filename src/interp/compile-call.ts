@@ -1,8 +1,10 @@
 //! Call statements: direct calls, and virtual calls dispatched on the
-//! receiver's class. The callee's code is looked up at every call from its
+//! receiver's class. The callee is looked up at every call from its
 //! function's current `ir` (a redefinition is seen by the next call; a
-//! running call keeps the Code it entered), through the linker's per-function
-//! cache, so a hit costs two loads and a compare. Arity 0-3 is unrolled.
+//! running call keeps the code it entered), through the linker's per-function
+//! cache, so a hit costs two loads and a compare. The callee is interpreted
+//! code, or compiled code once the function is hot (`Callee`); the call is
+//! the same. Arity 0-3 is unrolled.
 //!
 //! Order of effects: the arguments (receiver first), then the call's own
 //! checks (null or deleted receiver, no definition), then the callee.
@@ -12,9 +14,8 @@ import type { Expr, Stmt } from '../ir/ir.js';
 import type { Heap } from '../runtime/heap.js';
 import type { ClassInfo, FunctionInfo } from '../runtime/program.js';
 import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
-import type { Frame, Val, ValFn, StmtFn } from './closures.js';
+import type { Callee, Frame, Val, ValFn, StmtFn } from './closures.js';
 import { NORMAL } from './closures.js';
-import type { Code } from './code.js';
 import { compileVal } from './compile-expr.js';
 import type { Ctx, Linker } from './context.js';
 import { unwind } from './unwind.js';
@@ -32,17 +33,17 @@ export function compileCall(cx: Ctx, s: CallStmt): StmtFn {
 }
 
 /** The current code of function `fn`, or null when it has no definition. */
-function resolve(functions: readonly FunctionInfo[], linker: Linker, fn: number): Code | null {
+function resolve(functions: readonly FunctionInfo[], linker: Linker, fn: number): Callee | null {
   const ir = (functions[fn] as FunctionInfo).ir;
   const code = linker.codes[fn];
   if (code !== undefined && code.ir === ir) return code;
   if (ir === null) return null;
-  const fresh = linker.codeFor(ir);
+  const fresh = linker.calleeFor(ir);
   linker.codes[fn] = fresh;
   return fresh;
 }
 
-function enter(code: Code, fr: Frame, site: StackEntry): Val {
+function enter(code: Callee, fr: Frame, site: StackEntry): Val {
   try {
     code.body(fr);
   } catch (e) {
@@ -132,7 +133,7 @@ interface VirtualSite {
 }
 
 /** The code to run for receiver `recv` (the arguments already evaluated); throws when the receiver is null or deleted, or the method abstract. */
-function dispatch(site: VirtualSite, recv: number): Code {
+function dispatch(site: VirtualSite, recv: number): Callee {
   if (recv === 0) throw new Trap('nullReference', site.fileName, site.recvPos);
   const id = site.heap.i32[recv >>> 2] as number;
   let fn = site.lastFn;

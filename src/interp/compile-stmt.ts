@@ -182,6 +182,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
       const exit = exitTest(cx, s);
       const poll = cx.host.pollWord;
       const safepoint = (): void => cx.host.safepoint();
+      const budget = cx.budget;
       if (exit) {
         // `while`/`for` as lowered: the exit test runs inline, not as a statement.
         const rest = compileSeq(cx, s.body.slice(1));
@@ -190,6 +191,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
             const c = rest(f);
             if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
             if (poll[0] !== 0) safepoint();
+            if (--budget.left <= 0) budget.spent();
           }
           return NORMAL;
         };
@@ -200,6 +202,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
           const c = body(f);
           if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
           if (poll[0] !== 0) safepoint();
+          if (--budget.left <= 0) budget.spent();
         }
       };
     }

@@ -1,13 +1,15 @@
 //! What the closure compilers need to know while compiling one function: the
-//! function, the program tables, the heap, the host, and the linker that
-//! finds a callee's compiled code at call time. Also the host interface: the
-//! builtins that reach outside the interpreter (output, loading, threads).
+//! function, the program tables, the heap, the host, the linker that finds a
+//! callee's code at call time, and the version's hotness budget. Also the
+//! host interface: the builtins that reach outside the interpreter (output,
+//! loading, threads).
 
 import type { Pos } from '../frontend/ast.js';
 import type { IrFunction } from '../ir/ir.js';
 import type { Heap } from '../runtime/heap.js';
 import type { Program } from '../runtime/program.js';
-import type { Code } from './code.js';
+import type { Callee } from './closures.js';
+import type { Budget } from './hotness.js';
 
 export interface InterpreterHost {
   /** Writes one line of program output. */
@@ -29,12 +31,12 @@ export interface InterpreterHost {
 
 export interface Linker {
   /**
-   * `codes[fn]`: the code last linked for function `fn`; a call uses it while
-   * its `ir` is still the function's current definition.
+   * `codes[fn]`: the callee last linked for function `fn`; a call uses it
+   * while its `ir` is still the function's current definition.
    */
-  readonly codes: (Code | undefined)[];
-  /** The code for one version of a function, compiled on first use. */
-  codeFor(ir: IrFunction): Code;
+  readonly codes: (Callee | undefined)[];
+  /** What a call of version `ir` runs: its compiled code, when this thread has tiered it up, else its interpreted code. */
+  calleeFor(ir: IrFunction): Callee;
 }
 
 export interface Ctx {
@@ -43,4 +45,6 @@ export interface Ctx {
   readonly heap: Heap;
   readonly host: InterpreterHost;
   readonly linker: Linker;
+  /** Drawn on by calls of this version and its loop back-edges (`hotness.ts`). */
+  readonly budget: Budget;
 }

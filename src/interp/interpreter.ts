@@ -2,37 +2,51 @@
 //! first call into nested closures (`code.ts`) and runs over frames that are
 //! plain arrays of locals. It is the reference semantics and the target of
 //! deoptimization (`resume`). One Interpreter serves one thread: its heap is
-//! that thread's view of the shared memory.
+//! that thread's view of the shared memory. With a compiling tier beside it
+//! (`tierUp`), it counts how hot each version is, and its calls of a version
+//! that the tier has compiled run the compiled code.
 
 import type { FrameState, FunctionId, IrFunction } from '../ir/ir.js';
 import type { Heap } from '../runtime/heap.js';
 import type { Program } from '../runtime/program.js';
 import { Trap } from '../runtime/trap.js';
-import type { Val } from './closures.js';
+import type { Callee, Val } from './closures.js';
 import { Code } from './code.js';
 import type { InterpreterHost, Linker } from './context.js';
+import { Budget, NEVER_HOT, type TierUpPolicy } from './hotness.js';
 import { resumeFrames } from './resume.js';
 import { unwindOutermost } from './unwind.js';
 
 export type { InterpreterHost } from './context.js';
 
 export class Interpreter implements Linker {
-  readonly codes: (Code | undefined)[] = [];
+  readonly codes: (Callee | undefined)[] = [];
   private readonly compiled = new WeakMap<IrFunction, Code>();
 
   constructor(
     readonly program: Program,
     readonly heap: Heap,
     readonly host: InterpreterHost,
+    private readonly tierUp: TierUpPolicy = NEVER_HOT,
   ) {}
 
   codeFor(ir: IrFunction): Code {
     let code = this.compiled.get(ir);
     if (!code) {
-      code = new Code(ir, { ir, program: this.program, heap: this.heap, host: this.host, linker: this });
+      const budget = new Budget(this.tierUp, ir);
+      code = new Code(ir, { ir, program: this.program, heap: this.heap, host: this.host, linker: this, budget });
       this.compiled.set(ir, code);
     }
     return code;
+  }
+
+  calleeFor(ir: IrFunction): Callee {
+    return this.tierUp.compiled(ir) ?? this.codeFor(ir);
+  }
+
+  /** Function `fn`'s code on this thread has changed: its next call looks its callee up again. */
+  relink(fn: FunctionId): void {
+    this.codes[fn] = undefined;
   }
 
   /** Calls function `fn` (its current definition) with arguments in the interpreter's representation. */
@@ -40,14 +54,15 @@ export class Interpreter implements Linker {
     const info = this.program.functionInfo(fn);
     const ir = info.ir;
     if (!ir) throw new Trap(info.owner === null ? 'undefinedFunction' : 'abstractCall', '', { line: 0, col: 0 });
-    const code = this.codeFor(ir);
-    const fr = code.frame(args);
+    const callee = this.calleeFor(ir);
+    const fr = callee.newFrame();
+    for (let i = 0; i < args.length; i++) fr[i] = args[i] as Val;
     try {
-      code.body(fr);
+      callee.body(fr);
     } catch (e) {
-      throw unwindOutermost(e, code);
+      throw unwindOutermost(e, callee);
     }
-    return ir.result === 'void' ? undefined : fr[code.ret];
+    return ir.result === 'void' ? undefined : fr[callee.ret];
   }
 
   /**

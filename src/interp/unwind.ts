@@ -9,20 +9,31 @@
 
 import type { Pos } from '../frontend/ast.js';
 import { Trap, type StackEntry } from '../runtime/trap.js';
-import type { Code } from './code.js';
+import type { Callee } from './closures.js';
 
 export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && e.message.includes('call stack');
 }
 
-export function entryOf(code: Code, pos: Pos): StackEntry {
+export function entryOf(code: Callee, pos: Pos): StackEntry {
   return { fn: code.ir.name, fileName: code.ir.fileName, pos };
 }
 
+/**
+ * What a call of `callee` rethrows to its caller, before the caller adds its
+ * own entry: a trap that the callee raised itself gets the callee's entry.
+ * Compiled callers (`backend/bridge.ts`) add theirs from V8's stack, and
+ * report a stack overflow at their call.
+ */
+export function unwindCallee(e: unknown, callee: Callee): unknown {
+  if (e instanceof Trap && e.frames.length === 0) e.frames.push(entryOf(callee, e.pos));
+  return e;
+}
+
 /** What a call site rethrows when its callee `callee` threw `e`; `site` is the caller's entry at the call. */
-export function unwind(e: unknown, callee: Code, site: StackEntry): unknown {
+export function unwind(e: unknown, callee: Callee, site: StackEntry): unknown {
   if (e instanceof Trap) {
-    if (e.frames.length === 0) e.frames.push(entryOf(callee, e.pos));
+    unwindCallee(e, callee);
     e.frames.push(site);
     return e;
   }
@@ -35,12 +46,9 @@ export function unwind(e: unknown, callee: Code, site: StackEntry): unknown {
   return e;
 }
 
-/** What the outermost interpreted frame (running `code`) rethrows. */
-export function unwindOutermost(e: unknown, code: Code): unknown {
-  if (e instanceof Trap) {
-    if (e.frames.length === 0) e.frames.push(entryOf(code, e.pos));
-    return e;
-  }
+/** What the outermost frame (running `code`) rethrows. */
+export function unwindOutermost(e: unknown, code: Callee): unknown {
+  if (e instanceof Trap) return unwindCallee(e, code);
   if (isStackOverflow(e)) {
     const t = new Trap('stackOverflow', code.ir.fileName, code.ir.pos);
     t.frames.push(entryOf(code, code.ir.pos));

@@ -22,7 +22,9 @@ import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from './code-sharing.js';
 import { Trap } from './trap.js';
 import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
+import type { Val } from '../interp/closures.js';
 import { Baseline } from '../backend/baseline.js';
+import { Tiering, type TierUpThresholds } from './tiering.js';
 
 export type Tier = 'interp' | 'baseline' | 'opt' | 'auto';
 
@@ -32,8 +34,14 @@ export type HostValue = number | bigint | boolean;
 export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
-  /** Default: 'interp'. */
+  /**
+   * Default: 'interp' (never compiles). 'baseline' (and 'opt', until there is
+   * an optimizing tier) compiles every function at its first call; 'auto'
+   * starts every function in the interpreter and compiles it once it is hot.
+   */
   readonly tier?: Tier;
+  /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */
+  readonly tierUp?: TierUpThresholds;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`runtime/thread.ts`). */
@@ -89,6 +97,8 @@ export class Session {
   private readonly interpreter: Interpreter;
   /** Tier 1, or null when every call runs in the interpreter. */
   private readonly baseline: Baseline | null;
+  /** Runs a call from the host, in the tier (or tiers) of this session. */
+  private readonly enter: (fn: FunctionId, args: readonly Val[]) => Val | undefined;
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
 
@@ -109,9 +119,19 @@ export class Session {
       threadId: thread.threadId,
       threadCount: thread.threadCount,
     };
-    this.interpreter = new Interpreter(this.program, this.heap, host);
-    // 'opt' and 'auto' run the baseline tier until there is an optimizing one.
-    this.baseline = options.tier === undefined || options.tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code);
+    const tier = options.tier ?? 'interp';
+    if (tier === 'auto') {
+      const tiering = new Tiering(this.program, this.heap, host, thread.code, options.tierUp);
+      this.interpreter = tiering.interpreter;
+      this.baseline = tiering.baseline;
+      this.enter = (fn, args) => tiering.call(fn, args);
+    } else {
+      this.interpreter = new Interpreter(this.program, this.heap, host);
+      // 'opt' runs the baseline tier until there is an optimizing one.
+      const baseline = tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code);
+      this.baseline = baseline;
+      this.enter = baseline ? (fn, args) => baseline.call(fn, args) : (fn, args) => this.interpreter.call(fn, args);
+    }
   }
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
@@ -176,7 +196,7 @@ export class Session {
     if (!fn) throw new Error(`no function '${name}'`);
     if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
     const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
-    const result = this.baseline ? this.baseline.call(fn.id, raw) : this.interpreter.call(fn.id, raw);
+    const result = this.enter(fn.id, raw);
     return fn.result === 'bool' ? result === 1 : result;
   }
 

@@ -10,6 +10,7 @@ import { SharedCode, type CodeSharing } from './code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
 import { Trap } from './trap.js';
+import type { TierUpThresholds } from './tiering.js';
 
 /** Where a thread's program output goes. */
 export type OutputMode =
@@ -26,6 +27,7 @@ export interface ThreadStart {
   readonly threadId: number;
   readonly threadCount: number;
   readonly tier: Tier;
+  readonly tierUp?: TierUpThresholds;
   readonly output: OutputMode;
 }
 
@@ -61,7 +63,7 @@ export class Thread implements ThreadHooks {
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
       : (line: string) => this.buffer(line);
     this.output = start.output;
-    this.session = new Session({ memory: start.memory, tier: start.tier, print, thread: this });
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this });
   }
 
   private readonly output: OutputMode;

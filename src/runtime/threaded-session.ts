@@ -17,10 +17,13 @@ import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { TierUpThresholds } from './tiering.js';
 
 export interface ThreadedSessionOptions {
   readonly threads: number;
   readonly tier?: Tier;
+  /** With tier 'auto': when a function is hot. */
+  readonly tierUp?: TierUpThresholds;
   /** Receives each printed line (default: written straight to standard output by the threads). */
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
@@ -91,6 +94,7 @@ export class ThreadedSession {
       threadId,
       threadCount: this.options.threads,
       tier: this.options.tier ?? 'auto',
+      tierUp: this.options.tierUp,
       output,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {

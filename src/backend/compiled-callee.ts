@@ -1,0 +1,74 @@
+//! Compiled code called from the interpreter: a `Callee` whose frame holds
+//! just the arguments and whose body calls one code version's wasm export
+//! with them (i64 as BigInt, references as unsigned numbers, which wasm
+//! takes as i32), then stores the result (references made unsigned again).
+//! The call is a boundary where a trap leaves compiled code
+//! (`wasm-frames.ts`).
+
+import { NORMAL, type Callee, type Frame, type StmtFn, type Val } from '../interp/closures.js';
+import { frameMaker } from '../interp/code.js';
+import type { IrFunction } from '../ir/ir.js';
+import { isRefType } from '../ir/types.js';
+import { trapFromCompiled, type CodeLookup } from './wasm-frames.js';
+
+type Entry = (...args: Val[]) => Val | undefined;
+
+export class CompiledCallee implements Callee {
+  readonly ret: number;
+  readonly newFrame: () => Frame;
+  readonly body: StmtFn;
+
+  constructor(
+    readonly ir: IrFunction,
+    /** The code version (its table index). */
+    readonly codeId: number,
+    entry: WebAssembly.ExportedFunction,
+    lookup: CodeLookup,
+  ) {
+    const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
+    const ret = params.length;
+    this.ret = ret;
+    this.newFrame = frameMaker([...params, ir.result]);
+    const call = caller(entry as Entry, params.length);
+    if (ir.result === 'void') {
+      this.body = (fr) => {
+        try {
+          call(fr);
+        } catch (e) {
+          throw trapFromCompiled(e, lookup);
+        }
+        return NORMAL;
+      };
+    } else if (isRefType(ir.result)) {
+      this.body = (fr) => {
+        try {
+          fr[ret] = (call(fr) as number) >>> 0;
+        } catch (e) {
+          throw trapFromCompiled(e, lookup);
+        }
+        return NORMAL;
+      };
+    } else {
+      this.body = (fr) => {
+        try {
+          fr[ret] = call(fr) as Val;
+        } catch (e) {
+          throw trapFromCompiled(e, lookup);
+        }
+        return NORMAL;
+      };
+    }
+  }
+}
+
+/** Calls `entry` with the first `arity` slots of a frame (unrolled up to 4). */
+function caller(entry: Entry, arity: number): (fr: Frame) => Val | undefined {
+  switch (arity) {
+    case 0: return () => entry();
+    case 1: return (fr) => entry(fr[0] as Val);
+    case 2: return (fr) => entry(fr[0] as Val, fr[1] as Val);
+    case 3: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val);
+    case 4: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, fr[3] as Val);
+    default: return (fr) => entry(...fr.slice(0, arity));
+  }
+}

@@ -1,0 +1,98 @@
+//! Tiering (`--tier auto`): every function starts in the interpreter and is
+//! compiled by the baseline tier once it is hot on this thread: after
+//! `calls` calls, or `backEdges` loop back-edges, or a mix (`interp/hotness.ts`).
+//! There is no on-stack replacement yet: a call that started in the
+//! interpreter finishes there, so a long loop in a cold function is compiled
+//! for the function's next call.
+//!
+//! The tiers call each other through the stub slots. The interpreter links a
+//! call of a hot version to its compiled code (`CompiledCallee`); compiled code
+//! calls a version that is not hot through the dispatcher, which finds a
+//! bridge to the interpreter in the version's place in the table
+//! (`backend/bridge.ts`). Whenever a version is installed or relinked, the
+//! interpreter forgets what it linked for the function, so its next call
+//! links again. Either way a call runs the version that the slot (or, in the
+//! interpreter, the function's current definition) names when it starts, and
+//! a running call keeps the code it started with, in either tier.
+//!
+//! Threads decide for themselves: each counts its own calls. A version is
+//! still compiled once in the whole run (`code-sharing.ts`): a thread that
+//! finds it hot and compiled elsewhere installs that module, and a thread
+//! that finds its slot naming code compiled elsewhere runs that code (from
+//! compiled callers; its interpreter keeps interpreting until its own count
+//! says hot).
+
+import { Baseline, type CompilePolicy } from '../backend/baseline.js';
+import { bridgeTarget, type BridgeTarget } from '../backend/bridge.js';
+import { CompiledCallee } from '../backend/compiled-callee.js';
+import { withFullStackTraces } from '../backend/wasm-frames.js';
+import type { Callee, Val } from '../interp/closures.js';
+import type { TierUpPolicy } from '../interp/hotness.js';
+import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
+import type { FunctionId, IrFunction } from '../ir/ir.js';
+import type { CodeSharing } from './code-sharing.js';
+import type { Heap } from './heap.js';
+import type { Program } from './program.js';
+
+/** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
+export interface TierUpThresholds {
+  readonly calls: number;
+  readonly backEdges: number;
+}
+
+export const DEFAULT_THRESHOLDS: TierUpThresholds = { calls: 1000, backEdges: 100_000 };
+
+export class Tiering implements TierUpPolicy, CompilePolicy {
+  readonly interpreter: Interpreter;
+  readonly baseline: Baseline;
+  readonly budget: number;
+  readonly callCost: number;
+  private readonly hotVersions = new WeakSet<IrFunction>();
+  /** Compiled callees for the interpreter, by code id. */
+  private readonly callees = new Map<number, CompiledCallee>();
+
+  constructor(program: Program, heap: Heap, host: InterpreterHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
+    this.budget = thresholds.backEdges;
+    this.callCost = Math.max(1, Math.round(thresholds.backEdges / thresholds.calls));
+    this.interpreter = new Interpreter(program, heap, host, this);
+    this.baseline = new Baseline(program, heap, host, sharing, this);
+  }
+
+  /** Calls function `fn` from outside the program (interpreter representation of values). */
+  call(fn: FunctionId, args: readonly Val[]): Val | undefined {
+    return withFullStackTraces(() => this.interpreter.call(fn, args));
+  }
+
+  // ---- the interpreter's side
+
+  hot(ir: IrFunction): void {
+    this.hotVersions.add(ir);
+    this.baseline.compiledVersion(ir);
+  }
+
+  compiled(ir: IrFunction): Callee | undefined {
+    if (!this.hotVersions.has(ir)) return undefined;
+    const id = this.baseline.compiledVersion(ir);
+    if (id === 0) return undefined;
+    let callee = this.callees.get(id);
+    if (!callee) {
+      callee = new CompiledCallee(ir, id, this.baseline.entry(id), this.baseline.lookup);
+      this.callees.set(id, callee);
+    }
+    return callee;
+  }
+
+  // ---- the baseline's side
+
+  compiles(ir: IrFunction): boolean {
+    return this.hotVersions.has(ir);
+  }
+
+  interpreted(ir: IrFunction): BridgeTarget {
+    return bridgeTarget(this.interpreter.codeFor(ir), ir.locals.slice(0, ir.paramCount).map((l) => l.type));
+  }
+
+  changed(fn: FunctionId): void {
+    this.interpreter.relink(fn);
+  }
+}
