@@ -8,3 +8,10 @@ test('threads calling hot functions while the host redefines them 300 times: no 
   assert.equal(r.traps, 0);
   assert.ok(r.calls > 300n, `only ${r.calls} calls`);
 });
+
+test('the same with tiering at the second call: new versions start interpreted under compiled callers, on every thread', async () => {
+  const r = await runRedefineStress(3, 300, 'auto', { calls: 2, backEdges: 50 });
+  assert.equal(r.violations, 0);
+  assert.equal(r.traps, 0);
+  assert.ok(r.calls > 300n, `only ${r.calls} calls`);
+});

@@ -53,7 +53,8 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
 
   constructor(program: Program, heap: Heap, host: InterpreterHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
     this.budget = thresholds.backEdges;
-    this.callCost = Math.max(1, Math.round(thresholds.backEdges / thresholds.calls));
+    // Rounded up: a version called `calls` times is hot however the division falls.
+    this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
     this.baseline = new Baseline(program, heap, host, sharing, this);
   }

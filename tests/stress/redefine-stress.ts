@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { ThreadedSession } from '../../src/runtime/threaded-session.js';
 import type { Tier } from '../../src/runtime/session.js';
+import type { TierUpThresholds } from '../../src/runtime/tiering.js';
 
 export interface StressResult {
   readonly loads: number;
@@ -24,7 +25,10 @@ export interface StressResult {
 /**
  * Each worker thread loops: reads `returned` (the newest version whose load
  * has returned), calls `version()` (directly, and through a virtual call),
- * then reads `started` (the newest version whose load has begun).
+ * then reads `started` (the newest version whose load has begun). The loop's
+ * body is a function of its own, so that with `--tier auto` it runs compiled
+ * once hot, while `hammer` stays interpreted (no on-stack replacement): each
+ * new `version` then starts interpreted under compiled callers.
  */
 const PROGRAM = `
 global started: i32 = 0;
@@ -44,22 +48,26 @@ fn check(before: i32, v: i32) {
   if v < before || v > after { atomic_add(violations, 1); }
 }
 
+fn round(probe: Probe) {
+  let before = atomic_load(returned);
+  check(before, version());
+  let before2 = atomic_load(returned);
+  check(before2, probe.version());
+}
+
 fn hammer() {
   let probe = new Probe;
   let n: i64 = 0;
   while atomic_load(stop) == 0 {
-    let before = atomic_load(returned);
-    check(before, version());
-    let before2 = atomic_load(returned);
-    check(before2, probe.version());
+    round(probe);
     n += 2;
   }
   atomic_add(calls, n);
 }
 `;
 
-export async function runRedefineStress(threads: number, loads: number, tier: Tier): Promise<StressResult> {
-  const session = await ThreadedSession.create({ threads, tier, print: () => {} });
+export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds): Promise<StressResult> {
+  const session = await ThreadedSession.create({ threads, tier, tierUp, print: () => {} });
   try {
     session.load(PROGRAM, 'stress.rj');
     const run = session.run('hammer');
