@@ -42,6 +42,7 @@ import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { isStackOverflow } from '../interp/unwind.js';
 import { Trap } from '../runtime/trap.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
@@ -86,6 +87,7 @@ export class Baseline {
     private readonly host: InterpreterHost,
     private readonly sharing: CodeSharing,
     private readonly policy: CompilePolicy = COMPILE_ALL,
+    private readonly options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
@@ -220,7 +222,7 @@ export class Baseline {
   private compile(id: number, ir: IrFunction): CodeVersion {
     try {
       const start = performance.now();
-      const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0);
+      const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0, this.options);
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(id, shared satisfies SharedCodeVersion);

@@ -11,6 +11,7 @@ import type { Program } from '../runtime/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
 import { printModule } from '../wasm/wat.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { emitStmts } from './emit-stmt.js';
 import { FunctionEmitter, type CallPosition } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
@@ -34,14 +35,20 @@ export const CODE_MODULE_PREFIX = 'rejit-';
  * `codeId` is the table index the code will have; `currentCode(fn)` the
  * code id in a function's stub slot now (0 when it has none).
  */
-export function compileFunction(ir: IrFunction, program: Program, codeId: number, currentCode: (fn: FunctionId) => number): CompiledFunction {
+export function compileFunction(
+  ir: IrFunction,
+  program: Program,
+  codeId: number,
+  currentCode: (fn: FunctionId) => number,
+  options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
+): CompiledFunction {
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb, currentCode);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
-  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), codeId));
+  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), codeId, options));
   const fb = mb.addFunction(decl);
-  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, codeId));
+  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, codeId, options));
   mb.exportFunction(CODE_EXPORT, fb.index);
   const bytes = mb.build();
   const start = bodyOffsets(bytes)[0] as number;
@@ -66,7 +73,7 @@ function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   const { ir, fb } = fx;
   declareLocals(ir, fb);
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
-  if (callsOrLoops(ir.body)) fx.poll();
+  if (fx.options.polls && callsOrLoops(ir.body)) fx.poll();
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();

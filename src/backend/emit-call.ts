@@ -85,7 +85,8 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 /**
  * With the arguments on the stack, calls the function whose id `pushFn`
  * pushes: directly when it is one of `cases` that has known code and its
- * slot still holds that code, else through the dispatcher.
+ * slot still holds that code (without stubs, whatever the slot holds), else
+ * through the dispatcher.
  */
 function emitGuardedCalls(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, cases: readonly FunctionId[], pushFn: () => void): void {
   const c = fx.c;
@@ -94,13 +95,18 @@ function emitGuardedCalls(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, cases:
     return code ? [{ fn, ...code }] : [];
   });
   const single = s.callee.kind === 'direct';
+  const stubs = fx.options.stubs;
+  if (single && !stubs && known[0]) {
+    fx.call(known[0].index, s.pos, true);
+    return;
+  }
   for (const k of known) {
     if (!single) {
       pushFn();
       c.i32Const(k.fn).i32Eq();
     }
-    c.i32Const(0).i32AtomicLoad(stubSlot(k.fn)).i32Const(k.code).i32Eq();
-    if (!single) c.i32And();
+    if (stubs) c.i32Const(0).i32AtomicLoad(stubSlot(k.fn)).i32Const(k.code).i32Eq();
+    if (!single && stubs) c.i32And();
     c.if(fx.mb.type(sig));
     fx.call(k.index, s.pos, true);
     c.else();

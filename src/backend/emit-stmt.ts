@@ -1,18 +1,15 @@
 //! IR statements to wasm. Structured control flow maps one to one: an IR
 //! block is a wasm block, an IR loop a block (its break target) around a
-//! loop (its continue target); `if c { break }`, the exit test of every
-//! lowered `while` and `for`, becomes a `br_if`.
-//!
-//! A loop polls: its iterations count a local down, and when it runs out
-//! control leaves the inner wasm loop for the poll and comes back. Keeping
-//! the safepoint call out of the inner loop keeps the loop's values in
-//! registers.
+//! loop (its continue target; loops and their polls are `emit-loop.ts`);
+//! `if c { break }`, the exit test of every lowered `while` and `for`,
+//! becomes a `br_if`.
 
 import type { Stmt } from '../ir/ir.js';
 import { globalAddress } from '../runtime/layout.js';
 import { emitDelete } from './emit-alloc.js';
 import { emitCall } from './emit-call.js';
-import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
+import type { FunctionEmitter } from './function-emitter.js';
+import { emitLoop } from './emit-loop.js';
 import { ELEMENTS, elemTypeOf, emitAtomic, emitExpr, storeOp, withElement, withObject } from './emit-expr.js';
 import type { PrintPart } from './js-imports.js';
 import { wasmType, type NumType } from './wasm-types.js';
@@ -113,20 +110,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       c.end();
       return;
     }
-    case 'loop': {
-      const brk = c.block();
-      const resume = c.loop();
-      const poll = c.block();
-      const cont = c.loop();
-      const budget = fx.pollBudget();
-      c.localGet(budget).i32Const(1).i32Sub().localTee(budget).i32Const(0).i32LeS().brIf(poll);
-      fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
-      c.br(cont).end().end();
-      c.i32Const(POLL_INTERVAL).localSet(budget);
-      fx.poll();
-      c.br(resume).end().end();
-      return;
-    }
+    case 'loop': return emitLoop(fx, s, emitStmts);
     case 'break':
       c.br(fx.target(s.label, 'brk'));
       return;

@@ -16,6 +16,7 @@ import type { TrapKind } from '../runtime/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
+import type { CompileOptions } from './compile-options.js';
 import { trapCode, type LoadSite, type PrintPart } from './js-imports.js';
 import type { ModuleImports } from './module-imports.js';
 
@@ -30,11 +31,7 @@ interface LabelTargets {
   readonly cont: Label | null;
 }
 
-/**
- * Loops poll every POLL_INTERVAL iterations (and on the first): a countdown
- * in a local costs far less than reading the request word every time (sieve:
- * 0.67 s against 0.83 s; 0.53 s without polls).
- */
+/** Counted loops poll every POLL_INTERVAL iterations (`emit-loop.ts`), other loops at every iteration. */
 export const POLL_INTERVAL = 1024;
 
 export class FunctionEmitter {
@@ -47,7 +44,6 @@ export class FunctionEmitter {
   readonly isMethod: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
   private readonly spare = new Map<ValType, number[]>();
-  private budget = -1;
 
   constructor(
     readonly ir: IrFunction,
@@ -58,6 +54,7 @@ export class FunctionEmitter {
     readonly fb: FunctionBuilder,
     /** This code's own id (its table index), for the self-call fast path. */
     readonly codeId: number,
+    readonly options: CompileOptions,
   ) {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
@@ -90,18 +87,12 @@ export class FunctionEmitter {
   /**
    * A poll: when another thread or the host raised the poll request (a stop,
    * or loaded code to apply), call the safepoint. At the entry of functions
-   * that call or loop (as the interpreter does), and in loops (`emit-stmt.ts`).
+   * that call or loop (as the interpreter does), and in loops (`emit-loop.ts`).
    */
   poll(): void {
     this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
     this.c.call(this.imports.js('safepoint'));
     this.c.end();
-  }
-
-  /** The local that counts loop iterations down to the next poll (one for all of the function's loops). */
-  pollBudget(): number {
-    if (this.budget < 0) this.budget = this.fb.addLocal('i32', 'poll_budget');
-    return this.budget;
   }
 
   /** Runs `use` with a scratch local of `type`, free again afterwards. */

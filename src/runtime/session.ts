@@ -24,6 +24,8 @@ import { Trap } from './trap.js';
 import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
 import type { Val } from '../interp/closures.js';
 import { Baseline } from '../backend/baseline.js';
+import type { CompileOptions } from '../backend/compile-options.js';
+import type { CodeVersion } from '../backend/code-version.js';
 import { Tiering, type TierUpThresholds } from './tiering.js';
 
 export type Tier = 'interp' | 'baseline' | 'opt' | 'auto';
@@ -42,6 +44,13 @@ export interface SessionOptions {
   readonly tier?: Tier;
   /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */
   readonly tierUp?: TierUpThresholds;
+  /**
+   * With 'baseline' and 'opt', for measurement only: code without polls
+   * cannot be stopped or take part in handshakes; without stubs, calls of
+   * code known when compiling (recursive calls among them) do not see
+   * redefinitions (`backend/compile-options.ts`). Default: both on.
+   */
+  readonly compile?: CompileOptions;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`runtime/thread.ts`). */
@@ -128,7 +137,7 @@ export class Session {
     } else {
       this.interpreter = new Interpreter(this.program, this.heap, host);
       // 'opt' runs the baseline tier until there is an optimizing one.
-      const baseline = tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code);
+      const baseline = tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code, undefined, options.compile);
       this.baseline = baseline;
       this.enter = baseline ? (fn, args) => baseline.call(fn, args) : (fn, args) => this.interpreter.call(fn, args);
     }
@@ -232,6 +241,11 @@ export class Session {
   /** The function `name`, or undefined. */
   functionInfo(name: string): FunctionInfo | undefined {
     return this.program.functionByName.get(name);
+  }
+
+  /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */
+  compiledCode(): readonly CodeVersion[] {
+    return this.baseline?.codeVersions() ?? [];
   }
 
   /** Runs a function from the interpreter by id (used by the runtime and tests). */

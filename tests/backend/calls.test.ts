@@ -7,7 +7,7 @@ import { Heap } from '../../src/runtime/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
 import { Trap } from '../../src/runtime/trap.js';
 import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
-import { fib, threeFiles, unbounded } from '../interp/programs.js';
+import { defineReloading, fib, threeFiles, unbounded } from '../interp/programs.js';
 import { Tiers } from './tiers.js';
 
 test('recursive calls, and arguments and results of every type', () => {
@@ -79,12 +79,7 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
   });
   const f = t.declare('f', ['i32'], 'i32');
   const old = (): void => {
-    t.define(f, ['i32', 'i32'], [
-      when(bin('eq', 'i32', loc(0), i32(0)), [{ op: 'load', path: 'new.rj', point: 0, pos: at(1) }, ret(i32(1))]),
-      call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 1),
-      call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 2),
-      ret(bin('add', 'i32', loc(1), i32(10))),
-    ]);
+    defineReloading(t, f);
     t.commit();
   };
   old();

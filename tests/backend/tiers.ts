@@ -4,6 +4,7 @@
 //! mixed as `--tier auto` mixes them (`Mixed`).
 
 import { Baseline } from '../../src/backend/baseline.js';
+import type { CompileOptions } from '../../src/backend/compile-options.js';
 import type { InterpreterHost } from '../../src/interp/context.js';
 import type { FunctionId } from '../../src/ir/ir.js';
 import { defineCode } from '../../src/runtime/code-ids.js';
@@ -34,9 +35,9 @@ function commitTo(rt: Rt, baseline: Baseline): void {
 export class Tiers extends Rt {
   readonly baseline: Baseline;
 
-  constructor(host: Partial<InterpreterHost> = {}) {
+  constructor(host: Partial<InterpreterHost> = {}, compile?: CompileOptions) {
     super(host);
-    this.baseline = new Baseline(this.program, this.heap, this.interp.host, UNSHARED);
+    this.baseline = new Baseline(this.program, this.heap, this.interp.host, UNSHARED, undefined, compile);
   }
 
   commit(): void {

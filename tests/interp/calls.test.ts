@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trap } from '../../src/runtime/trap.js';
-import { Rt, at, bin, call, forLoop, i32, i64, loc, print, ret, set, trapOf, when, where } from './ir.js';
-import { fib, hostBuiltins, threeFiles, unbounded } from './programs.js';
+import { Rt, at, bin, call, forLoop, i32, i64, loc, print, ret, set, trapOf, where } from './ir.js';
+import { defineReloading, fib, hostBuiltins, threeFiles, unbounded } from './programs.js';
 
 test('recursive fib, and arguments of several types in order', () => {
   const rt = new Rt();
@@ -28,12 +28,7 @@ test('void calls, results discarded, output in program order', () => {
 test('a redefinition is seen by new calls; a running call finishes with its old body', () => {
   const rt = new Rt({ load: () => rt.define(f, ['i32', 'i32'], [ret(i32(100))]) });
   const f = rt.declare('f', ['i32'], 'i32');
-  rt.define(f, ['i32', 'i32'], [
-    when(bin('eq', 'i32', loc(0), i32(0)), [{ op: 'load', path: 'new.rj', point: 0, pos: at(1) }, ret(i32(1))]),
-    call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 1),
-    call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 2),
-    ret(bin('add', 'i32', loc(1), i32(10))),
-  ]);
+  defineReloading(rt, f);
   // f(1): the old body calls f(0), which loads (redefines f) and returns 1;
   // the old body continues and calls f(0) again, now the new body: 100; + 10.
   assert.equal(rt.run(f, 1), 110);

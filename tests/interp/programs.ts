@@ -178,6 +178,20 @@ export function threeFiles(rt: Rt): { readonly outer: FunctionId; readonly mid: 
   return { outer, mid, trap };
 }
 
+/**
+ * Defines f(n): f(0) runs `load("new.rj")` (whose host hook is to redefine f)
+ * and returns 1; any other f(n) calls f(n - 1) twice and returns the second
+ * result + 10. So f(1) tells whether its second call ran the new body.
+ */
+export function defineReloading(rt: Rt, f: FunctionId): void {
+  rt.define(f, ['i32', 'i32'], [
+    when(bin('eq', 'i32', loc(0), i32(0)), [{ op: 'load', path: 'new.rj', point: 0, pos: at(1) }, ret(i32(1))]),
+    call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 1),
+    call(f, [bin('sub', 'i32', loc(0), i32(1))], 1, 2),
+    ret(bin('add', 'i32', loc(1), i32(10))),
+  ]);
+}
+
 /** r(n) = r(n + 1), the recursive call at 2:7. */
 export function unbounded(rt: Rt): FunctionId {
   const r = rt.declare('r', ['i64'], 'i64');

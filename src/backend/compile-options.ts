@@ -1,0 +1,20 @@
+//! Switches that turn off parts of the baseline tier's code, for measuring
+//! what those parts cost (`bench/costs.ts`). Only the defaults run programs
+//! correctly in every case:
+//!
+//! - without polls, code cannot be stopped (a trap on another thread,
+//!   `--timeout`, Ctrl-C) and never acknowledges a handshake, so a `load`
+//!   from another thread waits for it to leave;
+//! - without stubs, a call of code known when the caller is compiled (the
+//!   function itself, a callee compiled earlier) is a plain `call`, not
+//!   checked against the callee's stub slot, so such calls (recursive ones
+//!   among them) never see a redefinition.
+
+export interface CompileOptions {
+  /** Polls at function entry and in loops. */
+  readonly polls: boolean;
+  /** Calls of known code check the callee's stub slot first. */
+  readonly stubs: boolean;
+}
+
+export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true };
