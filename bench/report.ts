@@ -3,6 +3,7 @@
 //! table per suite.
 
 import { geometricMean } from './measure.js';
+import { formatTable } from './text-table.js';
 import type { Sizes } from './program.js';
 
 export interface RunnerResult {
@@ -65,8 +66,7 @@ export function formatTables(rows: readonly Row[], tiers: readonly string[], run
       ]);
     }
     lines.push(['geomean', '', ...[...tiers, ...BASELINES].map(() => ''), ...ratioNames.map((n) => times(geometricMeans[n] ?? null))]);
-    const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
-    return lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+    return formatTable(lines);
   });
   const failures = rows.flatMap((r) =>
     Object.entries(r.results).filter(([, x]) => x.failure !== null).map(([name, x]) => `${r.suite}/${r.program} ${name}: ${x.failure}`));

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { positiveInteger } from './arguments.js';
 import { median, timeProcess, type Measurement } from './measure.js';
 import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
 import { formatTables, summarize, type Row, type RunnerResult } from './report.js';
@@ -37,13 +38,6 @@ interface Options {
   readonly sizes: (p: BenchProgram) => Sizes;
   readonly timeout: number;
   readonly json: boolean;
-}
-
-function positiveInteger(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} takes a positive integer, not '${text}'`);
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {
