@@ -192,7 +192,7 @@ async function compare(
 const ALL_ON: CompileOptions = { polls: true, stubs: true };
 
 async function stubCosts(options: Options): Promise<Comparison[]> {
-  const n = options.quick ? 20 : 32;
+  const n = options.quick ? 20 : 35;
   const variants = [ALL_ON, { polls: true, stubs: false }] as const;
   return [await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs)];
 }
