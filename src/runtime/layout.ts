@@ -46,9 +46,10 @@ export const THREAD_COUNT = 12;
 /**
  * Nonzero while any thread must leave its fast path at the next poll (a stop
  * or a handshake is pending). Every loop back-edge and function entry loads
- * it; this one word is the whole cost of a poll.
+ * it; this one word is the whole cost of a poll. It has a cache line of its
+ * own, away from the words that threads write often (heap top, barrier, locks).
  */
-export const POLL_REQUEST = 16;
+export const POLL_REQUEST = 64;
 /** Why the run stops (`StopReason`), 0 while it runs. */
 export const STOP_REASON = 20;
 /** Number of modules published in the load log: the code epoch. */
