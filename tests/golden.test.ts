@@ -6,8 +6,8 @@
 //! the first one prints, whole trap stacks included.
 //!
 //! Environment:
-//!   REJIT_TIERS=interp,baseline   tiers to run each file at (default: interp); an entry
-//!                                 may add options: `auto --hot-calls 2 --hot-loops 50`
+//!   REJIT_TIERS=interp,baseline   tiers to run each file at (default: DEFAULT_TIERS); an
+//!                                 entry may add options: `auto --hot-calls 2 --hot-loops 20`
 //!   REJIT_GOLDEN_JOBS=N           child processes at a time (default: CPUs, at most 8)
 //!   REJIT_GOLDEN_TIMEOUT=S        seconds per run (default: 60)
 //!   REJIT_GOLDEN_FILTER=text      only files whose path contains text
@@ -42,7 +42,13 @@ function findRoot(): string {
 
 const ROOT = findRoot();
 const GOLDEN = 'tests/golden';
-const TIERS = (process.env.REJIT_TIERS ?? 'interp').split(',').map((t) => t.trim()).filter((t) => t !== '');
+/**
+ * Every tier, and tiering as it ships and with thresholds so low that nearly
+ * every call crosses between the tiers (a function's first call interpreted,
+ * its later ones compiled).
+ */
+const DEFAULT_TIERS = 'interp,baseline,auto,auto --hot-calls 2 --hot-loops 20';
+const TIERS = (process.env.REJIT_TIERS ?? DEFAULT_TIERS).split(',').map((t) => t.trim()).filter((t) => t !== '');
 const JOBS = Math.max(1, Number(process.env.REJIT_GOLDEN_JOBS) || Math.min(8, availableParallelism()));
 const TIMEOUT_MS = (Number(process.env.REJIT_GOLDEN_TIMEOUT) || 60) * 1000;
 const FILTER = process.env.REJIT_GOLDEN_FILTER ?? '';
