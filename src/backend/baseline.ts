@@ -2,12 +2,13 @@
 //! to wasm on their first call and are reached through their stub slots.
 //!
 //! A stub slot (`layout.stubSlot(fn)`, shared memory) holds the code id of
-//! the function's current code, 0 when it has none yet. `resolve` (called by
-//! a hub dispatcher, or by a JavaScript entry) compiles the function's
-//! current IR once, installs the code in the thread's table and stores its
-//! id in the slot. A load that redefines a function resets its slot to 0:
-//! calls that start afterwards resolve the new definition, while frames
-//! already running stay in the old code (its instance lives on).
+//! the function's current definition: `id` once compiled, `-id` before, 0
+//! when it has none. `resolve` (called by a hub dispatcher, or by a
+//! JavaScript entry) compiles the definition once, installs the code in the
+//! thread's table and stores its id in the slot. A load that redefines a
+//! function stores `-newId` in its slot: calls that start afterwards resolve
+//! the new definition, while frames already running stay in the old code
+//! (its instance lives on).
 //!
 //! A code id names a definition: ids are handed out as loads commit, in the
 //! same order on every thread of a run (they replay the same loads), so a
@@ -36,16 +37,15 @@ import { stubSlot } from '../runtime/layout.js';
 import type { Program } from '../runtime/program.js';
 import type { CodeSharing } from '../runtime/code-sharing.js';
 import type { TrapKind } from '../runtime/trap.js';
-import { wasmSig } from './wasm-types.js';
+import { isStackOverflow, unwindOutermost } from '../interp/unwind.js';
 import type { BridgeTarget } from './bridge.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
-import { isStackOverflow } from '../interp/unwind.js';
-import { Trap } from '../runtime/trap.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
+import { wasmSig } from './wasm-types.js';
 
 const MAX_RELINKS = 4;
 
@@ -114,12 +114,8 @@ export class Baseline {
         return typeof type === 'object' ? (result as number) >>> 0 : result;
       } catch (e) {
         const t = trapFromCompiled(e, this.lookup);
-        if (!isStackOverflow(t)) throw t;
-        // It overflowed on entry: the interpreter reports that at the function.
-        const ir = this.program.functionInfo(fn).ir as IrFunction;
-        const trap = new Trap('stackOverflow', ir.fileName, ir.pos);
-        trap.frames.push({ fn: ir.name, fileName: ir.fileName, pos: ir.pos });
-        throw trap;
+        // An overflow on entry: the interpreter reports it at the function.
+        throw isStackOverflow(t) ? unwindOutermost(t, { ir: this.program.functionInfo(fn).ir as IrFunction }) : t;
       }
     });
   }

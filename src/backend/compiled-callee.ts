@@ -20,8 +20,6 @@ export class CompiledCallee implements Callee {
 
   constructor(
     readonly ir: IrFunction,
-    /** The code version (its table index). */
-    readonly codeId: number,
     entry: WebAssembly.ExportedFunction,
     lookup: CodeLookup,
   ) {

@@ -56,6 +56,7 @@ export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder 
   c.i32Const(0).localGet(index).i32Sub().localSet(index);
   probe();
   if (threaded) {
+    // Another thread may have stored code that this thread has not installed yet (1.4 ns a call).
     c.else();
     probe();
   }

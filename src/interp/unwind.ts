@@ -15,7 +15,7 @@ export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && e.message.includes('call stack');
 }
 
-export function entryOf(code: Callee, pos: Pos): StackEntry {
+export function entryOf(code: Pick<Callee, 'ir'>, pos: Pos): StackEntry {
   return { fn: code.ir.name, fileName: code.ir.fileName, pos };
 }
 
@@ -25,7 +25,7 @@ export function entryOf(code: Callee, pos: Pos): StackEntry {
  * Compiled callers (`backend/bridge.ts`) add theirs from V8's stack, and
  * report a stack overflow at their call.
  */
-export function unwindCallee(e: unknown, callee: Callee): unknown {
+export function unwindCallee(e: unknown, callee: Pick<Callee, 'ir'>): unknown {
   if (e instanceof Trap && e.frames.length === 0) e.frames.push(entryOf(callee, e.pos));
   return e;
 }
@@ -47,7 +47,7 @@ export function unwind(e: unknown, callee: Callee, site: StackEntry): unknown {
 }
 
 /** What the outermost frame (running `code`) rethrows. */
-export function unwindOutermost(e: unknown, code: Callee): unknown {
+export function unwindOutermost(e: unknown, code: Pick<Callee, 'ir'>): unknown {
   if (e instanceof Trap) return unwindCallee(e, code);
   if (isStackOverflow(e)) {
     const t = new Trap('stackOverflow', code.ir.fileName, code.ir.pos);

@@ -84,7 +84,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (id === 0) return undefined;
     let callee = this.callees.get(id);
     if (!callee) {
-      callee = new CompiledCallee(ir, id, this.baseline.entry(id), this.baseline.lookup);
+      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup);
       this.callees.set(id, callee);
     }
     return callee;
