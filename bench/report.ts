@@ -1,16 +1,26 @@
 //! The benchmark report: per program, the median time of each runner (Rejit tiers, `js`, `c`),
 //! and the ratios of each tier to JavaScript and to C with their geometric means, as a text
-//! table per suite.
+//! table per suite, of wall-clock time or of CPU time (`measure.ts`).
 
 import { geometricMean } from './measure.js';
 import { formatTable } from './text-table.js';
 import type { Sizes } from './program.js';
 
 export interface RunnerResult {
-  /** Median seconds of the runs, or null when a run failed or did not match JavaScript's output. */
+  /** Median wall-clock seconds of the runs, or null when a run failed or did not match JavaScript's output. */
   readonly median: number | null;
+  /** Median CPU seconds, null likewise or where the system does not tell. */
+  readonly cpuMedian: number | null;
   readonly samples: readonly number[];
+  readonly cpuSamples: readonly number[];
   readonly failure: string | null;
+}
+
+export type Metric = 'wall' | 'cpu';
+
+function seconds(result: RunnerResult | undefined, metric: Metric): number | null {
+  if (result === undefined) return null;
+  return metric === 'wall' ? result.median : result.cpuMedian;
 }
 
 export interface Row {
@@ -23,46 +33,47 @@ export interface Row {
 
 export const BASELINES = ['js', 'c'] as const;
 
-function ratio(row: Row, tier: string, base: string): number | null {
-  const a = row.results[tier]?.median;
-  const b = row.results[base]?.median;
-  return a == null || b == null ? null : a / b;
+function ratio(row: Row, tier: string, base: string, metric: Metric): number | null {
+  const a = seconds(row.results[tier], metric);
+  const b = seconds(row.results[base], metric);
+  return a === null || b === null ? null : a / b;
 }
 
 export interface SuiteSummary {
   readonly suite: string;
+  readonly metric: Metric;
   /** `TIER/js` and `TIER/c` → geometric mean over the programs that have both times. */
   readonly geometricMeans: Readonly<Record<string, number | null>>;
 }
 
-export function summarize(rows: readonly Row[], tiers: readonly string[]): SuiteSummary[] {
+export function summarize(rows: readonly Row[], tiers: readonly string[], metric: Metric): SuiteSummary[] {
   const suites = [...new Set(rows.map((r) => r.suite))];
   return suites.map((suite) => {
     const inSuite = rows.filter((r) => r.suite === suite);
     const geometricMeans: Record<string, number | null> = {};
     for (const base of BASELINES) {
       for (const tier of tiers) {
-        const ratios = inSuite.map((r) => ratio(r, tier, base)).filter((x): x is number => x !== null);
+        const ratios = inSuite.map((r) => ratio(r, tier, base, metric)).filter((x): x is number => x !== null);
         geometricMeans[`${tier}/${base}`] = geometricMean(ratios);
       }
     }
-    return { suite, geometricMeans };
+    return { suite, metric, geometricMeans };
   });
 }
 
-export function formatTables(rows: readonly Row[], tiers: readonly string[], runs: number): string {
-  const seconds = (x: number | null | undefined): string => (x == null ? '—' : x.toFixed(3));
+export function formatTables(rows: readonly Row[], tiers: readonly string[], runs: number, metric: Metric): string {
+  const secondsText = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
   const times = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)}x`);
   const ratioNames = BASELINES.flatMap((base) => tiers.map((tier) => `${tier}/${base}`));
   const header = ['program', 'iterations', ...tiers.map((t) => `${t} s`), 'js s', 'c s', ...ratioNames];
-  const tables = summarize(rows, tiers).map(({ suite, geometricMeans }) => {
+  const tables = summarize(rows, tiers, metric).map(({ suite, geometricMeans }) => {
     const lines = [header];
     for (const row of rows.filter((r) => r.suite === suite)) {
       lines.push([
         `${suite}/${row.program}`,
         `${row.sizes.iterations}x${row.sizes.innerIterations}`,
-        ...[...tiers, ...BASELINES].map((name) => seconds(row.results[name]?.median)),
-        ...BASELINES.flatMap((base) => tiers.map((tier) => times(ratio(row, tier, base)))),
+        ...[...tiers, ...BASELINES].map((name) => secondsText(seconds(row.results[name], metric))),
+        ...BASELINES.flatMap((base) => tiers.map((tier) => times(ratio(row, tier, base, metric)))),
       ]);
     }
     lines.push(['geomean', '', ...[...tiers, ...BASELINES].map(() => ''), ...ratioNames.map((n) => times(geometricMeans[n] ?? null))]);
@@ -70,6 +81,7 @@ export function formatTables(rows: readonly Row[], tiers: readonly string[], run
   });
   const failures = rows.flatMap((r) =>
     Object.entries(r.results).filter(([, x]) => x.failure !== null).map(([name, x]) => `${r.suite}/${r.program} ${name}: ${x.failure}`));
-  const notes = `median of ${runs} run(s) of whole processes (start-up included); iterations = ITERATIONS x INNER_ITERATIONS`;
+  const measure = metric === 'wall' ? 'wall-clock time' : 'CPU time (user + system, all threads)';
+  const notes = `${measure}, median of ${runs} run(s) of whole processes (start-up included); iterations = ITERATIONS x INNER_ITERATIONS`;
   return `${tables.join('\n\n')}\n\n${notes}\n${failures.length ? `\nFAILED:\n${failures.join('\n')}\n` : ''}`;
 }

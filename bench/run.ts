@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { positiveInteger } from './arguments.js';
 import { median, timeProcess, type Measurement } from './measure.js';
 import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
-import { formatTables, summarize, type Row, type RunnerResult } from './report.js';
+import { formatTables, summarize, type Metric, type Row, type RunnerResult } from './report.js';
 import { machineDescription } from './machine.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +28,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --inner N          override every program's INNER_ITERATIONS
   --quick            one run with both counts 1 (a correctness check)
   --timeout S        seconds a single process may take (default: 900)
+  --cpu              tables of CPU time instead of wall-clock time (JSON has both)
   --json             print the results as JSON instead of tables
 `;
 
@@ -37,6 +38,7 @@ interface Options {
   readonly runs: number;
   readonly sizes: (p: BenchProgram) => Sizes;
   readonly timeout: number;
+  readonly metric: Metric;
   readonly json: boolean;
 }
 
@@ -52,6 +54,7 @@ function parseOptions(argv: string[]): Options {
       inner: { type: 'string' },
       quick: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '900' },
+      cpu: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -81,6 +84,7 @@ function parseOptions(argv: string[]): Options {
     runs: positiveInteger(values.runs, '--runs') ?? (values.quick ? 1 : 5),
     sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: innerIterations ?? p.defaults.innerIterations }),
     timeout: positiveInteger(values.timeout, '--timeout') as number,
+    metric: values.cpu ? 'cpu' : 'wall',
     json: values.json,
   };
 }
@@ -100,7 +104,7 @@ class Progress {
 function compileC(source: string, dir: string): string | Measurement {
   const exe = join(dir, 'c-' + source.replace(/.*\//, '').replace(/\.c$/, ''));
   const r = spawnSync('gcc', ['-O2', '-o', exe, source, '-lm'], { encoding: 'utf8' });
-  return r.status === 0 ? exe : { seconds: 0, output: '', failure: `gcc failed: ${(r.stderr ?? '').trim().split('\n')[0]}` };
+  return r.status === 0 ? exe : { seconds: 0, cpuSeconds: null, output: '', failure: `gcc failed: ${(r.stderr ?? '').trim().split('\n')[0]}` };
 }
 
 function benchmark(program: BenchProgram, options: Options, scratch: string, gcc: boolean, progress: Progress): Row {
@@ -117,7 +121,7 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
     const exe = compileC(program.c, scratch);
     runners.push(['c', typeof exe === 'string' ? () => timeProcess(exe, args, options.timeout) : () => exe]);
   }
-  const samples = new Map<string, number[]>(runners.map(([name]) => [name, []]));
+  const samples = new Map<string, Measurement[]>(runners.map(([name]) => [name, []]));
   const failures = new Map<string, string>();
   let reference: string | undefined;
   const label = `${program.suite}/${program.name} (${sizes.iterations}x${sizes.innerIterations})`;
@@ -134,14 +138,23 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
       if (m.failure !== null) failures.set(name, m.failure);
       else if (reference === undefined && program.javascript) failures.set(name, 'no verified JavaScript output to compare with');
       else if (reference !== undefined && m.output !== reference) failures.set(name, `output ${JSON.stringify(m.output)} differs from JavaScript's ${JSON.stringify(reference)}`);
-      else samples.get(name)?.push(m.seconds);
+      else samples.get(name)?.push(m);
     }
   }
   const results: Record<string, RunnerResult> = {};
   for (const [name] of runners) {
     const failure = failures.get(name) ?? null;
-    const xs = samples.get(name) ?? [];
-    results[name] = { median: failure === null && xs.length > 0 ? median(xs) : null, samples: xs, failure };
+    const runs = samples.get(name) ?? [];
+    const wall = runs.map((m) => m.seconds);
+    const cpu = runs.flatMap((m) => (m.cpuSeconds === null ? [] : [m.cpuSeconds]));
+    const counted = failure === null && runs.length > 0;
+    results[name] = {
+      median: counted ? median(wall) : null,
+      cpuMedian: counted && cpu.length === runs.length ? median(cpu) : null,
+      samples: wall,
+      cpuSamples: cpu,
+      failure,
+    };
   }
   return { suite: program.suite, program: program.name, sizes, results };
 }
@@ -167,10 +180,10 @@ function main(argv: string[]): number {
   }
   const verified = rows.every((r) => Object.values(r.results).every((x) => x.failure === null));
   if (options.json) {
-    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv, runs: options.runs, tiers: options.tiers, verified, rows, summary: summarize(rows, options.tiers) };
+    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv, runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, options.tiers, m)) };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(formatTables(rows, options.tiers, options.runs));
+    process.stdout.write(formatTables(rows, options.tiers, options.runs, options.metric));
   }
   return verified ? 0 : 1;
 }
