@@ -26,8 +26,9 @@ const USAGE = `Usage:
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
-          (--tier auto, the default: functions start interpreted and are compiled
-          once hot, after N calls or N loop iterations: --hot-calls, --hot-loops)
+          (--tier baseline, the default: every function compiled at its first call;
+          --tier auto: functions start interpreted and are compiled once hot, after
+          N calls or N loop iterations: --hot-calls, --hot-loops; no OSR yet)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
@@ -86,7 +87,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
-      const tier = (values.tier ?? 'auto') as Tier;
+      const tier = (values.tier ?? 'baseline') as Tier;
       if (!TIERS.includes(tier)) throw new UsageError(`unknown tier '${values.tier}' (use ${TIERS.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
       const calls = values['hot-calls'];
