@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const tier = values.tier as Tier;
   const loads = values.quick ? 20 : Number(values.loads);
   const runs = values.quick ? 1 : Number(values.runs);
-  const work = values.quick ? 20_000 : 2_000_000;
+  const work = values.quick ? 20_000 : 20_000_000;
 
   console.log(`tier ${tier}`);
   for (const threads of [2, 4]) {

@@ -13,6 +13,7 @@ import type { FuncSig } from '../wasm/types.js';
 import type { CodeVersion } from './code-version.js';
 import { buildBridge, type BridgeTarget } from './bridge.js';
 import { buildDispatcher } from './dispatcher.js';
+import { configureEngine } from './engine-flags.js';
 import { jsImports, type JsService, type RaiseTrap } from './js-imports.js';
 import { CODE_EXPORT } from './module-imports.js';
 import { buildRuntimeModule } from './runtime-module.js';
@@ -20,11 +21,14 @@ import { sigName } from './wasm-types.js';
 
 /** The modules that every thread instantiates, compiled once. */
 export class SharedModules {
-  readonly runtime = new WebAssembly.Module(buildRuntimeModule().build());
+  readonly runtime: WebAssembly.Module;
   private readonly dispatchers = new Map<string, WebAssembly.Module>();
   private readonly bridges = new Map<string, WebAssembly.Module>();
 
-  constructor(private readonly threaded: boolean) {}
+  constructor(private readonly threaded: boolean) {
+    configureEngine();
+    this.runtime = new WebAssembly.Module(buildRuntimeModule().build());
+  }
 
   dispatcher(sig: FuncSig): WebAssembly.Module {
     return perSignature(this.dispatchers, sig, () => buildDispatcher(sig, this.threaded).build());

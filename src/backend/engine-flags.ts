@@ -1,0 +1,21 @@
+//! The V8 settings the compiled tiers rely on.
+//!
+//! V8 compiles wasm first with Liftoff, whose code counts a tier-up budget at
+//! every loop back-edge and call in an array that belongs to the compiled
+//! module, so every thread running the same code writes the same memory:
+//! two threads in one hot Liftoff loop ran 2x slower than one thread doing
+//! the whole work (`node dist/bench/threads.js`). V8 has no on-stack
+//! replacement for wasm either, so a long call stays in Liftoff code. Without
+//! Liftoff every function is compiled by TurboFan at its first call: no
+//! budget counters, and a hot loop never runs in slower code.
+//! V8 flags are process-wide; they must be set before the first module is compiled.
+
+import { setFlagsFromString } from 'node:v8';
+
+let configured = false;
+
+export function configureEngine(): void {
+  if (configured) return;
+  setFlagsFromString('--no-liftoff');
+  configured = true;
+}
