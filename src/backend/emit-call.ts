@@ -1,31 +1,36 @@
 //! Call statements. Every call goes through the callee's stub slot, so a
-//! redefinition (the slot reset to 0) is seen by the next call and frames
-//! already running keep their code:
+//! redefinition (the slot pointed at the new definition) is seen by the next
+//! call and frames already running keep their code:
 //!
 //! - to a callee whose code is known when the caller is compiled (itself, or
 //!   one compiled already): `slot == thatCode ? call thatCode : dispatch`, a
 //!   direct call while the slot still holds that code (recursive fib: 1.06x
 //!   a plain call, against 1.8x for `call_indirect` through the slot);
+//! - to a leaf (`inline-leaf.ts`): its body in place while the callee's
+//!   definition word still names that definition;
 //! - otherwise through the hub dispatcher of the callee's signature, which
 //!   loads the slot, compiles on first call, and tail-calls the code;
-//! - virtual: the receiver's class id, its metadata block (which must be a
+//! - virtual: an inline cache on the receiver's class id over the loaded
+//!   classes that implement the method (up to MAX_CASES): a class id fixes
+//!   the implementation, which runs as a direct call or a leaf above. Any
+//!   other class id goes to the checks (the metadata block must be a
 //!   subclass of the method's class: a freed or reused block traps rather
-//!   than calling a method of another signature), and the vtable's function
-//!   id; then an inline cache over the implementations that the loaded
-//!   classes have (up to MAX_CASES, each guarded like a direct call), and
-//!   the dispatcher for any other.
+//!   than calling a method of another signature), the vtable and the
+//!   dispatcher.
 //!
 //! Callees without code when the caller is compiled are `unlinked`: the
 //! runtime may compile the caller again once they have code (`baseline.ts`).
 
 import type { Expr, FunctionId, Stmt } from '../ir/ir.js';
-import { CLASS_TABLE_BASE, MAX_CLASSES, stubSlot } from '../runtime/layout.js';
-import type { FunctionInfo, Program } from '../runtime/program.js';
-import type { FuncSig } from '../wasm/types.js';
+import type { ValueType } from '../ir/types.js';
+import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runtime/layout.js';
+import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
+import type { FuncIdx, FuncSig } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
 import { emitExpr } from './emit-expr.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { wasmSig } from './wasm-types.js';
+import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
+import { wasmSig, wasmType } from './wasm-types.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
 
@@ -36,94 +41,145 @@ export function emitCall(fx: FunctionEmitter, s: CallStmt): void {
   const c = fx.c;
   const callee = calleeInfo(fx.program, s);
   const sig = wasmSig(callee.params, callee.result);
-  if (s.callee.kind === 'direct') {
-    for (const a of s.args) emitExpr(fx, a);
-    emitGuardedCalls(fx, s, sig, [s.callee.fn], () => c.i32Const((s.callee as { fn: number }).fn));
-  } else {
-    const recv = s.args[0] as Expr;
-    if (recv.op === 'local') {
-      c.localGet(recv.local);
-      emitVirtual(fx, s, sig, recv.local);
+  withArguments(fx, s.args, s.callee.kind === 'virtual', (args) => {
+    if (s.callee.kind === 'direct') {
+      const fn = s.callee.fn;
+      const run = caseOf(fx, fn, sig);
+      emitCases(fx, s, sig, args, run ? [{ test: null, run }] : [], () => c.i32Const(fn));
     } else {
-      emitExpr(fx, recv);
-      fx.scratch('i32', (local) => {
-        c.localTee(local);
-        emitVirtual(fx, s, sig, local);
-      });
+      const recv = args[0] as Extract<Expr, { op: 'local' }>;
+      emitVirtual(fx, s, sig, recv.local, args);
     }
-  }
+  });
   if (s.result >= 0) c.localSet(s.result);
   else if (sig.results.length > 0) c.drop();
 }
 
-/** With the receiver (in `recv`) on the stack: the other arguments, the checks, the lookup, the call. */
-function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: number): void {
-  const c = fx.c;
-  const { slot, classId, pos } = s.callee as Extract<CallStmt['callee'], { kind: 'virtual' }>;
-  for (const a of s.args.slice(1)) emitExpr(fx, a);
-  if (!fx.nonNull(s.args[0] as Expr)) {
-    c.localGet(recv).i32Eqz();
-    fx.trapIf('nullReference', pos);
+/**
+ * Evaluates the arguments in order, each to a local (a local or constant
+ * argument stays as it is: no argument can write a local), and has `use`
+ * emit the call with them. A receiver is always put in a local.
+ */
+function withArguments(fx: FunctionEmitter, es: readonly Expr[], receiver: boolean, use: (args: Expr[]) => void, done: Expr[] = []): void {
+  const e = es[done.length];
+  if (e === undefined) {
+    use(done);
+    return;
   }
-  fx.scratch('i32', (fn) => {
-    const depth = fx.program.classInfo(classId).depth;
-    const ok = c.block();
-    const bad = c.block();
-    c.localGet(recv).i32Load().localTee(fn).i32Const(MAX_CLASSES).i32GeU().brIf(bad);
-    c.localGet(fn).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(fn).i32Eqz().brIf(bad);
-    c.localGet(fn).i32Load(META_DEPTH).i32Const(depth).i32LtS().brIf(bad);
-    c.localGet(fn).i32Const(ancestorOffset(depth)).i32Sub().i32Load().i32Const(classId).i32Eq().brIf(ok);
-    c.end();
-    fx.trap('deletedObject', pos);
-    c.end();
-    c.localGet(fn).i32Load(META_VTABLE + 4 * slot).localSet(fn);
-    const cases = implementations(fx.program, classId, slot);
-    emitGuardedCalls(fx, s, sig, cases.length <= MAX_CASES ? cases : [], () => c.localGet(fn));
+  const next = (arg: Expr): void => withArguments(fx, es, receiver, use, [...done, arg]);
+  if (e.op === 'local' || (e.op === 'const' && !(receiver && done.length === 0))) {
+    next(e);
+    return;
+  }
+  emitExpr(fx, e);
+  fx.scratch(wasmType(e.type), (local) => {
+    fx.c.localSet(local);
+    next({ op: 'local', type: e.type as ValueType, local });
   });
 }
 
 /**
- * With the arguments on the stack, calls the function whose id `pushFn`
- * pushes: directly when it is one of `cases` that has known code and its
- * slot still holds that code (without stubs, whatever the slot holds), else
- * through the dispatcher.
+ * With the receiver in local `recv`: the inline cache on its class id, else
+ * the checks, the lookup and the dispatcher.
  */
-function emitGuardedCalls(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, cases: readonly FunctionId[], pushFn: () => void): void {
+function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: number, args: readonly Expr[]): void {
   const c = fx.c;
-  const known = cases.flatMap((fn) => {
-    const code = fn === fx.ir.id ? { code: fx.codeId, index: fx.fb.index } : fx.imports.direct(fn, sig, fx.program.functionInfo(fn).name);
-    return code ? [{ fn, ...code }] : [];
+  const { slot, classId, pos } = s.callee as Extract<CallStmt['callee'], { kind: 'virtual' }>;
+  if (!fx.nonNull(s.args[0] as Expr)) {
+    c.localGet(recv).i32Eqz();
+    fx.trapIf('nullReference', pos);
+  }
+  const classes = subclasses(fx.program, classId).filter((k) => fx.program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
+  const cached = classes.length <= MAX_CASES ? classes : [];
+  fx.scratch('i32', (header) => {
+    c.localGet(recv).i32Load().localSet(header);
+    const cases = cached.flatMap((k) => {
+      const run = caseOf(fx, k.vtable[slot] as FunctionId, sig);
+      return run ? [{ test: () => c.localGet(header).i32Const(k.id).i32Ne(), run }] : [];
+    });
+    fx.withNonNull(recv, () =>
+      emitCases(fx, s, sig, args, cases, () => {
+        const depth = fx.program.classInfo(classId).depth;
+        const ok = c.block();
+        const bad = c.block();
+        c.localGet(header).i32Const(MAX_CLASSES).i32GeU().brIf(bad);
+        c.localGet(header).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(header).i32Eqz().brIf(bad);
+        c.localGet(header).i32Load(META_DEPTH).i32Const(depth).i32LtS().brIf(bad);
+        c.localGet(header).i32Const(ancestorOffset(depth)).i32Sub().i32Load().i32Const(classId).i32Eq().brIf(ok);
+        c.end();
+        fx.trap('deletedObject', pos);
+        c.end();
+        c.localGet(header).i32Load(META_VTABLE + 4 * slot);
+      }),
+    );
   });
-  const single = s.callee.kind === 'direct';
-  const stubs = fx.options.stubs;
-  if (single && !stubs && known[0]) {
-    fx.call(known[0].index, s.pos, true);
-    return;
-  }
-  for (const k of known) {
-    if (!single) {
-      pushFn();
-      c.i32Const(k.fn).i32Eq();
-    }
-    if (stubs) c.i32Const(0).i32AtomicLoad(stubSlot(k.fn)).i32Const(k.code).i32Eq();
-    if (!single && stubs) c.i32And();
-    c.if(fx.mb.type(sig));
-    fx.call(k.index, s.pos, true);
-    c.else();
-  }
-  pushFn();
-  fx.call(fx.imports.dispatch(sig), s.pos, true);
-  for (let i = 0; i < known.length; i++) c.end();
 }
 
-/** The distinct functions that slot `slot` holds in class `classId` and its loaded subclasses, abstract ones left out. */
-function implementations(program: Program, classId: number, slot: number): FunctionId[] {
-  const depth = program.classInfo(classId).depth;
-  const fns = new Set<FunctionId>();
-  for (const c of program.classes) {
-    if (c && c.depth >= depth && c.ancestors[depth] === classId) fns.add(c.vtable[slot] as FunctionId);
+/** How a call may run callee `fn` without the dispatcher: its code, known when the caller is compiled, or its body inlined. */
+type Run =
+  | { readonly fn: FunctionId; readonly kind: 'code'; readonly code: number; readonly index: FuncIdx }
+  /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
+  | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf };
+
+function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run | null {
+  if (fn === fx.ir.id) return { fn, kind: 'code', code: fx.codeId, index: fx.fb.index };
+  const info = fx.program.functionInfo(fn);
+  const method = info.owner !== null;
+  const leaf = info.ir && leafOf(info.ir, method);
+  const definition = info.ir && fx.program.definitionIdOf(info.ir);
+  if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
+  const code = fx.imports.direct(fn, sig, info.name);
+  return code && { fn, kind: 'code', ...code };
+}
+
+/** A case of a call site: `test` pushes nonzero when the case does not apply (none: it always does), `run` says what to run. */
+interface Case {
+  readonly test: (() => void) | null;
+  readonly run: Run;
+}
+
+/**
+ * The first case whose test passes runs, when its callee's slot still holds
+ * that code, or its definition word that definition (without stubs,
+ * whatever they hold): the code directly, or the leaf's body in place.
+ * Otherwise the callee whose id `pushFn` pushes runs through the dispatcher.
+ */
+function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonly Expr[], cases: readonly Case[], pushFn: () => void): void {
+  const c = fx.c;
+  const stubs = fx.options.stubs;
+  const pushArgs = (): void => args.forEach((a) => emitExpr(fx, a));
+  const out = c.block(fx.mb.type({ params: [], results: sig.results }));
+  const slow = c.block();
+  for (const { test, run } of cases) {
+    const next = c.block();
+    if (test) {
+      test();
+      c.brIf(next);
+    }
+    if (stubs && run.kind === 'code') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).i32Const(run.code).i32Ne().brIf(slow);
+    if (stubs && run.kind === 'leaf' && run.definition !== null) {
+      c.i32Const(0).i32AtomicLoad(definitionWord(run.fn)).i32Const(run.definition).i32Ne().brIf(slow);
+    }
+    if (run.kind === 'code') {
+      pushArgs();
+      fx.call(run.index, s.pos, true);
+    } else if (run.leaf.result) {
+      emitExpr(fx, inlineLeaf(run.leaf.result, args));
+    }
+    c.br(out);
+    c.end();
   }
-  return [...fns].filter((fn) => program.functionInfo(fn).ir !== null);
+  c.end();
+  pushArgs();
+  pushFn();
+  fx.call(fx.imports.dispatch(sig), s.pos, true);
+  c.end();
+}
+
+/** Class `classId` and its loaded subclasses. */
+function subclasses(program: Program, classId: number): ClassInfo[] {
+  const depth = program.classInfo(classId).depth;
+  return program.classes.filter((k): k is ClassInfo => k !== undefined && k.depth >= depth && k.ancestors[depth] === classId);
 }
 
 /** The function whose signature the call has: the callee, or the method in the vtable slot of the static class. */

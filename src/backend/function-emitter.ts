@@ -44,6 +44,8 @@ export class FunctionEmitter {
   readonly isMethod: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
   private readonly spare = new Map<ValType, number[]>();
+  /** Locals known to hold a non-null reference while code for an inlined callee is emitted. */
+  private readonly checked = new Set<number>();
 
   constructor(
     readonly ir: IrFunction,
@@ -107,9 +109,17 @@ export class FunctionEmitter {
     }
   }
 
-  /** A reference known not to be null: `self` in a method. */
+  /** A reference known not to be null: `self` in a method, or an inlined method's receiver. */
   nonNull(e: Expr): boolean {
-    return this.isMethod && e.op === 'local' && e.local === 0;
+    return e.op === 'local' && ((this.isMethod && e.local === 0) || this.checked.has(e.local));
+  }
+
+  /** Runs `body` knowing that `local` holds a non-null reference (a receiver that the call has checked). */
+  withNonNull(local: number, body: () => void): void {
+    const known = this.checked.has(local);
+    this.checked.add(local);
+    body();
+    if (!known) this.checked.delete(local);
   }
 
   /** Opens a scope where `break label` (and `continue label`, for loops) branch to the given wasm labels. */

@@ -2,12 +2,15 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         256 KiB      512 KiB       768 KiB       1 MiB = HEAP_BASE
-//! | control | globals | thread blocks | stub slots  | class table | code states | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         256 KiB      512 KiB       768 KiB       1 MiB               1.25 MiB = HEAP_BASE
+//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | heap: chunks handed to threads ...
 //! ```
 //!
 //! Stub slots: one i32 per function id, the table index of the function's
-//! current code (0: not compiled). Class table: one i32 per class id, the
+//! current code (negative: the code id of a definition not compiled yet; 0:
+//! no definition). Definition words: one i32 per function id, the code id its
+//! current definition got when it was loaded; relinking never changes it, so
+//! code that inlined a definition checks it to know the body is still current. Class table: one i32 per class id, the
 //! address of the class's metadata block (size, depth, ancestors, vtable),
 //! which compiled code reads for casts and virtual calls.
 //!
@@ -95,7 +98,9 @@ export const MAX_CLASSES = 65536;
 export const CODE_STATES_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
 export const MAX_CODES = 65536;
 
-export const HEAP_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
+export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
+
+export const HEAP_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 
@@ -114,6 +119,10 @@ export function globalAddress(id: number): number {
 
 export function stubSlot(fn: number): number {
   return STUB_SLOTS_BASE + 4 * fn;
+}
+
+export function definitionWord(fn: number): number {
+  return DEFINITIONS_BASE + 4 * fn;
 }
 
 export function threadBlock(threadId: number): number {

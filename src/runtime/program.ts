@@ -82,6 +82,7 @@ export class Program {
    */
   private nextCodeId = 1;
   private readonly codeIds = new WeakMap<IrFunction, number>();
+  private readonly definitionIds = new WeakMap<IrFunction, number>();
   private readonly definitions = new Map<number, IrFunction>();
 
   constructor() {
@@ -93,8 +94,14 @@ export class Program {
   newCodeId(ir: IrFunction): number {
     const id = this.nextCodeId++;
     this.codeIds.set(ir, id);
+    if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
     this.definitions.set(id, ir);
     return id;
+  }
+
+  /** The code id definition `ir` got when it was loaded (its later versions have others): what its definition word holds while it is current. */
+  definitionIdOf(ir: IrFunction): number | undefined {
+    return this.definitionIds.get(ir);
   }
 
   codeIdOf(ir: IrFunction): number | undefined {

@@ -46,8 +46,9 @@ test('void calls, and results nobody reads, run in program order', () => {
 
 test('nothing compiles before its first call', () => {
   const t = new Tiers();
-  const never = t.fn('never', [], 'i32', [], [ret(i32(1))]);
-  const once = t.fn('once', [], 'i32', [], [ret(i32(2))]);
+  // Two statements each: a one-expression body would be inlined rather than called.
+  const never = t.fn('never', [], 'i32', ['i32'], [set(0, i32(1)), ret(loc(0))]);
+  const once = t.fn('once', [], 'i32', ['i32'], [set(0, i32(2)), ret(loc(0))]);
   const main = t.fn('main', ['i32'], 'i32', ['i32'], [
     when(bin('eq', 'i32', loc(0), i32(0)), [call(never, [], 1, 0)], [call(once, [], 1, 1)]),
     ret(loc(1)),
@@ -93,13 +94,13 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
 
 test('a caller compiled after its callee calls it directly, and still sees a redefinition', () => {
   const t = new Tiers();
-  const g = t.fn('g', [], 'i32', [], [ret(i32(1))]);
+  const g = t.fn('g', [], 'i32', ['i32'], [set(0, i32(1)), ret(loc(0))]);
   assert.equal(t.compiled(g), 1);
   const f = t.fn('f', [], 'i32', ['i32'], [call(g, [], 0, 0), ret(loc(0))]);
   assert.equal(t.compiled(f), 1);
   const links = t.baseline.codeVersions().find((c) => c.ir.name === 'f')?.links.map((l) => `${l.module}.${l.field}`);
   assert.ok(links?.includes('code.1'), `f imports g's code: ${links?.join(' ')}`);
-  t.define(g, [], [ret(i32(2))]);
+  t.define(g, ['i32'], [set(0, i32(2)), ret(loc(0))]);
   t.commit();
   assert.equal(t.compiled(f), 2);
 });

@@ -1,0 +1,75 @@
+//! Leaf callees: functions and methods whose whole body is `return e` (or
+//! nothing) with an `e` that cannot trap, call, allocate or loop: getters,
+//! small arithmetic. The baseline tier computes `e` at the call site instead
+//! of calling (`emit-call.ts`), behind a check of the callee's definition
+//! word, so a redefinition takes effect at the next call as through the stub.
+//!
+//! Nothing in an inlined body can trap, so no Rejit frame goes missing from a
+//! stack trace; a body without loops or calls needs no poll.
+
+import type { Expr, IrFunction } from '../ir/ir.js';
+
+/** Leaves with larger result expressions are called: inlining is for bodies smaller than a call. */
+const MAX_NODES = 16;
+
+/** A leaf's result: the expression it returns over its parameters, or null for a body that does nothing. */
+export interface Leaf {
+  readonly result: Expr | null;
+}
+
+/** `ir` as a leaf, or null when its body is anything else. `isMethod`: local 0 is `self`, never null. */
+export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
+  const body = ir.body;
+  if (body.length === 0) return { result: null };
+  const [only] = body;
+  if (body.length !== 1 || only?.op !== 'return') return null;
+  if (only.value === null) return { result: null };
+  let nodes = 0;
+  const safe = (e: Expr): boolean => {
+    if (++nodes > MAX_NODES) return false;
+    switch (e.op) {
+      case 'const':
+      case 'global':
+      case 'threadId':
+      case 'threadCount':
+        return true;
+      case 'local':
+        return e.local < ir.paramCount;
+      case 'binary':
+        // Integer division traps; f64 division does not.
+        if ((e.kind === 'div' && e.operandType !== 'f64') || e.kind === 'rem') return false;
+        return safe(e.left) && safe(e.right);
+      case 'unary':
+        return safe(e.operand);
+      case 'logical':
+        return safe(e.left) && safe(e.right);
+      case 'convert':
+        // Float to integer traps on NaN and out of range.
+        return (e.from !== 'f64' || e.type === 'f64') && safe(e.operand);
+      case 'math':
+        return e.args.every(safe);
+      case 'getField':
+        return isMethod && e.object.op === 'local' && e.object.local === 0;
+      default:
+        return false;
+    }
+  };
+  return safe(only.value) ? { result: only.value } : null;
+}
+
+/** The leaf's result with its parameters replaced by the call's arguments (each a local or a constant). */
+export function inlineLeaf(result: Expr, args: readonly Expr[]): Expr {
+  const sub = (e: Expr): Expr => {
+    switch (e.op) {
+      case 'local': return args[e.local] as Expr;
+      case 'binary': return { ...e, left: sub(e.left), right: sub(e.right) };
+      case 'unary': return { ...e, operand: sub(e.operand) };
+      case 'logical': return { ...e, left: sub(e.left), right: sub(e.right) };
+      case 'convert': return { ...e, operand: sub(e.operand) };
+      case 'math': return { ...e, args: e.args.map(sub) };
+      case 'getField': return { ...e, object: sub(e.object) };
+      default: return e;
+    }
+  };
+  return sub(result);
+}
