@@ -147,7 +147,7 @@ export function withObject(fx: FunctionEmitter, object: Expr, pos: Pos, values: 
 
 /**
  * Evaluates `array`, `index`, then `values`; traps at `pos` when the array is
- * null or the index out of bounds; then pushes the element's address less
+ * null or the index out of bounds (unless a loop has tested it); then pushes the element's address less
  * ELEMENTS (the access adds it as its offset) and has `use` finish the access.
  */
 export function withElement(fx: FunctionEmitter, array: Expr, index: Expr, pos: Pos, values: readonly Expr[], use: (values: (() => void)[]) => void): void {
@@ -156,6 +156,13 @@ export function withElement(fx: FunctionEmitter, array: Expr, index: Expr, pos: 
   withValues(fx, [array, index, ...values], ([a, i, ...vs]) => {
     const arr = a as () => void;
     const idx = i as () => void;
+    if (fx.isInBounds(array, index)) {
+      arr();
+      idx();
+      c.i32Const(shift).i32Shl().i32Add();
+      use(vs);
+      return;
+    }
     arr();
     c.i32Eqz();
     idx();

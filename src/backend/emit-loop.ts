@@ -19,6 +19,7 @@
 
 import type { Stmt } from '../ir/ir.js';
 import { countedLoop, type CountedLoop } from '../ir/counted-loop.js';
+import { indexedArrays } from '../ir/indexed-arrays.js';
 import { POLL_REQUEST } from '../runtime/layout.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 
@@ -28,8 +29,38 @@ type EmitStmts = (fx: FunctionEmitter, stmts: readonly Stmt[]) => void;
 export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): void {
   if (!fx.options.polls) return emitWithoutPolls(fx, s, emitStmts);
   const counted = countedLoop(s);
-  if (counted) emitStripMined(fx, s, counted, emitStmts);
-  else emitPolled(fx, s, emitStmts);
+  if (!counted) return emitPolled(fx, s, emitStmts);
+  const arrays = fx.versionLoops ? indexedArrays(counted) : [];
+  if (arrays.length === 0) return emitStripMined(fx, s, counted, emitStmts);
+  emitVersioned(fx, counted, arrays, () => emitStripMined(fx, s, counted, emitStmts));
+}
+
+/**
+ * A counted loop that indexes `arrays` by its variable, in two copies: one
+ * without their null and bounds checks, run when a test before the loop
+ * shows that every index the loop can reach is in bounds
+ * (`ir/indexed-arrays.ts`), and the checked one otherwise (it then traps at
+ * the right iteration). Loops nested in the checked copy get one copy each.
+ */
+function emitVersioned(fx: FunctionEmitter, loop: CountedLoop, arrays: readonly number[], emitLoopCopy: () => void): void {
+  const c = fx.c;
+  c.localGet(loop.variable).i32Const(0).i32GeS();
+  for (const a of arrays) {
+    c.localGet(a).i32Eqz();
+    c.if('i32');
+    c.i32Const(0);
+    c.else();
+    c.localGet(loop.end).localGet(a).i32Load(4).i32LeS();
+    c.end();
+    c.i32And();
+  }
+  c.if();
+  fx.withInBounds(arrays, loop.variable, emitLoopCopy);
+  c.else();
+  fx.versionLoops = false;
+  emitLoopCopy();
+  fx.versionLoops = true;
+  c.end();
 }
 
 /**

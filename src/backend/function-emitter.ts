@@ -46,6 +46,10 @@ export class FunctionEmitter {
   private readonly spare = new Map<ValType, number[]>();
   /** Locals known to hold a non-null reference while code for an inlined callee is emitted. */
   private readonly checked = new Set<number>();
+  /** Array locals whose element at the index local is in bounds (`ir/indexed-arrays.ts`), keyed `array:index`. */
+  private readonly inBounds = new Set<string>();
+  /** False inside the checked copy of a versioned loop, so that nested loops are not copied again. */
+  versionLoops = true;
 
   constructor(
     readonly ir: IrFunction,
@@ -120,6 +124,19 @@ export class FunctionEmitter {
     this.checked.add(local);
     body();
     if (!known) this.checked.delete(local);
+  }
+
+  /** Whether `array[index]` is known to be in bounds (the array non-null): true inside the fast copy of a loop that tested it. */
+  isInBounds(array: Expr, index: Expr): boolean {
+    return array.op === 'local' && index.op === 'local' && this.inBounds.has(`${array.local}:${index.local}`);
+  }
+
+  /** Runs `body` knowing that `array[index]` is in bounds for each of `arrays`. */
+  withInBounds(arrays: readonly number[], index: number, body: () => void): void {
+    const keys = arrays.map((a) => `${a}:${index}`).filter((k) => !this.inBounds.has(k));
+    keys.forEach((k) => this.inBounds.add(k));
+    body();
+    keys.forEach((k) => this.inBounds.delete(k));
   }
 
   /** Opens a scope where `break label` (and `continue label`, for loops) branch to the given wasm labels. */

@@ -1,0 +1,79 @@
+//! The arrays a counted loop indexes by its own variable: `a[i]` in the body
+//! of `for i in from..end`, with `a` a local the body never writes. Every
+//! iteration has `from <= i < end`, so one test before the loop,
+//! `a != null && from >= 0 && end <= a.length`, covers the null and bounds
+//! checks of all those accesses (array lengths never change). A tier that
+//! relies on it keeps a checked copy of the loop for when the test fails.
+
+import type { CountedLoop } from './counted-loop.js';
+import type { Expr, LocalIndex, Stmt } from './ir.js';
+
+export function indexedArrays(loop: CountedLoop): LocalIndex[] {
+  if (loop.type !== 'i32') return [];
+  const written = new Set<LocalIndex>();
+  const indexed = new Set<LocalIndex>();
+  const visitExpr = (e: Expr): void => {
+    if (e.op === 'getElem' && e.array.op === 'local' && e.index.op === 'local' && e.index.local === loop.variable) indexed.add(e.array.local);
+    forEachOperand(e, visitExpr);
+  };
+  const visitStmt = (s: Stmt): void => {
+    switch (s.op) {
+      case 'setLocal': written.add(s.local); visitExpr(s.value); return;
+      case 'call': if (s.result >= 0) written.add(s.result); s.args.forEach(visitExpr); return;
+      case 'setElem':
+        if (s.array.op === 'local' && s.index.op === 'local' && s.index.local === loop.variable) indexed.add(s.array.local);
+        [s.array, s.index, s.value].forEach(visitExpr);
+        return;
+      case 'if': visitExpr(s.cond); s.then.forEach(visitStmt); s.else.forEach(visitStmt); return;
+      case 'block':
+      case 'loop': s.body.forEach(visitStmt); return;
+      default: stmtOperands(s).forEach(visitExpr);
+    }
+  };
+  loop.body.forEach(visitStmt);
+  return [...indexed].filter((a) => !written.has(a)).sort((a, b) => a - b);
+}
+
+/** The expressions a statement evaluates, for the statements `indexedArrays` does not look into itself. */
+function stmtOperands(s: Stmt): Expr[] {
+  switch (s.op) {
+    case 'setGlobal': return [s.value];
+    case 'setField': return [s.object, s.value];
+    case 'drop': return [s.value];
+    case 'atomicStore': return [...placeOperands(s.place), s.value];
+    case 'print': return s.args.flatMap((a) => (a.kind === 'value' ? [a.value] : []));
+    case 'printFixed': return [s.value, s.digits];
+    case 'assert': return [s.cond];
+    case 'delete': return [s.value];
+    case 'return': return s.value ? [s.value] : [];
+    default: return [];
+  }
+}
+
+function placeOperands(p: Extract<Expr, { op: 'atomicLoad' }>['place']): Expr[] {
+  switch (p.kind) {
+    case 'global': return [];
+    case 'field': return [p.object];
+    case 'elem': return [p.array, p.index];
+  }
+}
+
+function forEachOperand(e: Expr, f: (e: Expr) => void): void {
+  switch (e.op) {
+    case 'binary':
+    case 'logical': f(e.left); f(e.right); return;
+    case 'unary':
+    case 'convert': f(e.operand); return;
+    case 'math': e.args.forEach(f); return;
+    case 'getField': f(e.object); return;
+    case 'getElem': f(e.array); f(e.index); return;
+    case 'length': f(e.array); return;
+    case 'newArray': f(e.length); return;
+    case 'isInstance':
+    case 'cast': f(e.value); return;
+    case 'atomicLoad': placeOperands(e.place).forEach(f); return;
+    case 'atomicAdd': placeOperands(e.place).forEach(f); f(e.value); return;
+    case 'atomicCas': placeOperands(e.place).forEach(f); f(e.expected); f(e.replacement); return;
+    default: return;
+  }
+}
