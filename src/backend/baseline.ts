@@ -15,20 +15,23 @@
 //! slot means the same definition everywhere. Each thread compiles and
 //! installs that code itself when it first finds the id in a slot.
 //!
-//! With several threads, code does not depend on what one thread has
-//! installed (callees go through the dispatcher), so that one compiled
-//! module can serve every thread (`runtime/code-sharing.ts`).
+//! With several threads, one compiled module serves every thread
+//! (`runtime/code-sharing.ts`): what a thread has installed reaches the
+//! code only as the imports of its own instance.
 //!
 //! Mixed with the interpreter (`runtime/tiering.ts`), a call of a version that
 //! is not hot yet is not compiled: it runs in the interpreter through a bridge
 //! (`bridge.ts`) that `resolve` installs at the version's index in the table.
 //!
-//! Relinking (runs of one thread): a function is compiled at its first call,
-//! before the functions it calls, so its calls go through the dispatcher.
-//! When one of those callees gets code, the caller's slot is reset (if the
-//! caller's code is still current): its next call compiles it again, with
-//! direct calls to what has code now (AWFY Towers: 4.9 s to 2.4 s). At most
-//! MAX_RELINKS times per definition.
+//! Linking: a module imports the code of the functions it calls directly,
+//! bound when a thread instantiates it (`code-table.ts`) to the code they
+//! have there then. A function is compiled at its first call, before the
+//! functions it calls, so those calls go through the dispatcher at first.
+//! Relinking (runs of one thread): when one of those callees gets code, the
+//! caller's slot is reset (if the caller's code is still current) to a new
+//! code id; its next call instantiates the same module again under that id,
+//! now linked to the callee: a direct call, with nothing compiled again
+//! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import type { FunctionId, IrFunction } from '../ir/ir.js';
 import type { InterpreterHost } from '../interp/context.js';
@@ -41,7 +44,7 @@ import { isStackOverflow, unwindOutermost } from '../interp/unwind.js';
 import type { BridgeTarget } from './bridge.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
-import { codeVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
+import { codeVersion, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { compileFunction } from './compile-function.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
@@ -74,6 +77,8 @@ export class Baseline {
   /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
   private readonly relinks = new WeakMap<IrFunction, number>();
+  /** The version whose module was compiled for each definition on this thread, which relinked versions reuse. */
+  private readonly compiledFor = new WeakMap<IrFunction, CodeVersion>();
   private classesWritten = 1;
   private readonly thread: CodeTable;
   readonly lookup: CodeLookup = (id) => this.versions.get(id);
@@ -91,7 +96,7 @@ export class Baseline {
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
-    this.thread = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn) });
+    this.thread = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn) });
     this.waiting = threaded ? null : new Map();
     this.commit();
   }
@@ -198,18 +203,24 @@ export class Baseline {
     return ir;
   }
 
-  /** Installs code version `id`: compiled once, by whichever thread needed it first. */
+  /**
+   * Installs code version `id`: compiled once, by whichever thread needed it
+   * first; a relinked version (this thread compiled its definition already)
+   * reuses that module.
+   */
   private install(id: number, ir: IrFunction): void {
-    const shared = this.sharing.acquire(id) as SharedCodeVersion | null;
-    const code = shared ? { ...shared, ir } : this.compile(id, ir);
+    const earlier = this.compiledFor.get(ir);
+    const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
+    const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir);
+    if (!earlier) this.compiledFor.set(ir, code);
     this.versions.set(id, code);
-    this.thread.install(code);
+    const unlinked = this.thread.install(code);
     this.policy.changed(ir.id);
     if (!this.waiting) return;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
     if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return;
-    for (const fn of code.unlinked) {
+    for (const fn of unlinked) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
     }
@@ -218,7 +229,7 @@ export class Baseline {
   private compile(id: number, ir: IrFunction): CodeVersion {
     try {
       const start = performance.now();
-      const compiled = compileFunction(ir, this.program, id, this.waiting ? (fn) => this.installed(fn) : () => 0, this.options);
+      const compiled = compileFunction(ir, this.program, id, this.options);
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(id, shared satisfies SharedCodeVersion);
@@ -229,7 +240,7 @@ export class Baseline {
     }
   }
 
-  /** Resets `code`'s slot, if it is still current, so that its function's next call compiles it again. */
+  /** Resets `code`'s slot, if it is still current, so that its function's next call links its module again. */
   private relink(code: CodeVersion): void {
     const ir = code.ir;
     const fresh = this.program.newCodeId(ir);

@@ -6,6 +6,7 @@
 //! and tables are per thread.
 
 import type { InterpreterHost } from '../interp/context.js';
+import type { FunctionId } from '../ir/ir.js';
 import type { Heap } from '../runtime/heap.js';
 import { threadBlock } from '../runtime/layout.js';
 import { Trap } from '../runtime/trap.js';
@@ -15,7 +16,7 @@ import { buildBridge, type BridgeTarget } from './bridge.js';
 import { buildDispatcher } from './dispatcher.js';
 import { configureEngine } from './engine-flags.js';
 import { jsImports, type JsService, type RaiseTrap } from './js-imports.js';
-import { CODE_EXPORT } from './module-imports.js';
+import { CODE_EXPORT, UNLINKED } from './module-imports.js';
 import { buildRuntimeModule } from './runtime-module.js';
 import { sigName } from './wasm-types.js';
 
@@ -55,6 +56,8 @@ export interface ThreadEnv {
   readonly host: InterpreterHost;
   /** Compiles and installs function `fn` on its first call, returning its code id; raises the trap when it has no definition. */
   readonly resolve: (fn: number) => number;
+  /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */
+  readonly installed: (fn: FunctionId) => number;
   readonly raise: RaiseTrap;
 }
 
@@ -63,6 +66,7 @@ type Funcs = Record<string, WebAssembly.ImportValue>;
 export class CodeTable {
   readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
   private readonly dispatchers = new Map<string, WebAssembly.ExportedFunction>();
+  private readonly placeholders = new Map<string, WebAssembly.ExportedFunction>();
   private readonly runtime: WebAssembly.Exports;
 
   constructor(
@@ -86,9 +90,15 @@ export class CodeTable {
     }).exports;
   }
 
-  /** Instantiates `code` on this thread and puts it at its index in the table. */
-  install(code: CodeVersion): void {
-    this.place(code.id, this.instantiate(code));
+  /**
+   * Instantiates `code` on this thread, linked to the code its callees have
+   * here now, and puts it at its index in the table. Returns the callees that
+   * had none (its calls of them go through the dispatcher).
+   */
+  install(code: CodeVersion): FunctionId[] {
+    const unlinked: FunctionId[] = [];
+    this.place(code.id, this.instantiate(code, unlinked));
+    return unlinked;
   }
 
   /** Puts a bridge that calls `target` (signature `sig`) at index `id`, where the version's code will go. */
@@ -109,25 +119,47 @@ export class CodeTable {
     return f;
   }
 
-  private instantiate(code: CodeVersion): WebAssembly.ExportedFunction {
+  private instantiate(code: CodeVersion, unlinked: FunctionId[]): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
     const services = jsImports(code, host, raise);
     const js: Funcs = {};
     const hub: Funcs = {};
-    const callees: Funcs = {};
+    const callee: Funcs = {};
+    const calleeId: Record<string, number> = {};
     for (const link of code.links) {
       if (link.module === 'js') js[link.field] = link.field.startsWith('print_') ? services.print : services[link.field as JsService];
       else if (link.module === 'hub') hub[link.field] = this.dispatcher({ params: link.sig.params.slice(0, -1), results: link.sig.results });
-      else if (link.module === 'code') callees[link.field] = this.entry(Number(link.field));
+      else if (link.module === 'callee') {
+        const fn = Number(link.field);
+        const id = this.env.installed(fn);
+        if (id === 0) unlinked.push(fn);
+        callee[link.field] = id === 0 ? this.placeholder(link.sig) : this.entry(id);
+        calleeId[link.field] = id === 0 ? UNLINKED : id;
+      }
     }
     const imports: WebAssembly.Imports = {
-      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId) },
+      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId), codeId: code.id },
       rt: this.runtime,
       js,
       hub,
-      code: callees,
+      callee,
+      calleeId,
     };
     return new WebAssembly.Instance(code.module, imports).exports[CODE_EXPORT] as WebAssembly.ExportedFunction;
+  }
+
+  /** What an unlinked callee import holds: its guard never passes, so it is never called. */
+  private placeholder(sig: FuncSig): WebAssembly.ExportedFunction {
+    const name = sigName(sig);
+    let f = this.placeholders.get(name);
+    if (!f) {
+      const never = (): never => {
+        throw new Error(`an unlinked callee of signature ${name} was called`);
+      };
+      f = new WebAssembly.Instance(this.shared.bridge(sig), { js: { run: never } }).exports[CODE_EXPORT] as WebAssembly.ExportedFunction;
+      this.placeholders.set(name, f);
+    }
+    return f;
   }
 
   private dispatcher(sig: FuncSig): WebAssembly.ExportedFunction {

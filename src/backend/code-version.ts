@@ -1,8 +1,9 @@
 //! One compiled version of a function: its wasm module, compiled once and
 //! instantiated on each thread, and what linking and stack traces need.
 //! Its id is its index in every thread's code table; ids are never reused.
+//! A version may reuse the module of an earlier one, instantiated again to
+//! link it to callees that have code now (relinking, `baseline.ts`).
 
-import type { FunctionId } from '../ir/ir.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CompiledFunction } from './compile-function.js';
 import type { FrameInfo } from './wasm-frames.js';
@@ -19,11 +20,11 @@ export interface CodeVersion extends FrameInfo, JsImportData {
   readonly id: number;
   readonly module: WebAssembly.Module;
   readonly links: readonly Link[];
-  /** Callees called through the dispatcher because they had no code yet (relinking). */
-  readonly unlinked: ReadonlySet<FunctionId>;
-  /** Seconds spent making it: IR to bytes, and bytes to a compiled module. */
+  /** Seconds spent making it: IR to bytes, and bytes to a compiled module (0 for a relinked version). */
   readonly emitSeconds: number;
   readonly moduleSeconds: number;
+  /** The version whose module this one instantiates again, linked to newer callees; null when it was compiled for this version. */
+  readonly relinkOf: number | null;
 }
 
 /** What another thread needs to install a code version: all but the definition, which it has itself. */
@@ -37,6 +38,11 @@ export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds:
   const links = builder.imports.flatMap((imp) =>
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],
   );
-  const { ir, positions, fileName, prints, loads, unlinked } = compiled;
-  return { id, ir, positions, fileName, prints, loads, module, links, unlinked, emitSeconds, moduleSeconds };
+  const { ir, positions, fileName, prints, loads } = compiled;
+  return { id, ir, positions, fileName, prints, loads, module, links, emitSeconds, moduleSeconds, relinkOf: null };
+}
+
+/** Version `id`: `code`'s module, to be linked again. */
+export function relinkedVersion(id: number, code: CodeVersion): CodeVersion {
+  return { ...code, id, emitSeconds: 0, moduleSeconds: 0, relinkOf: code.id };
 }

@@ -6,7 +6,7 @@
 //! functions, and only emitting the body tells which it needs), then the real
 //! run. Emitting is cheap next to V8 compiling the module.
 
-import type { FunctionId, IrFunction, Stmt } from '../ir/ir.js';
+import type { IrFunction, Stmt } from '../ir/ir.js';
 import type { Program } from '../runtime/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
@@ -24,31 +24,20 @@ export interface CompiledFunction extends JsImportData {
   readonly bytes: Uint8Array;
   /** Call instructions by module byte offset (as V8 reports frame positions). */
   readonly positions: ReadonlyMap<number, CallPosition>;
-  /** Callees called through the dispatcher because they had no code yet. */
-  readonly unlinked: ReadonlySet<FunctionId>;
 }
 
 /** Code modules are named `rejit-<code id>`; V8 shows the name in stack traces (`wasm-frames.ts`). */
 export const CODE_MODULE_PREFIX = 'rejit-';
 
-/**
- * `codeId` is the table index the code will have; `currentCode(fn)` the
- * code id in a function's stub slot now (0 when it has none).
- */
-export function compileFunction(
-  ir: IrFunction,
-  program: Program,
-  codeId: number,
-  currentCode: (fn: FunctionId) => number,
-  options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
-): CompiledFunction {
+/** `codeId` is the table index the code will have (instances linked again later get others). */
+export function compileFunction(ir: IrFunction, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): CompiledFunction {
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
-  const imports = new ModuleImports(mb, currentCode);
+  const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
-  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), codeId, options));
+  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), options));
   const fb = mb.addFunction(decl);
-  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, codeId, options));
+  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, options));
   mb.exportFunction(CODE_EXPORT, fb.index);
   const bytes = mb.build();
   const start = bodyOffsets(bytes)[0] as number;
@@ -60,13 +49,12 @@ export function compileFunction(
     prints: fx.prints,
     loads: fx.loads,
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
-    unlinked: imports.unlinked,
   };
 }
 
-/** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`, no callee compiled yet). */
+/** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`). */
 export function functionText(ir: IrFunction, program: Program, codeId: number): string {
-  return printModule(compileFunction(ir, program, codeId, () => 0).builder);
+  return printModule(compileFunction(ir, program, codeId).builder);
 }
 
 function emitFunction(fx: FunctionEmitter): FunctionEmitter {

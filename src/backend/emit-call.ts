@@ -2,8 +2,8 @@
 //! redefinition (the slot pointed at the new definition) is seen by the next
 //! call and frames already running keep their code:
 //!
-//! - to a callee whose code is known when the caller is compiled (itself, or
-//!   one compiled already): `slot == thatCode ? call thatCode : dispatch`, a
+//! - to a callee that had code when the caller was linked (itself, or one
+//!   compiled already): `slot == thatCode ? call thatCode : dispatch`, a
 //!   direct call while the slot still holds that code (recursive fib: 1.06x
 //!   a plain call, against 1.8x for `call_indirect` through the slot);
 //! - to a leaf (`inline-leaf.ts`): its body in place while the callee's
@@ -18,18 +18,21 @@
 //!   than calling a method of another signature), the vtable and the
 //!   dispatcher.
 //!
-//! Callees without code when the caller is compiled are `unlinked`: the
-//! runtime may compile the caller again once they have code (`baseline.ts`).
+//! A direct call's code and its id are imports of the caller's module
+//! (`module-imports.ts`), bound when the module is instantiated: a callee
+//! without code then is `unlinked` (its guard never passes), and the runtime
+//! may instantiate the caller's module again once it has code (`baseline.ts`).
 
 import type { Expr, FunctionId, Stmt } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runtime/layout.js';
 import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
-import type { FuncIdx, FuncSig } from '../wasm/types.js';
+import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
 import { emitExpr } from './emit-expr.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
+import { UNLINKED } from './module-imports.js';
 import { wasmSig, wasmType } from './wasm-types.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
@@ -44,8 +47,7 @@ export function emitCall(fx: FunctionEmitter, s: CallStmt): void {
   withArguments(fx, s.args, s.callee.kind === 'virtual', (args) => {
     if (s.callee.kind === 'direct') {
       const fn = s.callee.fn;
-      const run = caseOf(fx, fn, sig);
-      emitCases(fx, s, sig, args, run ? [{ test: null, run }] : [], () => c.i32Const(fn));
+      emitCases(fx, s, sig, args, [{ test: null, run: caseOf(fx, fn, sig) }], () => c.i32Const(fn));
     } else {
       const recv = args[0] as Extract<Expr, { op: 'local' }>;
       emitVirtual(fx, s, sig, recv.local, args);
@@ -93,10 +95,7 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
   const cached = classes.length <= MAX_CASES ? classes : [];
   fx.scratch('i32', (header) => {
     c.localGet(recv).i32Load().localSet(header);
-    const cases = cached.flatMap((k) => {
-      const run = caseOf(fx, k.vtable[slot] as FunctionId, sig);
-      return run ? [{ test: () => c.localGet(header).i32Const(k.id).i32Ne(), run }] : [];
-    });
+    const cases = cached.map((k) => ({ test: () => c.localGet(header).i32Const(k.id).i32Ne(), run: caseOf(fx, k.vtable[slot] as FunctionId, sig) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
         const depth = fx.program.classInfo(classId).depth;
@@ -117,19 +116,19 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 
 /** How a call may run callee `fn` without the dispatcher: its code, known when the caller is compiled, or its body inlined. */
 type Run =
-  | { readonly fn: FunctionId; readonly kind: 'code'; readonly code: number; readonly index: FuncIdx }
+  /** `codeId`: the global that holds the code id of the code `index` calls. */
+  | { readonly fn: FunctionId; readonly kind: 'code'; readonly codeId: GlobalIdx; readonly index: FuncIdx }
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
   | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf };
 
-function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run | null {
-  if (fn === fx.ir.id) return { fn, kind: 'code', code: fx.codeId, index: fx.fb.index };
+function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
+  if (fn === fx.ir.id) return { fn, kind: 'code', codeId: fx.imports.global('codeId'), index: fx.fb.index };
   const info = fx.program.functionInfo(fn);
   const method = info.owner !== null;
   const leaf = info.ir && leafOf(info.ir, method);
   const definition = info.ir && fx.program.definitionIdOf(info.ir);
   if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
-  const code = fx.imports.direct(fn, sig, info.name);
-  return code && { fn, kind: 'code', ...code };
+  return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
 }
 
 /** A case of a call site: `test` pushes nonzero when the case does not apply (none: it always does), `run` says what to run. */
@@ -156,7 +155,9 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       test();
       c.brIf(next);
     }
-    if (stubs && run.kind === 'code') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).i32Const(run.code).i32Ne().brIf(slow);
+    if (stubs && run.kind === 'code') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).globalGet(run.codeId).i32Ne().brIf(slow);
+    // Without stubs, only a callee that had no code when the instance was linked is called through the dispatcher.
+    if (!stubs && run.kind === 'code' && run.fn !== fx.ir.id) c.globalGet(run.codeId).i32Const(UNLINKED).i32Eq().brIf(slow);
     if (stubs && run.kind === 'leaf' && run.definition !== null) {
       c.i32Const(0).i32AtomicLoad(definitionWord(run.fn)).i32Const(run.definition).i32Ne().brIf(slow);
     }

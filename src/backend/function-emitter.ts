@@ -58,8 +58,6 @@ export class FunctionEmitter {
     readonly mb: ModuleBuilder,
     readonly imports: ModuleImports,
     readonly fb: FunctionBuilder,
-    /** This code's own id (its table index), for the self-call fast path. */
-    readonly codeId: number,
     readonly options: CompileOptions,
   ) {
     this.c = fb.code;

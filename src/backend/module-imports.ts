@@ -3,9 +3,12 @@
 //! Namespaces: `env` (the memory and the thread's id and count), `rt` (the
 //! per-thread runtime module: allocation, delete, class tests), `js` (host
 //! services: traps, printing, clock, barrier, load, f64 remainder), `hub`
-//! (dispatchers, by signature) and `code` (the current code of callees that
-//! were already compiled, by code id). Thread-specific values reach a module
-//! through these imports only, so one compiled module serves every thread.
+//! (dispatchers, by signature), `callee` and `calleeId` (for each function
+//! called directly, by function id: the code that function had when the
+//! module was instantiated and its code id, an i32 global; or a placeholder
+//! and UNLINKED). Thread-specific values and callees reach a
+//! module through these imports only, so one compiled module serves every
+//! thread, and instantiating it again links it to callees compiled since.
 
 import type { FunctionId } from '../ir/ir.js';
 import type { ModuleBuilder } from '../wasm/module-builder.js';
@@ -38,20 +41,20 @@ export type JsFunction = keyof typeof JS_FUNCTIONS;
 
 export const CODE_EXPORT = 'f';
 
+/** The expected code id of a callee without code: no stub slot ever holds it, so the guarded direct call is never taken. */
+export const UNLINKED = -0x80000000;
+
+/** A callee's imports: its code (`call` it) and that code's id (`global.get` it). */
+export interface CalleeImport {
+  readonly index: FuncIdx;
+  readonly codeId: GlobalIdx;
+}
+
 export class ModuleImports {
-  /** Callees that direct calls would have imported, had they had code. */
-  readonly unlinked = new Set<FunctionId>();
   private readonly funcs = new Map<string, FuncIdx>();
   private readonly globals = new Map<string, GlobalIdx>();
 
-  /**
-   * `currentCode(fn)` is the code id in fn's stub slot now (0: none); a
-   * callee compiled already is imported directly, for a guarded direct call.
-   */
-  constructor(
-    private readonly mb: ModuleBuilder,
-    private readonly currentCode: (fn: FunctionId) => number,
-  ) {
+  constructor(private readonly mb: ModuleBuilder) {
     importSharedMemory(mb);
   }
 
@@ -75,19 +78,22 @@ export class ModuleImports {
     return this.func('hub', name, dispatcherSig(sig), `dispatch ${name}`);
   }
 
-  /** The callee's current code, when it has some (its code id and import); else the callee is `unlinked`. */
-  direct(fn: FunctionId, sig: FuncSig, name: string): { readonly code: number; readonly index: FuncIdx } | null {
-    const code = this.currentCode(fn);
-    if (code === 0) this.unlinked.add(fn);
-    return code === 0 ? null : { code, index: this.func('code', String(code), sig, name) };
+  /** Callee `fn`'s code as the instance was linked: `callee.<fn>`, a function and its code id. */
+  callee(fn: FunctionId, sig: FuncSig, name: string): CalleeImport {
+    return { index: this.func('callee', String(fn), sig, name), codeId: this.importedGlobal('calleeId', String(fn)) };
   }
 
-  /** `tb` is the address of the thread's block (`runtime/layout.ts`). */
-  global(name: 'threadId' | 'threadCount' | 'tb'): GlobalIdx {
-    let index = this.globals.get(name);
+  /** `tb` is the address of the thread's block (`runtime/layout.ts`); `codeId` the instance's own code id. */
+  global(name: 'threadId' | 'threadCount' | 'tb' | 'codeId'): GlobalIdx {
+    return this.importedGlobal('env', name);
+  }
+
+  private importedGlobal(module: string, field: string): GlobalIdx {
+    const key = `${module}.${field}`;
+    let index = this.globals.get(key);
     if (index === undefined) {
-      index = this.mb.importGlobal('env', name, 'i32', false);
-      this.globals.set(name, index);
+      index = this.mb.importGlobal(module, field, 'i32', false);
+      this.globals.set(key, index);
     }
     return index;
   }

@@ -92,14 +92,16 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
   assert.deepEqual(t.baseline.codeVersions().map((c) => c.ir.body.length), [4, 1]);
 });
 
-test('a caller compiled after its callee calls it directly, and still sees a redefinition', () => {
+test('a caller imports the code of its direct callees, linked when instantiated, and still sees a redefinition', () => {
   const t = new Tiers();
   const g = t.fn('g', [], 'i32', ['i32'], [set(0, i32(1)), ret(loc(0))]);
-  assert.equal(t.compiled(g), 1);
   const f = t.fn('f', [], 'i32', ['i32'], [call(g, [], 0, 0), ret(loc(0))]);
   assert.equal(t.compiled(f), 1);
   const links = t.baseline.codeVersions().find((c) => c.ir.name === 'f')?.links.map((l) => `${l.module}.${l.field}`);
-  assert.ok(links?.includes('code.1'), `f imports g's code: ${links?.join(' ')}`);
+  assert.ok(links?.includes(`callee.${g}`), `f imports g's code: ${links?.join(' ')}`);
+  assert.equal(t.compiled(f), 1);
+  const versions = t.baseline.codeVersions().map((c) => [c.ir.name, c.relinkOf === null ? 'compiled' : 'relinked']);
+  assert.deepEqual(versions, [['f', 'compiled'], ['g', 'compiled'], ['f', 'relinked']], 'f was linked again to g, not compiled again');
   t.define(g, ['i32'], [set(0, i32(2)), ret(loc(0))]);
   t.commit();
   assert.equal(t.compiled(f), 2);
