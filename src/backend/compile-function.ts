@@ -1,10 +1,10 @@
 //! Compiles one version of a function (one IrFunction) into its own wasm
 //! module named `rejit-<code id>`, exporting the function as `f`.
 //!
-//! The body is emitted twice: a dry run into a throwaway function declares
-//! every import the body uses (a module's function imports must precede its
-//! functions, and only emitting the body tells which it needs), then the real
-//! run. Emitting is cheap next to V8 compiling the module.
+//! A module's function imports precede its functions in the index space, and
+//! only emitting the body tells which imports it needs: the body is emitted
+//! into a function of its own, then moved into the module once the imports
+//! are complete, its self-calls patched with its index.
 
 import type { IrFunction, Stmt } from '../ir/ir.js';
 import type { Program } from '../runtime/program.js';
@@ -35,9 +35,12 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
   const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
-  emitFunction(new FunctionEmitter(ir, program, mb, imports, new ModuleBuilder().addFunction(decl), options));
+  const body = new ModuleBuilder().addFunction(decl);
+  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, body, options));
   const fb = mb.addFunction(decl);
-  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, fb, options));
+  body.locals.forEach((type, i) => fb.addLocal(type, body.localNames[params.length + i]));
+  fb.code.out.bytes(body.code.out.view());
+  for (const at of fx.selfCalls) fb.code.patchCall(at, fb.index);
   mb.exportFunction(CODE_EXPORT, fb.index);
   const bytes = mb.build();
   const start = bodyOffsets(bytes)[0] as number;

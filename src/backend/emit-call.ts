@@ -118,11 +118,13 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 type Run =
   /** `codeId`: the global that holds the code id of the code `index` calls. */
   | { readonly fn: FunctionId; readonly kind: 'code'; readonly codeId: GlobalIdx; readonly index: FuncIdx }
+  /** A call of the caller itself: `codeId` holds the instance's own code id. */
+  | { readonly fn: FunctionId; readonly kind: 'self'; readonly codeId: GlobalIdx }
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
   | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf };
 
 function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
-  if (fn === fx.ir.id) return { fn, kind: 'code', codeId: fx.imports.global('codeId'), index: fx.fb.index };
+  if (fn === fx.ir.id) return { fn, kind: 'self', codeId: fx.imports.global('codeId') };
   const info = fx.program.functionInfo(fn);
   const method = info.owner !== null;
   const leaf = info.ir && leafOf(info.ir, method);
@@ -155,15 +157,18 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       test();
       c.brIf(next);
     }
-    if (stubs && run.kind === 'code') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).globalGet(run.codeId).i32Ne().brIf(slow);
+    if (stubs && run.kind !== 'leaf') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).globalGet(run.codeId).i32Ne().brIf(slow);
     // Without stubs, only a callee that had no code when the instance was linked is called through the dispatcher.
-    if (!stubs && run.kind === 'code' && run.fn !== fx.ir.id) c.globalGet(run.codeId).i32Const(UNLINKED).i32Eq().brIf(slow);
+    if (!stubs && run.kind === 'code') c.globalGet(run.codeId).i32Const(UNLINKED).i32Eq().brIf(slow);
     if (stubs && run.kind === 'leaf' && run.definition !== null) {
       c.i32Const(0).i32AtomicLoad(definitionWord(run.fn)).i32Const(run.definition).i32Ne().brIf(slow);
     }
     if (run.kind === 'code') {
       pushArgs();
       fx.call(run.index, s.pos, true);
+    } else if (run.kind === 'self') {
+      pushArgs();
+      fx.callSelf(s.pos);
     } else if (run.leaf.result) {
       emitExpr(fx, inlineLeaf(run.leaf.result, args));
     }

@@ -40,6 +40,8 @@ export class FunctionEmitter {
   readonly positions: [number, CallPosition][] = [];
   readonly prints: (readonly PrintPart[])[] = [];
   readonly loads: LoadSite[] = [];
+  /** Where the function calls itself (`CodeEmitter.patchCall`). */
+  readonly selfCalls: number[] = [];
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
   readonly isMethod: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
@@ -68,6 +70,12 @@ export class FunctionEmitter {
   call(index: FuncIdx, pos: Pos, rejit = false): void {
     this.positions.push([this.c.out.length, { pos, rejit }]);
     this.c.call(index);
+  }
+
+  /** A call of the function itself at `pos`: its index is known once the module has all its imports (`selfCalls`). */
+  callSelf(pos: Pos): void {
+    this.positions.push([this.c.out.length, { pos, rejit: true }]);
+    this.selfCalls.push(this.c.callPatchable());
   }
 
   trap(kind: TrapKind, pos: Pos): void {

@@ -151,6 +151,18 @@ export class CodeEmitter {
     return this;
   }
 
+  /** `call` of a function whose index is not known yet; returns where to `patchCall` it. */
+  callPatchable(): number {
+    this.out.byte(OPS.call.code);
+    const at = this.out.length;
+    this.out.u32Padded(0);
+    return at;
+  }
+
+  patchCall(at: number, func: FuncIdx): void {
+    this.out.patchU32(at, func);
+  }
+
   callIndirect(type: TypeIdx, table = 0 as TableIdx): this {
     this.out.byte(OPS.call_indirect.code).u32(type).u32(table);
     return this;

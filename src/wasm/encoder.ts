@@ -42,6 +42,20 @@ export class ByteWriter {
     return this;
   }
 
+  /** A u32 in five bytes whatever its value (a valid LEB128), to be patched later (`patchU32`). */
+  u32Padded(n: number): this {
+    for (let i = 0; i < 4; i++) this.byte((Math.floor(n / 128 ** i) % 128) | 0x80);
+    return this.byte(Math.floor(n / 128 ** 4));
+  }
+
+  /** Overwrites the five-byte u32 that `u32Padded` wrote at `at`. */
+  patchU32(at: number, n: number): void {
+    const end = this.len;
+    this.len = at;
+    this.u32Padded(n);
+    this.len = end;
+  }
+
   s32(n: number): this {
     if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new RangeError(`s32 out of range: ${n}`);
     return this.signed(n);

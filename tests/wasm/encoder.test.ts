@@ -75,3 +75,15 @@ test('the reader decodes what the writer encodes', () => {
   assert.ok(r.done);
   assert.throws(() => r.byte(), RangeError);
 });
+
+test('a padded u32 takes five bytes, decodes as the same number, and can be patched', () => {
+  const w = new ByteWriter().byte(0xaa).u32Padded(0).byte(0xbb);
+  assert.equal(w.length, 7);
+  w.patchU32(1, 300);
+  assert.deepEqual([...w.view()], [0xaa, 0xac, 0x82, 0x80, 0x80, 0x00, 0xbb]);
+  for (const n of [0, 1, 127, 128, 2 ** 31, 0xffffffff]) {
+    const r = new ByteReader(new ByteWriter().u32Padded(n).finish());
+    assert.equal(r.u32(), n);
+    assert.ok(r.done);
+  }
+});
