@@ -187,10 +187,24 @@ export function elemTypeOf(array: Expr): ValueType {
   return t.elem;
 }
 
-/** Replaces the reference on the stack by whether it is a non-null instance of class `classId`. */
+/** Replaces the reference on the stack by whether it is a non-null instance of class `classId` (a freed block is none). */
 function emitClassTest(fx: FunctionEmitter, classId: number): void {
-  fx.c.i32Const(classId).i32Const(fx.program.classInfo(classId).depth);
-  fx.c.call(fx.imports.rt('instanceOf'));
+  const c = fx.c;
+  // An object of exactly that class is the common case: one compare, no call.
+  fx.scratch('i32', (obj) => {
+    c.localTee(obj).i32Eqz();
+    c.if('i32');
+    c.i32Const(0);
+    c.else();
+    c.localGet(obj).i32Load().i32Const(classId).i32Eq();
+    c.if('i32');
+    c.i32Const(1);
+    c.else();
+    c.localGet(obj).i32Const(classId).i32Const(fx.program.classInfo(classId).depth);
+    c.call(fx.imports.rt('instanceOf'));
+    c.end();
+    c.end();
+  });
 }
 
 // ---- arithmetic
