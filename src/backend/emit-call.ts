@@ -29,7 +29,7 @@ import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runt
 import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
-import { emitExpr } from './emit-expr.js';
+import { emitExpr, storeOp, withObject } from './emit-expr.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
 import { UNLINKED } from './module-imports.js';
@@ -169,8 +169,15 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     } else if (run.kind === 'self') {
       pushArgs();
       fx.callSelf(s.pos);
-    } else if (run.leaf.result) {
-      emitExpr(fx, inlineLeaf(run.leaf.result, args));
+    } else {
+      const { store, result } = run.leaf;
+      if (store) {
+        withObject(fx, args[0] as Expr, s.pos, [inlineLeaf(store.value, args)], ([value]) => {
+          (value as () => void)();
+          c.memOp(storeOp(store.field.type), store.field.offset);
+        });
+      }
+      if (result) emitExpr(fx, inlineLeaf(result, args));
     }
     c.br(out);
     c.end();

@@ -1,29 +1,29 @@
 //! Leaf callees: functions and methods whose whole body is `return e` (or
-//! nothing) with an `e` that cannot trap, call, allocate or loop: getters,
-//! small arithmetic. The baseline tier computes `e` at the call site instead
+//! nothing), or a method's `self.f = e` (a setter), with an `e` that cannot
+//! trap, call, allocate or loop: getters, setters, small arithmetic. The baseline tier computes `e` at the call site instead
 //! of calling (`emit-call.ts`), behind a check of the callee's definition
 //! word, so a redefinition takes effect at the next call as through the stub.
 //!
 //! Nothing in an inlined body can trap, so no Rejit frame goes missing from a
 //! stack trace; a body without loops or calls needs no poll.
 
-import type { Expr, IrFunction } from '../ir/ir.js';
+import type { Expr, FieldRef, IrFunction } from '../ir/ir.js';
 
 /** Leaves with larger result expressions are called: inlining is for bodies smaller than a call. */
 const MAX_NODES = 16;
 
-/** A leaf's result: the expression it returns over its parameters, or null for a body that does nothing. */
+/** A leaf: the field of `self` it sets (a setter), and the expression it returns over its parameters (null: none). */
 export interface Leaf {
+  readonly store: { readonly field: FieldRef; readonly value: Expr } | null;
   readonly result: Expr | null;
 }
 
 /** `ir` as a leaf, or null when its body is anything else. `isMethod`: local 0 is `self`, never null. */
 export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
-  const body = ir.body;
-  if (body.length === 0) return { result: null };
-  const [only] = body;
-  if (body.length !== 1 || only?.op !== 'return') return null;
-  if (only.value === null) return { result: null };
+  const [first, second] = ir.body;
+  if (ir.body.length > 2 || (second && (second.op !== 'return' || second.value !== null))) return null;
+  if (!first || (first.op === 'return' && first.value === null)) return { store: null, result: null };
+  const isSelf = (e: Expr): boolean => isMethod && e.op === 'local' && e.local === 0;
   let nodes = 0;
   const safe = (e: Expr): boolean => {
     if (++nodes > MAX_NODES) return false;
@@ -49,12 +49,14 @@ export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
       case 'math':
         return e.args.every(safe);
       case 'getField':
-        return isMethod && e.object.op === 'local' && e.object.local === 0;
+        return isSelf(e.object);
       default:
         return false;
     }
   };
-  return safe(only.value) ? { result: only.value } : null;
+  if (first.op === 'return' && !second) return first.value && safe(first.value) ? { store: null, result: first.value } : null;
+  if (first.op === 'setField' && isSelf(first.object) && safe(first.value)) return { store: { field: first.field, value: first.value }, result: null };
+  return null;
 }
 
 /** The leaf's result with its parameters replaced by the call's arguments (each a local or a constant). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IrFunction } from '../../src/ir/ir.js';
 import { inlineLeaf, leafOf } from '../../src/backend/inline-leaf.js';
-import { Rt, bin, call, conv, f64, getF, i32, loc, ret, set } from '../interp/ir.js';
+import { Rt, bin, call, conv, f64, getF, i32, loc, ret, set, setF } from '../interp/ir.js';
 import { Tiers } from './tiers.js';
 
 test('leaves: one returned expression that cannot trap, call, allocate or loop, over the parameters', () => {
@@ -15,6 +15,10 @@ test('leaves: one returned expression that cannot trap, call, allocate or loop, 
 
   const self = rt.define(method, [{ kind: 'class', classId: C.id, name: 'C' }, 'i32'], [ret(bin('add', 'i32', loc(1), getF(loc(0), rt.field(C, 'k'))))]);
   assert.ok(leaf(self, true), 'a field of self');
+  const setter = rt.define(method, [{ kind: 'class', classId: C.id, name: 'C' }, 'i32'], [setF(loc(0), rt.field(C, 'k'), loc(1)), ret()]);
+  assert.deepEqual(leafOf(setter, true)?.store, { field: rt.field(C, 'k'), value: loc(1) }, 'a setter of self');
+  assert.ok(!leaf(setter, false), 'a store into a parameter that may be null');
+  assert.ok(!leaf(rt.define(method, [{ kind: 'class', classId: C.id, name: 'C' }, 'i32'], [setF(loc(0), rt.field(C, 'k'), loc(1)), ret(loc(1))]), true), 'a store and a result');
   assert.ok(!leaf(self, false), 'a field of a parameter that may be null');
   assert.ok(leaf(fn([])), 'an empty body');
   assert.ok(leaf(fn([ret(bin('mul', 'i32', loc(0), loc(1)))])));
