@@ -7,11 +7,12 @@
 //! - parallel speed-up: a fixed amount of independent work split over 1 and
 //!   2 threads (median wall time of several runs).
 //!
-//! `node dist/bench/threads.js [--tier T] [--loads N] [--runs N] [--quick]`
+//! `node dist/bench/threads.js [--tier T] [--loads N] [--runs N] [--quick] [--help]`
 
 import { parseArgs } from 'node:util';
 import { ThreadedSession } from '../src/runtime/threaded-session.js';
 import type { Tier } from '../src/runtime/session.js';
+import { positiveInteger } from './arguments.js';
 
 const HOT_LOOP = `
 global stop: i32 = 0;
@@ -86,20 +87,57 @@ async function parallelTime(threads: number, work: number, tier: Tier): Promise<
   }
 }
 
-async function main(): Promise<void> {
+const TIERS: readonly Tier[] = ['interp', 'baseline', 'auto'];
+
+const USAGE = `Usage: node dist/bench/threads.js [options]
+  --tier T      interp, baseline or auto (default: baseline)
+  --loads N     redefinitions timed for the publication latency (default: 300)
+  --runs N      runs of the parallel work at each thread count; the median counts (default: 5)
+  --quick       20 loads, 1 run, little work (a check that everything runs)
+`;
+
+interface Options {
+  readonly tier: Tier;
+  readonly loads: number;
+  readonly runs: number;
+  readonly work: number;
+}
+
+function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
+    args: argv,
     options: {
-      tier: { type: 'string', default: 'auto' },
-      loads: { type: 'string', default: '300' },
-      runs: { type: 'string', default: '5' },
+      tier: { type: 'string', default: 'baseline' },
+      loads: { type: 'string' },
+      runs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const tier = values.tier as Tier;
-  const loads = values.quick ? 20 : Number(values.loads);
-  const runs = values.quick ? 1 : Number(values.runs);
-  const work = values.quick ? 20_000 : 20_000_000;
+  if (!TIERS.includes(tier)) throw new Error(`unknown tier '${tier}' (use ${TIERS.join(', ')})`);
+  const quick = values.quick as boolean;
+  return {
+    tier,
+    loads: quick ? 20 : (positiveInteger(values.loads, '--loads') ?? 300),
+    runs: quick ? 1 : (positiveInteger(values.runs, '--runs') ?? 5),
+    work: quick ? 20_000 : 20_000_000,
+  };
+}
 
+async function main(argv: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (e) {
+    process.stderr.write(`threads: ${(e as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  const { tier, loads, runs, work } = options;
   console.log(`tier ${tier}`);
   for (const threads of [2, 4]) {
     const { p50, p99 } = await publicationLatency(threads, loads, tier);
@@ -114,6 +152,7 @@ async function main(): Promise<void> {
   const t1 = median(one);
   const t2 = median(two);
   console.log(`parallel work (${work} items), median of ${runs}: 1 thread ${t1.toFixed(0)} ms, 2 threads ${t2.toFixed(0)} ms, speed-up ${(t1 / t2).toFixed(2)}x`);
+  return 0;
 }
 
-await main();
+process.exitCode = await main(process.argv.slice(2));
