@@ -2,29 +2,37 @@
 //! POLL_INTERVAL iterations, so that a thread in a hot loop still stops and
 //! takes part in handshakes.
 //!
-//! - A counted loop (`ir/counted-loop.ts`: every `for`) is strip-mined, as
-//!   HotSpot does: an outer loop over chunks of at most POLL_INTERVAL
-//!   iterations, polling between chunks, around an inner loop without any
-//!   poll work; its exit test compares against the chunk's end.
+//! - A counted loop (`ir/counted-loop.ts`: every `for`, and a `while` that
+//!   steps a variable toward a fixed bound) is strip-mined, as HotSpot does:
+//!   an outer loop over chunks of at most POLL_INTERVAL iterations, polling
+//!   before each chunk, around an inner loop without any poll work; its exit
+//!   test compares against the chunk's end.
 //! - Any other loop reads the poll word at the start of every iteration and
 //!   leaves the inner wasm loop for the safepoint call when it is raised.
 //!
 //! Either way the safepoint call stays out of the inner wasm loop, which
 //! keeps the loop's values in registers. Measured against no polls
-//! (`bench/costs.ts`, CPU time): a loop summing i * i costs 2-3% more as a
-//! `for`, 9% as a `while`; the sieve 22%. A countdown in a local (all loops
-//! polled that way before) cost 24% on both summing loops and 35% on the
-//! sieve; tested at the back edge rather than the top it cost 10% on the
-//! `while`, but more on the sieve, whose inner loop then lacked a register.
+//! (`bench/costs.ts`, CPU time): a loop summing i * i costs 3-4% more as a
+//! `for` or a counted `while`; the sieve (a `while` nested in a `for`) 0-1%.
+//! Polled at every iteration, the `while` cost 9% and the sieve 20%; a
+//! countdown in a local (all loops polled that way before) cost 24% on both
+//! summing loops and 35% on the sieve.
 
-import type { Stmt } from '../ir/ir.js';
+import type { Expr, Stmt } from '../ir/ir.js';
 import { countedLoop, type CountedLoop } from '../ir/counted-loop.js';
 import { indexedArrays } from '../ir/indexed-arrays.js';
 import { POLL_REQUEST } from '../runtime/layout.js';
+import { emitExpr } from './emit-expr.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
+import { wasmType } from './wasm-types.js';
 
 type LoopStmt = Extract<Stmt, { op: 'loop' }>;
 type EmitStmts = (fx: FunctionEmitter, stmts: readonly Stmt[]) => void;
+
+const MAX = { i32: 2n ** 31n - 1n, i64: 2n ** 63n - 1n };
+/** A distance shifted right by this compares with POLL_INTERVAL * stride, which may overflow. */
+const INTERVAL_BITS = BigInt(31 - Math.clz32(POLL_INTERVAL));
+if (2n ** INTERVAL_BITS !== BigInt(POLL_INTERVAL)) throw new Error('POLL_INTERVAL must be a power of two');
 
 export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): void {
   if (!fx.options.polls) return emitWithoutPolls(fx, s, emitStmts);
@@ -39,72 +47,169 @@ export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts)
  * A counted loop that indexes `arrays` by its variable, in two copies: one
  * without their null and bounds checks, run when a test before the loop
  * shows that every index the loop can reach is in bounds
- * (`ir/indexed-arrays.ts`), and the checked one otherwise (it then traps at
- * the right iteration). Loops nested in the checked copy get one copy each.
+ * (`ir/indexed-arrays.ts`: the variable not negative, a positive stride that
+ * cannot step past the end of i32, each array non-null and long enough for
+ * the bound), and the checked one otherwise (it then traps at the right
+ * iteration). Loops nested in the checked copy get one copy each. The test
+ * evaluates the bound as the loop's own first test would, so a null array in
+ * the bound traps the same way.
  */
 function emitVersioned(fx: FunctionEmitter, loop: CountedLoop, arrays: readonly number[], emitLoopCopy: () => void): void {
   const c = fx.c;
-  c.localGet(loop.variable).i32Const(0).i32GeS();
-  for (const a of arrays) {
-    c.localGet(a).i32Eqz();
-    c.if('i32');
-    c.i32Const(0);
-    c.else();
-    c.localGet(loop.end).localGet(a).i32Load(4).i32LeS();
-    c.end();
-    c.i32And();
-  }
+  fx.scratch('i32', (bound) => {
+    emitExpr(fx, loop.bound);
+    c.localSet(bound);
+    c.localGet(loop.variable).i32Const(0).i32GeS();
+    emitExpr(fx, loop.stride);
+    c.i32Const(0).i32GtS().i32And();
+    emitExpr(fx, loop.stride);
+    c.i32Const(0x7fffffff).localGet(bound).i32Sub().i32LeS().i32And();
+    for (const a of arrays) {
+      c.localGet(a).i32Eqz();
+      c.if('i32');
+      c.i32Const(0);
+      c.else();
+      c.localGet(bound).localGet(a).i32Load(4).op(loop.inclusive ? 'i32.lt_s' : 'i32.le_s');
+      c.end();
+      c.i32And();
+    }
+  });
   c.if();
   fx.withInBounds(arrays, loop.variable, emitLoopCopy);
   c.else();
+  const outer = fx.versionLoops;
   fx.versionLoops = false;
   emitLoopCopy();
-  fx.versionLoops = true;
+  fx.versionLoops = outer;
   c.end();
 }
 
 /**
+ * For a loop that counts up to `bound`, stepping by `stride`:
  * ```
  * block $brk
  *   loop $chunks
- *     br_if $brk (i >= end)
- *     chunkEnd = end - i >u INTERVAL ? i + INTERVAL : end
+ *     br_if $brk (i >= bound)                       ; the loop's own test
+ *     chunkEnd = if stride > 0 and (bound - i) >>u BITS >=u stride: i + (stride << BITS)
+ *                elif stride > 0 and bound <= MAX - stride + 1: bound
+ *                else MIN
+ *     poll
  *     loop $iterations
- *       body; i = i + 1
+ *       body; i = i + stride
  *       br_if $iterations (i < chunkEnd)
  *     end
- *     poll
  *     br $chunks
  * ```
- * `end - i` is exact as an unsigned number since `i < end`, and `i + INTERVAL`
- * cannot overflow when it is below `end`. The inner loop tests at its bottom:
- * every chunk has at least one iteration. The chunk's end is chosen by an
- * `if` rather than a `select`: V8 computed a `select` inside the inner loop.
+ * `bound - i` is exact as an unsigned number since the test passed, and the
+ * shift compares it with INTERVAL * stride without overflow: the first case
+ * is a whole chunk, INTERVAL iterations that all pass the loop's test and
+ * end at or before the bound. Otherwise fewer remain, and the inner test is
+ * the loop's own unless the last step may wrap past MAX (it would then read
+ * as another pass); then, or with a stride that is not positive, a chunk is
+ * one iteration (nothing is below MIN), tested and polled like any loop.
+ * `i <= bound` ends the rest at `bound + 1`; counting down mirrors all of it.
+ * The stride check goes when the stride is a constant, and the wrap check
+ * when it cannot fail (`for` loops).
+ *
+ * The poll comes before the chunk rather than after it: after it, the
+ * variable that the inner loop steps is live across the safepoint call, and
+ * that cost the sieve (whose inner `while` runs in the middle of a `for`
+ * loop) 10-12% against none measurable before it. The inner loop tests at
+ * its bottom: every chunk has at least one iteration. The chunk's end is
+ * chosen by `if`s rather than `select`s: V8 computed a `select` inside the
+ * inner loop.
  */
 function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emitStmts: EmitStmts): void {
   const c = fx.c;
   const t = loop.type;
-  const interval = (): void => void (t === 'i64' ? c.i64Const(BigInt(POLL_INTERVAL)) : c.i32Const(POLL_INTERVAL));
-  fx.scratch(t, (chunkEnd) => {
+  const up = loop.direction === 'up';
+  const max = MAX[t];
+  const [farthest, nearest] = up ? [max, -max - 1n] : [-max - 1n, max];
+  const int = (v: bigint): void => void (t === 'i64' ? c.i64Const(v) : c.i32Const(Number(v)));
+  const i = (): void => void c.localGet(loop.variable);
+  const stride = (): void => emitExpr(fx, loop.stride);
+  const forward = up ? (`${t}.add` as const) : (`${t}.sub` as const);
+  const backward = up ? (`${t}.sub` as const) : (`${t}.add` as const);
+  const notPast = up ? (`${t}.le_s` as const) : (`${t}.ge_s` as const);
+  const choose = (test: () => void, then: () => void, otherwise: () => void): void => {
+    test();
+    c.if(t);
+    then();
+    c.else();
+    otherwise();
+    c.end();
+  };
+  withInvariant(fx, loop.bound, (bound, readBound) => fx.scratch(t, (chunkEnd) => {
+    const oneIteration = (): void => int(nearest);
+    const rest = (): void => {
+      bound();
+      if (!loop.inclusive) return;
+      int(1n);
+      c.op(forward);
+    };
+    // The farthest bound from which the last step cannot wrap: MAX - stride + 1 for `<`, MAX - stride for `<=`.
+    const slack = loop.inclusive ? 0n : 1n;
+    const lastChunk = (): void => {
+      if (loop.stride.op !== 'const') {
+        const lastBound = (): void => {
+          int(farthest);
+          stride();
+          c.op(backward);
+          int(slack);
+          c.op(forward);
+        };
+        return choose(() => (bound(), lastBound(), c.op(notPast)), rest, oneIteration);
+      }
+      const step = BigInt(loop.stride.value as number | bigint);
+      const lastBound = up ? farthest - step + slack : farthest + step - slack;
+      if (lastBound === farthest) return rest();
+      choose(() => (bound(), int(lastBound), c.op(notPast)), rest, oneIteration);
+    };
+    const distance = (): void => {
+      if (up) {
+        bound();
+        i();
+      } else {
+        i();
+        bound();
+      }
+      c.op(`${t}.sub`);
+    };
+    const wholeChunk = (): void => choose(
+      () => (distance(), int(INTERVAL_BITS), c.op(`${t}.shr_u`), stride(), c.op(`${t}.ge_u`)),
+      () => (i(), stride(), int(INTERVAL_BITS), c.op(`${t}.shl`).op(forward)),
+      lastChunk,
+    );
     const brk = c.block();
     const chunks = c.loop();
-    c.localGet(loop.variable).localGet(loop.end).op(`${t}.ge_s`).brIf(brk);
-    c.localGet(loop.end).localGet(loop.variable).op(`${t}.sub`);
-    interval();
-    c.op(`${t}.gt_u`).if();
-    c.localGet(loop.variable);
-    interval();
-    c.op(`${t}.add`).localSet(chunkEnd);
-    c.else();
-    c.localGet(loop.end).localSet(chunkEnd);
-    c.end();
+    readBound();
+    i();
+    bound();
+    c.op(up ? (loop.inclusive ? `${t}.gt_s` : `${t}.ge_s`) : (loop.inclusive ? `${t}.lt_s` : `${t}.le_s`)).brIf(brk);
+    if (loop.stride.op === 'const') wholeChunk();
+    else choose(() => (stride(), int(0n), c.op(`${t}.gt_s`)), wholeChunk, oneIteration);
+    c.localSet(chunkEnd);
+    fx.poll();
     const iterations = c.loop();
     fx.withLabel(s.label, { brk, cont: null }, () => emitStmts(fx, [...loop.body, loop.step]));
-    c.localGet(loop.variable).localGet(chunkEnd).op(`${t}.lt_s`).brIf(iterations);
+    i();
+    c.localGet(chunkEnd).op(up ? `${t}.lt_s` : `${t}.gt_s`).brIf(iterations);
     c.end();
-    fx.poll();
     c.br(chunks).end().end();
-  });
+  }));
+}
+
+/**
+ * Runs `use` with a push of the loop-invariant `e`, and what reads it again
+ * at the start of each chunk: nothing for a constant or a local, a scratch
+ * local for an array's length.
+ */
+function withInvariant(fx: FunctionEmitter, e: Expr, use: (push: () => void, read: () => void) => void): void {
+  if (e.op === 'const' || e.op === 'local') return use(() => emitExpr(fx, e), () => {});
+  fx.scratch(wasmType(e.type), (local) => use(() => void fx.c.localGet(local), () => {
+    emitExpr(fx, e);
+    fx.c.localSet(local);
+  }));
 }
 
 /**

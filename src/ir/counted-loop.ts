@@ -1,33 +1,52 @@
-//! Counted loops: the shape the checker lowers `for i in a..b` to
-//! (`frontend/check-function.ts`), recognized in any IR so that a tier can
-//! rely on it:
+//! Counted loops: loops that step a variable toward a bound that does not
+//! change, recognized in any IR so that a tier can rely on the shape:
 //!
 //! ```
 //! loop L
-//!   if (ge i end) { break L }     ; the exit test
-//!   ...body...                    ; writes neither i nor end; no `continue L`
-//!   i = (add i 1)                 ; the step
+//!   if (exit test) { break L }    ; i >= bound, not (i < bound), not (i <= bound), ...
+//!   ...body...                    ; writes neither i nor what bound and step read; no `continue L`
+//!   i = (add i step)              ; or (sub i step) when the test is i > bound or i >= bound
 //! end
 //! ```
 //!
-//! So every iteration starts with `i < end` and steps `i` by exactly one,
-//! and the loop runs `end - i` more iterations from any header unless the
-//! body leaves it. (`continue` in a `for` body is a break out of a block
-//! around the body, which still reaches the step.)
+//! The bound is a constant, a local, or the length of an array in a local
+//! (array lengths never change); the step a positive constant or a local. The
+//! checker lowers every `for i in a..b` to this shape (`i < end`, step 1;
+//! `continue` in a `for` body is a break out of a block around the body,
+//! which still reaches the step), and a `while` written the same way has it
+//! too. `continue L` is excluded: it would skip the step, and a tier that
+//! runs iterations up to a precomputed end without polling could spin forever.
+//!
+//! So every iteration starts with the test passed, and the variable moves by
+//! the same step in the same direction each time unless the body leaves the
+//! loop, wrapping around at the end of its type as the arithmetic does. A step
+//! in a local may still be zero or negative: a tier checks it at run time.
 
-import type { Expr, LabelId, LocalIndex, Stmt } from './ir.js';
+import type { BinaryOp, Expr, LabelId, LocalIndex, Stmt } from './ir.js';
 
 export interface CountedLoop {
   readonly type: 'i32' | 'i64';
   readonly variable: LocalIndex;
-  readonly end: LocalIndex;
+  /** Where the variable stops: a constant, a local, or `length` of a local. */
+  readonly bound: Expr;
+  /** `up`: runs while variable < bound (<= when inclusive) and adds the step; `down`: while > (>=), subtracting it. */
+  readonly direction: 'up' | 'down';
+  readonly inclusive: boolean;
+  /** How far each iteration moves the variable: a positive constant, or a local. */
+  readonly stride: Expr;
   /** The statements between the exit test and the step. */
   readonly body: readonly Stmt[];
-  /** The step (`i = i + 1`). */
+  /** The step (`i = i + stride`). */
   readonly step: Stmt;
 }
 
 type LoopStmt = Extract<Stmt, { op: 'loop' }>;
+type Comparison = 'lt' | 'le' | 'gt' | 'ge';
+
+/** The test that is true exactly when the given one is false. */
+const NEGATED: Record<Comparison, Comparison> = { lt: 'ge', le: 'gt', gt: 'le', ge: 'lt' };
+/** The same test with its operands swapped. */
+const MIRRORED: Record<Comparison, Comparison> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' };
 
 export function countedLoop(loop: LoopStmt): CountedLoop | null {
   const stmts = loop.body;
@@ -36,22 +55,60 @@ export function countedLoop(loop: LoopStmt): CountedLoop | null {
   if (stmts.length < 2 || exit?.op !== 'if' || step?.op !== 'setLocal') return null;
   const [leave] = exit.then;
   if (exit.then.length !== 1 || exit.else.length !== 0 || leave?.op !== 'break' || leave.label !== loop.label) return null;
-  const test = exit.cond;
-  if (test.op !== 'binary' || test.kind !== 'ge' || (test.operandType !== 'i32' && test.operandType !== 'i64')) return null;
-  const type = test.operandType;
-  const variable = localOf(test.left);
-  const end = localOf(test.right);
-  if (variable === null || end === null || variable === end || step.local !== variable) return null;
-  const next = step.value;
-  if (next.op !== 'binary' || next.kind !== 'add' || next.operandType !== type || localOf(next.left) !== variable) return null;
-  if (next.right.op !== 'const' || Number(next.right.value) !== 1) return null;
+  const variable = step.local;
+  const test = continueTest(exit.cond, variable);
+  if (!test) return null;
+  const { type, kind, bound } = test;
+  const direction = kind === 'lt' || kind === 'le' ? 'up' : 'down';
+  const stride = strideOf(step.value, variable, type, direction);
+  if (!stride || !invariant(bound, type) || !invariant(stride, type) || !positiveOrLocal(stride)) return null;
+  const read = [...localsRead(bound), ...localsRead(stride)];
   const body = stmts.slice(1, -1);
-  if (!keeps(body, [variable, end], loop.label)) return null;
-  return { type, variable, end, body, step };
+  if (read.includes(variable) || !keeps(body, [variable, ...read], loop.label)) return null;
+  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step };
 }
 
-function localOf(e: Expr): LocalIndex | null {
-  return e.op === 'local' ? e.local : null;
+/** The test under which the loop goes on, as `variable kind bound`. */
+function continueTest(exitTest: Expr, variable: LocalIndex): { type: 'i32' | 'i64'; kind: Comparison; bound: Expr } | null {
+  const negated = exitTest.op === 'unary' && exitTest.kind === 'not';
+  const test = negated ? exitTest.operand : exitTest;
+  if (test.op !== 'binary' || !isComparison(test.kind) || (test.operandType !== 'i32' && test.operandType !== 'i64')) return null;
+  const kind = negated ? test.kind : NEGATED[test.kind];
+  if (isLocal(test.left, variable)) return { type: test.operandType, kind, bound: test.right };
+  if (isLocal(test.right, variable)) return { type: test.operandType, kind: MIRRORED[kind], bound: test.left };
+  return null;
+}
+
+/** The stride of `variable = next`, if `next` moves the variable in `direction`. */
+function strideOf(next: Expr, variable: LocalIndex, type: 'i32' | 'i64', direction: 'up' | 'down'): Expr | null {
+  if (next.op !== 'binary' || next.operandType !== type) return null;
+  if (direction === 'down') return next.kind === 'sub' && isLocal(next.left, variable) ? next.right : null;
+  if (next.kind !== 'add') return null;
+  if (isLocal(next.left, variable)) return next.right;
+  return isLocal(next.right, variable) ? next.left : null;
+}
+
+/** A constant, a local or the length of a local's array, of the loop's type. */
+function invariant(e: Expr, type: 'i32' | 'i64'): boolean {
+  if (e.type !== type) return false;
+  return e.op === 'const' || e.op === 'local' || (e.op === 'length' && e.array.op === 'local');
+}
+
+function positiveOrLocal(stride: Expr): boolean {
+  return stride.op !== 'const' || Number(stride.value) > 0;
+}
+
+function localsRead(e: Expr): LocalIndex[] {
+  if (e.op === 'local') return [e.local];
+  return e.op === 'length' ? localsRead(e.array) : [];
+}
+
+function isLocal(e: Expr, local: LocalIndex): boolean {
+  return e.op === 'local' && e.local === local;
+}
+
+function isComparison(kind: BinaryOp): kind is Comparison {
+  return Object.hasOwn(NEGATED, kind);
 }
 
 /** Whether `stmts` leave `locals` alone and never `continue label`. */

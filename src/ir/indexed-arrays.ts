@@ -1,15 +1,18 @@
 //! The arrays a counted loop indexes by its own variable: `a[i]` in the body
-//! of `for i in from..end`, with `a` a local the body never writes. Every
-//! iteration has `from <= i < end`, so one test before the loop,
-//! `a != null && from >= 0 && end <= a.length`, covers the null and bounds
-//! checks of all those accesses (array lengths never change). A tier that
-//! relies on it keeps a checked copy of the loop for when the test fails.
+//! of a loop that counts `i` up from `from` to `bound` (`for i in from..bound`,
+//! or such a `while`), with `a` a local the body never writes. With a
+//! positive stride that cannot wrap `i` past the end of i32, every iteration
+//! has `from <= i < bound` (`<=` for an inclusive bound), so one test before
+//! the loop, `from >= 0`, the stride, and for each array `a != null &&
+//! bound <= a.length` (`<`), covers the null and bounds checks of all those
+//! accesses: array lengths never change. A tier that relies on it keeps a
+//! checked copy of the loop for when the test fails.
 
 import type { CountedLoop } from './counted-loop.js';
 import type { Expr, LocalIndex, Stmt } from './ir.js';
 
 export function indexedArrays(loop: CountedLoop): LocalIndex[] {
-  if (loop.type !== 'i32') return [];
+  if (loop.type !== 'i32' || loop.direction !== 'up') return [];
   const written = new Set<LocalIndex>();
   const indexed = new Set<LocalIndex>();
   const visitExpr = (e: Expr): void => {
