@@ -138,7 +138,7 @@ export class CodeTable {
       }
     }
     const imports: WebAssembly.Imports = {
-      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId), codeId: code.id },
+      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId) },
       rt: this.runtime,
       js,
       hub,

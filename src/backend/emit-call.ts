@@ -2,10 +2,11 @@
 //! redefinition (the slot pointed at the new definition) is seen by the next
 //! call and frames already running keep their code:
 //!
-//! - to a callee that had code when the caller was linked (itself, or one
-//!   compiled already): `slot == thatCode ? call thatCode : dispatch`, a
-//!   direct call while the slot still holds that code (recursive fib: 1.06x
-//!   a plain call, against 1.8x for `call_indirect` through the slot);
+//! - to a callee that had code when the caller was linked:
+//!   `slot == thatCode ? call thatCode : dispatch`, a direct call while the
+//!   slot still holds that code; to the caller itself, while its definition
+//!   word still names its definition (recursive fib: 1.06-1.13x a plain
+//!   call, against 1.8x for `call_indirect` through the slot);
 //! - to a leaf (`inline-leaf.ts`): its body in place while the callee's
 //!   definition word still names that definition;
 //! - otherwise through the hub dispatcher of the callee's signature, which
@@ -118,17 +119,19 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 type Run =
   /** `codeId`: the global that holds the code id of the code `index` calls. */
   | { readonly fn: FunctionId; readonly kind: 'code'; readonly codeId: GlobalIdx; readonly index: FuncIdx }
-  /** A call of the caller itself: `codeId` holds the instance's own code id. */
-  | { readonly fn: FunctionId; readonly kind: 'self'; readonly codeId: GlobalIdx }
+  /** A call of the caller itself, while its definition word names its definition (null: a method, never redefined). */
+  | { readonly fn: FunctionId; readonly kind: 'self'; readonly definition: number | null }
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
   | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf };
 
 function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
-  if (fn === fx.ir.id) return { fn, kind: 'self', codeId: fx.imports.global('codeId') };
   const info = fx.program.functionInfo(fn);
   const method = info.owner !== null;
-  const leaf = info.ir && leafOf(info.ir, method);
-  const definition = info.ir && fx.program.definitionIdOf(info.ir);
+  const ir = fn === fx.ir.id ? fx.ir : info.ir;
+  const definition = ir && fx.program.definitionIdOf(ir);
+  // Any instance of the caller's module runs its definition: no need for the slot's code.
+  if (fn === fx.ir.id && definition) return { fn, kind: 'self', definition: method ? null : definition };
+  const leaf = ir && leafOf(ir, method);
   if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
   return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
 }
@@ -157,10 +160,10 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       test();
       c.brIf(next);
     }
-    if (stubs && run.kind !== 'leaf') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).globalGet(run.codeId).i32Ne().brIf(slow);
+    if (stubs && run.kind === 'code') c.i32Const(0).i32AtomicLoad(stubSlot(run.fn)).globalGet(run.codeId).i32Ne().brIf(slow);
     // Without stubs, only a callee that had no code when the instance was linked is called through the dispatcher.
     if (!stubs && run.kind === 'code') c.globalGet(run.codeId).i32Const(UNLINKED).i32Eq().brIf(slow);
-    if (stubs && run.kind === 'leaf' && run.definition !== null) {
+    if (stubs && run.kind !== 'code' && run.definition !== null) {
       c.i32Const(0).i32AtomicLoad(definitionWord(run.fn)).i32Const(run.definition).i32Ne().brIf(slow);
     }
     if (run.kind === 'code') {

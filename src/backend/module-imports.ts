@@ -83,8 +83,8 @@ export class ModuleImports {
     return { index: this.func('callee', String(fn), sig, name), codeId: this.importedGlobal('calleeId', String(fn)) };
   }
 
-  /** `tb` is the address of the thread's block (`runtime/layout.ts`); `codeId` the instance's own code id. */
-  global(name: 'threadId' | 'threadCount' | 'tb' | 'codeId'): GlobalIdx {
+  /** `tb` is the address of the thread's block (`runtime/layout.ts`). */
+  global(name: 'threadId' | 'threadCount' | 'tb'): GlobalIdx {
     return this.importedGlobal('env', name);
   }
 

@@ -37,9 +37,10 @@ export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
   /**
-   * Default: 'interp' (never compiles). 'baseline' (and 'opt', until there is
-   * an optimizing tier) compiles every function at its first call; 'auto'
-   * starts every function in the interpreter and compiles it once it is hot.
+   * Default: 'baseline' (and 'opt', until there is an optimizing tier):
+   * compiles every function at its first call. 'interp' never compiles;
+   * 'auto' starts every function in the interpreter and compiles it once it
+   * is hot (no on-stack replacement yet: a long loop stays interpreted).
    */
   readonly tier?: Tier;
   /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */
@@ -128,7 +129,7 @@ export class Session {
       threadId: thread.threadId,
       threadCount: thread.threadCount,
     };
-    const tier = options.tier ?? 'interp';
+    const tier = options.tier ?? 'baseline';
     if (tier === 'auto') {
       const tiering = new Tiering(this.program, this.heap, host, thread.code, options.tierUp);
       this.interpreter = tiering.interpreter;

@@ -21,6 +21,7 @@ import type { TierUpThresholds } from './tiering.js';
 
 export interface ThreadedSessionOptions {
   readonly threads: number;
+  /** As `SessionOptions.tier` (default 'baseline'). */
   readonly tier?: Tier;
   /** With tier 'auto': when a function is hot. */
   readonly tierUp?: TierUpThresholds;
@@ -93,7 +94,7 @@ export class ThreadedSession {
       ports,
       threadId,
       threadCount: this.options.threads,
-      tier: this.options.tier ?? 'auto',
+      tier: this.options.tier ?? 'baseline',
       tierUp: this.options.tierUp,
       output,
     };
