@@ -189,18 +189,18 @@ async function compare(
   return { label, with: medians[0] as Timing, without: medians[1] as Timing };
 }
 
-const ALL_ON: CompileOptions = { polls: true, stubs: true };
+const ALL_ON: CompileOptions = { polls: true, stubs: true, inline: true };
 
 async function stubCosts(options: Options): Promise<Comparison[]> {
   const n = options.quick ? 20 : 35;
-  const variants = [ALL_ON, { polls: true, stubs: false }] as const;
+  const variants = [ALL_ON, { ...ALL_ON, stubs: false }] as const;
   return [await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs)];
 }
 
 async function pollCosts(options: Options): Promise<Comparison[]> {
   const n = options.quick ? 100_000 : 500_000_000;
   const [size, times] = options.quick ? [10_000, 1] : [1_000_000, 50];
-  const variants = [ALL_ON, { polls: false, stubs: true }] as const;
+  const variants = [ALL_ON, { ...ALL_ON, polls: false }] as const;
   const warm = (args: HostValue[]): HostValue[][] => [args, args, args];
   return [
     await compare(`for loop, sum of i * i, n = ${n}`, LOOPS, 'counted', [n], warm([100_000]), variants, options.runs),

@@ -8,13 +8,17 @@
 //! - without stubs, a call of code known when the caller is compiled (the
 //!   function itself, a callee compiled earlier) is a plain `call`, not
 //!   checked against the callee's stub slot, so such calls (recursive ones
-//!   among them) never see a redefinition.
+//!   among them) never see a redefinition;
+//! - without inlining, small callees are called (leaves are still inlined):
+//!   correct, only slower.
 
 export interface CompileOptions {
   /** Polls at function entry and in loops. */
   readonly polls: boolean;
   /** Calls of known code check the callee's stub slot first. */
   readonly stubs: boolean;
+  /** Small callees are inlined (`inline-call.ts`). */
+  readonly inline: boolean;
 }
 
-export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true };
+export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true, inline: true };

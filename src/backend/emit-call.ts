@@ -24,7 +24,7 @@
 //! without code then is `unlinked` (its guard never passes), and the runtime
 //! may instantiate the caller's module again once it has code (`baseline.ts`).
 
-import type { Expr, FunctionId, Stmt } from '../ir/ir.js';
+import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runtime/layout.js';
 import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
@@ -32,6 +32,7 @@ import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
 import { emitExpr, storeOp, withObject } from './emit-expr.js';
 import type { FunctionEmitter } from './function-emitter.js';
+import { emitInlined, isInlinable } from './inline-call.js';
 import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
 import { UNLINKED } from './module-imports.js';
 import { wasmSig, wasmType } from './wasm-types.js';
@@ -122,7 +123,9 @@ type Run =
   /** A call of the caller itself, while its definition word names its definition (null: a method, never redefined). */
   | { readonly fn: FunctionId; readonly kind: 'self'; readonly definition: number | null }
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
-  | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf };
+  | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf }
+  /** A small callee inlined (`inline-call.ts`), checked as a leaf is. */
+  | { readonly fn: FunctionId; readonly kind: 'inline'; readonly definition: number | null; readonly ir: IrFunction; readonly isMethod: boolean };
 
 function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
   const info = fx.program.functionInfo(fn);
@@ -133,6 +136,7 @@ function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
   if (fn === fx.ir.id && definition) return { fn, kind: 'self', definition: method ? null : definition };
   const leaf = ir && leafOf(ir, method);
   if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
+  if (ir && definition && fx.options.inline && fx.inlineDepth === 0 && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
   return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
 }
 
@@ -172,6 +176,8 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     } else if (run.kind === 'self') {
       pushArgs();
       fx.callSelf(s.pos);
+    } else if (run.kind === 'inline') {
+      emitInlined(fx, run.ir, args, s.pos, run.isMethod);
     } else {
       const { store, result } = run.leaf;
       if (store) {

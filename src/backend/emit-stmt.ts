@@ -117,9 +117,16 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
     case 'continue':
       c.br(fx.target(s.label, 'cont'));
       return;
-    case 'return':
+    case 'return': {
       if (s.value !== null) emitExpr(fx, s.value);
-      c.return();
+      const inlined = fx.inlineReturn;
+      if (!inlined) {
+        c.return();
+        return;
+      }
+      if (inlined.result !== null) c.localSet(inlined.result);
+      c.br(inlined.target);
       return;
+    }
   }
 }

@@ -24,6 +24,21 @@ import type { ModuleImports } from './module-imports.js';
 export interface CallPosition {
   readonly pos: Pos;
   readonly rejit: boolean;
+  /** In code inlined from callees (outermost first): the frames the instruction stands in, besides the function's own. */
+  readonly inlined?: readonly InlinedFrame[];
+}
+
+/** A callee whose body is emitted in its caller's code (`inline-call.ts`), called at `callPos` of its caller. */
+export interface InlinedFrame {
+  readonly fn: string;
+  readonly fileName: string;
+  readonly callPos: Pos;
+}
+
+/** Where a `return` in an inlined body goes: the result to `result` (a local; null without result), then out of `target`. */
+interface InlineReturn {
+  readonly target: Label;
+  readonly result: number | null;
 }
 
 interface LabelTargets {
@@ -42,6 +57,11 @@ export class FunctionEmitter {
   readonly loads: LoadSite[] = [];
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
+  /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
+  private readonly inlineFrames: InlinedFrame[] = [];
+  private readonly inlineReturns: InlineReturn[] = [];
+  /** Labels of inlined bodies are renumbered from here, above any label of the function's own. */
+  private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
   readonly isMethod: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
@@ -68,14 +88,48 @@ export class FunctionEmitter {
 
   /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
   call(index: FuncIdx, pos: Pos, rejit = false): void {
-    this.positions.push([this.c.out.length, { pos, rejit }]);
+    this.position(pos, rejit);
     this.c.call(index);
   }
 
   /** A call of the function itself at `pos`: its index is known once the module has all its imports (`selfCalls`). */
   callSelf(pos: Pos): void {
-    this.positions.push([this.c.out.length, { pos, rejit: true }]);
+    this.position(pos, true);
     this.selfCalls.push(this.c.callPatchable());
+  }
+
+  private position(pos: Pos, rejit: boolean): void {
+    const inlined = this.inlineFrames.length > 0 ? [...this.inlineFrames] : undefined;
+    this.positions.push([this.c.out.length, inlined ? { pos, rejit, inlined } : { pos, rejit }]);
+  }
+
+  /** How deep the code being emitted is in inlined callees (0: the function's own body). */
+  get inlineDepth(): number {
+    return this.inlineFrames.length;
+  }
+
+  /** Runs `body`, which emits the inlined body of a callee, as that callee's frame. */
+  withInlined(frame: InlinedFrame, ret: InlineReturn, body: () => void): void {
+    this.inlineFrames.push(frame);
+    this.inlineReturns.push(ret);
+    try {
+      body();
+    } finally {
+      this.inlineFrames.pop();
+      this.inlineReturns.pop();
+    }
+  }
+
+  /** Where a `return` goes when it is in an inlined body; null in the function's own. */
+  get inlineReturn(): InlineReturn | null {
+    return this.inlineReturns[this.inlineReturns.length - 1] ?? null;
+  }
+
+  /** `count` labels for an inlined body, distinct from every other label of the function. */
+  inlineLabels(count: number): number {
+    const first = this.nextInlineLabel;
+    this.nextInlineLabel += count;
+    return first;
   }
 
   trap(kind: TrapKind, pos: Pos): void {

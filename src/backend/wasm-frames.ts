@@ -3,7 +3,9 @@
 //! (`wasm://wasm/rejit-<code id>-<hash>`, from the module name in the `name`
 //! section) and its position, the module byte offset of the call it is in.
 //! Each code version records the source position of every call instruction
-//! it emitted (traps are calls of `js.trap`), so frames map back exactly.
+//! it emitted (traps are calls of `js.trap`), so frames map back exactly; an
+//! instruction in code inlined from a callee stands for the callee's frame
+//! as well (`inline-call.ts`).
 //!
 //! A stack may alternate between compiled and interpreted code. Compiled
 //! frames form runs, separated by JavaScript frames (the interpreter, and the
@@ -22,7 +24,7 @@ import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isStackOverflow } from '../interp/unwind.js';
 import { CODE_MODULE_PREFIX } from './compile-function.js';
-import type { CallPosition } from './function-emitter.js';
+import type { CallPosition, InlinedFrame } from './function-emitter.js';
 
 /** What frame mapping needs of a code version. */
 export interface FrameInfo {
@@ -65,7 +67,17 @@ function runs(sites: readonly NodeJS.CallSite[], lookup: CodeLookup): Frame[][] 
     if (code) {
       const at = code.positions.get(site.getPosition());
       if (current === null) result.push((current = []));
-      current.push({ entry: { fn: code.ir.name, fileName: code.ir.fileName, pos: at?.pos ?? code.ir.pos }, atCall: at?.rejit === true });
+      // Code inlined from callees stands for their frames too: the innermost at the instruction, each other at its call.
+      const inlined = at?.inlined ?? [];
+      let pos = at?.pos ?? code.ir.pos;
+      let atCall = at?.rejit === true;
+      for (let i = inlined.length - 1; i >= 0; i--) {
+        const frame = inlined[i] as InlinedFrame;
+        current.push({ entry: { fn: frame.fn, fileName: frame.fileName, pos }, atCall });
+        pos = frame.callPos;
+        atCall = true;
+      }
+      current.push({ entry: { fn: code.ir.name, fileName: code.ir.fileName, pos }, atCall });
     } else if (!file.startsWith('wasm://')) {
       // A JavaScript frame ends a run; the runtime's and the hub's wasm frames do not.
       current = null;

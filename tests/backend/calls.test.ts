@@ -8,7 +8,7 @@ import type { ClassType } from '../../src/ir/types.js';
 import { Trap } from '../../src/runtime/trap.js';
 import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
 import { defineReloading, fib, threeFiles, unbounded } from '../interp/programs.js';
-import { Tiers } from './tiers.js';
+import { CALLS_ONLY, Tiers } from './tiers.js';
 
 test('recursive calls, and arguments and results of every type', () => {
   const t = new Tiers();
@@ -45,7 +45,7 @@ test('void calls, and results nobody reads, run in program order', () => {
 });
 
 test('nothing compiles before its first call', () => {
-  const t = new Tiers();
+  const t = new Tiers({}, CALLS_ONLY);
   // Two statements each: a one-expression body would be inlined rather than called.
   const never = t.fn('never', [], 'i32', ['i32'], [set(0, i32(1)), ret(loc(0))]);
   const once = t.fn('once', [], 'i32', ['i32'], [set(0, i32(2)), ret(loc(0))]);
@@ -93,7 +93,7 @@ test('a redefinition while an old frame runs: the frame finishes its old code, n
 });
 
 test('a caller imports the code of its direct callees, linked when instantiated, and still sees a redefinition', () => {
-  const t = new Tiers();
+  const t = new Tiers({}, CALLS_ONLY);
   const g = t.fn('g', [], 'i32', ['i32'], [set(0, i32(1)), ret(loc(0))]);
   const f = t.fn('f', [], 'i32', ['i32'], [call(g, [], 0, 0), ret(loc(0))]);
   assert.equal(t.compiled(f), 1);

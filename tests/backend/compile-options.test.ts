@@ -7,7 +7,7 @@ import { Tiers } from './tiers.js';
 
 test('without polls, code never reaches the safepoint, however long it loops', () => {
   let safepoints = 0;
-  const t = new Tiers({ safepoint: () => void safepoints++ }, { polls: false, stubs: true });
+  const t = new Tiers({ safepoint: () => void safepoints++ }, { polls: false, stubs: true, inline: true });
   const f = t.fn('f', ['i32'], 'i32', ['i32', 'i32', 'i32'], [
     ...forLoop(0, 0, 1, 2, i32(0), loc(0), [set(3, bin('add', 'i32', loc(3), i32(1)))]),
     loop(1, 1, [when(bin('le', 'i32', loc(3), i32(0)), [brk(1)]), set(3, bin('sub', 'i32', loc(3), i32(2)))]),
@@ -31,7 +31,7 @@ test('without stubs, a recursive call runs the code of its caller even after a r
         t.define(f, ['i32', 'i32'], [ret(i32(100))]);
         t.commit();
       },
-    }, { polls: true, stubs });
+    }, { polls: true, stubs, inline: true });
     const f = t.declare('f', ['i32'], 'i32');
     defineReloading(t, f);
     t.commit();

@@ -12,7 +12,7 @@ import {
   arrT, as, at, bin, call, conv, f64, forLoop, getE, getF, glob, i32, i64, is, len, loc, math, newArr, newObj, print, ret, set, setE, setF, setG, vcall, when,
 } from '../interp/ir.js';
 import { fib } from '../interp/programs.js';
-import { Tiers } from './tiers.js';
+import { CALLS_ONLY, Tiers } from './tiers.js';
 
 /** A program that uses every IR statement and expression. */
 function everything(): { t: Tiers; main: FunctionId } {
@@ -55,7 +55,7 @@ test('every module the backend emits validates: code, runtime, dispatchers', () 
   const { t, main } = everything();
   for (const info of t.program.functions) {
     if (!info.ir) continue;
-    for (const options of [{ polls: true, stubs: true }, { polls: false, stubs: false }]) {
+    for (const options of [{ polls: true, stubs: true, inline: true }, { polls: false, stubs: false, inline: false }]) {
       const { bytes } = compileFunction(info.ir, t.program, 7, options);
       assert.ok(WebAssembly.validate(bytes), `${info.name} (${JSON.stringify(options)})`);
     }
@@ -70,7 +70,7 @@ test('every module the backend emits validates: code, runtime, dispatchers', () 
 
 test('V8 stack traces name compiled frames after Rejit functions', () => {
   let stack = '';
-  const t = new Tiers({ print: () => void (stack = new Error().stack ?? '') });
+  const t = new Tiers({ print: () => void (stack = new Error().stack ?? '') }, CALLS_ONLY);
   const C = { kind: 'class', classId: 1, name: 'C' } as const;
   const m = t.declare('C.m', [C], 'void', 1);
   const Cc = t.cls('C', null, [], [['m', m]]);

@@ -134,8 +134,11 @@ test('a function is compiled once hot: after the call threshold, or the back-edg
 
 test('compiled code calls a cold function through a bridge until it is hot, then directly', () => {
   const t = new Mixed({}, { calls: 5, backEdges: 10_000 });
-  // Two statements: a one-expression body would be inlined rather than called.
-  const leaf = t.fn('leaf', ['i32'], 'i32', ['i32'], [set(1, bin('mul', 'i32', loc(0), i32(2))), ret(loc(1))]);
+  // 2x by a loop: a body without one would be inlined rather than called.
+  const leaf = t.fn('leaf', ['i32'], 'i32', ['i32', 'i32', 'i32'], [
+    ...forLoop(0, 0, 2, 3, i32(0), loc(0), [set(1, bin('add', 'i32', loc(1), i32(2)))]),
+    ret(loc(1)),
+  ]);
   // caller(n) = the sum of leaf(i) for i < n.
   const caller = t.fn('caller', ['i32'], 'i32', ['i32', 'i32', 'i32', 'i32'], [
     ...forLoop(0, 0, 2, 3, i32(0), loc(0), [call(leaf, [loc(2)], 4, 1), set(1, bin('add', 'i32', loc(1), loc(4)))]),

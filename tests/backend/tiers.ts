@@ -4,7 +4,7 @@
 //! mixed as `--tier auto` mixes them (`Mixed`).
 
 import { Baseline } from '../../src/backend/baseline.js';
-import type { CompileOptions } from '../../src/backend/compile-options.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../../src/backend/compile-options.js';
 import type { InterpreterHost } from '../../src/interp/context.js';
 import type { FunctionId } from '../../src/ir/ir.js';
 import { defineCode } from '../../src/runtime/code-ids.js';
@@ -14,6 +14,9 @@ import { Trap } from '../../src/runtime/trap.js';
 import { Rt } from '../interp/ir.js';
 
 type Result = number | bigint | undefined;
+
+/** For tests of calls themselves: small callees called rather than inlined. */
+export const CALLS_ONLY: CompileOptions = { ...DEFAULT_COMPILE_OPTIONS, inline: false };
 
 /** A function's result, or its trap as formatted. */
 export function outcome(run: () => Result): Result | string {

@@ -1,0 +1,89 @@
+//! Small callees inlined at the call site: a body without loops, loads or
+//! barriers, of at most MAX_NODES IR nodes, that does not call itself, is
+//! emitted in its caller's code, behind the same check as a leaf (the
+//! callee's definition word; nothing for a method, which no load redefines),
+//! so that a redefinition still takes effect at the next call.
+//!
+//! Unlike a leaf, an inlined body may trap and call: every call instruction
+//! in it (traps are calls) records the inlined frame (`InlinedFrame`), so a
+//! trap's Rejit stack shows the callee's frame at its own position and the
+//! caller's at the call, as the interpreter's does. Only one level is
+//! inlined: calls inside an inlined body are calls (or leaves).
+
+import type { Pos } from '../frontend/ast.js';
+import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
+import { renumberStmts } from '../ir/renumber.js';
+import { emitConst, emitExpr } from './emit-expr.js';
+import { emitStmts } from './emit-stmt.js';
+import type { FunctionEmitter } from './function-emitter.js';
+import { wasmType } from './wasm-types.js';
+
+/** Bodies larger than this are called: each call site gets its own copy. */
+const MAX_NODES = 48;
+
+export function isInlinable(ir: IrFunction): boolean {
+  let nodes = 0;
+  let fits = true;
+  // A size estimate: every statement and every expression among their direct operands, recursively.
+  const expr = (e: Expr): void => {
+    nodes++;
+    for (const child of Object.values(e)) if (isExpr(child)) expr(child);
+    if (e.op === 'math') e.args.forEach(expr);
+  };
+  const stmt = (s: Stmt): void => {
+    nodes++;
+    switch (s.op) {
+      case 'loop':
+      case 'load':
+      case 'barrier': fits = false; return;
+      case 'call':
+        if (s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
+        s.args.forEach(expr);
+        return;
+      case 'if': expr(s.cond); s.then.forEach(stmt); s.else.forEach(stmt); return;
+      case 'block': s.body.forEach(stmt); return;
+      case 'print': s.args.forEach((a) => a.kind === 'value' && expr(a.value)); return;
+      default: for (const child of Object.values(s)) if (isExpr(child)) expr(child);
+    }
+  };
+  ir.body.forEach(stmt);
+  return fits && nodes <= MAX_NODES;
+}
+
+function isExpr(x: unknown): x is Expr {
+  return typeof x === 'object' && x !== null && 'op' in x && typeof (x as { op: unknown }).op === 'string';
+}
+
+/**
+ * Emits `ir`'s body for a call at `callPos` with `args` (locals or
+ * constants, receiver first for a method), leaving its result on the stack.
+ * The callee's locals become new locals of the caller, its parameters
+ * assigned the arguments and the others zero, as a call's frame starts.
+ */
+export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly Expr[], callPos: Pos, isMethod: boolean): void {
+  const c = fx.c;
+  const locals = ir.locals.map((l) => fx.fb.addLocal(wasmType(l.type)));
+  ir.locals.forEach((l, i) => {
+    if (i < ir.paramCount) emitExpr(fx, args[i] as Expr);
+    else emitConst(fx, l.type, 0);
+    c.localSet(locals[i] as number);
+  });
+  const labels = fx.inlineLabels(maxLabel(ir.body) + 1);
+  const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
+  const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
+  const target = c.block();
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, () => emitStmts(fx, body));
+  if (isMethod) fx.withNonNull(locals[0] as number, emit);
+  else emit();
+  c.end();
+  if (result !== null) c.localGet(result);
+}
+
+function maxLabel(stmts: readonly Stmt[]): number {
+  let max = -1;
+  for (const s of stmts) {
+    if (s.op === 'block' || s.op === 'loop') max = Math.max(max, s.label, maxLabel(s.body));
+    else if (s.op === 'if') max = Math.max(max, maxLabel(s.then), maxLabel(s.else));
+  }
+  return max;
+}
