@@ -6,9 +6,9 @@
 import type { Pos } from '../frontend/ast.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { elemKind, elemSize, globalAddress } from '../runtime/layout.js';
+import { elemKind, globalAddress } from '../runtime/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
-import { emitNewObject } from './emit-alloc.js';
+import { emitNewArray, emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { trapCode } from './js-imports.js';
 import { wasmType } from './wasm-types.js';
@@ -84,14 +84,11 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       return;
     case 'newObject': return emitNewObject(fx, e.classId, e.pos);
     case 'newArray':
-      withValue(fx, e.length, (length) => {
-        length();
-        c.i32Const(0).i32LtS();
+      emitExpr(fx, e.length);
+      fx.scratch('i32', (length) => {
+        c.localTee(length).i32Const(0).i32LtS();
         fx.trapIf('negativeLength', e.pos);
-        const kind = elemKind(e.elem);
-        c.i32Const(kind).i32Const(elemSize(kind) === 8 ? 3 : 2);
-        length();
-        fx.call(fx.imports.rt('newArray'), e.pos);
+        emitNewArray(fx, elemKind(e.elem), length, e.pos);
       });
       return;
     case 'isInstance':
