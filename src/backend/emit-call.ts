@@ -39,6 +39,9 @@ import { wasmSig, wasmType } from './wasm-types.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
 
+/** How deep small callees are inlined into each other (`inline-call.ts`). */
+const MAX_INLINE_DEPTH = 2;
+
 /** Implementations an inline cache tests for; a site with more goes to the dispatcher. */
 const MAX_CASES = 4;
 
@@ -136,7 +139,7 @@ function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
   if (fn === fx.ir.id && definition) return { fn, kind: 'self', definition: method ? null : definition };
   const leaf = ir && leafOf(ir, method);
   if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
-  if (ir && definition && fx.options.inline && fx.inlineDepth === 0 && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
+  if (ir && definition && fx.options.inline && fx.inlineDepth < MAX_INLINE_DEPTH && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
   return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
 }
 

@@ -7,8 +7,9 @@
 //! Unlike a leaf, an inlined body may trap and call: every call instruction
 //! in it (traps are calls) records the inlined frame (`InlinedFrame`), so a
 //! trap's Rejit stack shows the callee's frame at its own position and the
-//! caller's at the call, as the interpreter's does. Only one level is
-//! inlined: calls inside an inlined body are calls (or leaves).
+//! caller's at the call, as the interpreter's does. Inlined bodies are
+//! inlined into in turn, two levels deep (`emit-call.ts` MAX_INLINE_DEPTH;
+//! AWFY Towers 1.56 to 1.00 s against one level); deeper calls are calls.
 
 import type { Pos } from '../frontend/ast.js';
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';

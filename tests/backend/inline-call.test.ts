@@ -62,3 +62,14 @@ test('an inlined method: its receiver, its fields, its locals start at zero at e
   assert.equal(t.both(main, 5), 't.rj:9:5: trap: index out of bounds\n  at C.bump (t.rj:9:5)\n  at main (t.rj:12:7)');
   assert.ok(!t.baseline.codeVersions().some((c) => c.ir.name === 'C.bump'), 'C.bump is never compiled');
 });
+
+test('two levels inlined: a trap in the innermost shows all three frames, as the interpreter', () => {
+  const t = new Tiers();
+  // inner(x) = 100 / x; middle(x) = inner(x - 1) + 1; outer(x) = middle(x) * 2.
+  const inner = t.fn('inner', ['i32'], 'i32', ['i32'], [set(1, bin('div', 'i32', i32(100), loc(0), at(1, 20))), ret(loc(1))]);
+  const middle = t.fn('middle', ['i32'], 'i32', ['i32'], [call(inner, [bin('sub', 'i32', loc(0), i32(1))], 1, 0, at(2, 5)), ret(bin('add', 'i32', loc(1), i32(1)))]);
+  const outer = t.fn('outer', ['i32'], 'i32', ['i32'], [call(middle, [loc(0)], 1, 0, at(3, 7)), ret(bin('mul', 'i32', loc(1), i32(2)))]);
+  assert.equal(t.both(outer, 11), 22);
+  assert.equal(t.both(outer, 1), 't.rj:1:20: trap: division by zero\n  at inner (t.rj:1:20)\n  at middle (t.rj:2:5)\n  at outer (t.rj:3:7)');
+  assert.deepEqual(t.baseline.codeVersions().map((c) => c.ir.name), ['outer'], 'both callees inlined');
+});
