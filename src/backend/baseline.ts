@@ -33,7 +33,8 @@
 //! now linked to the callee: a direct call, with nothing compiled again
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
-import type { FunctionId, IrFunction } from '../ir/ir.js';
+import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import { osrEntry } from '../ir/osr-entry.js';
 import type { InterpreterHost } from '../interp/context.js';
 import type { Heap } from '../runtime/heap.js';
 import { stubSlot } from '../runtime/layout.js';
@@ -51,6 +52,7 @@ import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } fro
 import { wasmSig } from './wasm-types.js';
 
 const MAX_RELINKS = 4;
+const OSR_IDS = 2 ** 30;
 
 /** How the baseline tier shares a run with the interpreter (`runtime/tiering.ts`). */
 export interface CompilePolicy {
@@ -79,6 +81,10 @@ export class Baseline {
   private readonly relinks = new WeakMap<IrFunction, number>();
   /** The version whose module was compiled for each definition on this thread, which relinked versions reuse. */
   private readonly compiledFor = new WeakMap<IrFunction, CodeVersion>();
+  /** On-stack replacement entries of each version, by loop point (null: that point has no loop). */
+  private readonly osrEntries = new WeakMap<IrFunction, Map<PointId, WebAssembly.ExportedFunction | null>>();
+  /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
+  private nextOsrId = OSR_IDS;
   private classesWritten = 1;
   private readonly thread: CodeTable;
   readonly lookup: CodeLookup = (id) => this.versions.get(id);
@@ -247,6 +253,29 @@ export class Baseline {
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, -fresh) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);
+  }
+
+  /**
+   * The compiled entry that continues a call of version `ir` from the header
+   * of its loop at `point` (`ir/osr-entry.ts`), made on first use; every
+   * local of the frame is a parameter. Its code id, for stack traces only,
+   * comes from a range of this thread's own (no table slot, no stub).
+   */
+  osrEntry(ir: IrFunction, point: PointId): WebAssembly.ExportedFunction | null {
+    const entries = this.osrEntries.get(ir) ?? new Map<PointId, WebAssembly.ExportedFunction | null>();
+    this.osrEntries.set(ir, entries);
+    if (entries.has(point)) return entries.get(point) ?? null;
+    const entryIr = osrEntry(ir, point);
+    let entry: WebAssembly.ExportedFunction | null = null;
+    if (entryIr) {
+      const id = this.nextOsrId++;
+      const start = performance.now();
+      const code = codeVersion(id, compileFunction(entryIr, this.program, id, this.options), (performance.now() - start) / 1000);
+      this.versions.set(id, code);
+      entry = this.thread.entryOf(code);
+    }
+    entries.set(point, entry);
+    return entry;
   }
 
   /** Every code version made so far, oldest first. */

@@ -101,6 +101,11 @@ export class CodeTable {
     return unlinked;
   }
 
+  /** Instantiates `code` on this thread for a caller in JavaScript only (an on-stack replacement entry): not in the table. */
+  entryOf(code: CodeVersion): WebAssembly.ExportedFunction {
+    return this.instantiate(code, []);
+  }
+
   /** Puts a bridge that calls `target` (signature `sig`) at index `id`, where the version's code will go. */
   installBridge(id: number, sig: FuncSig, target: BridgeTarget): void {
     const instance = new WebAssembly.Instance(this.shared.bridge(sig), { js: { run: target } });

@@ -13,7 +13,7 @@
 
 import type { Pos } from '../frontend/ast.js';
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
-import { renumberStmts } from '../ir/renumber.js';
+import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -78,13 +78,4 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   else emit();
   c.end();
   if (result !== null) c.localGet(result);
-}
-
-function maxLabel(stmts: readonly Stmt[]): number {
-  let max = -1;
-  for (const s of stmts) {
-    if (s.op === 'block' || s.op === 'loop') max = Math.max(max, s.label, maxLabel(s.body));
-    else if (s.op === 'if') max = Math.max(max, maxLabel(s.then), maxLabel(s.else));
-  }
-  return max;
 }

@@ -28,7 +28,7 @@ Commands:
   run     run FILE's main function; its i32 result is the exit status
           (--tier baseline, the default: every function compiled at its first call;
           --tier auto: functions start interpreted and are compiled once hot, after
-          N calls or N loop iterations: --hot-calls, --hot-loops; no OSR yet)
+          N calls or N loop iterations: --hot-calls, --hot-loops)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)

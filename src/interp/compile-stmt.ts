@@ -183,26 +183,38 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
       const poll = cx.host.pollWord;
       const safepoint = (): void => cx.host.safepoint();
       const budget = cx.budget;
+      const osrAfter = budget.osrAfter;
+      // After `osrAfter` iterations in one go, the rest of the call may run compiled (on-stack replacement).
+      const replaced = (f: Frame): boolean => {
+        const entry = budget.osr(s.point);
+        if (!entry) return false;
+        entry.body(f);
+        return true;
+      };
       if (exit) {
         // `while`/`for` as lowered: the exit test runs inline, not as a statement.
         const rest = compileSeq(cx, s.body.slice(1));
         return (f) => {
+          let n = 0;
           while (!exit(f)) {
             const c = rest(f);
             if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
             if (poll[0] !== 0) safepoint();
             if (--budget.left <= 0) budget.spent();
+            if (++n === osrAfter && replaced(f)) return RETURN;
           }
           return NORMAL;
         };
       }
       const body = compileSeq(cx, s.body);
       return (f) => {
+        let n = 0;
         for (;;) {
           const c = body(f);
           if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
           if (poll[0] !== 0) safepoint();
           if (--budget.left <= 0) budget.spent();
+          if (++n === osrAfter && replaced(f)) return RETURN;
         }
       };
     }

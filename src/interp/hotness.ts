@@ -2,11 +2,11 @@
 //! version of a function (one `Code`, on one thread) has a budget; every call
 //! of it costs `callCost` units and every loop back-edge in it one unit. When
 //! the budget runs out the version is hot, and the tier-up policy compiles it
-//! for its next calls. A call already running stays in the interpreter (there
-//! is no on-stack replacement yet), so a long loop in a cold function makes
-//! the function compiled for its *next* call.
+//! for its next calls. A call already running moves to compiled code by
+//! on-stack replacement: a loop that has run `budget` iterations in one go
+//! asks the policy for an entry that continues the call from its header.
 
-import type { IrFunction } from '../ir/ir.js';
+import type { IrFunction, PointId } from '../ir/ir.js';
 import type { Callee } from './closures.js';
 
 /** How the interpreter meets a compiling tier (`runtime/tiering.ts`). */
@@ -19,13 +19,19 @@ export interface TierUpPolicy {
   hot(ir: IrFunction): void;
   /** The compiled code that calls of version `ir` run on this thread, once it is hot there. */
   compiled(ir: IrFunction): Callee | undefined;
+  /**
+   * Compiled code that continues a call of version `ir` from the header of
+   * its loop at `point`: a callee whose arguments are the frame's locals and
+   * whose result is the call's (`ir/osr-entry.ts`); undefined to stay.
+   */
+  osr(ir: IrFunction, point: PointId): Callee | undefined;
 }
 
 /** More than any budget, and still a small integer to V8 (so counting stays integer arithmetic). */
 const SPENT = 2 ** 30 - 1;
 
 /** The interpreter alone: nothing ever becomes hot. */
-export const NEVER_HOT: TierUpPolicy = { budget: SPENT, callCost: 0, hot: () => {}, compiled: () => undefined };
+export const NEVER_HOT: TierUpPolicy = { budget: SPENT, callCost: 0, hot: () => {}, compiled: () => undefined, osr: () => undefined };
 
 export class Budget {
   /** Units left; the counting sites call `spent` when it drops to 0 or below. */
@@ -39,6 +45,15 @@ export class Budget {
   ) {
     this.left = policy.budget;
     this.callCost = policy.callCost;
+  }
+
+  /** Iterations a loop runs in one go before it asks for on-stack replacement. */
+  get osrAfter(): number {
+    return this.policy.budget;
+  }
+
+  osr(point: PointId): Callee | undefined {
+    return this.policy.osr(this.ir, point);
   }
 
   spent(): void {

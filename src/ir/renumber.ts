@@ -72,3 +72,13 @@ function renumberPlace(p: AtomicPlace, r: Renumbering): AtomicPlace {
     case 'elem': return { ...p, array: renumberExpr(p.array, r), index: renumberExpr(p.index, r) };
   }
 }
+
+/** The largest label of a block or loop in `stmts` (-1 for none). */
+export function maxLabel(stmts: readonly Stmt[]): number {
+  let max = -1;
+  for (const s of stmts) {
+    if (s.op === 'block' || s.op === 'loop') max = Math.max(max, s.label, maxLabel(s.body));
+    else if (s.op === 'if') max = Math.max(max, maxLabel(s.then), maxLabel(s.else));
+  }
+  return max;
+}

@@ -40,7 +40,7 @@ export interface SessionOptions {
    * Default: 'baseline' (and 'opt', until there is an optimizing tier):
    * compiles every function at its first call. 'interp' never compiles;
    * 'auto' starts every function in the interpreter and compiles it once it
-   * is hot (no on-stack replacement yet: a long loop stays interpreted).
+   * is hot (a long loop moves to compiled code mid-call: on-stack replacement).
    */
   readonly tier?: Tier;
   /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */

@@ -29,7 +29,7 @@ import { withFullStackTraces } from '../backend/wasm-frames.js';
 import type { Callee, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
-import type { FunctionId, IrFunction } from '../ir/ir.js';
+import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import type { CodeSharing } from './code-sharing.js';
 import type { Heap } from './heap.js';
 import type { Program } from './program.js';
@@ -57,6 +57,8 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   private readonly hotVersions = new WeakSet<IrFunction>();
   /** Compiled callees for the interpreter, by code id. */
   private readonly callees = new Map<number, CompiledCallee>();
+  /** On-stack replacement entries of each version, by loop point. */
+  private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, Callee | undefined>>();
 
   constructor(program: Program, heap: Heap, host: InterpreterHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
     this.budget = thresholds.backEdges;
@@ -87,6 +89,18 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
       callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup);
       this.callees.set(id, callee);
     }
+    return callee;
+  }
+
+  osr(ir: IrFunction, point: PointId): Callee | undefined {
+    this.hot(ir);
+    const callees = this.osrCallees.get(ir) ?? new Map<PointId, Callee | undefined>();
+    this.osrCallees.set(ir, callees);
+    if (callees.has(point)) return callees.get(point);
+    const entry = this.baseline.osrEntry(ir, point);
+    // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
+    const callee = entry ? new CompiledCallee({ ...ir, paramCount: ir.locals.length }, entry, this.baseline.lookup) : undefined;
+    callees.set(point, callee);
     return callee;
   }
 

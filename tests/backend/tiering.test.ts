@@ -121,13 +121,16 @@ test('a function is compiled once hot: after the call threshold, or the back-edg
   assert.deepEqual(t.compiledNames(), []);
   assert.equal(t.mixed(f, 3), 4);
   assert.deepEqual(t.compiledNames(), ['f'], 'hot at its third call');
-  // spin(n): n iterations. 50 of them leave it cold; 200 make it hot during the call, which finishes interpreted.
+  // spin(n): n iterations. 50 of them leave it cold; 200 make it hot during the call, which finishes compiled
+  // from its loop's header after 100 iterations (on-stack replacement).
   const spin = t.fn('spin', ['i32'], 'i32', ['i32', 'i32', 'i32'], [...forLoop(0, 0, 2, 3, i32(0), loc(0), [set(1, bin('add', 'i32', loc(1), loc(2)))]), ret(loc(1))]);
   const ir = t.program.functionInfo(spin).ir!;
   assert.equal(t.mixed(spin, 50), 1225);
   assert.deepEqual(t.compiledNames(), ['f']);
   assert.equal(t.mixed(spin, 200), 19900);
-  assert.deepEqual(t.compiledNames(), ['f', 'spin'], 'hot in its loop');
+  assert.deepEqual(t.compiledNames(), ['f', 'spin', 'spin'], 'hot in its loop: compiled, and its entry at the loop');
+  const entry = t.tiering.baseline.codeVersions()[2]!;
+  assert.equal(entry.ir.paramCount, ir.locals.length, 'the entry takes every local of the frame');
   assert.ok(t.tiering.interpreter.calleeFor(ir) instanceof CompiledCallee, 'its next call runs compiled code');
   assert.equal(t.mixed(spin, 10), 45);
 });
