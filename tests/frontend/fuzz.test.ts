@@ -8,16 +8,7 @@ import { join } from 'node:path';
 import { parseModule } from '../../src/frontend/parser.js';
 import { checkModule } from '../../src/frontend/check-module.js';
 import { Program } from '../../src/runtime/program.js';
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../random.js';
 
 const FRAGMENTS = [
   'fn', 'let', 'global', 'const', 'class', 'extends', 'self', 'new', 'delete', 'if', 'else', 'while', 'for', 'in',
