@@ -184,12 +184,17 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
       const safepoint = (): void => cx.host.safepoint();
       const budget = cx.budget;
       const osrAfter = budget.osrAfter;
-      // After `osrAfter` iterations in one go, the rest of the call may run compiled (on-stack replacement).
+      // The rest of the call may run compiled (on-stack replacement) from this loop's header: when the
+      // version becomes hot here, or after `osrAfter` iterations in one go (it became hot elsewhere).
       const replaced = (f: Frame): boolean => {
         const entry = budget.osr(s.point);
         if (!entry) return false;
         entry.body(f);
         return true;
+      };
+      const spent = (f: Frame): boolean => {
+        budget.spent();
+        return replaced(f);
       };
       if (exit) {
         // `while`/`for` as lowered: the exit test runs inline, not as a statement.
@@ -200,7 +205,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
             const c = rest(f);
             if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
             if (poll[0] !== 0) safepoint();
-            if (--budget.left <= 0) budget.spent();
+            if (--budget.left <= 0 && spent(f)) return RETURN;
             if (++n === osrAfter && replaced(f)) return RETURN;
           }
           return NORMAL;
@@ -213,7 +218,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
           const c = body(f);
           if (c !== NORMAL && c !== cont) return c === brk ? NORMAL : c;
           if (poll[0] !== 0) safepoint();
-          if (--budget.left <= 0) budget.spent();
+          if (--budget.left <= 0 && spent(f)) return RETURN;
           if (++n === osrAfter && replaced(f)) return RETURN;
         }
       };

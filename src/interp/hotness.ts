@@ -3,8 +3,9 @@
 //! of it costs `callCost` units and every loop back-edge in it one unit. When
 //! the budget runs out the version is hot, and the tier-up policy compiles it
 //! for its next calls. A call already running moves to compiled code by
-//! on-stack replacement: a loop that has run `budget` iterations in one go
-//! asks the policy for an entry that continues the call from its header.
+//! on-stack replacement: the loop where the version becomes hot, or any loop
+//! that has run `budget` iterations in one go, asks the policy for an entry
+//! that continues the call from its header.
 
 import type { IrFunction, PointId } from '../ir/ir.js';
 import type { Callee } from './closures.js';
