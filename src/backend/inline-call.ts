@@ -13,6 +13,7 @@
 
 import type { Pos } from '../frontend/ast.js';
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
+import { forEachOperand, stmtOperands } from '../ir/operands.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
@@ -25,34 +26,24 @@ const MAX_NODES = 48;
 export function isInlinable(ir: IrFunction): boolean {
   let nodes = 0;
   let fits = true;
-  // A size estimate: every statement and every expression among their direct operands, recursively.
   const expr = (e: Expr): void => {
     nodes++;
-    for (const child of Object.values(e)) if (isExpr(child)) expr(child);
-    if (e.op === 'math') e.args.forEach(expr);
+    forEachOperand(e, expr);
   };
   const stmt = (s: Stmt): void => {
     nodes++;
-    switch (s.op) {
-      case 'loop':
-      case 'load':
-      case 'barrier': fits = false; return;
-      case 'call':
-        if (s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
-        s.args.forEach(expr);
-        return;
-      case 'if': expr(s.cond); s.then.forEach(stmt); s.else.forEach(stmt); return;
-      case 'block': s.body.forEach(stmt); return;
-      case 'print': s.args.forEach((a) => a.kind === 'value' && expr(a.value)); return;
-      default: for (const child of Object.values(s)) if (isExpr(child)) expr(child);
+    if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier') fits = false;
+    if (s.op === 'call' && s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
+    stmtOperands(s).forEach(expr);
+    if (s.op === 'if') {
+      s.then.forEach(stmt);
+      s.else.forEach(stmt);
+    } else if (s.op === 'block') {
+      s.body.forEach(stmt);
     }
   };
   ir.body.forEach(stmt);
   return fits && nodes <= MAX_NODES;
-}
-
-function isExpr(x: unknown): x is Expr {
-  return typeof x === 'object' && x !== null && 'op' in x && typeof (x as { op: unknown }).op === 'string';
 }
 
 /**

@@ -10,6 +10,7 @@
 
 import type { CountedLoop } from './counted-loop.js';
 import type { Expr, LocalIndex, Stmt } from './ir.js';
+import { forEachOperand, stmtOperands } from './operands.js';
 
 export function indexedArrays(loop: CountedLoop): LocalIndex[] {
   if (loop.type !== 'i32' || loop.direction !== 'up') return [];
@@ -35,48 +36,4 @@ export function indexedArrays(loop: CountedLoop): LocalIndex[] {
   };
   loop.body.forEach(visitStmt);
   return [...indexed].filter((a) => !written.has(a)).sort((a, b) => a - b);
-}
-
-/** The expressions a statement evaluates, for the statements `indexedArrays` does not look into itself. */
-function stmtOperands(s: Stmt): Expr[] {
-  switch (s.op) {
-    case 'setGlobal': return [s.value];
-    case 'setField': return [s.object, s.value];
-    case 'drop': return [s.value];
-    case 'atomicStore': return [...placeOperands(s.place), s.value];
-    case 'print': return s.args.flatMap((a) => (a.kind === 'value' ? [a.value] : []));
-    case 'printFixed': return [s.value, s.digits];
-    case 'assert': return [s.cond];
-    case 'delete': return [s.value];
-    case 'return': return s.value ? [s.value] : [];
-    default: return [];
-  }
-}
-
-function placeOperands(p: Extract<Expr, { op: 'atomicLoad' }>['place']): Expr[] {
-  switch (p.kind) {
-    case 'global': return [];
-    case 'field': return [p.object];
-    case 'elem': return [p.array, p.index];
-  }
-}
-
-function forEachOperand(e: Expr, f: (e: Expr) => void): void {
-  switch (e.op) {
-    case 'binary':
-    case 'logical': f(e.left); f(e.right); return;
-    case 'unary':
-    case 'convert': f(e.operand); return;
-    case 'math': e.args.forEach(f); return;
-    case 'getField': f(e.object); return;
-    case 'getElem': f(e.array); f(e.index); return;
-    case 'length': f(e.array); return;
-    case 'newArray': f(e.length); return;
-    case 'isInstance':
-    case 'cast': f(e.value); return;
-    case 'atomicLoad': placeOperands(e.place).forEach(f); return;
-    case 'atomicAdd': placeOperands(e.place).forEach(f); f(e.value); return;
-    case 'atomicCas': placeOperands(e.place).forEach(f); f(e.expected); f(e.replacement); return;
-    default: return;
-  }
 }
