@@ -7,3 +7,32 @@ export function positiveInteger(text: string | undefined, option: string): numbe
   if (!Number.isInteger(n) || n < 1) throw new Error(`${option} takes a positive integer, not '${text}'`);
   return n;
 }
+
+/** What a script's option parser returns for `--help`. */
+export const HELP = Symbol('help');
+
+/**
+ * The exit status of benchmark script `name`: `main` run with the options
+ * that `parse` reads from `argv`. `--help` prints `usage`; a bad command
+ * line prints the reason and the usage, exit status 64.
+ */
+export async function runScript<T>(
+  name: string,
+  usage: string,
+  argv: string[],
+  parse: (argv: string[]) => T | typeof HELP,
+  main: (options: T) => number | Promise<number>,
+): Promise<number> {
+  let options: T | typeof HELP;
+  try {
+    options = parse(argv);
+  } catch (e) {
+    process.stderr.write(`${name}: ${(e as Error).message}\n\n${usage}`);
+    return 64;
+  }
+  if (options === HELP) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return main(options);
+}

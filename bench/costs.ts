@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompileOptions } from '../src/backend/compile-options.js';
 import { Session, type HostValue } from '../src/runtime/session.js';
-import { positiveInteger } from './arguments.js';
+import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
 import { formatTable } from './text-table.js';
 import { findPrograms, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
@@ -97,7 +97,7 @@ interface Options {
   readonly sizes: (p: BenchProgram) => Sizes;
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]): Options | typeof HELP {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -109,10 +109,7 @@ function parseOptions(argv: string[]): Options {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  if (values.help) return HELP;
   const parts = (values.parts as string).split(',');
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')} (use ${PARTS.join(', ')})`);
@@ -286,14 +283,7 @@ function formatCompileRows(rows: readonly CompileRow[]): string {
   return `Compilation at the baseline tier\n${formatTable(lines)}\n${notes}\n`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (e) {
-    process.stderr.write(`costs: ${(e as Error).message}\n\n${USAGE}`);
-    return 64;
-  }
+async function main(options: Options): Promise<number> {
   const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
   const out: string[] = [`${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, Node ${process.version}; load average ${load()}\n`];
   if (options.parts.includes('stubs')) out.push(formatComparisons('Stubs: self-calls through the stub check against plain calls', 'stubs', 'direct', await stubCosts(options), options.runs));
@@ -311,4 +301,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runScript('costs', USAGE, process.argv.slice(2), parseOptions, main);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { positiveInteger } from './arguments.js';
+import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median, timeProcess, type Measurement } from './measure.js';
 import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
 import { formatTables, summarize, type Metric, type Row, type RunnerResult } from './report.js';
@@ -42,7 +42,7 @@ interface Options {
   readonly json: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]): Options | typeof HELP {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -59,10 +59,7 @@ function parseOptions(argv: string[]): Options {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  if (values.help) return HELP;
   const suites = values.suite === 'all' ? Object.keys(SUITES) : (values.suite as string).split(',');
   let programs = suites.flatMap((suite) => {
     const dir = SUITES[suite];
@@ -159,14 +156,7 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
   return { suite: program.suite, program: program.name, sizes, results };
 }
 
-function main(argv: string[]): number {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n\n${USAGE}`);
-    return 64;
-  }
+function main(options: Options): number {
   const gcc = spawnSync('gcc', ['--version']).status === 0;
   if (!gcc) process.stderr.write('bench: gcc not found, the C versions are skipped\n');
   const scratch = mkdtempSync(join(tmpdir(), 'rejit-bench-'));
@@ -180,7 +170,7 @@ function main(argv: string[]): number {
   }
   const verified = rows.every((r) => Object.values(r.results).every((x) => x.failure === null));
   if (options.json) {
-    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv, runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, options.tiers, m)) };
+    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv: process.argv.slice(2), runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, options.tiers, m)) };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(formatTables(rows, options.tiers, options.runs, options.metric));
@@ -188,4 +178,4 @@ function main(argv: string[]): number {
   return verified ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await runScript('bench', USAGE, process.argv.slice(2), parseOptions, main);

@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { ThreadedSession } from '../src/runtime/threaded-session.js';
 import type { Tier } from '../src/runtime/session.js';
-import { positiveInteger } from './arguments.js';
+import { HELP, positiveInteger, runScript } from './arguments.js';
 
 const HOT_LOOP = `
 global stop: i32 = 0;
@@ -103,7 +103,7 @@ interface Options {
   readonly work: number;
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]): Options | typeof HELP {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -114,10 +114,7 @@ function parseOptions(argv: string[]): Options {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  if (values.help) return HELP;
   const tier = values.tier as Tier;
   if (!TIERS.includes(tier)) throw new Error(`unknown tier '${tier}' (use ${TIERS.join(', ')})`);
   const quick = values.quick as boolean;
@@ -129,14 +126,7 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (e) {
-    process.stderr.write(`threads: ${(e as Error).message}\n\n${USAGE}`);
-    return 64;
-  }
+async function main(options: Options): Promise<number> {
   const { tier, loads, runs, work } = options;
   console.log(`tier ${tier}`);
   for (const threads of [2, 4]) {
@@ -155,4 +145,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runScript('threads', USAGE, process.argv.slice(2), parseOptions, main);
