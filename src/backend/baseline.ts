@@ -81,8 +81,6 @@ export class Baseline {
   private readonly relinks = new WeakMap<IrFunction, number>();
   /** The version whose module was compiled for each definition on this thread, which relinked versions reuse. */
   private readonly compiledFor = new WeakMap<IrFunction, CodeVersion>();
-  /** On-stack replacement entries of each version, by loop point (null: that point has no loop). */
-  private readonly osrEntries = new WeakMap<IrFunction, Map<PointId, WebAssembly.ExportedFunction | null>>();
   /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
@@ -256,26 +254,21 @@ export class Baseline {
   }
 
   /**
-   * The compiled entry that continues a call of version `ir` from the header
-   * of its loop at `point` (`ir/osr-entry.ts`), made on first use; every
-   * local of the frame is a parameter. Its code id, for stack traces only,
-   * comes from a range of this thread's own (no table slot, no stub).
+   * Compiles the entry that continues a call of version `ir` from the header
+   * of its loop at `point` (`ir/osr-entry.ts`): the entry's IR, whose
+   * parameters are every local of the frame, and its export; null when
+   * `point` is no loop. Its code id, for stack traces only, comes from a
+   * range of this thread's own (no table slot, no stub). Callers keep what
+   * they get: each call compiles again.
    */
-  osrEntry(ir: IrFunction, point: PointId): WebAssembly.ExportedFunction | null {
-    const entries = this.osrEntries.get(ir) ?? new Map<PointId, WebAssembly.ExportedFunction | null>();
-    this.osrEntries.set(ir, entries);
-    if (entries.has(point)) return entries.get(point) ?? null;
+  compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
     const entryIr = osrEntry(ir, point);
-    let entry: WebAssembly.ExportedFunction | null = null;
-    if (entryIr) {
-      const id = this.nextOsrId++;
-      const start = performance.now();
-      const code = codeVersion(id, compileFunction(entryIr, this.program, id, this.options), (performance.now() - start) / 1000);
-      this.versions.set(id, code);
-      entry = this.thread.entryOf(code);
-    }
-    entries.set(point, entry);
-    return entry;
+    if (!entryIr) return null;
+    const id = this.nextOsrId++;
+    const start = performance.now();
+    const code = codeVersion(id, compileFunction(entryIr, this.program, id, this.options), (performance.now() - start) / 1000);
+    this.versions.set(id, code);
+    return { ir: entryIr, entry: this.thread.entryOf(code) };
   }
 
   /** Every code version made so far, oldest first. */

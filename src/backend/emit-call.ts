@@ -30,7 +30,8 @@ import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runt
 import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
-import { emitExpr, storeOp, withObject } from './emit-expr.js';
+import { emitExpr } from './emit-expr.js';
+import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { emitInlined, isInlinable } from './inline-call.js';
 import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
@@ -183,12 +184,7 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       emitInlined(fx, run.ir, args, s.pos, run.isMethod);
     } else {
       const { store, result } = run.leaf;
-      if (store) {
-        withObject(fx, args[0] as Expr, s.pos, [inlineLeaf(store.value, args)], ([value]) => {
-          (value as () => void)();
-          c.memOp(storeOp(store.field.type), store.field.offset);
-        });
-      }
+      if (store) emitStmts(fx, [{ op: 'setField', object: args[0] as Expr, field: store.field, value: inlineLeaf(store.value, args), pos: s.pos }]);
       if (result) emitExpr(fx, inlineLeaf(result, args));
     }
     c.br(out);

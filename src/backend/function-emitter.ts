@@ -58,8 +58,7 @@ export class FunctionEmitter {
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
-  private readonly inlineFrames: InlinedFrame[] = [];
-  private readonly inlineReturns: InlineReturn[] = [];
+  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn }[] = [];
   /** Labels of inlined bodies are renumbered from here, above any label of the function's own. */
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
@@ -99,30 +98,28 @@ export class FunctionEmitter {
   }
 
   private position(pos: Pos, rejit: boolean): void {
-    const inlined = this.inlineFrames.length > 0 ? [...this.inlineFrames] : undefined;
+    const inlined = this.inlined.length > 0 ? this.inlined.map((i) => i.frame) : undefined;
     this.positions.push([this.c.out.length, inlined ? { pos, rejit, inlined } : { pos, rejit }]);
   }
 
   /** How deep the code being emitted is in inlined callees (0: the function's own body). */
   get inlineDepth(): number {
-    return this.inlineFrames.length;
+    return this.inlined.length;
   }
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame. */
   withInlined(frame: InlinedFrame, ret: InlineReturn, body: () => void): void {
-    this.inlineFrames.push(frame);
-    this.inlineReturns.push(ret);
+    this.inlined.push({ frame, ret });
     try {
       body();
     } finally {
-      this.inlineFrames.pop();
-      this.inlineReturns.pop();
+      this.inlined.pop();
     }
   }
 
   /** Where a `return` goes when it is in an inlined body; null in the function's own. */
   get inlineReturn(): InlineReturn | null {
-    return this.inlineReturns[this.inlineReturns.length - 1] ?? null;
+    return this.inlined[this.inlined.length - 1]?.ret ?? null;
   }
 
   /** `count` labels for an inlined body, distinct from every other label of the function. */

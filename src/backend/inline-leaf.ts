@@ -8,6 +8,7 @@
 //! stack trace; a body without loops or calls needs no poll.
 
 import type { Expr, FieldRef, IrFunction } from '../ir/ir.js';
+import { substituteLocals } from '../ir/renumber.js';
 
 /** Leaves with larger result expressions are called: inlining is for bodies smaller than a call. */
 const MAX_NODES = 16;
@@ -59,19 +60,7 @@ export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
   return null;
 }
 
-/** The leaf's result with its parameters replaced by the call's arguments (each a local or a constant). */
-export function inlineLeaf(result: Expr, args: readonly Expr[]): Expr {
-  const sub = (e: Expr): Expr => {
-    switch (e.op) {
-      case 'local': return args[e.local] as Expr;
-      case 'binary': return { ...e, left: sub(e.left), right: sub(e.right) };
-      case 'unary': return { ...e, operand: sub(e.operand) };
-      case 'logical': return { ...e, left: sub(e.left), right: sub(e.right) };
-      case 'convert': return { ...e, operand: sub(e.operand) };
-      case 'math': return { ...e, args: e.args.map(sub) };
-      case 'getField': return { ...e, object: sub(e.object) };
-      default: return e;
-    }
-  };
-  return sub(result);
+/** A leaf's expression with its parameters replaced by the call's arguments (each a local or a constant). */
+export function inlineLeaf(e: Expr, args: readonly Expr[]): Expr {
+  return substituteLocals(e, (l) => args[l.local] as Expr);
 }

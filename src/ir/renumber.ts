@@ -1,6 +1,7 @@
 //! Renumbering the locals and labels of IR, as inlining a function body into
 //! another needs: the body's locals and labels become the caller's, beside
-//! its own.
+//! its own; and putting expressions in place of an expression's locals, as
+//! inlining a one-expression body needs.
 
 import type { AtomicPlace, Expr, LabelId, LocalIndex, Stmt } from './ir.js';
 
@@ -13,8 +14,11 @@ export function renumberStmts(stmts: readonly Stmt[], r: Renumbering): Stmt[] {
   return stmts.map((s) => renumberStmt(s, r));
 }
 
+type LocalExpr = Extract<Expr, { op: 'local' }>;
+
 function renumberStmt(s: Stmt, r: Renumbering): Stmt {
-  const e = (x: Expr): Expr => renumberExpr(x, r);
+  const local = (x: LocalExpr): Expr => ({ ...x, local: r.local(x.local) });
+  const e = (x: Expr): Expr => substituteLocals(x, local);
   switch (s.op) {
     case 'setLocal': return { ...s, local: r.local(s.local), value: e(s.value) };
     case 'setGlobal': return { ...s, value: e(s.value) };
@@ -22,7 +26,7 @@ function renumberStmt(s: Stmt, r: Renumbering): Stmt {
     case 'setElem': return { ...s, array: e(s.array), index: e(s.index), value: e(s.value) };
     case 'call': return { ...s, args: s.args.map(e), result: s.result < 0 ? s.result : r.local(s.result) };
     case 'drop': return { ...s, value: e(s.value) };
-    case 'atomicStore': return { ...s, place: renumberPlace(s.place, r), value: e(s.value) };
+    case 'atomicStore': return { ...s, place: substitutePlace(s.place, local), value: e(s.value) };
     case 'print': return { ...s, args: s.args.map((a) => (a.kind === 'value' ? { ...a, value: e(a.value) } : a)) };
     case 'printFixed': return { ...s, value: e(s.value), digits: e(s.digits) };
     case 'assert': return { ...s, cond: e(s.cond) };
@@ -38,10 +42,11 @@ function renumberStmt(s: Stmt, r: Renumbering): Stmt {
   }
 }
 
-function renumberExpr(x: Expr, r: Renumbering): Expr {
-  const e = (y: Expr): Expr => renumberExpr(y, r);
+/** `x` with each of its locals replaced by what `local` makes of it. */
+export function substituteLocals(x: Expr, local: (l: LocalExpr) => Expr): Expr {
+  const e = (y: Expr): Expr => substituteLocals(y, local);
   switch (x.op) {
-    case 'local': return { ...x, local: r.local(x.local) };
+    case 'local': return local(x);
     case 'binary':
     case 'logical': return { ...x, left: e(x.left), right: e(x.right) };
     case 'unary':
@@ -53,9 +58,9 @@ function renumberExpr(x: Expr, r: Renumbering): Expr {
     case 'newArray': return { ...x, length: e(x.length) };
     case 'isInstance':
     case 'cast': return { ...x, value: e(x.value) };
-    case 'atomicLoad': return { ...x, place: renumberPlace(x.place, r) };
-    case 'atomicAdd': return { ...x, place: renumberPlace(x.place, r), value: e(x.value) };
-    case 'atomicCas': return { ...x, place: renumberPlace(x.place, r), expected: e(x.expected), replacement: e(x.replacement) };
+    case 'atomicLoad': return { ...x, place: substitutePlace(x.place, local) };
+    case 'atomicAdd': return { ...x, place: substitutePlace(x.place, local), value: e(x.value) };
+    case 'atomicCas': return { ...x, place: substitutePlace(x.place, local), expected: e(x.expected), replacement: e(x.replacement) };
     case 'const':
     case 'global':
     case 'newObject':
@@ -65,11 +70,11 @@ function renumberExpr(x: Expr, r: Renumbering): Expr {
   }
 }
 
-function renumberPlace(p: AtomicPlace, r: Renumbering): AtomicPlace {
+function substitutePlace(p: AtomicPlace, local: (l: LocalExpr) => Expr): AtomicPlace {
   switch (p.kind) {
     case 'global': return p;
-    case 'field': return { ...p, object: renumberExpr(p.object, r) };
-    case 'elem': return { ...p, array: renumberExpr(p.array, r), index: renumberExpr(p.index, r) };
+    case 'field': return { ...p, object: substituteLocals(p.object, local) };
+    case 'elem': return { ...p, array: substituteLocals(p.array, local), index: substituteLocals(p.index, local) };
   }
 }
 

@@ -97,9 +97,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     const callees = this.osrCallees.get(ir) ?? new Map<PointId, Callee | undefined>();
     this.osrCallees.set(ir, callees);
     if (callees.has(point)) return callees.get(point);
-    const entry = this.baseline.osrEntry(ir, point);
+    const compiled = this.baseline.compileOsrEntry(ir, point);
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
-    const callee = entry ? new CompiledCallee({ ...ir, paramCount: ir.locals.length }, entry, this.baseline.lookup) : undefined;
+    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup) : undefined;
     callees.set(point, callee);
     return callee;
   }
