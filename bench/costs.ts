@@ -24,7 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompileOptions } from '../src/backend/compile-options.js';
-import { Session, type HostValue } from '../src/runtime/session.js';
+import { Session, type HostValue } from '../src/session/session.js';
 import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
 import { formatTable } from './text-table.js';

@@ -16,6 +16,7 @@ import { median, timeProcess, type Measurement } from './measure.js';
 import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
 import { formatTables, summarize, type Metric, type Row, type RunnerResult } from './report.js';
 import { machineDescription } from './machine.js';
+import { TIER_NAMES, isTier } from '../src/tiering/tiers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUITES: Readonly<Record<string, string>> = { micro: join(ROOT, 'bench/programs'), awfy: join(ROOT, 'bench/awfy') };
@@ -75,9 +76,12 @@ function parseOptions(argv: string[]): Options | typeof HELP {
   }
   const iterations = values.quick ? 1 : positiveInteger(values.iterations, '--iterations');
   const innerIterations = values.quick ? 1 : positiveInteger(values.inner, '--inner');
+  const tiers = (values.tiers as string).split(',');
+  const unknownTier = tiers.find((t) => !isTier(t));
+  if (unknownTier !== undefined) throw new Error(`unknown tier '${unknownTier}' (use ${TIER_NAMES.join(', ')})`);
   return {
     programs,
-    tiers: (values.tiers as string).split(','),
+    tiers,
     runs: positiveInteger(values.runs, '--runs') ?? (values.quick ? 1 : 5),
     sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: innerIterations ?? p.defaults.innerIterations }),
     timeout: positiveInteger(values.timeout, '--timeout') as number,

@@ -10,8 +10,8 @@
 //! `node dist/bench/threads.js [--tier T] [--loads N] [--runs N] [--quick] [--help]`
 
 import { parseArgs } from 'node:util';
-import { ThreadedSession } from '../src/runtime/threaded-session.js';
-import type { Tier } from '../src/runtime/session.js';
+import { ThreadedSession } from '../src/session/threaded-session.js';
+import { TIER_NAMES, isTier, type Tier } from '../src/tiering/tiers.js';
 import { HELP, positiveInteger, runScript } from './arguments.js';
 
 const HOT_LOOP = `
@@ -87,7 +87,6 @@ async function parallelTime(threads: number, work: number, tier: Tier): Promise<
   }
 }
 
-const TIERS: readonly Tier[] = ['interp', 'baseline', 'auto'];
 
 const USAGE = `Usage: node dist/bench/threads.js [options]
   --tier T      interp, baseline or auto (default: baseline)
@@ -115,8 +114,8 @@ function parseOptions(argv: string[]): Options | typeof HELP {
     },
   });
   if (values.help) return HELP;
-  const tier = values.tier as Tier;
-  if (!TIERS.includes(tier)) throw new Error(`unknown tier '${tier}' (use ${TIERS.join(', ')})`);
+  const tier = values.tier ?? '';
+  if (!isTier(tier)) throw new Error(`unknown tier '${tier}' (use ${TIER_NAMES.join(', ')})`);
   const quick = values.quick as boolean;
   return {
     tier,

@@ -28,6 +28,7 @@ import {
   type Located,
   type Outcome,
 } from './golden-directives.js';
+import { TEST_CONFIGS } from '../src/tiering/tiers.js';
 
 /** The repository root: the nearest folder above this file with a package.json. */
 function findRoot(): string {
@@ -42,12 +43,8 @@ function findRoot(): string {
 
 const ROOT = findRoot();
 const GOLDEN = 'tests/golden';
-/**
- * Every tier, and tiering as it ships and with thresholds so low that nearly
- * every call crosses between the tiers (a function's first call interpreted,
- * its later ones compiled).
- */
-const DEFAULT_TIERS = 'interp,baseline,auto,auto --hot-calls 2 --hot-loops 20';
+/** Every tier's test configurations (`src/tiering/tiers.ts`), each a tier and its flags. */
+const DEFAULT_TIERS = TEST_CONFIGS.map((c) => c.label).join(',');
 const TIERS = (process.env.REJIT_TIERS ?? DEFAULT_TIERS).split(',').map((t) => t.trim()).filter((t) => t !== '');
 const JOBS = Math.max(1, Number(process.env.REJIT_GOLDEN_JOBS) || Math.min(8, availableParallelism()));
 const TIMEOUT_MS = (Number(process.env.REJIT_GOLDEN_TIMEOUT) || 60) * 1000;

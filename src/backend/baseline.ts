@@ -16,12 +16,12 @@
 //! installs that code itself when it first finds the id in a slot.
 //!
 //! With several threads, one compiled module serves every thread
-//! (`runtime/code-sharing.ts`): what a thread has installed reaches the
+//! (`core/code-sharing.ts`): what a thread has installed reaches the
 //! code only as the imports of its own instance.
 //!
-//! Mixed with the interpreter (`runtime/tiering.ts`), a call of a version that
+//! Mixed with the interpreter (`tiering/tiering.ts`), a call of a version that
 //! is not hot yet is not compiled: it runs in the interpreter through a bridge
-//! (`bridge.ts`) that `resolve` installs at the version's index in the table.
+//! (`tiering/bridge.ts`) that `resolve` installs at the version's index in the table.
 //!
 //! Linking: a module imports the code of the functions it calls directly,
 //! bound when a thread instantiates it (`code-table.ts`) to the code they
@@ -34,15 +34,15 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
-import { osrEntry } from '../ir/osr-entry.js';
-import type { InterpreterHost } from '../interp/context.js';
-import type { Heap } from '../runtime/heap.js';
-import { stubSlot } from '../runtime/layout.js';
-import type { Program } from '../runtime/program.js';
-import type { CodeSharing } from '../runtime/code-sharing.js';
-import type { TrapKind } from '../runtime/trap.js';
-import { isStackOverflow, unwindOutermost } from '../interp/unwind.js';
-import type { BridgeTarget } from './bridge.js';
+import { osrEntry } from '../passes/osr-entry.js';
+import type { RuntimeHost } from '../core/host.js';
+import type { Heap } from '../core/heap.js';
+import { stubSlot } from '../core/layout.js';
+import type { Program } from '../core/program.js';
+import type { CodeSharing } from '../core/code-sharing.js';
+import type { TrapKind } from '../core/trap.js';
+import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
+import type { BridgeTarget } from './bridge-module.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
@@ -54,11 +54,11 @@ import { wasmSig } from './wasm-types.js';
 const MAX_RELINKS = 4;
 const OSR_IDS = 2 ** 30;
 
-/** How the baseline tier shares a run with the interpreter (`runtime/tiering.ts`). */
+/** How the baseline tier shares a run with the interpreter (`tiering/tiering.ts`). */
 export interface CompilePolicy {
   /** Whether a call of version `ir`, not compiled on this thread, compiles it; else the call runs it in the interpreter. */
   compiles(ir: IrFunction): boolean;
-  /** What the bridge to version `ir` runs (`bridge.ts`). */
+  /** What the bridge to version `ir` runs (`tiering/bridge.ts`). */
   interpreted(ir: IrFunction): BridgeTarget;
   /** Function `fn`'s code on this thread has changed: a version was installed, or its slot was reset for relinking. */
   changed(fn: FunctionId): void;
@@ -93,7 +93,7 @@ export class Baseline {
   constructor(
     readonly program: Program,
     private readonly heap: Heap,
-    private readonly host: InterpreterHost,
+    private readonly host: RuntimeHost,
     private readonly sharing: CodeSharing,
     private readonly policy: CompilePolicy = COMPILE_ALL,
     private readonly options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
@@ -255,7 +255,7 @@ export class Baseline {
 
   /**
    * Compiles the entry that continues a call of version `ir` from the header
-   * of its loop at `point` (`ir/osr-entry.ts`): the entry's IR, whose
+   * of its loop at `point` (`passes/osr-entry.ts`): the entry's IR, whose
    * parameters are every local of the frame, and its export; null when
    * `point` is no loop. Its code id, for stack traces only, comes from a
    * range of this thread's own (no table slot, no stub). Callers keep what

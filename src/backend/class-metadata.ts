@@ -17,9 +17,9 @@
 //! holds ids and dispatch goes on through stub slots). Unused class ids read
 //! 0, which compiled code treats like a deleted object.
 
-import { ElemKind, CLASS_TABLE_BASE } from '../runtime/layout.js';
-import type { Heap } from '../runtime/heap.js';
-import type { ClassInfo } from '../runtime/program.js';
+import { ElemKind, CLASS_TABLE_BASE } from '../core/layout.js';
+import type { Heap } from '../core/heap.js';
+import type { ClassInfo } from '../core/program.js';
 
 const META_SIZE = 0;
 export const META_DEPTH = 4;

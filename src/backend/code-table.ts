@@ -5,14 +5,14 @@
 //! Compiled modules are shared by all threads (`SharedModules`); instances
 //! and tables are per thread.
 
-import type { InterpreterHost } from '../interp/context.js';
+import type { RuntimeHost } from '../core/host.js';
 import type { FunctionId } from '../ir/ir.js';
-import type { Heap } from '../runtime/heap.js';
-import { threadBlock } from '../runtime/layout.js';
-import { Trap } from '../runtime/trap.js';
+import type { Heap } from '../core/heap.js';
+import { threadBlock } from '../core/layout.js';
+import { Trap } from '../core/trap.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CodeVersion } from './code-version.js';
-import { buildBridge, type BridgeTarget } from './bridge.js';
+import { buildBridge, type BridgeTarget } from './bridge-module.js';
 import { buildDispatcher } from './dispatcher.js';
 import { configureEngine } from './engine-flags.js';
 import { jsImports, type JsService, type RaiseTrap } from './js-imports.js';
@@ -53,7 +53,7 @@ function perSignature(modules: Map<string, WebAssembly.Module>, sig: FuncSig, bu
 /** What a thread's code runs against. */
 export interface ThreadEnv {
   readonly heap: Heap;
-  readonly host: InterpreterHost;
+  readonly host: RuntimeHost;
   /** Compiles and installs function `fn` on its first call, returning its code id; raises the trap when it has no definition. */
   readonly resolve: (fn: number) => number;
   /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */

@@ -7,7 +7,7 @@
 //! are complete, its self-calls patched with its index.
 
 import type { IrFunction, Stmt } from '../ir/ir.js';
-import type { Program } from '../runtime/program.js';
+import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
 import { printModule } from '../wasm/wat.js';

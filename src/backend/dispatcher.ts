@@ -3,17 +3,18 @@
 //! id, loads the function's stub slot and tail-calls what the table holds at
 //! the version the slot names: its compiled code (slot `id`), or, for a
 //! version not compiled yet (slot `-id`), a bridge to the interpreter that
-//! this thread put there (`bridge.ts`). It asks the runtime to resolve the
+//! this thread put there (`tiering/bridge.ts`). It asks the runtime to resolve the
 //! call when that table entry is empty (and, with threads, when a compiled
 //! version is not installed on this thread yet); for a slot `id` on one
 //! thread, code is always there, and the dispatcher goes straight to it.
 //!
 //! Why a hub: in Node 20 every instance that imports a table stays alive as
-//! long as the table and makes each `table.set` slower (design.md), so only
+//! long as the table and makes each `table.set` slower (measured: docs/ARCHITECTURE.md,
+//! "Stub slots"), so only
 //! these small modules (one per signature and thread, a bounded number)
 //! import it; compiled code imports the dispatchers instead.
 
-import { STUB_SLOTS_BASE } from '../runtime/layout.js';
+import { STUB_SLOTS_BASE } from '../core/layout.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncSig } from '../wasm/types.js';
 import { importSharedMemory } from './memory-import.js';

@@ -1,6 +1,6 @@
 //! Allocation and `delete` of objects and small arrays, inline in compiled
 //! code: the fast paths of the runtime module's algorithm
-//! (`runtime-module.ts`, the same as `runtime/heap.ts`) over the thread's
+//! (`runtime-module.ts`, the same as `core/heap.ts`) over the thread's
 //! block, imported as the global `tb`. An object's size is known at compile
 //! time, so its size class is too; a small array's (at most SMALL_LIMIT
 //! bytes: an exact size class) is one shift and add away. A `new` pops that
@@ -8,10 +8,10 @@
 //! used up calls the runtime. Large arrays and the rarer cases of `delete`
 //! go to the runtime module.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import {
   CHUNK_SIZE, ElemKind, HEADER_SIZE, SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, elemSize, sizeClass,
-} from '../runtime/layout.js';
+} from '../core/layout.js';
 import type { FunctionEmitter } from './function-emitter.js';
 
 /** Pushes a new zeroed object of class `classId`. */

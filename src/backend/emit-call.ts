@@ -26,8 +26,8 @@
 
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
-import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../runtime/layout.js';
-import type { ClassInfo, FunctionInfo, Program } from '../runtime/program.js';
+import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
+import type { ClassInfo, FunctionInfo, Program } from '../core/program.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
 import { emitExpr } from './emit-expr.js';

@@ -3,10 +3,10 @@
 //! checks and traps, as in the interpreter: an operand that a check needs
 //! after later operands are evaluated goes to a scratch local first.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { elemKind, globalAddress } from '../runtime/layout.js';
+import { elemKind, globalAddress } from '../core/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -120,7 +120,7 @@ export function emitObject(fx: FunctionEmitter, e: Expr, pos: Pos): void {
   withObject(fx, e, pos, [], () => {});
 }
 
-/** Array elements start 8 bytes past the array's address (`runtime/layout.ts`). */
+/** Array elements start 8 bytes past the array's address (`core/layout.ts`). */
 export const ELEMENTS = 8;
 
 /**

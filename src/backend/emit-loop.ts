@@ -2,7 +2,7 @@
 //! POLL_INTERVAL iterations, so that a thread in a hot loop still stops and
 //! takes part in handshakes.
 //!
-//! - A counted loop (`ir/counted-loop.ts`: every `for`, and a `while` that
+//! - A counted loop (`passes/counted-loop.ts`: every `for`, and a `while` that
 //!   steps a variable toward a fixed bound) is strip-mined, as HotSpot does:
 //!   an outer loop over chunks of at most POLL_INTERVAL iterations, polling
 //!   before each chunk, around an inner loop without any poll work; its exit
@@ -19,9 +19,9 @@
 //! summing loops and 35% on the sieve.
 
 import type { Expr, Stmt } from '../ir/ir.js';
-import { countedLoop, type CountedLoop } from '../ir/counted-loop.js';
-import { indexedArrays } from '../ir/indexed-arrays.js';
-import { POLL_REQUEST } from '../runtime/layout.js';
+import { countedLoop, type CountedLoop } from '../passes/counted-loop.js';
+import { indexedArrays } from '../passes/indexed-arrays.js';
+import { POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
@@ -47,7 +47,7 @@ export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts)
  * A counted loop that indexes `arrays` by its variable, in two copies: one
  * without their null and bounds checks, run when a test before the loop
  * shows that every index the loop can reach is in bounds
- * (`ir/indexed-arrays.ts`: the variable not negative, a positive stride that
+ * (`passes/indexed-arrays.ts`: the variable not negative, a positive stride that
  * cannot step past the end of i32, each array non-null and long enough for
  * the bound), and the checked one otherwise (it then traps at the right
  * iteration). Loops nested in the checked copy get one copy each. The test

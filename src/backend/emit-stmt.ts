@@ -5,7 +5,7 @@
 //! becomes a `br_if`.
 
 import type { Stmt } from '../ir/ir.js';
-import { globalAddress } from '../runtime/layout.js';
+import { globalAddress } from '../core/layout.js';
 import { emitDelete } from './emit-alloc.js';
 import { emitCall } from './emit-call.js';
 import type { FunctionEmitter } from './function-emitter.js';

@@ -8,11 +8,11 @@
 //! the Rejit position of every frame. Traps are calls too (`js.trap`), so
 //! the innermost frame's position is the trap's own.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, LabelId } from '../ir/ir.js';
-import { POLL_REQUEST } from '../runtime/layout.js';
-import type { Program } from '../runtime/program.js';
-import type { TrapKind } from '../runtime/trap.js';
+import { POLL_REQUEST } from '../core/layout.js';
+import type { Program } from '../core/program.js';
+import type { TrapKind } from '../core/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
@@ -67,7 +67,7 @@ export class FunctionEmitter {
   private readonly spare = new Map<ValType, number[]>();
   /** Locals known to hold a non-null reference while code for an inlined callee is emitted. */
   private readonly checked = new Set<number>();
-  /** Array locals whose element at the index local is in bounds (`ir/indexed-arrays.ts`), keyed `array:index`. */
+  /** Array locals whose element at the index local is in bounds (`passes/indexed-arrays.ts`), keyed `array:index`. */
   private readonly inBounds = new Set<string>();
   /** False inside the checked copy of a versioned loop, so that nested loops are not copied again. */
   versionLoops = true;

@@ -11,7 +11,7 @@
 //! inlined into in turn, two levels deep (`emit-call.ts` MAX_INLINE_DEPTH;
 //! AWFY Towers 1.56 to 1.00 s against one level); deeper calls are calls.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { forEachOperand, stmtOperands } from '../ir/operands.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';

@@ -4,9 +4,9 @@
 //! barrier, safepoints (stops and loads of other threads), `load`, and the
 //! f64 remainder (JavaScript's `%`, which wasm lacks).
 
-import type { Pos } from '../frontend/ast.js';
-import type { InterpreterHost } from '../interp/context.js';
-import { TRAP_MESSAGES, type TrapKind } from '../runtime/trap.js';
+import type { Pos } from '../ir/pos.js';
+import type { RuntimeHost } from '../core/host.js';
+import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
 import type { JsFunction } from './module-imports.js';
 
 export type JsService = JsFunction | 'print';
@@ -34,7 +34,7 @@ export interface JsImportData {
 export type RaiseTrap = (kind: TrapKind) => never;
 
 /** The services by import name; every `print_<signature>` import is `print`. */
-export function jsImports(code: JsImportData, host: InterpreterHost, raise: RaiseTrap): Record<JsService, (...args: never[]) => unknown> {
+export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTrap): Record<JsService, (...args: never[]) => unknown> {
   return {
     trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
     fmod: (a: number, b: number) => a % b,

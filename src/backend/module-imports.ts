@@ -83,7 +83,7 @@ export class ModuleImports {
     return { index: this.func('callee', String(fn), sig, name), codeId: this.importedGlobal('calleeId', String(fn)) };
   }
 
-  /** `tb` is the address of the thread's block (`runtime/layout.ts`). */
+  /** `tb` is the address of the thread's block (`core/layout.ts`). */
   global(name: 'threadId' | 'threadCount' | 'tb'): GlobalIdx {
     return this.importedGlobal('env', name);
   }

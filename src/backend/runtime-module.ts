@@ -1,8 +1,8 @@
 //! The per-thread runtime module: allocation, `delete` and class tests in
 //! wasm, over the thread's own block of the shared memory (its free lists and
 //! bump region), so that compiled code never calls out to JavaScript on the
-//! fast path. It runs the algorithm of `runtime/layout.ts` exactly as
-//! `runtime/heap.ts` does; only taking a new chunk from the shared heap top
+//! fast path. It runs the algorithm of `core/layout.ts` exactly as
+//! `core/heap.ts` does; only taking a new chunk from the shared heap top
 //! (and growing the memory) goes to the thread's `Heap` in JavaScript.
 //!
 //! Exports (compiled code imports them by these names from `rt`):
@@ -13,7 +13,7 @@
 
 import {
   CHUNK_SIZE, CLASS_TABLE_BASE, ElemKind, MAX_CLASSES, SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS,
-} from '../runtime/layout.js';
+} from '../core/layout.js';
 import type { CodeEmitter } from '../wasm/code-emitter.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import { META_DEPTH } from './class-metadata.js';

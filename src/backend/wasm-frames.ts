@@ -20,9 +20,9 @@
 //! Traps need every frame: `withFullStackTraces` lifts V8's limit on stack
 //! trace length while compiled code may be on the stack.
 
-import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
+import { Trap, type StackEntry, type TrapKind } from '../core/trap.js';
 import type { IrFunction } from '../ir/ir.js';
-import { isStackOverflow } from '../interp/unwind.js';
+import { isStackOverflow } from '../core/unwind.js';
 import { CODE_MODULE_PREFIX } from './compile-function.js';
 import type { CallPosition, InlinedFrame } from './function-emitter.js';
 

@@ -5,12 +5,13 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { writeFully } from '../runtime/thread.js';
+import { writeFully } from '../session/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
-import { Session, type Tier } from '../runtime/session.js';
-import { StopReason } from '../runtime/control.js';
-import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../runtime/threaded-session.js';
-import { DEFAULT_THRESHOLDS } from '../runtime/tiering.js';
+import { Session } from '../session/session.js';
+import { StopReason } from '../core/control.js';
+import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../session/threaded-session.js';
+import { DEFAULT_THRESHOLDS } from '../tiering/tiering.js';
+import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
 import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/compile-function.js';
@@ -18,7 +19,7 @@ import { functionText } from '../backend/compile-function.js';
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
 
 const USAGE = `Usage:
-  rejit run FILE [--threads N] [--tier interp|baseline|opt|auto] [--timeout SECONDS]
+  rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N]
   rejit check FILE
   rejit dump FILE [--ir] [--wat] [--function NAME]
@@ -26,15 +27,12 @@ const USAGE = `Usage:
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
-          (--tier baseline, the default: every function compiled at its first call;
-          --tier auto: functions start interpreted and are compiled once hot, after
-          N calls or N loop iterations: --hot-calls, --hot-loops)
+${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the default)' : ''}: ${t.summary}`).join('\n')}
+          (auto: hot after N calls or N loop iterations: --hot-calls, --hot-loops)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
 `;
-
-const TIERS: readonly Tier[] = ['interp', 'baseline', 'opt', 'auto'];
 
 class UsageError extends Error {}
 
@@ -87,8 +85,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
-      const tier = (values.tier ?? 'baseline') as Tier;
-      if (!TIERS.includes(tier)) throw new UsageError(`unknown tier '${values.tier}' (use ${TIERS.join(', ')})`);
+      const tier = values.tier ?? DEFAULT_TIER;
+      if (!isTier(tier)) throw new UsageError(`unknown tier '${tier}' (use ${TIER_NAMES.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
       const calls = values['hot-calls'];
       const loops = values['hot-loops'];

@@ -4,11 +4,9 @@
 //! reports errors there and the IR keeps it for traps. The tree holds no
 //! types and no resolved names: that is the checker's work.
 
-/** A 1-based line and column in a module's source text. */
-export interface Pos {
-  readonly line: number;
-  readonly col: number;
-}
+import type { Pos } from '../ir/pos.js';
+
+export type { Pos };
 
 export type TypeExpr =
   | { readonly kind: 'named'; readonly name: string; readonly pos: Pos }

@@ -18,7 +18,7 @@ import { isSubclass } from './check-module.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
 import type { AtomicPlace, BinaryOp, Callee, Expr, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
 import { isIntType, isNumericType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
-import type { ClassInfo, FunctionInfo } from '../runtime/program.js';
+import type { ClassInfo, FunctionInfo } from '../core/program.js';
 
 export interface CheckContext extends Namespace {
   resolveType(t: A.TypeExpr): ValueType | null;

@@ -14,9 +14,9 @@ import { ConstError, evalConst, type ConstResult } from './const-eval.js';
 import { checkFunctionBody } from './check-function.js';
 import { BUILTIN_NAMES } from './builtins.js';
 import type { ConstValue, FieldRef, FunctionId, IrFunction } from '../ir/ir.js';
-import { HEADER_SIZE } from '../runtime/layout.js';
-import type { ClassInfo, ConstInfo, FunctionInfo, GlobalInfo, MethodInfo, Program } from '../runtime/program.js';
-import { MAX_GLOBALS } from '../runtime/layout.js';
+import { HEADER_SIZE } from '../core/layout.js';
+import type { ClassInfo, ConstInfo, FunctionInfo, GlobalInfo, MethodInfo, Program } from '../core/program.js';
+import { MAX_GLOBALS } from '../core/layout.js';
 import { sameType, storageSize, typeToString, type ClassType, type ValueType } from '../ir/types.js';
 
 export interface ModuleDelta {

@@ -26,7 +26,7 @@ export const continueCode = (label: number): number => 3 + 2 * label;
 
 /**
  * What a call site runs: a version of a function, interpreted (`Code`) or
- * compiled and entered through its wasm export (`backend/compiled-callee.ts`).
+ * compiled and entered through its wasm export (`tiering/compiled-callee.ts`).
  * The site fills a fresh frame's first slots with the arguments, runs `body`,
  * and reads the result from slot `ret`.
  */

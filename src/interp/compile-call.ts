@@ -9,16 +9,16 @@
 //! Order of effects: the arguments (receiver first), then the call's own
 //! checks (null or deleted receiver, no definition), then the callee.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { Expr, Stmt } from '../ir/ir.js';
-import type { Heap } from '../runtime/heap.js';
-import type { ClassInfo, FunctionInfo } from '../runtime/program.js';
-import { Trap, type StackEntry, type TrapKind } from '../runtime/trap.js';
+import type { Heap } from '../core/heap.js';
+import type { ClassInfo, FunctionInfo } from '../core/program.js';
+import { Trap, type StackEntry, type TrapKind } from '../core/trap.js';
 import type { Callee, Frame, Val, ValFn, StmtFn } from './closures.js';
 import { NORMAL } from './closures.js';
 import { compileVal } from './compile-expr.js';
 import type { Ctx, Linker } from './context.js';
-import { unwind } from './unwind.js';
+import { unwind } from '../core/unwind.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
 

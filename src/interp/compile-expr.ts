@@ -7,11 +7,11 @@
 //! evaluated left to right, then the operation checks (null, bounds, zero
 //! divisor) and traps. Calls are statements (`compile-call.ts`).
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageKind, storageSize } from '../ir/types.js';
-import { elemKind, globalAddress } from '../runtime/layout.js';
-import { Trap } from '../runtime/trap.js';
+import { elemKind, globalAddress } from '../core/layout.js';
+import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
 import type { Ctx } from './context.js';
 

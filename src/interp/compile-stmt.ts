@@ -5,8 +5,8 @@
 
 import type { Expr, PrintArg, Stmt } from '../ir/ir.js';
 import type { Type } from '../ir/types.js';
-import { globalAddress } from '../runtime/layout.js';
-import { Trap } from '../runtime/trap.js';
+import { globalAddress } from '../core/layout.js';
+import { Trap } from '../core/trap.js';
 import { NORMAL, RETURN, breakCode, continueCode, type CondFn, type Frame, type StmtFn, type Val } from './closures.js';
 import { compileCall } from './compile-call.js';
 import { compileBig, compileCond, compileNum, compilePlace, compileVal, elemCheck, numConst } from './compile-expr.js';

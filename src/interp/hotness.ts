@@ -10,7 +10,7 @@
 import type { IrFunction, PointId } from '../ir/ir.js';
 import type { Callee } from './closures.js';
 
-/** How the interpreter meets a compiling tier (`runtime/tiering.ts`). */
+/** How the interpreter meets a compiling tier (`tiering/tiering.ts`). */
 export interface TierUpPolicy {
   /** Units a version's budget starts with: the loop back-edges it may run in the interpreter. */
   readonly budget: number;
@@ -23,7 +23,7 @@ export interface TierUpPolicy {
   /**
    * Compiled code that continues a call of version `ir` from the header of
    * its loop at `point`: a callee whose arguments are the frame's locals and
-   * whose result is the call's (`ir/osr-entry.ts`); undefined to stay.
+   * whose result is the call's (`passes/osr-entry.ts`); undefined to stay.
    */
   osr(ir: IrFunction, point: PointId): Callee | undefined;
 }

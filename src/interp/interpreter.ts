@@ -7,17 +7,17 @@
 //! that the tier has compiled run the compiled code.
 
 import type { FrameState, FunctionId, IrFunction } from '../ir/ir.js';
-import type { Heap } from '../runtime/heap.js';
-import type { Program } from '../runtime/program.js';
-import { Trap } from '../runtime/trap.js';
+import type { Heap } from '../core/heap.js';
+import type { Program } from '../core/program.js';
+import { Trap } from '../core/trap.js';
 import type { Callee, Val } from './closures.js';
 import { Code } from './code.js';
-import type { InterpreterHost, Linker } from './context.js';
+import type { Linker } from './context.js';
+import type { RuntimeHost } from '../core/host.js';
 import { Budget, NEVER_HOT, type TierUpPolicy } from './hotness.js';
 import { resumeFrames } from './resume.js';
-import { unwindOutermost } from './unwind.js';
+import { unwindOutermost } from '../core/unwind.js';
 
-export type { InterpreterHost } from './context.js';
 
 export class Interpreter implements Linker {
   readonly codes: (Callee | undefined)[] = [];
@@ -26,7 +26,7 @@ export class Interpreter implements Linker {
   constructor(
     readonly program: Program,
     readonly heap: Heap,
-    readonly host: InterpreterHost,
+    readonly host: RuntimeHost,
     private readonly tierUp: TierUpPolicy = NEVER_HOT,
   ) {}
 

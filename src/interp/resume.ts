@@ -10,14 +10,14 @@
 //! for everything after the point.
 
 import type { FrameState, IrFunction, Stmt } from '../ir/ir.js';
-import type { Program } from '../runtime/program.js';
-import { Trap } from '../runtime/trap.js';
+import type { Program } from '../core/program.js';
+import { Trap } from '../core/trap.js';
 import { NORMAL, breakCode, continueCode, type StmtFn, type Val } from './closures.js';
 import type { Code } from './code.js';
 import { compileSeq, compileStmt } from './compile-stmt.js';
 import type { Ctx } from './context.js';
 import { pointPath, pointStmt, type PointPath } from './frame-state.js';
-import { entryOf, unwindOutermost } from './unwind.js';
+import { entryOf, unwindOutermost } from '../core/unwind.js';
 
 /** The closure that continues `code` from program point `point`. */
 export function resumeEntry(code: Code, point: number): StmtFn {

@@ -12,7 +12,7 @@
 //! session assigns and never reuses. The IR holds no session objects, so it
 //! can be posted to another thread as plain data.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from './pos.js';
 import type { ClassId, PrimType, RefType, Type, ValueType } from './types.js';
 
 export type FunctionId = number;

@@ -6,9 +6,14 @@
 
 import type { AtomicPlace, Expr, IrFunction, Stmt } from './ir.js';
 import { typeToString } from './types.js';
-import type { Program } from '../runtime/program.js';
+/** What the printer needs to name ids: the program tables, or nothing (ids are printed as numbers). */
+export interface ProgramNames {
+  readonly functions: readonly ({ readonly name: string } | undefined)[];
+  readonly classes: readonly ({ readonly name: string } | undefined)[];
+  readonly globals: readonly ({ readonly name: string } | undefined)[];
+}
 
-export function printFunction(fn: IrFunction, program?: Program): string {
+export function printFunction(fn: IrFunction, program?: ProgramNames): string {
   const p = new Printer(fn, program);
   const params = fn.locals.slice(0, fn.paramCount).map((l, i) => `${l.name}:${i}: ${typeToString(l.type)}`);
   const result = fn.result === 'void' ? '' : ` -> ${typeToString(fn.result)}`;
@@ -20,7 +25,7 @@ export function printFunction(fn: IrFunction, program?: Program): string {
 }
 
 class Printer {
-  constructor(private readonly fn: IrFunction, private readonly program: Program | undefined) {}
+  constructor(private readonly fn: IrFunction, private readonly program: ProgramNames | undefined) {}
 
   stmts(list: readonly Stmt[], depth: number, out: string[]): void {
     for (const s of list) this.stmt(s, depth, out);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Expr, PrintArg, Stmt } from '../../src/ir/ir.js';
-import { POLL_REQUEST } from '../../src/runtime/layout.js';
+import { POLL_REQUEST } from '../../src/core/layout.js';
 import { at, bin, bool, f64, i32, i64, loc, ret, set } from '../interp/ir.js';
 import { hostBuiltins } from '../interp/programs.js';
 import { Tiers } from './tiers.js';

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UNSHARED } from '../../src/runtime/code-sharing.js';
+import { UNSHARED } from '../../src/core/code-sharing.js';
 import { Baseline } from '../../src/backend/baseline.js';
 import type { FunctionId, Stmt } from '../../src/ir/ir.js';
-import { Heap } from '../../src/runtime/heap.js';
+import { Heap } from '../../src/core/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { Trap } from '../../src/core/trap.js';
 import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
 import { defineReloading, fib, threeFiles, unbounded } from '../interp/programs.js';
 import { CALLS_ONLY, Tiers } from './tiers.js';

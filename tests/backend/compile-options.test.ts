@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { POLL_REQUEST } from '../../src/runtime/layout.js';
+import { POLL_REQUEST } from '../../src/core/layout.js';
 import { bin, brk, forLoop, i32, loc, loop, ret, set, when } from '../interp/ir.js';
 import { defineReloading } from '../interp/programs.js';
 import { Tiers } from './tiers.js';

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { POLL_INTERVAL } from '../../src/backend/function-emitter.js';
-import { countedLoop } from '../../src/ir/counted-loop.js';
+import { countedLoop } from '../../src/passes/counted-loop.js';
 import type { Expr, FunctionId, Stmt } from '../../src/ir/ir.js';
-import { POLL_REQUEST } from '../../src/runtime/layout.js';
-import { Session } from '../../src/runtime/session.js';
+import { POLL_REQUEST } from '../../src/core/layout.js';
+import { Session } from '../../src/session/session.js';
 import { bin, block, brk, i32, i64, loc, loop, not, ret, set, when } from '../interp/ir.js';
 import { Tiers } from './tiers.js';
 

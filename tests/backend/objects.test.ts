@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { globalAddress } from '../../src/runtime/layout.js';
+import { globalAddress } from '../../src/core/layout.js';
 import {
   and, arrT, as, at, bin, classT, f64, getE, getF, i32, i64, is, len, loc, newArr, newObj, ret, set, setE, setF, trapOf, vcall,
 } from '../interp/ir.js';

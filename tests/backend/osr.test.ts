@@ -5,8 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session, type HostValue } from '../../src/runtime/session.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { Session, type HostValue } from '../../src/session/session.js';
+import { Trap } from '../../src/core/trap.js';
 
 function outcome(tier: 'interp' | 'auto', source: string, fn: string, args: HostValue[]): { lines: string[]; result: string; compiled: string[] } {
   const lines: string[] = [];

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompiledCallee } from '../../src/backend/compiled-callee.js';
+import { CompiledCallee } from '../../src/tiering/compiled-callee.js';
 import type { FunctionId } from '../../src/ir/ir.js';
-import { CodeChannels, createThreadPorts } from '../../src/runtime/code-channels.js';
-import { SharedCode, type CodeSharing } from '../../src/runtime/code-sharing.js';
-import { Heap, createMemory } from '../../src/runtime/heap.js';
-import { Tiering } from '../../src/runtime/tiering.js';
+import { CodeChannels, createThreadPorts } from '../../src/core/code-channels.js';
+import { SharedCode, type CodeSharing } from '../../src/core/code-sharing.js';
+import { Heap, createMemory } from '../../src/core/heap.js';
+import { Tiering } from '../../src/tiering/tiering.js';
 import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, setF, trapOf, vcall, when } from '../interp/ir.js';
 import { fib, shapes } from '../interp/programs.js';
 import { Mixed, outcome } from './tiers.js';

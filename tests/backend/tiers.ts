@@ -5,12 +5,12 @@
 
 import { Baseline } from '../../src/backend/baseline.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../../src/backend/compile-options.js';
-import type { InterpreterHost } from '../../src/interp/context.js';
+import type { RuntimeHost } from '../../src/core/host.js';
 import type { FunctionId } from '../../src/ir/ir.js';
-import { defineCode } from '../../src/runtime/code-ids.js';
-import { UNSHARED, type CodeSharing } from '../../src/runtime/code-sharing.js';
-import { Tiering, type TierUpThresholds } from '../../src/runtime/tiering.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { defineCode } from '../../src/session/code-ids.js';
+import { UNSHARED, type CodeSharing } from '../../src/core/code-sharing.js';
+import { Tiering, type TierUpThresholds } from '../../src/tiering/tiering.js';
+import { Trap } from '../../src/core/trap.js';
 import { Rt } from '../interp/ir.js';
 
 type Result = number | bigint | undefined;
@@ -38,7 +38,7 @@ function commitTo(rt: Rt, baseline: Baseline): void {
 export class Tiers extends Rt {
   readonly baseline: Baseline;
 
-  constructor(host: Partial<InterpreterHost> = {}, compile?: CompileOptions) {
+  constructor(host: Partial<RuntimeHost> = {}, compile?: CompileOptions) {
     super(host);
     this.baseline = new Baseline(this.program, this.heap, this.interp.host, UNSHARED, undefined, compile);
   }
@@ -68,7 +68,7 @@ export const NEVER: TierUpThresholds = { calls: 2 ** 29, backEdges: 2 ** 29 };
 export class Mixed extends Rt {
   readonly tiering: Tiering;
 
-  constructor(host: Partial<InterpreterHost> = {}, thresholds: TierUpThresholds = NEVER, sharing: CodeSharing = UNSHARED) {
+  constructor(host: Partial<RuntimeHost> = {}, thresholds: TierUpThresholds = NEVER, sharing: CodeSharing = UNSHARED) {
     super(host);
     this.tiering = new Tiering(this.program, this.heap, this.interp.host, sharing, thresholds);
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModuleBuilder } from '../../src/frontend/builder.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
-import { Session } from '../../src/runtime/session.js';
+import { Session } from '../../src/session/session.js';
 
 test('a module built without text runs like its source', () => {
   const m = new ModuleBuilder('gen.rj');

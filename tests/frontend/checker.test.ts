@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { parseModule } from '../../src/frontend/parser.js';
 import { checkModule } from '../../src/frontend/check-module.js';
 import { printFunction } from '../../src/ir/printer.js';
-import { Program } from '../../src/runtime/program.js';
-import { Session } from '../../src/runtime/session.js';
+import { Program } from '../../src/core/program.js';
+import { Session } from '../../src/session/session.js';
 
 function check(source: string, program = new Program()) {
   const { module, diagnostics } = parseModule(source, 't.rj');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModule } from '../../src/frontend/parser.js';
 import { checkModule } from '../../src/frontend/check-module.js';
-import { Program } from '../../src/runtime/program.js';
+import { Program } from '../../src/core/program.js';
 import { random } from '../random.js';
 
 const FRAGMENTS = [

@@ -2,17 +2,17 @@
 //! the printed lines, then `main`'s result or the trap as formatted (message,
 //! position and Rejit stack). Shared by `tiers.test.ts` and `tiers-fuzz.ts`.
 
-import { Session, type SessionOptions } from '../../src/runtime/session.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { Session, type SessionOptions } from '../../src/session/session.js';
+import { Trap } from '../../src/core/trap.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 import { generateProgram } from './program-generator.js';
+import { TEST_CONFIGS } from '../../src/tiering/tiers.js';
 
-/** The interpreter (the reference), compiled code only, and both mixed with tier-up at the second call. */
-export const TIERS: readonly { readonly name: string; readonly options: SessionOptions }[] = [
-  { name: 'interp', options: { tier: 'interp' } },
-  { name: 'baseline', options: { tier: 'baseline' } },
-  { name: 'auto', options: { tier: 'auto', tierUp: { calls: 2, backEdges: 20 } } },
-];
+/** Every tier's test configurations (`src/tiering/tiers.ts`); the first, the interpreter, is the reference. */
+export const TIERS: readonly { readonly name: string; readonly options: SessionOptions }[] = TEST_CONFIGS.map((c) => ({
+  name: c.label,
+  options: { tier: c.tier, tierUp: c.tierUp },
+}));
 
 export const FILE_NAME = 'fuzz.rj';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trap } from '../../src/runtime/trap.js';
+import { Trap } from '../../src/core/trap.js';
 import { Rt, at, bin, call, forLoop, i32, i64, loc, print, ret, set, trapOf, where } from './ir.js';
 import { defineReloading, fib, hostBuiltins, threeFiles, unbounded } from './programs.js';
 

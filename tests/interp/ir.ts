@@ -5,10 +5,11 @@
 import type { Pos } from '../../src/frontend/ast.js';
 import type { BinaryOp, Callee, ConstValue, Expr, FieldRef, FunctionId, IrFunction, Stmt } from '../../src/ir/ir.js';
 import type { ClassType, PrimType, RefType, Type, ValueType } from '../../src/ir/types.js';
-import { Heap, createMemory } from '../../src/runtime/heap.js';
-import { Program, type ClassInfo, type MethodInfo } from '../../src/runtime/program.js';
-import { Interpreter, type InterpreterHost } from '../../src/interp/interpreter.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { Heap, createMemory } from '../../src/core/heap.js';
+import { Program, type ClassInfo, type MethodInfo } from '../../src/core/program.js';
+import { Interpreter } from '../../src/interp/interpreter.js';
+import type { RuntimeHost } from '../../src/core/host.js';
+import { Trap } from '../../src/core/trap.js';
 
 export const at = (line: number, col = 1): Pos => ({ line, col });
 const P0 = at(1);
@@ -19,7 +20,7 @@ export class Rt {
   readonly out: string[] = [];
   readonly interp: Interpreter;
 
-  constructor(host: Partial<InterpreterHost> = {}, heap?: Heap) {
+  constructor(host: Partial<RuntimeHost> = {}, heap?: Heap) {
     this.heap = heap ?? new Heap(createMemory(), 0);
     this.interp = new Interpreter(this.program, this.heap, {
       print: (line) => this.out.push(line),

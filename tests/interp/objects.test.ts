@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Expr } from '../../src/ir/ir.js';
-import { globalAddress } from '../../src/runtime/layout.js';
+import { globalAddress } from '../../src/core/layout.js';
 import { atomics, elementTypes, globals, shapes as shapesOf } from './programs.js';
 import {
   Rt, arrT, as, at, bin, classT, getE, getF, i32, i64, is, len, loc, newArr, newObj, ret, setE, setF, trapOf,

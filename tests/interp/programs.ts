@@ -3,8 +3,8 @@
 
 import type { AtomicPlace, Expr, FunctionId, Stmt } from '../../src/ir/ir.js';
 import type { ClassType } from '../../src/ir/types.js';
-import type { ClassInfo } from '../../src/runtime/program.js';
-import { globalAddress } from '../../src/runtime/layout.js';
+import type { ClassInfo } from '../../src/core/program.js';
+import { globalAddress } from '../../src/core/layout.js';
 import { Rt, and, arrT, at, bin, bool, call, classT, f64, getE, getF, glob, i32, i64, len, loc, newArr, newObj, nul, ret, set, setE, setF, setG, vcall, when } from './ir.js';
 
 /** fib(n) the naive recursive way. */

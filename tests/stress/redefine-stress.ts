@@ -11,9 +11,9 @@
 //! runs the long mode; `tests/stress.test.ts` runs a short one.
 
 import { parseArgs } from 'node:util';
-import { ThreadedSession } from '../../src/runtime/threaded-session.js';
-import type { Tier } from '../../src/runtime/session.js';
-import type { TierUpThresholds } from '../../src/runtime/tiering.js';
+import { ThreadedSession } from '../../src/session/threaded-session.js';
+import type { Tier } from '../../src/session/session.js';
+import type { TierUpThresholds } from '../../src/tiering/tiering.js';
 
 export interface StressResult {
   readonly loads: number;

@@ -9,15 +9,15 @@
 
 import { Worker } from 'node:worker_threads';
 import { CompileError } from '../frontend/diagnostic.js';
-import { createThreadPorts, portsOf, type ThreadPorts } from './code-channels.js';
-import { Control, StopReason } from './control.js';
-import { UNSHARED } from './code-sharing.js';
-import { createMemory } from './heap.js';
+import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-channels.js';
+import { Control, StopReason } from '../core/control.js';
+import { UNSHARED } from '../core/code-sharing.js';
+import { createMemory } from '../core/heap.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
-import type { TierUpThresholds } from './tiering.js';
+import type { TierUpThresholds } from '../tiering/tiering.js';
 
 export interface ThreadedSessionOptions {
   readonly threads: number;

@@ -14,21 +14,23 @@ import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
-import { Program, type FunctionInfo, type GlobalInfo } from './program.js';
-import { Heap, createMemory } from './heap.js';
-import { POLL_REQUEST, globalAddress } from './layout.js';
+import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
+import { Heap, createMemory } from '../core/heap.js';
+import { POLL_REQUEST, globalAddress } from '../core/layout.js';
 import { defineCode } from './code-ids.js';
 import type { LoggedModule } from './load-log.js';
-import { UNSHARED, type CodeSharing } from './code-sharing.js';
-import { Trap } from './trap.js';
-import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
+import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
+import { Trap } from '../core/trap.js';
+import type { Interpreter } from '../interp/interpreter.js';
+import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
-import { Baseline } from '../backend/baseline.js';
+import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { CodeVersion } from '../backend/code-version.js';
-import { Tiering, type TierUpThresholds } from './tiering.js';
+import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js';
+import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 
-export type Tier = 'interp' | 'baseline' | 'opt' | 'auto';
+export type { Tier };
 
 /** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
 export type HostValue = number | bigint | boolean;
@@ -37,16 +39,16 @@ export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
   /**
-   * Default: 'baseline' (and 'opt', until there is an optimizing tier):
-   * compiles every function at its first call. 'interp' never compiles;
-   * 'auto' starts every function in the interpreter and compiles it once it
-   * is hot (a long loop moves to compiled code mid-call: on-stack replacement).
+   * Default: 'baseline': compiles every function at its first call.
+   * 'interp' never compiles; 'auto' starts every function in the interpreter
+   * and compiles it once it is hot (a long loop moves to compiled code
+   * mid-call: on-stack replacement). The list: `tiering/tiers.ts`.
    */
   readonly tier?: Tier;
   /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */
   readonly tierUp?: TierUpThresholds;
   /**
-   * With 'baseline' and 'opt', for measurement only: code without polls
+   * With 'baseline', for measurement only: code without polls
    * cannot be stopped or take part in handshakes; without stubs, calls of
    * code known when compiling (recursive calls among them) do not see
    * redefinitions (`backend/compile-options.ts`). Default: both on.
@@ -54,14 +56,14 @@ export interface SessionOptions {
   readonly compile?: CompileOptions;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
-  /** Set when this session is one thread of a threaded run (`runtime/thread.ts`). */
+  /** Set when this session is one thread of a threaded run (`session/thread.ts`). */
   readonly thread?: ThreadHooks;
 }
 
 /**
  * What a session that is one of several threads on one memory needs from
  * its thread: its place in the run, barriers, polls, and the load protocol
- * that keeps every thread's program tables in step (`runtime/control.ts`).
+ * that keeps every thread's program tables in step (`core/control.ts`).
  */
 export interface ThreadHooks {
   readonly threadId: number;
@@ -120,7 +122,7 @@ export class Session {
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     const thread = this.thread;
-    const host: InterpreterHost = {
+    const host: RuntimeHost = {
       print: (line) => this.print(line),
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
@@ -129,19 +131,17 @@ export class Session {
       threadId: thread.threadId,
       threadCount: thread.threadCount,
     };
-    const tier = options.tier ?? 'baseline';
-    if (tier === 'auto') {
-      const tiering = new Tiering(this.program, this.heap, host, thread.code, options.tierUp);
-      this.interpreter = tiering.interpreter;
-      this.baseline = tiering.baseline;
-      this.enter = (fn, args) => tiering.call(fn, args);
-    } else {
-      this.interpreter = new Interpreter(this.program, this.heap, host);
-      // 'opt' runs the baseline tier until there is an optimizing one.
-      const baseline = tier === 'interp' ? null : new Baseline(this.program, this.heap, host, thread.code, undefined, options.compile);
-      this.baseline = baseline;
-      this.enter = baseline ? (fn, args) => baseline.call(fn, args) : (fn, args) => this.interpreter.call(fn, args);
-    }
+    const tiers = tierEntry(options.tier ?? DEFAULT_TIER).create({
+      program: this.program,
+      heap: this.heap,
+      host,
+      sharing: thread.code,
+      tierUp: options.tierUp ?? DEFAULT_THRESHOLDS,
+      compile: options.compile,
+    });
+    this.interpreter = tiers.interpreter;
+    this.baseline = tiers.baseline;
+    this.enter = tiers.enter;
   }
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */

@@ -2,7 +2,7 @@
 //! indexed by the dense ids the IR uses. The checker reads it; only
 //! `Session.load` changes it, and only after a whole module has checked.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
 import type { ClassId, ValueType } from '../ir/types.js';
 

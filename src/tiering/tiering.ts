@@ -1,15 +1,14 @@
 //! Tiering (`--tier auto`): every function starts in the interpreter and is
 //! compiled by the baseline tier once it is hot on this thread: after
 //! `calls` calls, or `backEdges` loop back-edges, or a mix (`interp/hotness.ts`).
-//! There is no on-stack replacement yet: a call that started in the
-//! interpreter finishes there, so a long loop in a cold function is compiled
-//! for the function's next call.
+//! A loop that gets hot in a running interpreted call continues in compiled
+//! code at its header (on-stack replacement, `passes/osr-entry.ts`).
 //!
 //! The tiers call each other through the stub slots. The interpreter links a
 //! call of a hot version to its compiled code (`CompiledCallee`); compiled code
 //! calls a version that is not hot through the dispatcher, which finds a
 //! bridge to the interpreter in the version's place in the table
-//! (`backend/bridge.ts`). Whenever a version is installed or relinked, the
+//! (`tiering/bridge.ts`). Whenever a version is installed or relinked, the
 //! interpreter forgets what it linked for the function, so its next call
 //! links again. Either way a call runs the version that the slot (or, in the
 //! interpreter, the function's current definition) names when it starts, and
@@ -23,16 +22,18 @@
 //! says hot).
 
 import { Baseline, type CompilePolicy } from '../backend/baseline.js';
-import { bridgeTarget, type BridgeTarget } from '../backend/bridge.js';
-import { CompiledCallee } from '../backend/compiled-callee.js';
+import { bridgeTarget } from './bridge.js';
+import type { BridgeTarget } from '../backend/bridge-module.js';
+import { CompiledCallee } from './compiled-callee.js';
 import { withFullStackTraces } from '../backend/wasm-frames.js';
 import type { Callee, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
-import { Interpreter, type InterpreterHost } from '../interp/interpreter.js';
+import { Interpreter } from '../interp/interpreter.js';
+import type { RuntimeHost } from '../core/host.js';
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
-import type { CodeSharing } from './code-sharing.js';
-import type { Heap } from './heap.js';
-import type { Program } from './program.js';
+import type { CodeSharing } from '../core/code-sharing.js';
+import type { Heap } from '../core/heap.js';
+import type { Program } from '../core/program.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
 export interface TierUpThresholds {
@@ -60,7 +61,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   /** On-stack replacement entries of each version, by loop point. */
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, Callee | undefined>>();
 
-  constructor(program: Program, heap: Heap, host: InterpreterHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
+  constructor(program: Program, heap: Heap, host: RuntimeHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
     this.budget = thresholds.backEdges;
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);

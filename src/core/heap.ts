@@ -6,7 +6,7 @@
 //! It does not know classes or types beyond storage widths: the caller
 //! passes an object's size, and does null, bounds and length checks.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 import type { ConstValue } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Heap, createMemory, sizeClassOf, sizeOfClass } from '../../src/runtime/heap.js';
-import { CHUNK_SIZE, ElemKind, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, SIZE_CLASSES, WASM_PAGE, globalAddress, sizeClass } from '../../src/runtime/layout.js';
-import { Trap } from '../../src/runtime/trap.js';
+import { Heap, createMemory, sizeClassOf, sizeOfClass } from '../../src/core/heap.js';
+import { CHUNK_SIZE, ElemKind, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, SIZE_CLASSES, WASM_PAGE, globalAddress, sizeClass } from '../../src/core/layout.js';
+import { Trap } from '../../src/core/trap.js';
 
 test('a fresh memory starts its heap top at HEAP_BASE; a second heap keeps it', () => {
   const memory = createMemory();

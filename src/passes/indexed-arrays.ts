@@ -9,8 +9,8 @@
 //! checked copy of the loop for when the test fails.
 
 import type { CountedLoop } from './counted-loop.js';
-import type { Expr, LocalIndex, Stmt } from './ir.js';
-import { forEachOperand, stmtOperands } from './operands.js';
+import type { Expr, LocalIndex, Stmt } from '../ir/ir.js';
+import { forEachOperand, stmtOperands } from '../ir/operands.js';
 
 export function indexedArrays(loop: CountedLoop): LocalIndex[] {
   if (loop.type !== 'i32' || loop.direction !== 'up') return [];

@@ -4,13 +4,13 @@
 
 import { writeSync } from 'node:fs';
 import { CompileError } from '../frontend/diagnostic.js';
-import { Control, StopReason, Stopped, ThreadState } from './control.js';
-import { CodeChannels, type ThreadPorts } from './code-channels.js';
-import { SharedCode, type CodeSharing } from './code-sharing.js';
+import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
+import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
+import { SharedCode, type CodeSharing } from '../core/code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
-import { Trap } from './trap.js';
-import type { TierUpThresholds } from './tiering.js';
+import { Trap } from '../core/trap.js';
+import type { TierUpThresholds } from '../tiering/tiering.js';
 
 /** Where a thread's program output goes. */
 export type OutputMode =

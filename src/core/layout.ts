@@ -35,7 +35,7 @@
 //! heap top moves by compare-and-swap, never past MAXIMUM_PAGES (out of
 //! memory), and the taker grows the memory to cover it. A freed block goes
 //! onto the freeing thread's list. Fresh memory is zero; a reused block is
-//! zeroed on allocation. (`runtime/heap.ts` is the reference implementation.)
+//! zeroed on allocation. (`core/heap.ts` is the reference implementation.)
 
 import type { ValueType } from '../ir/types.js';
 

@@ -1,7 +1,7 @@
 //! Traps: the errors a Rejit program can raise at run time. Every tier raises
 //! the same kinds with the same messages; a trap stops the whole run.
 
-import type { Pos } from '../frontend/ast.js';
+import type { Pos } from '../ir/pos.js';
 
 /** Each trap kind and the message printed for it. */
 export const TRAP_MESSAGES = {

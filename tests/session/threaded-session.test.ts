@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ThreadedSession } from '../../src/runtime/threaded-session.js';
+import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 
 const PROGRAM = `

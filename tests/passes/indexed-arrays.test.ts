@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countedLoop } from '../../src/ir/counted-loop.js';
-import { indexedArrays } from '../../src/ir/indexed-arrays.js';
+import { countedLoop } from '../../src/passes/counted-loop.js';
+import { indexedArrays } from '../../src/passes/indexed-arrays.js';
 import type { Stmt } from '../../src/ir/ir.js';
 import { arrT, bin, call, forLoop, getE, i32, loc, set, setE, when } from '../interp/ir.js';
 

@@ -6,7 +6,7 @@ import { Thread, type ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('runtime/worker.js runs only as a worker thread');
+if (!port) throw new Error('session/worker.js runs only as a worker thread');
 const send = (reply: WorkerReply): void => port.postMessage(reply);
 const thread = new Thread(workerData as ThreadStart, (lines) => send({ kind: 'print', lines }));
 

@@ -1,8 +1,8 @@
 //! Code ids for new definitions, and the stub slots and definition words that name them.
 
 import type { IrFunction } from '../ir/ir.js';
-import { definitionWord, stubSlot } from './layout.js';
-import type { FunctionInfo, Program } from './program.js';
+import { definitionWord, stubSlot } from '../core/layout.js';
+import type { FunctionInfo, Program } from '../core/program.js';
 
 /**
  * Gives each function just (re)defined a code id. The loading thread also

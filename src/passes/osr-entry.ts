@@ -14,8 +14,8 @@
 //! Positions, points and calls are those of `ir`, so the entry's frames and
 //! traps read as the function's own.
 
-import type { IrFunction, LabelId, PointId, Stmt } from './ir.js';
-import { maxLabel } from './renumber.js';
+import type { IrFunction, LabelId, PointId, Stmt } from '../ir/ir.js';
+import { maxLabel } from '../ir/renumber.js';
 
 export function osrEntry(ir: IrFunction, point: PointId): IrFunction | null {
   let nextLabel = maxLabel(ir.body) + 1;

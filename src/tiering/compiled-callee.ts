@@ -9,7 +9,7 @@ import { NORMAL, type Callee, type Frame, type StmtFn, type Val } from '../inter
 import { frameMaker } from '../interp/code.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
-import { trapFromCompiled, type CodeLookup } from './wasm-frames.js';
+import { trapFromCompiled, type CodeLookup } from '../backend/wasm-frames.js';
 
 type Entry = (...args: Val[]) => Val | undefined;
 

@@ -22,7 +22,7 @@
 //! loop, wrapping around at the end of its type as the arithmetic does. A step
 //! in a local may still be zero or negative: a tier checks it at run time.
 
-import type { BinaryOp, Expr, LabelId, LocalIndex, Stmt } from './ir.js';
+import type { BinaryOp, Expr, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
 
 export interface CountedLoop {
   readonly type: 'i32' | 'i64';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeChannels, createThreadPorts } from '../../src/runtime/code-channels.js';
-import { SharedCode } from '../../src/runtime/code-sharing.js';
-import { createMemory } from '../../src/runtime/heap.js';
+import { CodeChannels, createThreadPorts } from '../../src/core/code-channels.js';
+import { SharedCode } from '../../src/core/code-sharing.js';
+import { createMemory } from '../../src/core/heap.js';
 
 /** Two threads' views of code sharing, driven from one thread in turn. */
 function pair() {

@@ -1,0 +1,24 @@
+//! The services every tier reaches outside compiled or interpreted code for:
+//! output, loading, barriers and the poll word that leads to safepoints. The
+//! session implements them once per thread; the interpreter and the wasm
+//! tiers' host imports (`backend/js-imports.ts`) call them.
+
+import type { Pos } from '../ir/pos.js';
+
+export interface RuntimeHost {
+  /** Writes one line of program output. */
+  print(line: string): void;
+  /** The `load(path)` builtin, called from module `fromFile` at `pos`; throws a Trap when the load fails. */
+  load(path: string, fromFile: string, pos: Pos): void;
+  /** Waits until every thread of the run has reached a barrier. */
+  barrier(): void;
+  /**
+   * The poll request word (`core/layout.ts` POLL_REQUEST): every loop
+   * back-edge and function entry reads it and calls `safepoint` when it is
+   * nonzero (a stop or a code handshake is pending).
+   */
+  readonly pollWord: Int32Array;
+  safepoint(): void;
+  readonly threadId: number;
+  readonly threadCount: number;
+}

@@ -1,0 +1,105 @@
+//! The tiers a session can run, in one list: the CLI's `--tier`, sessions,
+//! the golden corpus, the fuzzer and the benchmarks all read it. A tier
+//! entry says how to build the code that runs a session's calls; the test
+//! configurations say which runs every differential test compares.
+
+import { Baseline } from '../backend/baseline.js';
+import type { CompileOptions } from '../backend/compile-options.js';
+import type { CodeSharing } from '../core/code-sharing.js';
+import type { Heap } from '../core/heap.js';
+import type { RuntimeHost } from '../core/host.js';
+import type { Program } from '../core/program.js';
+import type { FunctionId } from '../ir/ir.js';
+import type { Val } from '../interp/closures.js';
+import { Interpreter } from '../interp/interpreter.js';
+import { DEFAULT_THRESHOLDS, Tiering, type TierUpThresholds } from './tiering.js';
+
+/** What a session is built on: its program, memory, host services and thread. */
+export interface TierContext {
+  readonly program: Program;
+  readonly heap: Heap;
+  readonly host: RuntimeHost;
+  readonly sharing: CodeSharing;
+  /** When a function is hot, for tiers that tier up. */
+  readonly tierUp: TierUpThresholds;
+  /** For measurement only (`backend/compile-options.ts`). */
+  readonly compile: CompileOptions | undefined;
+}
+
+/** The tiers of one session: the interpreter (always there: it resumes frames) and the compiled tier, if any. */
+export interface TierSet {
+  readonly interpreter: Interpreter;
+  readonly baseline: Baseline | null;
+  /** Runs a call from the host (interpreter representation of values). */
+  enter(fn: FunctionId, args: readonly Val[]): Val | undefined;
+}
+
+export interface TierEntry {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  create(context: TierContext): TierSet;
+}
+
+export const TIERS = [
+  {
+    name: 'interp',
+    summary: 'never compiles',
+    create({ program, heap, host }: TierContext): TierSet {
+      const interpreter = new Interpreter(program, heap, host);
+      return { interpreter, baseline: null, enter: (fn, args) => interpreter.call(fn, args) };
+    },
+  },
+  {
+    name: 'baseline',
+    summary: 'compiles every function to WebAssembly at its first call',
+    create({ program, heap, host, sharing, compile }: TierContext): TierSet {
+      const interpreter = new Interpreter(program, heap, host);
+      const baseline = new Baseline(program, heap, host, sharing, undefined, compile);
+      return { interpreter, baseline, enter: (fn, args) => baseline.call(fn, args) };
+    },
+  },
+  {
+    name: 'auto',
+    summary: 'interprets, and compiles a function once it is hot (a hot loop mid-call: on-stack replacement)',
+    create({ program, heap, host, sharing, tierUp }: TierContext): TierSet {
+      const tiering = new Tiering(program, heap, host, sharing, tierUp);
+      return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
+    },
+  },
+] as const satisfies readonly TierEntry[];
+
+export type Tier = (typeof TIERS)[number]['name'];
+
+export const TIER_NAMES: readonly Tier[] = TIERS.map((t) => t.name);
+
+/** The tier of sessions and of the CLI when none is given. */
+export const DEFAULT_TIER: Tier = 'baseline';
+
+export function isTier(name: string): name is Tier {
+  return (TIER_NAMES as readonly string[]).includes(name);
+}
+
+export function tierEntry(name: Tier): TierEntry {
+  return TIERS.find((t) => t.name === name)!;
+}
+
+/**
+ * The runs that every differential test compares with the interpreter (the
+ * first): each tier, and tiering with thresholds so low that nearly every
+ * call crosses between the tiers (a function's first call interpreted, the
+ * next compiled; loops entered by on-stack replacement after 20 iterations).
+ */
+export interface TestConfig {
+  /** How tests name it, and the `rejit run` flags that select it. */
+  readonly label: string;
+  readonly tier: Tier;
+  readonly tierUp: TierUpThresholds;
+}
+
+const TINY_THRESHOLDS: TierUpThresholds = { calls: 2, backEdges: 20 };
+
+export const TEST_CONFIGS: readonly TestConfig[] = [
+  ...TIER_NAMES.map((tier) => ({ label: tier, tier, tierUp: DEFAULT_THRESHOLDS })),
+  { label: `auto --hot-calls ${TINY_THRESHOLDS.calls} --hot-loops ${TINY_THRESHOLDS.backEdges}`, tier: 'auto', tierUp: TINY_THRESHOLDS },
+];
