@@ -85,3 +85,16 @@ export function formatTables(rows: readonly Row[], tiers: readonly string[], run
   const notes = `${measure}, median of ${runs} run(s) of whole processes (start-up included); iterations = ITERATIONS x INNER_ITERATIONS`;
   return `${tables.join('\n\n')}\n\n${notes}\n${failures.length ? `\nFAILED:\n${failures.join('\n')}\n` : ''}`;
 }
+
+/** For each pair `[after, before]` of runners: the geometric mean of after/before per suite, and the programs' extremes. */
+export function formatComparison(rows: readonly Row[], pairs: readonly (readonly [string, string])[], metric: Metric): string {
+  const lines = [['suite', 'runners', 'geomean', 'min', 'max']];
+  for (const suite of [...new Set(rows.map((r) => r.suite))]) {
+    for (const [after, before] of pairs) {
+      const ratios = rows.filter((r) => r.suite === suite).map((r) => ratio(r, after, before, metric)).filter((x): x is number => x !== null);
+      const text = (x: number | null): string => (x === null ? '—' : `${x.toFixed(3)}x`);
+      lines.push([suite, `${after}/${before}`, text(geometricMean(ratios)), text(ratios.length ? Math.min(...ratios) : null), text(ratios.length ? Math.max(...ratios) : null)]);
+    }
+  }
+  return `\n${formatTable(lines)}\n`;
+}

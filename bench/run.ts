@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median, timeProcess, type Measurement } from './measure.js';
 import { findPrograms, sizeArguments, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
-import { formatTables, summarize, type Metric, type Row, type RunnerResult } from './report.js';
+import { formatComparison, formatTables, summarize, type Metric, type Row, type RunnerResult } from './report.js';
 import { machineDescription } from './machine.js';
 import { TIER_NAMES, isTier } from '../src/tiering/tiers.js';
 
@@ -29,6 +29,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --inner N          override every program's INNER_ITERATIONS
   --quick            one run with both counts 1 (a correctness check)
   --timeout S        seconds a single process may take (default: 900)
+  --against DIR      also run each tier with DIR's bin/rejit (another built checkout), as
+                     runner TIER@before, side by side in the same rounds; prints after/before
   --cpu              tables of CPU time instead of wall-clock time (JSON has both)
   --json             print the results as JSON instead of tables
 `;
@@ -36,6 +38,8 @@ const USAGE = `Usage: npm run bench -- [options]
 interface Options {
   readonly programs: BenchProgram[];
   readonly tiers: string[];
+  /** Another checkout's root, whose tiers run as `TIER@before`. */
+  readonly against: string | null;
   readonly runs: number;
   readonly sizes: (p: BenchProgram) => Sizes;
   readonly timeout: number;
@@ -55,6 +59,7 @@ function parseOptions(argv: string[]): Options | typeof HELP {
       inner: { type: 'string' },
       quick: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '900' },
+      against: { type: 'string' },
       cpu: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -82,6 +87,7 @@ function parseOptions(argv: string[]): Options | typeof HELP {
   return {
     programs,
     tiers,
+    against: values.against ?? null,
     runs: positiveInteger(values.runs, '--runs') ?? (values.quick ? 1 : 5),
     sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: innerIterations ?? p.defaults.innerIterations }),
     timeout: positiveInteger(values.timeout, '--timeout') as number,
@@ -112,8 +118,10 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
   const sizes = options.sizes(program);
   const file = writeSizedRejit(program, sizes, scratch);
   const args = sizeArguments(sizes);
-  const runners: [string, () => Measurement][] = options.tiers.map((tier) =>
-    [tier, () => timeProcess(process.execPath, [join(ROOT, 'bin/rejit'), 'run', file, '--tier', tier], options.timeout)]);
+  const rejit = (root: string, tier: string) => () => timeProcess(process.execPath, [join(root, 'bin/rejit'), 'run', file, '--tier', tier], options.timeout);
+  const runners: [string, () => Measurement][] = options.tiers.map((tier) => [tier, rejit(ROOT, tier)]);
+  const against = options.against;
+  if (against !== null) runners.push(...options.tiers.map((tier): [string, () => Measurement] => [beforeName(tier), rejit(against, tier)]));
   if (program.javascript) {
     const js = program.javascript;
     runners.push(['js', () => timeProcess(process.execPath, [js, ...args], options.timeout)]);
@@ -160,6 +168,10 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
   return { suite: program.suite, program: program.name, sizes, results };
 }
 
+function beforeName(tier: string): string {
+  return `${tier}@before`;
+}
+
 function main(options: Options): number {
   const gcc = spawnSync('gcc', ['--version']).status === 0;
   if (!gcc) process.stderr.write('bench: gcc not found, the C versions are skipped\n');
@@ -172,12 +184,14 @@ function main(options: Options): number {
     progress.done();
     rmSync(scratch, { recursive: true, force: true });
   }
+  const runnerNames = options.against === null ? options.tiers : [...options.tiers, ...options.tiers.map(beforeName)];
   const verified = rows.every((r) => Object.values(r.results).every((x) => x.failure === null));
   if (options.json) {
-    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv: process.argv.slice(2), runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, options.tiers, m)) };
+    const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv: process.argv.slice(2), runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, runnerNames, m)) };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(formatTables(rows, options.tiers, options.runs, options.metric));
+    process.stdout.write(formatTables(rows, runnerNames, options.runs, options.metric));
+    if (options.against !== null) process.stdout.write(formatComparison(rows, options.tiers.map((t) => [t, beforeName(t)]), options.metric));
   }
   return verified ? 0 : 1;
 }

@@ -47,3 +47,13 @@ for (const suite of ['awfy', 'micro']) {
     assert.equal(report.verified, true);
   });
 }
+
+test('bench --against: each tier also runs from another checkout, and after/before is printed', { timeout: 120_000 }, async () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const args = [RUNNER, '--programs', 'micro/fib', '--quick', '--tiers', 'baseline', '--against', root];
+    execFile(process.execPath, args, (error, out, stderr) => (error ? reject(new Error(stderr)) : resolve(out)));
+  });
+  assert.match(stdout, /baseline@before s/);
+  assert.match(stdout, /^micro\s+baseline\/baseline@before\s+\d+\.\d{3}x/m);
+});
