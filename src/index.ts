@@ -1,0 +1,14 @@
+//! The package entry point: `import { Session } from 'rejit'`. Everything an
+//! embedder uses is exported here and documented where it is defined.
+
+import './core/webassembly-api.js';
+
+export { Session, type SessionOptions, type LoadResult, type HostValue } from './session/session.js';
+export { ThreadedSession, type ThreadedSessionOptions, type RunResult } from './session/threaded-session.js';
+export type { ThreadOutcome } from './session/thread.js';
+export { ModuleBuilder, type TypeName } from './frontend/builder.js';
+export { CompileError, formatDiagnostic, type Diagnostic } from './frontend/diagnostic.js';
+export { Trap, TRAP_MESSAGES, type TrapKind, type StackEntry } from './core/trap.js';
+export { TIER_NAMES, DEFAULT_TIER, type Tier } from './tiering/tiers.js';
+export { DEFAULT_THRESHOLDS, type TierUpThresholds } from './tiering/tiering.js';
+export type { CompileOptions } from './backend/compile-options.js';
