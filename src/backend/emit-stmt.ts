@@ -87,6 +87,10 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
     case 'barrier':
       fx.call(fx.imports.js('barrier'), s.pos);
       return;
+    case 'sleep':
+      emitExpr(fx, s.ms);
+      fx.call(fx.imports.js('sleep'), s.pos);
+      return;
     case 'if': {
       const only = s.else.length === 0 && s.then.length === 1 ? (s.then[0] as Stmt) : null;
       if (only && (only.op === 'break' || only.op === 'continue')) {

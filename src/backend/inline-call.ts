@@ -32,7 +32,7 @@ export function isInlinable(ir: IrFunction): boolean {
   };
   const stmt = (s: Stmt): void => {
     nodes++;
-    if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier') fits = false;
+    if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier' || s.op === 'sleep') fits = false;
     if (s.op === 'call' && s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
     stmtOperands(s).forEach(expr);
     if (s.op === 'if') {

@@ -40,6 +40,7 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     fmod: (a: number, b: number) => a % b,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),
     barrier: () => host.barrier(),
+    sleep: (ms: number) => host.sleep(ms),
     safepoint: () => host.safepoint(),
     printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
     load: (site: number) => {

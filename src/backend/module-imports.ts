@@ -32,6 +32,7 @@ export const JS_FUNCTIONS = {
   fmod: { params: ['f64', 'f64'], results: ['f64'] },
   clock: { params: [], results: ['i64'] },
   barrier: { params: [], results: [] },
+  sleep: { params: ['i32'], results: [] },
   safepoint: { params: [], results: [] },
   printFixed: { params: ['f64', 'i32'], results: [] },
   load: { params: ['i32'], results: [] },

@@ -210,6 +210,20 @@ export class Control {
     Atomics.notify(this.words, BARRIER_GENERATION >> 2);
   }
 
+  // ---- sleeping
+
+  /**
+   * Waits `ms` milliseconds in slices; `whileWaiting` runs between them (stop
+   * checks). A stop wakes the sleeper at once: it notifies the barrier word.
+   */
+  sleep(ms: number, whileWaiting: () => void): void {
+    const end = performance.now() + ms;
+    for (let left = ms; left > 0; left = end - performance.now()) {
+      whileWaiting();
+      Atomics.wait(this.words, BARRIER_GENERATION >> 2, this.get(BARRIER_GENERATION), Math.min(left, WAIT_SLICE_MS));
+    }
+  }
+
   /** A thread's run has finished: it no longer counts for barriers. */
   leave(): void {
     Atomics.sub(this.words, LIVE_THREADS >> 2, 1);

@@ -12,6 +12,8 @@ export interface RuntimeHost {
   load(path: string, fromFile: string, pos: Pos): void;
   /** Waits until every thread of the run has reached a barrier. */
   barrier(): void;
+  /** Waits `ms` milliseconds (none when not positive), taking loads and stops meanwhile. */
+  sleep(ms: number): void;
   /**
    * The poll request word (`core/layout.ts` POLL_REQUEST): every loop
    * back-edge and function entry reads it and calls `safepoint` when it is

@@ -4,7 +4,7 @@
 export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'print', 'print_fixed', 'assert',
   'abs', 'min', 'max', 'sqrt', 'floor', 'ceil',
-  'clock_ns', 'thread_id', 'thread_count', 'barrier',
+  'clock_ns', 'sleep_ms', 'thread_id', 'thread_count', 'barrier',
   'atomic_load', 'atomic_store', 'atomic_add', 'atomic_cas',
   'load',
 ]);

@@ -735,6 +735,13 @@ class FunctionChecker {
         return statementOnly(() => {
           if (arity(0)) this.out.push({ op: 'barrier', pos: e.pos });
         });
+      case 'sleep_ms':
+        return statementOnly(() => {
+          if (!arity(1)) return;
+          const ms = this.expr(arg(0), 'i32');
+          this.expectType(ms, 'i32', arg(0).pos);
+          this.out.push({ op: 'sleep', ms: ms.e, pos: e.pos });
+        });
       case 'load':
         return statementOnly(() => {
           if (!arity(1)) return;

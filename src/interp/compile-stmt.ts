@@ -167,6 +167,14 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
         heap.refresh();
         return NORMAL;
       };
+    case 'sleep': {
+      const ms = compileNum(cx, s.ms);
+      return (f) => {
+        host.sleep(ms(f) as number);
+        heap.refresh();
+        return NORMAL;
+      };
+    }
     case 'if': return compileIf(cx, s);
     case 'block': {
       const body = compileSeq(cx, s.body);

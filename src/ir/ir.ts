@@ -121,6 +121,8 @@ export type Stmt =
   | { readonly op: 'assert'; readonly cond: Expr; readonly pos: Pos }
   | { readonly op: 'delete'; readonly value: Expr }
   | { readonly op: 'barrier'; readonly pos: Pos }
+  /** Waits `ms` milliseconds (none when not positive); loads and stops are taken meanwhile, as in a barrier. */
+  | { readonly op: 'sleep'; readonly ms: Expr; readonly pos: Pos }
   | { readonly op: 'if'; readonly cond: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   /** Runs `body`; `break label` leaves it. */
   | { readonly op: 'block'; readonly label: LabelId; readonly body: readonly Stmt[] }

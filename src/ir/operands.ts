@@ -18,6 +18,7 @@ export function stmtOperands(s: Stmt): Expr[] {
     case 'printFixed': return [s.value, s.digits];
     case 'assert': return [s.cond];
     case 'delete': return [s.value];
+    case 'sleep': return [s.ms];
     case 'return': return s.value ? [s.value] : [];
     default: return [];
   }

@@ -54,6 +54,7 @@ class Printer {
       case 'assert': return line(`assert ${this.expr(s.cond)}`);
       case 'delete': return line(`delete ${this.expr(s.value)}`);
       case 'barrier': return line('barrier');
+      case 'sleep': return line(`sleep ${this.expr(s.ms)}`);
       case 'if':
         line(`if ${this.expr(s.cond)}`);
         this.stmts(s.then, depth + 1, out);

@@ -31,6 +31,7 @@ function renumberStmt(s: Stmt, r: Renumbering): Stmt {
     case 'printFixed': return { ...s, value: e(s.value), digits: e(s.digits) };
     case 'assert': return { ...s, cond: e(s.cond) };
     case 'delete': return { ...s, value: e(s.value) };
+    case 'sleep': return { ...s, ms: e(s.ms) };
     case 'if': return { ...s, cond: e(s.cond), then: renumberStmts(s.then, r), else: renumberStmts(s.else, r) };
     case 'block': return { ...s, label: r.label(s.label), body: renumberStmts(s.body, r) };
     case 'loop': return { ...s, label: r.label(s.label), body: renumberStmts(s.body, r) };

@@ -71,6 +71,8 @@ export interface ThreadHooks {
   /** How compiled code is shared with the other threads. */
   readonly code: CodeSharing;
   barrier(): void;
+  /** The `sleep_ms` builtin: waits, counted as outside program code (loads and stops proceed). */
+  sleep(ms: number): void;
   /** Called by a poll that found the poll request raised. */
   safepoint(): void;
   /** Before checking a module: waits for the load lock and applies other threads' loads. */
@@ -87,6 +89,9 @@ const SINGLE_THREAD: ThreadHooks = {
   threadCount: 1,
   code: UNSHARED,
   barrier: () => {},
+  sleep: (ms) => {
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  },
   safepoint: () => {},
   beginLoad: () => {},
   logLoad: () => {},
@@ -126,6 +131,7 @@ export class Session {
       print: (line) => this.print(line),
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
+      sleep: (ms) => thread.sleep(ms),
       safepoint: () => thread.safepoint(),
       pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
       threadId: thread.threadId,

@@ -129,6 +129,13 @@ export class Thread implements ThreadHooks {
     this.session.heap.refresh();
   }
 
+  /** Output is flushed first: a program that sleeps wants its lines seen. */
+  sleep(ms: number): void {
+    this.flush();
+    this.blocked(() => this.control.sleep(ms, () => this.control.checkStop()));
+    this.session.heap.refresh();
+  }
+
   safepoint(): void {
     this.control.checkStop();
     this.catchUp();

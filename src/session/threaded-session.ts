@@ -66,6 +66,7 @@ export class ThreadedSession {
       threadCount: options.threads,
       code: UNSHARED,
       barrier: () => {},
+      sleep: () => {},
       safepoint: () => {},
       beginLoad: () => this.beginLoad(),
       logLoad: (entry) => this.logLoad(entry),

@@ -26,6 +26,7 @@ export class Rt {
       print: (line) => this.out.push(line),
       load: () => {},
       barrier: () => {},
+      sleep: () => {},
       pollWord: new Int32Array(1),
       safepoint: () => {},
       threadId: 0,
