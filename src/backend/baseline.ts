@@ -37,7 +37,7 @@ import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { osrEntry } from '../passes/osr-entry.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { stubSlot } from '../core/layout.js';
+import { stubSlot, takeCodeIds } from '../core/layout.js';
 import type { Program } from '../core/program.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
@@ -247,7 +247,8 @@ export class Baseline {
   /** Resets `code`'s slot, if it is still current, so that its function's next call links its module again. */
   private relink(code: CodeVersion): void {
     const ir = code.ir;
-    const fresh = this.program.newCodeId(ir);
+    const fresh = takeCodeIds(this.heap.i32, 1);
+    this.program.bindCodeId(ir, fresh);
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, -fresh) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);

@@ -15,12 +15,13 @@ import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
 import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/compile-function.js';
+import { Watcher } from './watch.js';
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
-                 [--hot-calls N] [--hot-loops N]
+                 [--hot-calls N] [--hot-loops N] [--watch]
   rejit check FILE
   rejit dump FILE [--ir] [--wat] [--function NAME]
   rejit --help | --version
@@ -29,6 +30,8 @@ Commands:
   run     run FILE's main function; its i32 result is the exit status
 ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the default)' : ''}: ${t.summary}`).join('\n')}
           (auto: hot after N calls or N loop iterations: --hot-calls, --hot-loops)
+          --watch: while it runs, load each change to FILE or a module it loaded
+          (changed functions are redefined, new items added; other changes are refused)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
@@ -65,6 +68,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       timeout: { type: 'string' },
       'hot-calls': { type: 'string' },
       'hot-loops': { type: 'string' },
+      watch: { type: 'boolean' },
       ir: { type: 'boolean' },
       wat: { type: 'boolean' },
       function: { type: 'string' },
@@ -94,7 +98,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
         calls: calls === undefined ? DEFAULT_THRESHOLDS.calls : positiveInt(calls, '--hot-calls'),
         backEdges: loops === undefined ? DEFAULT_THRESHOLDS.backEdges : positiveInt(loops, '--hot-loops'),
       };
-      return run(file, { threads, tier, tierUp }, timeout);
+      return run(file, { threads, tier, tierUp }, timeout, values.watch === true);
     }
     case 'check': return check(file);
     case 'dump':
@@ -135,7 +139,7 @@ function loadProgram(session: Session, file: string): boolean {
 }
 
 /** Runs FILE's `main` on `threads` worker threads; this thread watches the clock and Ctrl-C. */
-async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined): Promise<number> {
+async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean): Promise<number> {
   const threaded = await ThreadedSession.create(options);
   try {
     if (!loadProgram(threaded.session, file)) return EXIT.compileError;
@@ -148,12 +152,14 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
     const timer = timeout === undefined ? undefined : setTimeout(() => threaded.stop(StopReason.Timeout), timeout * 1000);
     const interrupt = (): void => threaded.stop(StopReason.Interrupt);
     process.on('SIGINT', interrupt);
+    const watcher = watch ? new Watcher(threaded, stderr) : null;
     let result: RunResult;
     try {
       result = await threaded.run('main');
     } finally {
       clearTimeout(timer);
       process.off('SIGINT', interrupt);
+      watcher?.close();
     }
     if (result.trap !== null) {
       stderr(result.trap);

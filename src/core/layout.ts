@@ -67,6 +67,18 @@ export const BARRIER_GENERATION = 36;
 export const LIVE_THREADS = 40;
 /** Held (1) while a thread writes a line of output. */
 export const PRINT_LOCK = 44;
+/** Code ids handed out so far, by loads and by relinking on any thread (`takeCodeIds`). */
+export const CODE_IDS_TAKEN = 48;
+
+/**
+ * `count` fresh code ids, the first returned: one counter for every thread
+ * and every purpose, so that no two code versions anywhere share an id (a
+ * thread that relinks its own code must not take an id that a later load,
+ * replayed on other threads, gives to a new definition).
+ */
+export function takeCodeIds(words: Int32Array, count: number): number {
+  return Atomics.add(words, CODE_IDS_TAKEN >> 2, count) + 1;
+}
 
 export const GLOBALS_BASE = 64 * 1024;
 /** Each global takes one 8-byte slot, whatever its type. */

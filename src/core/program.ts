@@ -76,11 +76,11 @@ export class Program {
   readonly constByName = new Map<string, ConstInfo>();
 
   /**
-   * Code ids: one per definition, handed out as loads commit, in the same
-   * order on every thread of a run (they replay the same loads), so that an
-   * id in a stub slot names the same definition everywhere. Id 0 is none.
+   * Code ids (`layout.takeCodeIds`): each definition gets one when its load
+   * commits, the same on every thread of a run (a replayed load gives the
+   * ids the loader took), so that an id in a stub slot names the same
+   * definition everywhere; relinked versions take more. Id 0 is none.
    */
-  private nextCodeId = 1;
   private readonly codeIds = new WeakMap<IrFunction, number>();
   private readonly definitionIds = new WeakMap<IrFunction, number>();
   private readonly definitions = new Map<number, IrFunction>();
@@ -90,13 +90,11 @@ export class Program {
     this.classes.length = 1;
   }
 
-  /** Gives definition `ir` a new code id (a first definition, a redefinition, or a recompiled version). */
-  newCodeId(ir: IrFunction): number {
-    const id = this.nextCodeId++;
+  /** Records code id `id` (from `layout.takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
+  bindCodeId(ir: IrFunction, id: number): void {
     this.codeIds.set(ir, id);
     if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
     this.definitions.set(id, ir);
-    return id;
   }
 
   /** The code id definition `ir` got when it was loaded (its later versions have others): what its definition word holds while it is current. */

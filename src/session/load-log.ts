@@ -6,10 +6,11 @@
 
 import type { Module } from '../frontend/ast.js';
 
-/** A logged module: its syntax tree, and its text when it had one (for diagnostics). */
+/** A logged module: its syntax tree, its text when it had one (for diagnostics), and the first of the code ids its load took. */
 export interface LoggedModule {
   readonly module: Module;
   readonly source: string | null;
+  readonly firstCodeId: number;
 }
 
 const HEADER_BYTES = 64 * 1024;

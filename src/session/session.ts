@@ -16,8 +16,8 @@ import type { FunctionId } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { POLL_REQUEST, globalAddress } from '../core/layout.js';
-import { defineCode } from './code-ids.js';
+import { POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { codeIdsNeeded, defineCode } from './code-ids.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
@@ -171,11 +171,16 @@ export class Session {
     return this.load(source, path);
   }
 
-  /** Loads a module built with the builder API (`frontend/builder.ts`) rather than parsed from text. */
-  loadModule(module: Module): LoadResult {
+  /**
+   * Loads a module built with the builder API (`frontend/builder.ts`), or a
+   * syntax tree parsed elsewhere; `source`, when given, is the text its
+   * positions refer to, for diagnostics.
+   */
+  loadModule(module: Module, source: string | null = null): LoadResult {
     this.thread.beginLoad();
     try {
-      return this.apply(module, null, true);
+      if (source !== null) this.sources.set(module.fileName, source);
+      return this.apply(module, source, true);
     } finally {
       this.thread.endLoad();
     }
@@ -188,14 +193,16 @@ export class Session {
    */
   replay(entry: LoggedModule): void {
     if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
-    this.apply(entry.module, entry.source, false);
+    this.apply(entry.module, entry.source, false, entry);
   }
 
-  private apply(module: Module, source: string | null, own: boolean): LoadResult {
+  /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
+  private apply(module: Module, source: string | null, own: boolean, logged?: LoggedModule): LoadResult {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
-    if (own) this.thread.logLoad({ module, source });
-    this.commit(delta, own);
+    const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
+    if (own) this.thread.logLoad({ module, source, firstCodeId });
+    this.commit(delta, own, firstCodeId);
     if (own) this.thread.publishLoad();
     return {
       fileName: module.fileName,
@@ -273,7 +280,7 @@ export class Session {
    * `initializeGlobals`: false when another thread loaded the module and has
    * stored the new globals' values and stub slots already.
    */
-  private commit(delta: ModuleDelta, initializeGlobals: boolean): void {
+  private commit(delta: ModuleDelta, initializeGlobals: boolean, firstCodeId: number): void {
     const p = this.program;
     for (const c of delta.classes) {
       p.classes[c.id] = c;
@@ -289,7 +296,7 @@ export class Session {
       info.version++;
     }
     const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
-    defineCode(p, this.heap.i32, defined, initializeGlobals);
+    defineCode(p, this.heap.i32, defined, firstCodeId, initializeGlobals);
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
       p.globalByName.set(info.name, info);

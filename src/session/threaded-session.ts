@@ -149,6 +149,13 @@ export class ThreadedSession {
     return this.session.loadFile(path);
   }
 
+  /** The modules loaded into the run (by the host or by running threads), from the `from`-th on, in load order. */
+  loadedModules(from = 0): LoggedModule[] {
+    const entries: LoggedModule[] = [];
+    for (let i = from; i < this.control.epoch; i++) entries.push(this.log.entry(i));
+    return entries;
+  }
+
   private beginLoad(): void {
     // The main thread may block: it runs no program code that others wait for.
     this.control.lockLoads(() => {});

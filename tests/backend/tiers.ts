@@ -3,6 +3,7 @@
 //! test can run a function at both tiers and compare; and with both tiers
 //! mixed as `--tier auto` mixes them (`Mixed`).
 
+import { takeCodeIds } from '../../src/core/layout.js';
 import { Baseline } from '../../src/backend/baseline.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../../src/backend/compile-options.js';
 import type { RuntimeHost } from '../../src/core/host.js';
@@ -31,7 +32,7 @@ export function outcome(run: () => Result): Result | string {
 /** Does what a load's commit does after the tables changed: code ids and slots for the functions (re)defined since, class metadata. */
 function commitTo(rt: Rt, baseline: Baseline): void {
   const defined = rt.program.functions.filter((f) => f.ir && rt.program.codeIdOf(f.ir) === undefined);
-  defineCode(rt.program, rt.heap.i32, defined, true);
+  defineCode(rt.program, rt.heap.i32, defined, takeCodeIds(rt.heap.i32, defined.length), true);
   baseline.commit();
 }
 

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 
@@ -53,5 +56,41 @@ test('a failed load changes nothing on any thread', async () => {
     assert.deepEqual(after.outcomes.map((o) => o.kind === 'returned' && o.value), [7, 7]);
   } finally {
     await s.close();
+  }
+});
+
+test('a host load after the program has loaded a module and relinked its code runs the new definition, not another version', async () => {
+  // The worker relinks `main` once its callees have code; the ids it takes
+  // for that must never be the ids a later host load gives its definitions.
+  const dir = mkdtempSync(join(tmpdir(), 'rejit-ids-'));
+  writeFileSync(join(dir, 'plugin.rj'), 'fn plugin() -> i32 { return 10; }\n');
+  const lines: string[] = [];
+  const t = await ThreadedSession.create({ threads: 1, print: (line) => lines.push(line) });
+  try {
+    t.load(`global patched: i32 = 0;
+global started: i32 = 0;
+fn message() -> i32 { return 1; }
+fn plugin() -> i32;
+fn main() -> i32 {
+  load("${join(dir, 'plugin.rj')}");
+  let last = 0;
+  while atomic_load(patched) == 0 || last != 12 {
+    let m = message() + plugin();
+    if m != last { print("sees", m); last = m; }
+    atomic_store(started, 1);
+  }
+  return last;
+}`, 'main.rj');
+    const run = t.run('main');
+    while (t.session.readGlobal('started') === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    t.load('fn message() -> i32 { return 2; }', 'patch.rj');
+    t.session.writeGlobal('patched', 1);
+    const r = await run;
+    assert.equal(r.trap, null);
+    assert.deepEqual(r.outcomes, [{ kind: 'returned', value: 12 }]);
+    assert.deepEqual(lines, ['sees 11', 'sees 12']);
+  } finally {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
