@@ -57,3 +57,11 @@ test('bench --against: each tier also runs from another checkout, and after/befo
   assert.match(stdout, /baseline@before s/);
   assert.match(stdout, /^micro\s+baseline\/baseline@before\s+\d+\.\d{3}x/m);
 });
+
+test('bench/startup: times rejit run beside node -e 0', { timeout: 120_000 }, async () => {
+  const script = fileURLToPath(new URL('../bench/startup.js', import.meta.url));
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [script, '--runs', '1'], (error, out, stderr) => (error ? reject(new Error(stderr)) : resolve(out)));
+  });
+  for (const row of ['node -e 0', 'rejit run empty.rj', 'rejit run hello.rj']) assert.match(stdout, new RegExp(`^${row}\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx$`, 'm'));
+});

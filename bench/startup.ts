@@ -1,0 +1,67 @@
+//! Start-up: the wall-clock time of `rejit run` on an empty program and on
+//! hello world, beside `node -e 0` on the same machine, interleaved in rounds
+//! so that noise falls on all alike; medians of `--runs` runs, and the ratios
+//! to Node's own start-up.
+//!
+//!   node dist/bench/startup.js [--runs N] [--against DIR]
+
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HELP, positiveInteger, runScript } from './arguments.js';
+import { median, timeProcess } from './measure.js';
+import { formatTable } from './text-table.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const USAGE = `Usage: node dist/bench/startup.js [options]
+  --runs N       runs of each command; the median counts (default: 11)
+  --against DIR  also time DIR's bin/rejit (another built checkout), as "before"
+`;
+
+interface Options {
+  readonly runs: number;
+  readonly against: string | null;
+}
+
+function parse(argv: string[]): Options | typeof HELP {
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string' }, against: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) return HELP;
+  return { runs: positiveInteger(values.runs, '--runs') ?? 11, against: values.against ?? null };
+}
+
+function main(options: Options): number {
+  const dir = mkdtempSync(join(tmpdir(), 'rejit-startup-'));
+  try {
+    const empty = join(dir, 'empty.rj');
+    writeFileSync(empty, 'fn main() -> i32 { return 0; }\n');
+    const hello = join(ROOT, 'examples/hello.rj');
+    const commands: [string, string[]][] = [['node -e 0', ['-e', '0']]];
+    const roots: [string, string][] = [['rejit', ROOT], ...(options.against ? [['before', options.against] as [string, string]] : [])];
+    for (const [label, root] of roots) {
+      commands.push([`${label} run empty.rj`, [join(root, 'bin/rejit'), 'run', empty]]);
+      commands.push([`${label} run hello.rj`, [join(root, 'bin/rejit'), 'run', hello]]);
+    }
+    const samples = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+    for (let round = 0; round < options.runs; round++) {
+      for (const [name, args] of commands) {
+        const m = timeProcess(process.execPath, args, 60);
+        if (m.failure !== null) throw new Error(`${name}: ${m.failure}`);
+        samples.get(name)?.push(m.seconds * 1000);
+      }
+    }
+    const node = median(samples.get('node -e 0') ?? []);
+    const rows = [['command', 'median ms', 'min ms', 'x node -e 0']];
+    for (const [name] of commands) {
+      const s = samples.get(name) ?? [];
+      rows.push([name, median(s).toFixed(1), Math.min(...s).toFixed(1), `${(median(s) / node).toFixed(2)}x`]);
+    }
+    process.stdout.write(`${formatTable(rows)}\n\nwall-clock time of whole processes, median of ${options.runs} runs, interleaved\n`);
+    return 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await runScript('startup', USAGE, process.argv.slice(2), parse, main);
