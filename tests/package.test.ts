@@ -1,10 +1,10 @@
 //! The package as an embedder installs it: packed into a tarball, installed
 //! into a fresh project, imported by name (`import { Session } from 'rejit'`),
-//! run, and type-checked against its declarations.
+//! run, and type-checked against its declarations; its `rejit` command runs.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,12 @@ test('the packed tarball installs into a fresh project, imports by name, runs an
       trap: 'divisionByZero',
       threads: [{ kind: 'returned', value: 0 }, { kind: 'returned', value: 2 }],
     });
+
+    // The command as installed (the bundle under dist/bundle/).
+    writeFileSync(join(project, 'hello.rj'), 'fn main() -> i32 { print("hello", 6 * 7); return 3; }\n');
+    const cli = spawnSync(join(project, 'node_modules/.bin/rejit'), ['run', 'hello.rj'], { cwd: project, encoding: 'utf8' });
+    assert.equal(cli.stdout, 'hello 42\n', cli.stderr);
+    assert.equal(cli.status, 3);
 
     writeFileSync(join(project, 'main.ts'), TYPED);
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({

@@ -122,8 +122,15 @@ function positiveNumber(text: string, flag: string): number {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  // The nearest package.json above this module: it runs from dist/src/cli/ or bundled in dist/bundle/.
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'rejit') return pkg.version;
+    } catch {
+      if (dir.pathname === '/') return 'unknown';
+    }
+  }
 }
 
 /** Loads FILE into a new session; reports diagnostics and returns null when it does not check. */
