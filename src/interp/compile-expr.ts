@@ -669,7 +669,7 @@ function instanceTest(cx: Ctx, classId: number): (obj: number) => boolean {
   return (obj) => {
     if (obj === 0) return false;
     const id = heap.i32[obj >>> 2] as number;
-    // A freed block has id 0; a reused one may hold anything.
+    // A freed block's first word is a free-list link, never a class id; a reused one is of its old class.
     const c = id > 0 ? classes[id] : undefined;
     return c !== undefined && c.depth >= depth && c.ancestors[depth] === classId;
   };
