@@ -17,7 +17,7 @@
 //! holds ids and dispatch goes on through stub slots). Unused class ids read
 //! 0, which compiled code treats like a deleted object.
 
-import { ElemKind, CLASS_TABLE_BASE } from '../core/layout.js';
+import { CLASS_TABLE_BASE, HEADER_SIZE } from '../core/layout.js';
 import type { Heap } from '../core/heap.js';
 import type { ClassInfo } from '../core/program.js';
 
@@ -29,10 +29,11 @@ export const META_VTABLE = 12;
 /** Where ancestors[depth] lies below `meta`. */
 export const ancestorOffset = (depth: number): number => 4 * (depth + 1);
 
-/** Writes the metadata block of `c` (allocated as an i32 array on `heap`) and points the class table at it. */
+/** Writes the metadata block of `c` (a runtime block on `heap`, which no program reference reaches) and points the class table at it. */
 export function writeClassMetadata(heap: Heap, c: ClassInfo): void {
   const words = c.depth + 1 + 3 + c.vtable.length;
-  const meta = heap.allocArray(ElemKind.I32, words) + 8 + ancestorOffset(c.depth);
+  // The header words stay 0: the block reads as no object and no array.
+  const meta = heap.allocRuntime(HEADER_SIZE + 4 * words) + HEADER_SIZE + ancestorOffset(c.depth);
   const i32 = heap.i32;
   const at = (addr: number, value: number): void => {
     i32[addr >>> 2] = value;

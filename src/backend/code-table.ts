@@ -75,7 +75,7 @@ export class CodeTable {
   ) {
     const { heap, host, raise } = env;
     this.runtime = new WebAssembly.Instance(shared.runtime, {
-      env: { memory: heap.memory, tb: threadBlock(host.threadId) },
+      env: { memory: heap.memory, tb: threadBlock(host.threadId), lists: heap.freeLists },
       js: {
         allocSlow: (cls: number) => {
           try {
@@ -143,7 +143,7 @@ export class CodeTable {
       }
     }
     const imports: WebAssembly.Imports = {
-      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId) },
+      env: { memory: heap.memory, threadId: host.threadId, threadCount: host.threadCount, tb: threadBlock(host.threadId), lists: heap.freeLists },
       rt: this.runtime,
       js,
       hub,

@@ -1,16 +1,18 @@
 //! Allocation and `delete` of objects and small arrays, inline in compiled
 //! code: the fast paths of the runtime module's algorithm
-//! (`runtime-module.ts`, the same as `core/heap.ts`) over the thread's
-//! block, imported as the global `tb`. An object's size is known at compile
-//! time, so its size class is too; a small array's (at most SMALL_LIMIT
-//! bytes: an exact size class) is one shift and add away. A `new` pops that
-//! free list or bumps the pointer, and only a thread whose bump region is
-//! used up calls the runtime. Large arrays and the rarer cases of `delete`
-//! go to the runtime module.
+//! (`runtime-module.ts`, the same as `core/heap.ts`) over the thread's bump
+//! region (in its block, imported as the global `tb`) and free-list table
+//! (the global `lists`). An object's class id and size are known at compile
+//! time, so its free list is too; a small array's (at most SMALL_LIMIT
+//! bytes: an exact size class) is one shift and add away from its array
+//! type's. A `new` pops that free list or bumps the pointer, and only a
+//! thread whose bump region is used up calls the runtime. Large arrays and
+//! the rarer cases of `delete` go to the runtime module.
 
 import type { Pos } from '../ir/pos.js';
 import {
-  CHUNK_SIZE, ElemKind, HEADER_SIZE, SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, elemSize, sizeClass,
+  ARRAY_DATA, ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
+  SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, arrayFreeList, elemSize, objectFreeList, sizeClass,
 } from '../core/layout.js';
 import type { FunctionEmitter } from './function-emitter.js';
 
@@ -25,53 +27,61 @@ export function emitNewObject(fx: FunctionEmitter, classId: number, pos: Pos): v
   };
   if (size >= CHUNK_SIZE) return slow();
   const tb = fx.imports.global('tb');
-  const freeList = TB_FREE_LISTS + 4 * cls;
-  fx.scratch('i32', (p) => {
-    const header = (): void => {
-      c.localGet(p).i32Const(classId).i32Store();
-      c.localGet(p).i32Const(cls).i32Store(4);
-    };
-    const done = c.block('i32');
-    // A block from the free list: unlink it and zero what follows the header.
-    c.globalGet(tb).i32Load(freeList).localTee(p).if();
-    c.globalGet(tb).localGet(p).i32Load(4).i32Store(freeList);
-    for (let offset = HEADER_SIZE; offset < size; offset += 8) c.localGet(p).i64Const(0n).i64Store(offset);
-    header();
-    c.localGet(p).br(done);
-    c.end();
-    // The bump region (fresh memory is zero), unless it is too short: `size > end - bump`.
-    c.i32Const(size).globalGet(tb).i32Load(TB_BUMP_END).globalGet(tb).i32Load(TB_BUMP).localTee(p).i32Sub().i32GtU();
-    c.if();
-    slow();
-    c.br(done);
-    c.end();
-    c.globalGet(tb).localGet(p).i32Const(size).i32Add().i32Store(TB_BUMP);
-    header();
-    c.localGet(p);
-    c.end();
-  });
+  const lists = fx.imports.global('lists');
+  const freeList = objectFreeList(classId);
+  fx.scratch('i32', (p) =>
+    fx.scratch('i32', (next) => {
+      const header = (): void => {
+        c.localGet(p).i32Const(classId).i32Store();
+        c.localGet(p).i32Const(cls).i32Store(OBJECT_SIZE_CLASS);
+      };
+      const done = c.block('i32');
+      // A block from the class's free list: unlink it (a first word that is the header ends the list) and zero its fields.
+      c.globalGet(lists).i32Load(freeList).localTee(p).if();
+      c.globalGet(lists).localGet(p).i32Load().localSet(next);
+      c.i32Const(0).localGet(next).localGet(next).i32Const(classId).i32Eq().select().i32Store(freeList);
+      for (let offset = HEADER_SIZE; offset < size; offset += 8) c.localGet(p).i64Const(0n).i64Store(offset);
+      header();
+      c.localGet(p).br(done);
+      c.end();
+      // The bump region (fresh memory is zero), unless it is too short: `size > end - bump`.
+      c.i32Const(size).globalGet(tb).i32Load(TB_BUMP_END).globalGet(tb).i32Load(TB_BUMP).localTee(p).i32Sub().i32GtU();
+      c.if();
+      slow();
+      c.br(done);
+      c.end();
+      c.globalGet(tb).localGet(p).i32Const(size).i32Add().i32Store(TB_BUMP);
+      header();
+      c.localGet(p);
+      c.end();
+    }),
+  );
 }
 
 /**
- * Pushes a new zeroed array of `length` (in a local, not negative) elements
- * of `kind`: inline when it is small, else from the runtime.
+ * Pushes a new zeroed array of `length` (in a local, not negative) elements,
+ * of array type `arrayType` (`core/array-types.ts`): inline when it is
+ * small, else from the runtime.
  */
-export function emitNewArray(fx: FunctionEmitter, kind: ElemKind, length: number, pos: Pos): void {
+export function emitNewArray(fx: FunctionEmitter, arrayType: number, length: number, pos: Pos): void {
   const c = fx.c;
-  const shift = elemSize(kind) === 8 ? 3 : 2;
+  const shift = elemSize(arrayType) === 8 ? 3 : 2;
   const tb = fx.imports.global('tb');
+  const lists = fx.imports.global('lists');
   fx.scratch('i32', (p) =>
     fx.scratch('i32', (cls) => {
       const done = c.block('i32');
       c.localGet(length).i32Const((SMALL_LIMIT - HEADER_SIZE) >> shift).i32LeU();
       c.if();
-      // Exact size class of HEADER_SIZE + length << shift bytes, rounded up to 8; `cls` then its free list's offset in the block.
-      c.localGet(length).i32Const(shift).i32Shl().i32Const(HEADER_SIZE + 7).i32Add().i32Const(3).i32ShrU().localTee(cls);
-      c.i32Const(2).i32Shl().globalGet(tb).i32Add().localTee(cls).i32Load(TB_FREE_LISTS).localTee(p);
+      // Exact size class of HEADER_SIZE + length << shift bytes, rounded up to 8; `cls` then its free list's address.
+      c.localGet(length).i32Const(shift).i32Shl().i32Const(HEADER_SIZE + 7).i32Add().i32Const(3).i32ShrU();
+      c.i32Const(2).i32Shl().globalGet(lists).i32Add().localTee(cls).i32Load(arrayFreeList(arrayType, 0)).localTee(p);
       c.if();
-      c.localGet(cls).localGet(p).i32Load(4).i32Store(TB_FREE_LISTS);
+      // Unlink it: a first word that is the header ends the list.
+      c.localGet(cls).i32Const(0).localGet(p).i32Load().localTee(cls).localGet(cls).i32Const(~arrayType).i32Eq().select();
+      c.i32Store(arrayFreeList(arrayType, 0));
       // Zero the elements: the block is exactly the rounded size, so at most (length << shift) + 7 bytes past the header.
-      c.localGet(p).i32Const(HEADER_SIZE).i32Add().i32Const(0).localGet(length).i32Const(shift).i32Shl().i32Const(7).i32Add().i32Const(-8).i32And();
+      c.localGet(p).i32Const(ARRAY_DATA).i32Add().i32Const(0).localGet(length).i32Const(shift).i32Shl().i32Const(7).i32Add().i32Const(-8).i32And();
       c.memoryFill();
       c.else();
       // The bump region, unless it is too short: `size > end - bump`.
@@ -85,12 +95,12 @@ export function emitNewArray(fx: FunctionEmitter, kind: ElemKind, length: number
       c.end();
       c.localGet(p);
       c.if();
-      c.localGet(p).i32Const(-(kind + 1)).i32Store();
-      c.localGet(p).localGet(length).i32Store(4);
+      c.localGet(p).i32Const(~arrayType).i32Store();
+      c.localGet(p).localGet(length).i32Store(ARRAY_LENGTH);
       c.localGet(p).br(done);
       c.end();
       c.end();
-      c.i32Const(kind).i32Const(shift).localGet(length);
+      c.i32Const(arrayType).i32Const(shift).localGet(length);
       fx.call(fx.imports.rt('newArray'), pos);
       c.end();
     }),
@@ -99,39 +109,44 @@ export function emitNewArray(fx: FunctionEmitter, kind: ElemKind, length: number
 
 /**
  * `delete` of the reference on the stack: an object or a small array goes
- * onto its size class's free list here, anything else to the runtime.
+ * onto its shape's free list here (its first word becomes the link), a large
+ * array to the runtime; null, freed and runtime blocks are left alone.
  */
 export function emitDelete(fx: FunctionEmitter): void {
   const c = fx.c;
-  const tb = fx.imports.global('tb');
+  const lists = fx.imports.global('lists');
   fx.scratch('i32', (p) =>
-    fx.scratch('i32', (cls) => {
+    fx.scratch('i32', (head) => {
       c.localSet(p);
       const done = c.block();
-      const push = c.block();
+      // `push` gives the address of the free-list head to push the block onto.
+      const push = c.block('i32');
       c.localGet(p).i32Eqz().brIf(done);
-      c.localGet(p).i32Load().localTee(cls).i32Const(0).i32GtS();
-      c.if();
-      // An object: its size class is in its header.
-      c.localGet(p).i32Load(4).localTee(cls).i32Const(1).i32Sub().i32Const(SIZE_CLASSES - 1).i32GeU().brIf(done);
-      c.br(push);
-      c.end();
-      // A freed block (header 0) is left alone; an array small enough for an exact size class goes onto its list, any other to the runtime.
+      // An object (0 < header < MAX_CLASSES): its class's list.
+      c.globalGet(lists).localGet(p).i32Load().localTee(head).i32Const(2).i32Shl().i32Add();
+      c.localGet(head).i32Const(1).i32Sub().i32Const(MAX_CLASSES - 1).i32LtU().brIf(push);
+      c.drop();
+      // An array has header ~type with type < MAX_ARRAY_TYPES; anything else is a freed or runtime block.
       const rest = c.block();
-      c.localGet(cls).i32Eqz().brIf(done);
-      // `cls` becomes the element shift: 3 for I64 and F64 (headers -2 and -3), else 2.
-      c.i32Const(3).i32Const(2).localGet(cls).i32Const(ElemKind.F64 + 1).i32Add().i32Const(2).i32LtU().select().localSet(cls);
-      c.localGet(p).i32Load(4).i32Const(SMALL_LIMIT - HEADER_SIZE).localGet(cls).i32ShrU().i32GtU().brIf(rest);
-      c.localGet(p).i32Load(4).localGet(cls).i32Shl().i32Const(HEADER_SIZE + 7).i32Add().i32Const(3).i32ShrU().localSet(cls);
+      c.localGet(head).i32Const(-1).i32Xor().localTee(head).i32Const(MAX_ARRAY_TYPES).i32GeU().brIf(done);
+      // Small enough for an exact size class (`length <= (SMALL_LIMIT - HEADER_SIZE) >> shift`, shift 3 for I64 and F64)?
+      c.localGet(p).i32Load(ARRAY_LENGTH);
+      c.i32Const((SMALL_LIMIT - HEADER_SIZE) >> 3).i32Const((SMALL_LIMIT - HEADER_SIZE) >> 2);
+      c.localGet(head).i32Const(ElemKind.I64).i32Sub().i32Const(2).i32LtU().select();
+      c.i32GtU().brIf(rest);
+      // Its list: lists + arrayFreeList(type, (length << shift + HEADER_SIZE + 7) >> 3).
+      c.globalGet(lists).localGet(head).i32Const(SIZE_CLASSES).i32Mul();
+      c.localGet(p).i32Load(ARRAY_LENGTH).i32Const(3).i32Const(2).localGet(head).i32Const(ElemKind.I64).i32Sub().i32Const(2).i32LtU().select().i32Shl();
+      c.i32Const(HEADER_SIZE + 7).i32Add().i32Const(3).i32ShrU().i32Add().i32Const(2).i32Shl().i32Add();
+      c.i32Const(arrayFreeList(0, 0)).i32Add();
       c.br(push);
       c.end();
       c.localGet(p).call(fx.imports.rt('free'));
       c.br(done);
       c.end();
-      c.localGet(cls).i32Const(2).i32Shl().globalGet(tb).i32Add().localSet(cls);
-      c.localGet(p).i32Const(0).i32Store();
-      c.localGet(p).localGet(cls).i32Load(TB_FREE_LISTS).i32Store(4);
-      c.localGet(cls).localGet(p).i32Store(TB_FREE_LISTS);
+      // The list head's address is on the stack.
+      c.localTee(head).localGet(p).localGet(head).i32Load().i32Store();
+      c.localGet(p).i32Store();
       c.end();
     }),
   );

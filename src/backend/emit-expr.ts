@@ -6,7 +6,7 @@
 import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { elemKind, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -80,7 +80,7 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       return;
     case 'length':
       emitObject(fx, e.array, e.pos);
-      c.i32Load(4);
+      c.i32Load(ARRAY_LENGTH);
       return;
     case 'newObject': return emitNewObject(fx, e.classId, e.pos);
     case 'newArray':
@@ -88,7 +88,7 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       fx.scratch('i32', (length) => {
         c.localTee(length).i32Const(0).i32LtS();
         fx.trapIf('negativeLength', e.pos);
-        emitNewArray(fx, elemKind(e.elem), length, e.pos);
+        emitNewArray(fx, fx.program.arrayTypes.idOf(e.elem), length, e.pos);
       });
       return;
     case 'isInstance':
@@ -120,8 +120,8 @@ export function emitObject(fx: FunctionEmitter, e: Expr, pos: Pos): void {
   withObject(fx, e, pos, [], () => {});
 }
 
-/** Array elements start 8 bytes past the array's address (`core/layout.ts`). */
-export const ELEMENTS = 8;
+/** Array elements start ARRAY_DATA bytes past the array's address (`core/layout.ts`). */
+export const ELEMENTS = ARRAY_DATA;
 
 /**
  * Evaluates `object` then `values`, traps with `nullReference` at `pos` when
@@ -164,7 +164,7 @@ export function withElement(fx: FunctionEmitter, array: Expr, index: Expr, pos: 
     c.i32Eqz();
     idx();
     arr();
-    c.i32Load(4).i32GeU().i32Or();
+    c.i32Load(ARRAY_LENGTH).i32GeU().i32Or();
     c.if();
     c.i32Const(trapCode('nullReference')).i32Const(trapCode('indexOutOfBounds'));
     arr();

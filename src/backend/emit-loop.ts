@@ -21,7 +21,7 @@
 import type { Expr, Stmt } from '../ir/ir.js';
 import { countedLoop, type CountedLoop } from '../passes/counted-loop.js';
 import { indexedArrays } from '../passes/indexed-arrays.js';
-import { POLL_REQUEST } from '../core/layout.js';
+import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
@@ -69,7 +69,7 @@ function emitVersioned(fx: FunctionEmitter, loop: CountedLoop, arrays: readonly 
       c.if('i32');
       c.i32Const(0);
       c.else();
-      c.localGet(bound).localGet(a).i32Load(4).op(loop.inclusive ? 'i32.lt_s' : 'i32.le_s');
+      c.localGet(bound).localGet(a).i32Load(ARRAY_LENGTH).op(loop.inclusive ? 'i32.lt_s' : 'i32.le_s');
       c.end();
       c.i32And();
     }

@@ -1,7 +1,8 @@
 //! The imports of one compiled function's module, declared on first use.
 //!
-//! Namespaces: `env` (the memory and the thread's id and count), `rt` (the
-//! per-thread runtime module: allocation, delete, class tests), `js` (host
+//! Namespaces: `env` (the memory, the thread's id and count, its block and
+//! free-list table), `rt` (the per-thread runtime module: allocation,
+//! delete, class tests), `js` (host
 //! services: traps, printing, clock, barrier, load, f64 remainder), `hub`
 //! (dispatchers, by signature), `callee` and `calleeId` (for each function
 //! called directly, by function id: the code that function had when the
@@ -84,8 +85,8 @@ export class ModuleImports {
     return { index: this.func('callee', String(fn), sig, name), codeId: this.importedGlobal('calleeId', String(fn)) };
   }
 
-  /** `tb` is the address of the thread's block (`core/layout.ts`). */
-  global(name: 'threadId' | 'threadCount' | 'tb'): GlobalIdx {
+  /** `tb` is the address of the thread's block, `lists` of its free-list table (`core/layout.ts`). */
+  global(name: 'threadId' | 'threadCount' | 'tb' | 'lists'): GlobalIdx {
     return this.importedGlobal('env', name);
   }
 

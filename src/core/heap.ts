@@ -3,15 +3,17 @@
 //! code on other threads can run the same one on the same words), growth of
 //! the memory, typed-array views that stay current, and global slots.
 //!
-//! It does not know classes or types beyond storage widths: the caller
-//! passes an object's size, and does null, bounds and length checks.
+//! It does not know classes or types beyond ids and storage widths: the
+//! caller passes an object's class id and size or an array's type id, and
+//! does null, bounds and length checks.
 
 import type { Pos } from '../ir/pos.js';
 import type { ConstValue } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import {
-  CHUNK_SIZE, ElemKind, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, MAXIMUM_PAGES, SMALL_LIMIT, SIZE_CLASSES,
-  TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, WASM_PAGE, arrayBytes, threadBlock,
+  ARRAY_LENGTH, CHUNK_SIZE, FREE_LIST_TABLE_SIZE, HEADER_SIZE, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, MAXIMUM_PAGES,
+  MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, WASM_PAGE,
+  arrayBytes, arrayFreeList, objectFreeList, threadBlock,
 } from './layout.js';
 import { Trap } from './trap.js';
 
@@ -44,13 +46,26 @@ export class Heap {
   f64!: Float64Array;
   i64!: BigInt64Array;
   u8!: Uint8Array;
-  /** Byte address of this thread's block (bump region, free lists). */
+  /** Byte address of this thread's block (bump region, free-list table address). */
   private readonly block: number;
+  /** Byte address of this thread's free-list table (`layout.ts`). */
+  readonly freeLists: number;
 
   constructor(readonly memory: WebAssembly.Memory, readonly threadId: number) {
     this.block = threadBlock(threadId);
     this.setViews(memory.buffer);
     Atomics.compareExchange(this.i32, HEAP_TOP >> 2, 0, HEAP_BASE);
+    this.freeLists = this.freeListTable();
+  }
+
+  /** The thread's free-list table, taken from the heap top by the first heap of this thread id on this memory. */
+  private freeListTable(): number {
+    const word = (this.block + TB_FREE_LISTS) >>> 2;
+    const table = Atomics.load(this.i32, word) >>> 0;
+    if (table !== 0) return table;
+    const fresh = this.take(FREE_LIST_TABLE_SIZE, '', NO_POS);
+    const old = Atomics.compareExchange(this.i32, word, 0, fresh | 0) >>> 0;
+    return old === 0 ? fresh : old;
   }
 
   /**
@@ -76,47 +91,65 @@ export class Heap {
   /** A zero-filled object of `size` bytes (header included) with class id `classId`. */
   allocObject(classId: number, size: number, fileName = '', pos: Pos = NO_POS): number {
     const cls = sizeClassOf(size);
-    const addr = this.allocBlock(cls, fileName, pos);
+    const addr = this.pop(objectFreeList(classId), classId, size) || this.allocBlock(cls, fileName, pos);
     this.i32[addr >>> 2] = classId;
-    // The reserved header word holds the size class, so `free` needs no class table.
-    this.i32[(addr + 4) >>> 2] = cls;
+    this.i32[(addr + OBJECT_SIZE_CLASS) >>> 2] = cls;
     return addr;
   }
 
-  /** A zero-filled array of `length` (>= 0) elements of `kind`. */
-  allocArray(kind: ElemKind, length: number, fileName = '', pos: Pos = NO_POS): number {
-    const bytes = arrayBytes(kind, length);
+  /** A zero-filled array of `length` (>= 0) elements, of array type `arrayType` (`core/array-types.ts`). */
+  allocArray(arrayType: number, length: number, fileName = '', pos: Pos = NO_POS): number {
+    const bytes = arrayBytes(arrayType, length);
     if (bytes > MAX_BLOCK) throw new Trap('outOfMemory', fileName, pos);
-    const addr = this.allocBlock(sizeClassOf(bytes), fileName, pos);
-    this.i32[addr >>> 2] = -(kind + 1);
-    this.i32[(addr + 4) >>> 2] = length;
+    const cls = sizeClassOf(bytes);
+    const addr = this.pop(arrayFreeList(arrayType, cls), ~arrayType, sizeOfClass(cls)) || this.allocBlock(cls, fileName, pos);
+    this.i32[addr >>> 2] = ~arrayType;
+    this.i32[(addr + ARRAY_LENGTH) >>> 2] = length;
     return addr;
   }
 
-  /** Puts a block on this thread's free list; null and freed blocks are left alone. */
+  /** A zero-filled block of at least `bytes` bytes for the runtime (class metadata): its first word 0, so no `delete` takes it. */
+  allocRuntime(bytes: number): number {
+    return this.allocBlock(sizeClassOf(bytes));
+  }
+
+  /**
+   * Puts a block on this thread's free list for its shape; null, freed and
+   * runtime blocks are left alone. The block keeps all but its first word,
+   * which becomes the link: a freed array's length still fits its block.
+   */
   free(addr: number): void {
     if (addr === 0) return;
     const i32 = this.i32;
     const header = i32[addr >>> 2] as number;
-    if (header === 0) return;
-    const cls = header > 0 ? (i32[(addr + 4) >>> 2] as number) : sizeClassOf(arrayBytes(-header - 1, i32[(addr + 4) >>> 2] as number));
-    if (!(cls >= 1 && cls < SIZE_CLASSES)) return;
-    const head = (this.block + TB_FREE_LISTS + 4 * cls) >>> 2;
-    i32[addr >>> 2] = 0;
-    i32[(addr + 4) >>> 2] = i32[head] as number;
-    i32[head] = addr;
+    let list: number;
+    if (header > 0 && header < MAX_CLASSES) list = objectFreeList(header);
+    else if (header < 0 && ~header < MAX_ARRAY_TYPES) list = arrayFreeList(~header, sizeClassOf(arrayBytes(~header, i32[(addr + ARRAY_LENGTH) >>> 2] as number)));
+    else return;
+    const head = (this.freeLists + list) >>> 2;
+    this.u32[addr >>> 2] = this.u32[head] as number;
+    this.u32[head] = addr;
   }
 
-  /** A zero-filled block of size class `cls`, header not written (compiled code's slow path comes here). */
+  /**
+   * A block from the free list at `list` (a table offset), its body zeroed,
+   * or 0. The next block is the link in its first word, unless that word is
+   * `header`: another thread took the block meanwhile (a stale `delete` put
+   * it on two lists), and the list ends there.
+   */
+  private pop(list: number, header: number, size: number): number {
+    const head = (this.freeLists + list) >>> 2;
+    const p = this.u32[head] as number;
+    if (p === 0) return 0;
+    const next = this.u32[p >>> 2] as number;
+    this.u32[head] = next === header >>> 0 ? 0 : next;
+    this.zero(p + HEADER_SIZE, size - HEADER_SIZE);
+    return p;
+  }
+
+  /** A zero-filled block of size class `cls` from fresh memory, header not written (compiled code's slow path comes here). */
   allocBlock(cls: number, fileName = '', pos: Pos = NO_POS): number {
     const size = sizeOfClass(cls);
-    const head = (this.block + TB_FREE_LISTS + 4 * cls) >>> 2;
-    const reused = this.u32[head] as number;
-    if (reused !== 0) {
-      this.u32[head] = this.u32[(reused + 4) >>> 2] as number;
-      this.zero(reused, size);
-      return reused;
-    }
     if (size >= CHUNK_SIZE) return this.take(size, fileName, pos);
     const bumpWord = (this.block + TB_BUMP) >>> 2;
     const endWord = (this.block + TB_BUMP_END) >>> 2;

@@ -17,25 +17,44 @@
 //! Address 0 is `null`; nothing is ever allocated below HEAP_BASE.
 //!
 //! Objects:  `[classId: i32][sizeClass: i32][fields ...]`, fields at fixed offsets
-//!           (inherited first, each aligned to its size), size rounded to 8. The
-//!           block's size class is in the header so that freeing needs no class table.
-//! Arrays:   `[-(elemKind+1): i32][length: i32][elements ...]`, elements at +8.
-//! Freed:    `[0: i32][next free block: i32]`: a freed block's first word is 0,
-//!           so `delete` of a freed block is a no-op and a class check of a
-//!           freed object fails cleanly.
+//!           (inherited first, each aligned to its size), size rounded to 8.
+//! Arrays:   `[~arrayType: i32][length: i32][elements ...]`, length at ARRAY_LENGTH,
+//!           elements at ARRAY_DATA. `arrayType` is the array's full type
+//!           (`core/array-types.ts`: 0..3 for i32, i64, f64 and bool elements,
+//!           one id per reference element type, `A[]`, `B[]`, `A[][]` apart).
+//! Freed:    `[next free block: i32][unchanged ...]`: the first word links the
+//!           block into its free list (0 ends the list); every other word
+//!           keeps what it held, so a freed array's length still fits its block.
+//!           A link is 0 or at least HEAP_BASE, so it is neither a class id
+//!           (below MAX_CLASSES) nor an array header (`~type`, at least
+//!           2^32 - MAX_ARRAY_TYPES): `delete` of a freed block is a no-op,
+//!           a class test of it fails and a method call on it traps.
+//!
+//! A block's shape (its class, or its array type and size class) is fixed
+//! when bump allocation first hands it out and never changes: a freed block
+//! is reused only for its own shape (type-stable reuse), so a stale
+//! reference always sees a well-formed block of its static type. The
+//! header words are never program-writable; the link is only in the first.
 //!
 //! Allocation (the same algorithm in the interpreter and in compiled code):
 //! sizes round up to 8 bytes; a size of at most SMALL_LIMIT bytes has an exact
-//! free list (size/8), a larger one rounds up to a power of two with one list
-//! per power. Each thread owns its free lists and a bump region in its thread
-//! block. A block is taken from its free list if that is not empty; else a
-//! block of CHUNK_SIZE bytes or more comes straight from the shared heap top;
-//! else from the bump region, and a thread whose bump region is too short
-//! abandons its rest and takes a new CHUNK_SIZE chunk from the heap top. The
-//! heap top moves by compare-and-swap, never past MAXIMUM_PAGES (out of
-//! memory), and the taker grows the memory to cover it. A freed block goes
-//! onto the freeing thread's list. Fresh memory is zero; a reused block is
-//! zeroed on allocation. (`core/heap.ts` is the reference implementation.)
+//! size class (size/8), a larger one rounds up to a power of two. Each thread
+//! owns a bump region (in its thread block) and a free-list table (its
+//! address at TB_FREE_LISTS, taken from the heap top when the thread's heap
+//! is made): one list per class id, then one per array type and size class
+//! (`freeList`). A block is taken from its shape's free list if that is not
+//! empty; else a block of CHUNK_SIZE bytes or more comes straight from the
+//! shared heap top; else from the bump region, and a thread whose bump region
+//! is too short abandons its rest and takes a new CHUNK_SIZE chunk from the
+//! heap top. The heap top moves by compare-and-swap, never past MAXIMUM_PAGES
+//! (out of memory), and the taker grows the memory to cover it. A freed block
+//! goes onto the freeing thread's list for its shape. Fresh memory is zero; a
+//! reused block is zeroed on allocation. A pop takes the link in the head
+//! block's first word unless that word is the block's own header (another
+//! thread reused it meanwhile): then the list ends. Runtime blocks on the
+//! heap (class metadata) have a first word of 0: no program reaches them, and
+//! `delete` would leave them alone. (`core/heap.ts` is the reference
+//! implementation.)
 
 import type { ValueType } from '../ir/types.js';
 
@@ -91,7 +110,7 @@ export const MAX_THREADS = 64;
 // Offsets inside a thread block.
 export const TB_BUMP = 0;
 export const TB_BUMP_END = 4;
-/** Free-list heads, one i32 per size class, from here. */
+/** The address of the thread's free-list table (`freeList`). */
 export const TB_FREE_LISTS = 8;
 /** The load epoch this thread has applied (its acknowledgement of a handshake). */
 export const TB_ACK_EPOCH = 512;
@@ -117,6 +136,11 @@ export const HEAP_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
 export const CHUNK_SIZE = 1 << 20;
 
 export const HEADER_SIZE = 8;
+/** Offset of an object's size class and of an array's length (i32). */
+export const OBJECT_SIZE_CLASS = 4;
+export const ARRAY_LENGTH = 4;
+/** Offset of an array's first element. */
+export const ARRAY_DATA = HEADER_SIZE;
 export const SMALL_LIMIT = 512;
 /** Size classes 1..64 hold exact sizes 8..512; class 64+k holds blocks of 2^(9+k) bytes. */
 export const SIZE_CLASSES = 96;
@@ -124,6 +148,21 @@ export const SIZE_CLASSES = 96;
 /** Memory sizes in 64 KiB pages: start small, grow on demand up to 4 GiB less a page. */
 export const INITIAL_PAGES = 256;
 export const MAXIMUM_PAGES = 65535;
+
+/** Array types that have free lists; a header `~type` is at least 2^32 - MAX_ARRAY_TYPES (as unsigned). */
+export const MAX_ARRAY_TYPES = 1024;
+/** Bytes of a thread's free-list table: one head per class id, then SIZE_CLASSES per array type. */
+export const FREE_LIST_TABLE_SIZE = 4 * (MAX_CLASSES + MAX_ARRAY_TYPES * SIZE_CLASSES);
+
+/** Byte offset in the free-list table of the head for a class id (objects). */
+export function objectFreeList(classId: number): number {
+  return 4 * classId;
+}
+
+/** Byte offset in the free-list table of the head for arrays of `arrayType` in size class `cls`. */
+export function arrayFreeList(arrayType: number, cls: number): number {
+  return 4 * (MAX_CLASSES + arrayType * SIZE_CLASSES + cls);
+}
 
 export function globalAddress(id: number): number {
   return GLOBALS_BASE + GLOBAL_SLOT * id;
@@ -141,7 +180,7 @@ export function threadBlock(threadId: number): number {
   return THREADS_BASE + THREAD_BLOCK_SIZE * threadId;
 }
 
-/** Element kinds of arrays; the array header stores `-(kind + 1)`. */
+/** Element kinds of arrays, and the array type ids of arrays of primitives (every reference array has an id of its own from Ref up). */
 export const enum ElemKind {
   I32 = 0,
   I64 = 1,
@@ -160,13 +199,14 @@ export function elemKind(t: ValueType): ElemKind {
   }
 }
 
-export function elemSize(kind: ElemKind): 4 | 8 {
-  return kind === ElemKind.I64 || kind === ElemKind.F64 ? 8 : 4;
+/** The element size of arrays of an element kind or of an array type id. */
+export function elemSize(kindOrType: number): 4 | 8 {
+  return kindOrType === ElemKind.I64 || kindOrType === ElemKind.F64 ? 8 : 4;
 }
 
 /** Bytes of an array block (header included) before rounding. */
-export function arrayBytes(kind: ElemKind, length: number): number {
-  return HEADER_SIZE + elemSize(kind) * length;
+export function arrayBytes(kindOrType: number, length: number): number {
+  return ARRAY_DATA + elemSize(kindOrType) * length;
 }
 
 /** The size class of a block of `bytes` bytes, and the size it really takes. */

@@ -5,6 +5,7 @@
 import type { Pos } from '../ir/pos.js';
 import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
 import type { ClassId, ValueType } from '../ir/types.js';
+import { ArrayTypes } from './array-types.js';
 
 export interface MethodInfo {
   readonly name: string;
@@ -74,6 +75,8 @@ export class Program {
   readonly functionByName = new Map<string, FunctionInfo>();
   readonly globalByName = new Map<string, GlobalInfo>();
   readonly constByName = new Map<string, ConstInfo>();
+  /** The id of each array type the program allocates (array headers, free lists). */
+  readonly arrayTypes = new ArrayTypes();
 
   /**
    * Code ids (`layout.takeCodeIds`): each definition gets one when its load
@@ -86,7 +89,7 @@ export class Program {
   private readonly definitions = new Map<number, IrFunction>();
 
   constructor() {
-    // Class id 0 is never used: a freed block's first word is 0.
+    // Class id 0 is never used: a runtime block's first word is 0.
     this.classes.length = 1;
   }
 

@@ -138,7 +138,7 @@ function dispatch(site: VirtualSite, recv: number): Callee {
   const id = site.heap.i32[recv >>> 2] as number;
   let fn = site.lastFn;
   if (id !== site.lastClass) {
-    // A freed block has id 0; a reused one may hold anything.
+    // A freed block's first word is a free-list link, never a class id; a reused one is of its old class.
     const c = id > 0 ? site.classes[id] : undefined;
     if (c === undefined) throw new Trap('deletedObject', site.fileName, site.recvPos);
     fn = c.vtable[site.slot] as number;

@@ -10,7 +10,7 @@
 import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
 import { storageKind, storageSize } from '../ir/types.js';
-import { elemKind, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
 import type { Ctx } from './context.js';
@@ -81,7 +81,7 @@ export function compileNum(cx: Ctx, e: Expr): NumFn {
       return (f) => {
         const arr = a(f);
         if (arr === 0) throw new Trap('nullReference', file, pos);
-        return heap.i32[(arr + 4) >>> 2] as number;
+        return heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number;
       };
     }
     case 'newObject': {
@@ -92,13 +92,13 @@ export function compileNum(cx: Ctx, e: Expr): NumFn {
     }
     case 'newArray': {
       const n = compileNum(cx, e.length);
-      const kind = elemKind(e.elem);
+      const arrayType = cx.program.arrayTypes.idOf(e.elem);
       const { pos } = e;
       const file = cx.ir.fileName;
       return (f) => {
         const length = n(f);
         if (length < 0) throw new Trap('negativeLength', file, pos);
-        return heap.allocArray(kind, length, file, pos);
+        return heap.allocArray(arrayType, length, file, pos);
       };
     }
     case 'isInstance': {
@@ -208,7 +208,7 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
         const arr = a(f);
         const i = ix(f);
         check(arr, i);
-        return heap.i64[((arr + 8) >>> 3) + i] as bigint;
+        return heap.i64[((arr + ARRAY_DATA) >>> 3) + i] as bigint;
       };
     }
     case 'clock':
@@ -607,7 +607,7 @@ export function elemCheck(cx: Ctx, pos: Pos): (arr: number, i: number) => void {
   const file = cx.ir.fileName;
   return (arr, i) => {
     if (arr === 0) throw new Trap('nullReference', file, pos);
-    if (i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw new Trap('indexOutOfBounds', file, pos);
+    if (i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw new Trap('indexOutOfBounds', file, pos);
   };
 }
 
@@ -626,37 +626,37 @@ function getElem(cx: Ctx, e: ExprOf<'getElem'>): NumFn {
         return (f) => {
           const arr = f[ai] as number;
           const i = f[ii] as number;
-          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
-          return heap.f64[((arr + 8) >>> 3) + i] as number;
+          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw fail(arr);
+          return heap.f64[((arr + ARRAY_DATA) >>> 3) + i] as number;
         };
       }
       return (f) => {
         const arr = a(f);
         const i = ix(f);
-        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
-        return heap.f64[((arr + 8) >>> 3) + i] as number;
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw fail(arr);
+        return heap.f64[((arr + ARRAY_DATA) >>> 3) + i] as number;
       };
     case 'ref':
       return (f) => {
         const arr = a(f);
         const i = ix(f);
-        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
-        return heap.u32[((arr + 8) >>> 2) + i] as number;
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw fail(arr);
+        return heap.u32[((arr + ARRAY_DATA) >>> 2) + i] as number;
       };
     default:
       if (ai >= 0 && ii >= 0) {
         return (f) => {
           const arr = f[ai] as number;
           const i = f[ii] as number;
-          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
-          return heap.i32[((arr + 8) >>> 2) + i] as number;
+          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw fail(arr);
+          return heap.i32[((arr + ARRAY_DATA) >>> 2) + i] as number;
         };
       }
       return (f) => {
         const arr = a(f);
         const i = ix(f);
-        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) throw fail(arr);
-        return heap.i32[((arr + 8) >>> 2) + i] as number;
+        if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) throw fail(arr);
+        return heap.i32[((arr + ARRAY_DATA) >>> 2) + i] as number;
       };
   }
 }
@@ -669,7 +669,7 @@ function instanceTest(cx: Ctx, classId: number): (obj: number) => boolean {
   return (obj) => {
     if (obj === 0) return false;
     const id = heap.i32[obj >>> 2] as number;
-    // A freed block has id 0; a reused one may hold anything.
+    // A freed block's first word is a free-list link, never a class id; a reused one is of its old class.
     const c = id > 0 ? classes[id] : undefined;
     return c !== undefined && c.depth >= depth && c.ancestors[depth] === classId;
   };
@@ -720,8 +720,8 @@ export function compilePlace(cx: Ctx, place: AtomicPlace): Place {
           const arr = a(f);
           const i = ix(f);
           if (arr === 0) return -1;
-          if (i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) return -2;
-          return arr + 8 + i * size;
+          if (i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) return -2;
+          return arr + ARRAY_DATA + i * size;
         },
         fail: (code) => new Trap(code === -1 ? 'nullReference' : 'indexOutOfBounds', file, pos),
       };

@@ -5,7 +5,7 @@
 
 import type { Expr, PrintArg, Stmt } from '../ir/ir.js';
 import type { Type } from '../ir/types.js';
-import { globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import { NORMAL, RETURN, breakCode, continueCode, type CondFn, type Frame, type StmtFn, type Val } from './closures.js';
 import { compileCall } from './compile-call.js';
@@ -377,7 +377,7 @@ function setElem(cx: Ctx, s: StmtOf<'setElem'>): StmtFn {
         const i = ix(f);
         const x = v(f);
         check(arr, i);
-        heap.i64[((arr + 8) >>> 3) + i] = x;
+        heap.i64[((arr + ARRAY_DATA) >>> 3) + i] = x;
         return NORMAL;
       };
     }
@@ -388,7 +388,7 @@ function setElem(cx: Ctx, s: StmtOf<'setElem'>): StmtFn {
         const i = ix(f);
         const x = v(f);
         check(arr, i);
-        heap.f64[((arr + 8) >>> 3) + i] = x;
+        heap.f64[((arr + ARRAY_DATA) >>> 3) + i] = x;
         return NORMAL;
       };
     }
@@ -399,10 +399,10 @@ function setElem(cx: Ctx, s: StmtOf<'setElem'>): StmtFn {
           const arr = f[ai] as number;
           const i = f[ii] as number;
           const x = v(f);
-          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + 4) >>> 2] as number)) {
+          if (arr === 0 || i >>> 0 >= (heap.i32[(arr + ARRAY_LENGTH) >>> 2] as number)) {
             throw new Trap(arr === 0 ? 'nullReference' : 'indexOutOfBounds', file, pos);
           }
-          heap.i32[((arr + 8) >>> 2) + i] = x;
+          heap.i32[((arr + ARRAY_DATA) >>> 2) + i] = x;
           return NORMAL;
         };
       }
@@ -411,7 +411,7 @@ function setElem(cx: Ctx, s: StmtOf<'setElem'>): StmtFn {
         const i = ix(f);
         const x = v(f);
         check(arr, i);
-        heap.i32[((arr + 8) >>> 2) + i] = x;
+        heap.i32[((arr + ARRAY_DATA) >>> 2) + i] = x;
         return NORMAL;
       };
     }

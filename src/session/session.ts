@@ -12,7 +12,7 @@ import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
-import type { FunctionId } from '../ir/ir.js';
+import type { FunctionId, IrFunction } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
@@ -297,6 +297,7 @@ export class Session {
     }
     const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
     defineCode(p, this.heap.i32, defined, firstCodeId, initializeGlobals);
+    p.arrayTypes.register(defined.map((f) => f.ir as IrFunction));
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
       p.globalByName.set(info.name, info);

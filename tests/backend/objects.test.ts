@@ -40,11 +40,11 @@ test('virtual call traps: null receiver, abstract method, deleted object', () =>
   assert.equal(t.both(del), 't.rj:6:1: trap: use of deleted object\n  at del (t.rj:6:1)');
 });
 
-test('a reused block of an unrelated class is not dispatched on', () => {
+test('a freed object is not dispatched on, and an unrelated class of its size does not reuse it', () => {
   const { t, Shape, S } = shapes();
   const Other = t.cls('Other', null, [['x', 'i32']]);
   const O = classT(Other);
-  // The same size class as Shape: the freed Shape's block comes back as an Other.
+  // The same size class as Shape: the freed Shape's block stays freed (reuse is by class).
   const f = t.fn('f', [], 'f64', [S, O, 'f64'], [
     set(0, newObj(Shape)),
     { op: 'delete', value: loc(0, S) },

@@ -1,17 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Heap, createMemory, sizeClassOf, sizeOfClass } from '../../src/core/heap.js';
-import { CHUNK_SIZE, ElemKind, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, SIZE_CLASSES, WASM_PAGE, globalAddress, sizeClass } from '../../src/core/layout.js';
+import {
+  ARRAY_LENGTH, CHUNK_SIZE, ElemKind, FREE_LIST_TABLE_SIZE, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, SIZE_CLASSES, TB_FREE_LISTS, WASM_PAGE,
+  globalAddress, sizeClass, threadBlock,
+} from '../../src/core/layout.js';
 import { Trap } from '../../src/core/trap.js';
 
-test('a fresh memory starts its heap top at HEAP_BASE; a second heap keeps it', () => {
+test('a fresh memory starts its heap at HEAP_BASE with the first thread\'s free-list table; a second heap keeps it', () => {
   const memory = createMemory();
   assert.equal(memory.buffer.byteLength, INITIAL_PAGES * WASM_PAGE);
   const h = new Heap(memory, 0);
-  assert.equal(h.i32[HEAP_TOP >> 2], HEAP_BASE);
+  assert.equal(h.freeLists, HEAP_BASE);
+  assert.equal(h.i32[(threadBlock(0) + TB_FREE_LISTS) >> 2], HEAP_BASE);
+  assert.equal(h.i32[HEAP_TOP >> 2], HEAP_BASE + FREE_LIST_TABLE_SIZE);
   const a = h.allocObject(1, 16);
-  assert.ok(a >= HEAP_BASE);
-  new Heap(memory, 1);
+  assert.ok(a >= HEAP_BASE + FREE_LIST_TABLE_SIZE);
+  const h1 = new Heap(memory, 1);
+  assert.notEqual(h1.freeLists, h.freeLists);
+  assert.equal(new Heap(memory, 0).freeLists, h.freeLists, 'a second heap of thread 0 finds its table');
   assert.notEqual(h.i32[HEAP_TOP >> 2], HEAP_BASE, 'the second heap did not reset the top');
 });
 
@@ -35,37 +42,78 @@ test('objects: header, alignment, zeroed fields, distinct blocks', () => {
   assert.deepEqual([...h.u8.subarray(a + 8, a + 24)], new Array(16).fill(0));
 });
 
-test('arrays: header holds -(kind+1) and the length; elements at +8', () => {
+test('arrays: header holds ~type and the length; elements at +8', () => {
   const h = new Heap(createMemory(), 0);
   const a = h.allocArray(ElemKind.F64, 3);
-  assert.equal(h.i32[a >> 2], -(ElemKind.F64 + 1));
+  assert.equal(h.i32[a >> 2], ~ElemKind.F64);
   assert.equal(h.i32[(a + 4) >> 2], 3);
   h.f64[(a + 8) / 8 + 2] = 1.5;
   const e = h.allocArray(ElemKind.I32, 0);
   assert.equal(h.i32[(e + 4) >> 2], 0);
 });
 
-test('a freed block is reused for the same size class, zeroed; freeing null or twice is harmless', () => {
+test('a freed object is reused only for its class, zeroed; freeing null or twice is harmless', () => {
   const h = new Heap(createMemory(), 0);
   const a = h.allocObject(2, 32);
   h.i32[(a + 8) >> 2] = 1234;
   h.free(a);
-  assert.equal(h.i32[a >> 2], 0, 'a freed block starts with 0');
+  assert.equal(h.i32[a >> 2], 0, 'the first freed block of its list links to nothing');
+  assert.equal(h.i32[(a + 8) >> 2], 1234, 'a freed block keeps its fields');
   h.free(a);
   h.free(0);
-  const other = h.allocObject(3, 16);
-  assert.notEqual(other, a, 'another size class does not take it');
+  assert.notEqual(h.allocObject(3, 32), a, 'another class of the same size does not take it');
   const again = h.allocObject(2, 32);
   assert.equal(again, a);
   assert.equal(h.i32[(a + 8) >> 2], 0);
   assert.equal(h.i32[a >> 2], 2);
   assert.notEqual(h.allocObject(2, 32), a, 'a double free did not put the block on the list twice');
+  const b = h.allocObject(2, 32);
+  const c = h.allocObject(2, 32);
+  h.free(b);
+  h.free(c);
+  assert.equal(h.u32[c >> 2], b, 'the link is in the first word');
+  assert.equal(h.allocObject(2, 32), c);
+  assert.equal(h.allocObject(2, 32), b);
+});
+
+test('a freed array is reused only for its array type and size class, and keeps a length that fits it', () => {
+  const h = new Heap(createMemory(), 0);
   const arr = h.allocArray(ElemKind.I64, 100);
   h.i64[(arr + 8) / 8 + 99] = -1n;
   h.free(arr);
-  const arr2 = h.allocArray(ElemKind.I32, 200);
-  assert.equal(arr2, arr, 'arrays of the same block size share a class');
-  assert.equal(h.i32[(arr2 + 8) / 4 + 199], 0);
+  assert.equal(h.i32[(arr + ARRAY_LENGTH) >> 2], 100, 'a freed array keeps its length');
+  assert.notEqual(h.allocArray(ElemKind.I32, 200), arr, 'arrays of another type do not take it');
+  assert.notEqual(h.allocArray(ElemKind.F64, 100), arr, 'nor do f64 arrays of the same size');
+  const refA = h.allocArray(ElemKind.Ref, 4);
+  h.free(refA);
+  assert.notEqual(h.allocArray(ElemKind.Ref + 1, 4), refA, 'nor arrays of another reference type');
+  assert.equal(h.allocArray(ElemKind.Ref, 3), refA);
+  const again = h.allocArray(ElemKind.I64, 70);
+  assert.equal(again, arr, 'a shorter array of the same type and size class takes it');
+  assert.equal(h.i32[(arr + ARRAY_LENGTH) >> 2], 70);
+  assert.equal(h.i64[(arr + 8) / 8 + 69], 0n);
+  h.free(again);
+  assert.equal(h.allocArray(ElemKind.I64, 127), arr, 'its size class (1024 bytes) holds 127 i64');
+});
+
+test('a pop whose next link is the block\'s own header ends the list', () => {
+  const h = new Heap(createMemory(), 0);
+  const a = h.allocObject(7, 16);
+  h.free(a);
+  // What another thread's reuse of the block looks like to this list.
+  h.i32[a >> 2] = 7;
+  assert.equal(h.allocObject(7, 16), a);
+  const next = h.allocObject(7, 16);
+  assert.ok(next !== 7 && next >= HEAP_BASE, 'the header was not taken as a link');
+});
+
+test('runtime blocks have a first word of 0: free leaves them alone', () => {
+  const h = new Heap(createMemory(), 0);
+  const r = h.allocRuntime(40);
+  assert.equal(h.i32[r >> 2], 0);
+  h.free(r);
+  assert.notEqual(h.allocObject(1, 40), r);
+  assert.equal(h.i32[r >> 2], 0);
 });
 
 test('large blocks come straight from the heap top and are power-of-two sized', () => {
