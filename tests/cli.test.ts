@@ -31,6 +31,47 @@ test('usage errors exit 64 with a message on stderr', () => {
   assert.equal(rejit('run', 'examples/hello.rj', '--tier', 'fast').status, 64);
 });
 
+test('every bad flag is a usage error with status 64 and no JavaScript stack', () => {
+  const bad: readonly (readonly [readonly string[], RegExp])[] = [
+    [['--bogus'], /rejit: Unknown option '--bogus'/],
+    [['--threads', '-1'], /--threads needs a positive integer, got '-1'/],
+    [['--threads=-1'], /--threads needs a positive integer, got '-1'/],
+    [['--threads', '0'], /--threads needs a positive integer, got '0'/],
+    [['--threads', '65'], /--threads must be at most 64, got '65'/],
+    [['--tier'], /Option '--tier <value>' argument missing/],
+    [['--timeout', '3000000'], /--timeout must be at most 2147483 seconds, got '3000000'/],
+    [['--timeout', '-5'], /--timeout needs a positive number of seconds, got '-5'/],
+    [['--allow-load'], /Option '--allow-load <value>' argument missing/],
+  ];
+  for (const [flags, message] of bad) {
+    const r = rejit('run', 'examples/hello.rj', ...flags);
+    assert.equal(r.status, 64, flags.join(' '));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /\nUsage:\n/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  }
+});
+
+test('the longest --timeout that Node can time is accepted', () => {
+  const r = rejit('run', 'examples/hello.rj', '--timeout', '2147483');
+  assert.equal(r.status, 0);
+});
+
+test('an internal error stops every thread at once and exits 71 with a request to report it', () => {
+  // The fault: a worker's write to stdout fails (tests/fixtures/fault-on-print.ts), on thread 0 only.
+  const program = join(dir, 'fault.rj');
+  writeFileSync(program, 'fn main() -> i32 {\n  if thread_id() == 0 { print("FAULT"); }\n  barrier();\n  print("after barrier");\n  return 3;\n}\n');
+  for (const threads of ['1', '2']) {
+    const r = spawnSync(process.execPath, ['--import', './dist/tests/fixtures/fault-on-print.js', 'bin/rejit', 'run', program, '--threads', threads], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 71, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^internal error: Error: injected output failure\n/);
+    assert.match(r.stderr, /\n {2}on thread 0\nThis is a bug in Rejit, not in the program: please report it/);
+    assert.doesNotMatch(r.stderr, /node:|\.js:\d+/, 'no JavaScript stack');
+  }
+});
+
 test('a missing file is a compile error naming the file', () => {
   const r = rejit('run', join(dir, 'missing.rj'));
   assert.equal(r.status, 65);

@@ -138,6 +138,17 @@ export function trapFromCompiled(e: unknown, lookup: CodeLookup): unknown {
   return e;
 }
 
+/**
+ * The innermost Rejit frame of compiled code in the stack of a fault that is
+ * not a trap (a wasm RuntimeError), or undefined when compiled code was not
+ * on its stack. The position is the call's when the fault came from a call,
+ * else the function's (other instructions have none recorded).
+ */
+export function faultFrame(e: unknown, lookup: CodeLookup): StackEntry | undefined {
+  if (!(e instanceof Error)) return undefined;
+  return runs(callSites(e), lookup)[0]?.[0]?.entry;
+}
+
 /** The runs of compiled frames outside the caller of `trapFromCompiled`. */
 function runsOutside(lookup: CodeLookup): number {
   const holder = {};

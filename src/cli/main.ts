@@ -9,6 +9,8 @@ import { writeFully } from '../session/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Session } from '../session/session.js';
 import { StopReason } from '../core/control.js';
+import { MAX_THREADS } from '../core/layout.js';
+import { InternalError, REPORT_REQUEST } from '../core/internal-error.js';
 import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../session/threaded-session.js';
 import { DEFAULT_THRESHOLDS } from '../tiering/tiering.js';
 import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
@@ -16,7 +18,7 @@ import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/compile-function.js';
 
-export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
+export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
@@ -48,28 +50,64 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr(`rejit: ${e.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
+    return internalError(InternalError.from(e).format());
+  }
+}
+
+/** Reports a failure of Rejit itself (never of the program): no JavaScript stack, a request to report it. */
+function internalError(text: string): number {
+  stderr(`${text}\n${REPORT_REQUEST}`);
+  return EXIT.internal;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  threads: { type: 'string' },
+  tier: { type: 'string' },
+  timeout: { type: 'string' },
+  'hot-calls': { type: 'string' },
+  'hot-loops': { type: 'string' },
+  'allow-load': { type: 'string', multiple: true },
+  ir: { type: 'boolean' },
+  wat: { type: 'boolean' },
+  function: { type: 'string' },
+} as const;
+
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/** `--flag -1`: a value that looks like a flag is the flag's value (checked by the flag), as in `--flag=-1`. */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.startsWith('--') ? arg.slice(2) : '';
+    const next = argv[i + 1];
+    const takesValue = (OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: joinDashValues(argv), allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (e) {
+    // Node's own messages name the flag (unknown option, missing value); they become usage errors.
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError((e as Error).message.split('\n')[0] as string);
     throw e;
   }
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-      threads: { type: 'string' },
-      tier: { type: 'string' },
-      timeout: { type: 'string' },
-      'hot-calls': { type: 'string' },
-      'hot-loops': { type: 'string' },
-      ir: { type: 'boolean' },
-      wat: { type: 'boolean' },
-      function: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   if (values.help) {
     writeFully(1, USAGE);
     return EXIT.ok;
@@ -85,6 +123,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
+      if (threads > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS}, got '${values.threads}'`);
       const tier = values.tier ?? DEFAULT_TIER;
       if (!isTier(tier)) throw new UsageError(`unknown tier '${tier}' (use ${TIER_NAMES.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
@@ -114,6 +153,7 @@ function positiveInt(text: string, flag: string): number {
 function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} needs a positive number of seconds, got '${text}'`);
+  if (n > MAX_TIMEOUT_S) throw new UsageError(`${flag} must be at most ${MAX_TIMEOUT_S} seconds, got '${text}'`);
   return n;
 }
 
@@ -155,6 +195,7 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
       clearTimeout(timer);
       process.off('SIGINT', interrupt);
     }
+    if (result.internal !== null) return internalError(result.internal);
     if (result.trap !== null) {
       stderr(result.trap);
       return EXIT.trap;

@@ -21,6 +21,9 @@ import { defineCode } from './code-ids.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
+import { InternalError } from '../core/internal-error.js';
+import { Stopped } from '../core/control.js';
+import { faultFrame } from '../backend/wasm-frames.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
@@ -31,6 +34,7 @@ import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js
 import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 
 export type { Tier };
+export { InternalError };
 
 /** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
 export type HostValue = number | bigint | boolean;
@@ -200,13 +204,24 @@ export class Session {
     };
   }
 
-  /** Calls a top-level function by name with host values; returns its result (undefined for none). */
+  /**
+   * Calls a top-level function by name with host values; returns its result
+   * (undefined for none). A program error throws a `Trap`; any other failure
+   * while the call runs (of the runtime, the engine or a host callback) an
+   * `InternalError`.
+   */
   call(name: string, ...args: HostValue[]): HostValue | undefined {
     const fn = this.program.functionByName.get(name);
     if (!fn) throw new Error(`no function '${name}'`);
     if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
     const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
-    const result = this.enter(fn.id, raw);
+    let result: Val | undefined;
+    try {
+      result = this.enter(fn.id, raw);
+    } catch (e) {
+      if (e instanceof Trap || e instanceof Stopped) throw e;
+      throw InternalError.from(e, this.baseline ? faultFrame(e, this.baseline.lookup) ?? null : null);
+    }
     return fn.result === 'bool' ? result === 1 : result;
   }
 

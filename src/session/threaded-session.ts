@@ -13,6 +13,7 @@ import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-chann
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
+import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
@@ -36,11 +37,18 @@ export interface RunResult {
   readonly outcomes: readonly ThreadOutcome[];
   /** The reported trap (the first one), formatted, if any thread trapped. */
   readonly trap: string | null;
+  /**
+   * The reported internal error (the first one), formatted, if the runtime
+   * failed: on a thread, in a worker that died, or in the `print` callback.
+   * The session is closed after such a run.
+   */
+  readonly internal: string | null;
   /** Why the run was stopped from outside (timeout, interrupt), or None. */
   readonly stopped: StopReason;
 }
 
 interface Pending {
+  readonly thread: number;
   readonly resolve: (outcome: ThreadOutcome) => void;
 }
 
@@ -57,6 +65,8 @@ export class ThreadedSession {
   private applied = 0;
   private running = false;
   private closed = false;
+  /** The first internal error seen by this thread (a worker died, the print callback threw). */
+  private fault: string | null = null;
 
   private constructor(private readonly options: ThreadedSessionOptions) {
     const memory = createMemory();
@@ -109,7 +119,13 @@ export class ThreadedSession {
         switch (reply.kind) {
           case 'ready': return resolve();
           case 'print': {
-            for (const line of reply.lines) this.options.print?.(line);
+            // No output after an internal error, as none after a trap.
+            if (this.fault !== null) return;
+            try {
+              for (const line of reply.lines) this.options.print?.(line);
+            } catch (e) {
+              this.failed(threadId, `${InternalError.from(e).format()}\n  in the print callback`, false);
+            }
             return;
           }
           case 'done': {
@@ -122,16 +138,34 @@ export class ThreadedSession {
       });
       worker.on('error', (e) => {
         reject(e);
-        this.failPending(e);
+        this.failed(threadId, `${InternalError.from(e).format()}\n  on thread ${threadId} (its worker failed)`, true);
+      });
+      worker.on('exit', (code) => {
+        reject(new InternalError(`worker of thread ${threadId} exited (code ${code}) before it was ready`));
+        this.failed(threadId, `internal error: the worker of thread ${threadId} exited (code ${code})`, true);
       });
     });
   }
 
-  /** A worker died (an internal error, never a trap): its runs end as stopped, and the error surfaces. */
-  private failPending(e: Error): void {
-    for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: StopReason.Trap });
-    this.pending.clear();
-    if (!this.closed) process.emitWarning(`rejit worker failed: ${e.stack ?? e.message}`);
+  /**
+   * The runtime failed outside a thread's run: a worker died (`dead`), or
+   * the print callback threw. Like a thread's internal error, the first one
+   * stops the run (`Thread.ended`); the dead worker's run ends as `internal`,
+   * the others' as `stopped`. A session that saw one is closed after the run.
+   */
+  private failed(threadId: number, error: string, dead: boolean): void {
+    if (this.closed) return;
+    const won = this.control.requestStop(StopReason.Internal);
+    if (won) this.fault = error;
+    if (dead) {
+      for (const [id, p] of this.pending) {
+        if (p.thread !== threadId) continue;
+        this.pending.delete(id);
+        p.resolve(won ? { kind: 'internal', error } : { kind: 'stopped', reason: this.control.stopReason });
+      }
+    }
+    if (this.running) this.closeAfterGrace();
+    else void this.close();
   }
 
   get threads(): number {
@@ -182,7 +216,7 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    if (this.closed) throw new Error('the session is closed');
+    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
     if (this.running) throw new Error('a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);
@@ -196,13 +230,22 @@ export class ThreadedSession {
       const outcomes = await Promise.all(threads.map((t) => this.request(t, name, args)));
       const trapped = outcomes.find((o) => o.kind === 'trapped');
       const stop = this.control.stopReason;
+      let internal: string | null = null;
+      if (stop === StopReason.Internal) {
+        const failed = outcomes.find((o) => o.kind === 'internal');
+        internal = this.fault ?? (failed?.kind === 'internal' ? failed.error : 'internal error: the run stopped for an unknown fault');
+        this.fault = internal;
+      }
       return {
         outcomes,
         trap: trapped?.kind === 'trapped' ? trapped.trap : null,
-        stopped: stop === StopReason.Trap ? StopReason.None : stop,
+        internal,
+        stopped: stop === StopReason.Trap || stop === StopReason.Internal ? StopReason.None : stop,
       };
     } finally {
       this.running = false;
+      // The runtime's state after an internal error is not to be trusted: no more runs.
+      if (this.fault !== null) await this.close();
     }
   }
 
@@ -210,7 +253,7 @@ export class ThreadedSession {
     const id = this.nextRequest++;
     const request: WorkerRequest = { id, name, args };
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
+      this.pending.set(id, { thread, resolve });
       (this.workers[thread] as Worker).postMessage(request);
     });
   }
@@ -222,6 +265,10 @@ export class ThreadedSession {
    */
   stop(reason: StopReason.Timeout | StopReason.Interrupt): void {
     this.control.requestStop(reason);
+    this.closeAfterGrace();
+  }
+
+  private closeAfterGrace(): void {
     const timer = setTimeout(() => {
       if (this.pending.size > 0) void this.close();
     }, STOP_GRACE_MS);
