@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,6 +70,28 @@ test('an internal error stops every thread at once and exits 71 with a request t
     assert.match(r.stderr, /\n {2}on thread 0\nThis is a bug in Rejit, not in the program: please report it/);
     assert.doesNotMatch(r.stderr, /node:|\.js:\d+/, 'no JavaScript stack');
   }
+});
+
+test('loads read only under the main file\'s directory, and each --allow-load DIR', () => {
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'lib', 'm.rj'), 'fn m() -> i32 { return 5; }\n');
+  const app = join(dir, 'app', 'main.rj');
+  writeFileSync(app, 'fn m() -> i32;\nfn main() -> i32 {\n  load("../lib/m.rj");\n  return m();\n}\n');
+  const refused = rejit('run', app);
+  assert.equal(refused.status, 70);
+  assert.match(refused.stderr, /main\.rj:3:3: trap: load failed\n.*lib\/m\.rj:1:1: error: cannot load '.*lib\/m\.rj': it is outside the directories that loads may read/);
+  assert.equal(rejit('run', app, '--allow-load', join(dir, 'lib')).status, 5);
+  const missing = rejit('run', app, '--allow-load', join(dir, 'nowhere'));
+  assert.equal(missing.status, 64);
+  assert.match(missing.stderr, /--allow-load needs a directory/);
+  // The refused file is not read, so no line of it shows under a caret.
+  const passwd = join(dir, 'app', 'passwd.rj');
+  writeFileSync(passwd, 'fn main() {\n  load("/etc/passwd");\n}\n');
+  const r = rejit('run', passwd);
+  assert.equal(r.status, 70);
+  assert.match(r.stderr, /cannot load '\/etc\/passwd': it is outside/);
+  assert.doesNotMatch(r.stderr, /root:|\^/);
 });
 
 test('a missing file is a compile error naming the file', () => {

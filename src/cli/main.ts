@@ -4,10 +4,12 @@
 //! and usage errors go to stderr. Exit statuses are in docs/CONVENTIONS.md.
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFully } from '../session/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Session } from '../session/session.js';
+import { directoryResolver, type ModuleResolver } from '../session/module-resolver.js';
 import { StopReason } from '../core/control.js';
 import { MAX_THREADS } from '../core/layout.js';
 import { InternalError, REPORT_REQUEST } from '../core/internal-error.js';
@@ -20,20 +22,30 @@ import { functionText } from '../backend/compile-function.js';
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
-                 [--hot-calls N] [--hot-loops N]
-  rejit check FILE
-  rejit dump FILE [--ir] [--wat] [--function NAME]
+                 [--hot-calls N] [--hot-loops N] [--allow-load DIR]...
+  rejit check FILE [--allow-load DIR]...
+  rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
   rejit --help | --version
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
 ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the default)' : ''}: ${t.summary}`).join('\n')}
           (auto: hot after N calls or N loop iterations: --hot-calls, --hot-loops)
+          --threads: 1 to ${MAX_THREADS}; --timeout: at most ${MAX_TIMEOUT_S} seconds
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
+
+Loading (every command):
+  --allow-load DIR
+          FILE and the modules it loads are read only from FILE's directory and each
+          DIR given (repeatable; subfolders too); a path that leaves them (through '..',
+          an absolute path or a symbolic link) is refused
 `;
 
 class UsageError extends Error {}
@@ -73,9 +85,6 @@ const OPTIONS = {
   wat: { type: 'boolean' },
   function: { type: 'string' },
 } as const;
-
-/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once. */
-const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 
 /** `--flag -1`: a value that looks like a flag is the flag's value (checked by the flag), as in `--flag=-1`. */
 function joinDashValues(argv: readonly string[]): string[] {
@@ -120,6 +129,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!command) throw new UsageError('no command given');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!file) throw new UsageError(`'${command}' needs a FILE`);
+  const resolve = resolverFor(file, values['allow-load'] ?? []);
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
@@ -133,15 +143,24 @@ async function dispatch(argv: readonly string[]): Promise<number> {
         calls: calls === undefined ? DEFAULT_THRESHOLDS.calls : positiveInt(calls, '--hot-calls'),
         backEdges: loops === undefined ? DEFAULT_THRESHOLDS.backEdges : positiveInt(loops, '--hot-loops'),
       };
-      return run(file, { threads, tier, tierUp }, timeout);
+      return run(file, { threads, tier, tierUp, loadDirectories: resolve.directories }, timeout);
     }
-    case 'check': return check(file);
+    case 'check': return check(file, resolve.resolve);
     case 'dump':
       if (!values.ir && !values.wat) throw new UsageError("'dump' needs --ir or --wat");
-      return dump(file, values.function, { ir: values.ir === true, wat: values.wat === true });
+      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** Where FILE and its loads may be read from: FILE's directory and each `--allow-load` directory. */
+function resolverFor(file: string, allowed: readonly string[]): { directories: string[]; resolve: ModuleResolver } {
+  for (const dir of allowed) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--allow-load needs a directory, got '${dir}'`);
+  }
+  const directories = [dirname(file), ...allowed];
+  return { directories, resolve: directoryResolver(directories) };
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -216,13 +235,13 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
   }
 }
 
-function check(file: string): number {
-  const session = new Session({ print: () => {} });
+function check(file: string, resolve: ModuleResolver): number {
+  const session = new Session({ print: () => {}, resolve });
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
-  const session = new Session({ print: () => {} });
+function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
+  const session = new Session({ print: () => {}, resolve });
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {

@@ -6,8 +6,6 @@
 //! redefinition replaces a function's IR; calls already running keep the
 //! body they started with (the tiers look a function's code up at call time).
 
-import { readFileSync } from 'node:fs';
-import { dirname, join, isAbsolute } from 'node:path';
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
@@ -18,6 +16,7 @@ import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js'
 import { Heap, createMemory } from '../core/heap.js';
 import { POLL_REQUEST, globalAddress } from '../core/layout.js';
 import { defineCode } from './code-ids.js';
+import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
@@ -62,6 +61,12 @@ export interface SessionOptions {
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`session/thread.ts`). */
   readonly thread?: ThreadHooks;
+  /**
+   * Where `loadFile` and the `load` builtin read modules
+   * (`module-resolver.ts`, e.g. `directoryResolver([dir])`). Default: none;
+   * the session reads no files, and `load` traps.
+   */
+  readonly resolve?: ModuleResolver;
 }
 
 /**
@@ -117,6 +122,7 @@ export class Session {
   private readonly enter: (fn: FunctionId, args: readonly Val[]) => Val | undefined;
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
+  private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
 
@@ -125,6 +131,7 @@ export class Session {
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+    this.resolve = options.resolve ?? NO_FILES;
     const thread = this.thread;
     const host: RuntimeHost = {
       print: (line) => this.print(line),
@@ -158,15 +165,23 @@ export class Session {
     }
   }
 
-  /** Reads a module from a file and loads it; its name in diagnostics is `path` as given. */
+  /**
+   * Reads a module through the session's resolver and loads it; its name in
+   * diagnostics is `path` as given. A path the resolver refuses or cannot
+   * read is a CompileError.
+   */
   loadFile(path: string): LoadResult {
-    let source: string;
+    const m = this.read({ path, from: null });
+    return this.load(m.source, m.fileName);
+  }
+
+  private read(request: LoadRequest): ResolvedModule {
     try {
-      source = readFileSync(path, 'utf8');
-    } catch {
-      throw new CompileError([{ fileName: path, line: 1, col: 1, message: `cannot read module '${path}'` }]);
+      return this.resolve(request);
+    } catch (e) {
+      if (!(e instanceof LoadRefused)) throw e;
+      throw new CompileError([{ fileName: e.fileName, line: 1, col: 1, message: e.message }]);
     }
-    return this.load(source, path);
   }
 
   /** Loads a module built with the builder API (`frontend/builder.ts`) rather than parsed from text. */
@@ -310,9 +325,9 @@ export class Session {
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */
   private loadFromProgram(path: string, fromFile: string, pos: Pos): void {
-    const resolved = isAbsolute(path) ? path : join(dirname(fromFile), path);
     try {
-      this.loadFile(resolved);
+      const m = this.read({ path, from: fromFile });
+      this.load(m.source, m.fileName);
     } catch (e) {
       if (!(e instanceof CompileError)) throw e;
       throw new Trap('loadFailed', fromFile, pos, e.format());

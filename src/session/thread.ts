@@ -8,6 +8,7 @@ import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
 import { SharedCode, type CodeSharing } from '../core/code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
+import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
@@ -30,6 +31,8 @@ export interface ThreadStart {
   readonly tier: Tier;
   readonly tierUp?: TierUpThresholds;
   readonly output: OutputMode;
+  /** As `ThreadedSessionOptions.loadDirectories`. */
+  readonly loadDirectories?: readonly string[];
 }
 
 /** What one thread's run of a function ended with. */
@@ -66,7 +69,9 @@ export class Thread implements ThreadHooks {
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
       : (line: string) => this.buffer(line);
     this.output = start.output;
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this });
+    const dirs = start.loadDirectories;
+    const resolve = dirs ? directoryResolver(dirs) : undefined;
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this, resolve });
   }
 
   private readonly output: OutputMode;

@@ -15,6 +15,7 @@ import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
+import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -30,6 +31,13 @@ export interface ThreadedSessionOptions {
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
   readonly stackSizeMb?: number;
+  /**
+   * The directories that `loadFile` and the `load` builtin may read modules
+   * from (`directoryResolver`). Directories rather than a resolver function,
+   * since each worker thread makes its own and a function cannot cross to
+   * it. Default: none; the session reads no files, and `load` traps.
+   */
+  readonly loadDirectories?: readonly string[];
 }
 
 /** How a run on one or more threads ended: the outcome of each thread, in thread order. */
@@ -82,7 +90,8 @@ export class ThreadedSession {
       publishLoad: () => this.publishLoad(),
       endLoad: () => this.control.unlockLoads(),
     };
-    this.session = new Session({ memory, thread: hooks, print: () => {} });
+    const dirs = options.loadDirectories;
+    this.session = new Session({ memory, thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
   }
 
   /** Starts the workers; resolves when every one of them is ready. */
@@ -107,6 +116,7 @@ export class ThreadedSession {
       tier: this.options.tier ?? 'baseline',
       tierUp: this.options.tierUp,
       output,
+      loadDirectories: this.options.loadDirectories,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,
