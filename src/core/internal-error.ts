@@ -18,20 +18,28 @@ export class InternalError extends Error {
     readonly where: StackEntry | null = null,
     /** What was thrown. */
     readonly fault?: unknown,
+    /** Whether `where` is the position of the fault, rather than that of its function. */
+    readonly exact = false,
   ) {
     super(message);
     this.name = 'InternalError';
   }
 
   /** Wraps what the runtime threw: an InternalError stays as it is. */
-  static from(e: unknown, where: StackEntry | null = null): InternalError {
-    return e instanceof InternalError ? e : new InternalError(describeFault(e), where, e);
+  static from(e: unknown, where: StackEntry | null = null, exact = false): InternalError {
+    return e instanceof InternalError ? e : new InternalError(describeFault(e), where, e, exact);
   }
 
-  /** `internal error: MESSAGE`, then `  at FUNCTION (FILE:LINE:COL)` when the frame is known. */
+  /**
+   * `internal error: MESSAGE`, then `  at FUNCTION (FILE:LINE:COL)` when the
+   * position of the fault is known, or `  in FUNCTION (declared at
+   * FILE:LINE:COL)` when only its function is.
+   */
   format(): string {
     const w = this.where;
-    return w ? `internal error: ${this.message}\n  at ${w.fn} (${w.fileName}:${w.pos.line}:${w.pos.col})` : `internal error: ${this.message}`;
+    if (!w) return `internal error: ${this.message}`;
+    const at = `${w.fileName}:${w.pos.line}:${w.pos.col}`;
+    return `internal error: ${this.message}\n${this.exact ? `  at ${w.fn} (${at})` : `  in ${w.fn} (declared at ${at})`}`;
   }
 }
 

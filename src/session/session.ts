@@ -235,7 +235,8 @@ export class Session {
       result = this.enter(fn.id, raw);
     } catch (e) {
       if (e instanceof Trap || e instanceof Stopped) throw e;
-      throw InternalError.from(e, this.baseline ? faultFrame(e, this.baseline.lookup) ?? null : null);
+      const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
+      throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
     }
     return fn.result === 'bool' ? result === 1 : result;
   }

@@ -30,11 +30,21 @@ for (const config of TEST_CONFIGS) {
       assert.ok(e instanceof InternalError, `not an InternalError: ${String(e)}`);
       assert.equal(e.message, 'TypeError: the host cannot print');
       assert.match(e.format(), /^internal error: TypeError: the host cannot print/);
+      // From compiled code, the Rejit function that was running is known (say, or main with say inlined).
+      if (config.tier === 'baseline') assert.match(e.format(), /\n {2}in (say \(declared at p\.rj:2:4\)|main \(declared at p\.rj:4:4\))$/);
       return true;
     });
     assert.deepEqual(lines, []);
   });
 }
+
+test('an internal error shows where it happened as far as it is known', () => {
+  const where = { fn: 'f', fileName: 'f.rj', pos: { line: 3, col: 5 } };
+  assert.equal(new InternalError('RuntimeError: unreachable').format(), 'internal error: RuntimeError: unreachable');
+  assert.equal(InternalError.from(new RangeError('x'), where, true).format(), 'internal error: RangeError: x\n  at f (f.rj:3:5)');
+  assert.equal(InternalError.from(new RangeError('x'), where).format(), 'internal error: RangeError: x\n  in f (declared at f.rj:3:5)');
+  assert.equal(InternalError.from('thrown').message, 'thrown value thrown');
+});
 
 test('a threaded run whose print callback throws stops every thread, reports once and closes the session', async () => {
   const lines: string[] = [];
