@@ -185,11 +185,18 @@ export class ThreadedSession {
   // ---- loading (the same protocol as a running thread's load)
 
   load(source: string, fileName: string): LoadResult {
+    this.checkOpen();
     return this.session.load(source, fileName);
   }
 
   loadFile(path: string): LoadResult {
+    this.checkOpen();
     return this.session.loadFile(path);
+  }
+
+  /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
+  private checkOpen(): void {
+    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
   }
 
   private beginLoad(): void {
@@ -226,7 +233,7 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
+    this.checkOpen();
     if (this.running) throw new Error('a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);

@@ -74,6 +74,7 @@ test('a worker that dies under a run ends its thread as internal and stops the o
     assert.deepEqual(r.outcomes.map((o) => o.kind), ['stopped', 'internal']);
     assert.match(r.internal ?? '', /^internal error: the worker of thread 1 exited \(code 1\)$/);
     await assert.rejects(s.run('spin'), /closed by an internal error/);
+    assert.throws(() => s.load('fn g() {}', 'g.rj'), /closed by an internal error/);
   } finally {
     await s.close();
   }
