@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompileOptions } from '../src/backend/compile-options.js';
+import { directoryResolver } from '../src/session/module-resolver.js';
 import { Session, type HostValue } from '../src/session/session.js';
 import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
@@ -241,7 +242,7 @@ function compileCosts(options: Options, scratch: string): CompileRow[] {
   return programs.map((p) => {
     const sizes = options.sizes(p);
     process.stderr.write(`compile: ${p.suite}/${p.name}\n`);
-    const session = new Session({ tier: 'baseline', print: () => {} });
+    const session = new Session({ tier: 'baseline', print: () => {}, resolve: directoryResolver([scratch]) });
     const start = performance.now();
     session.loadFile(writeSizedRejit(p, sizes, scratch));
     session.call('main');

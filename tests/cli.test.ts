@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +29,69 @@ test('usage errors exit 64 with a message on stderr', () => {
   assert.match(r.stderr, /--threads needs a positive integer/);
   assert.equal(rejit('frobnicate', 'x.rj').status, 64);
   assert.equal(rejit('run', 'examples/hello.rj', '--tier', 'fast').status, 64);
+});
+
+test('every bad flag is a usage error with status 64 and no JavaScript stack', () => {
+  const bad: readonly (readonly [readonly string[], RegExp])[] = [
+    [['--bogus'], /rejit: Unknown option '--bogus'/],
+    [['--threads', '-1'], /--threads needs a positive integer, got '-1'/],
+    [['--threads=-1'], /--threads needs a positive integer, got '-1'/],
+    [['--threads', '0'], /--threads needs a positive integer, got '0'/],
+    [['--threads', '65'], /--threads must be at most 64, got '65'/],
+    [['--tier'], /Option '--tier <value>' argument missing/],
+    [['--timeout', '3000000'], /--timeout must be at most 2147483 seconds, got '3000000'/],
+    [['--timeout', '-5'], /--timeout needs a positive number of seconds, got '-5'/],
+    [['--allow-load'], /Option '--allow-load <value>' argument missing/],
+  ];
+  for (const [flags, message] of bad) {
+    const r = rejit('run', 'examples/hello.rj', ...flags);
+    assert.equal(r.status, 64, flags.join(' '));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /\nUsage:\n/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  }
+});
+
+test('the longest --timeout that Node can time is accepted', () => {
+  const r = rejit('run', 'examples/hello.rj', '--timeout', '2147483');
+  assert.equal(r.status, 0);
+});
+
+test('an internal error stops every thread at once and exits 71 with a request to report it', () => {
+  // The fault: a worker's write to stdout fails (tests/fixtures/fault-on-print.ts), on thread 0 only.
+  const program = join(dir, 'fault.rj');
+  writeFileSync(program, 'fn main() -> i32 {\n  if thread_id() == 0 { print("FAULT"); }\n  barrier();\n  print("after barrier");\n  return 3;\n}\n');
+  for (const threads of ['1', '2']) {
+    const r = spawnSync(process.execPath, ['--import', './dist/tests/fixtures/fault-on-print.js', 'bin/rejit', 'run', program, '--threads', threads], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 71, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^internal error: Error: injected output failure\n/);
+    assert.match(r.stderr, /\n {2}on thread 0\nThis is a bug in Rejit, not in the program: please report it/);
+    assert.doesNotMatch(r.stderr, /node:|\.js:\d+/, 'no JavaScript stack');
+  }
+});
+
+test('loads read only under the main file\'s directory, and each --allow-load DIR', () => {
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'lib', 'm.rj'), 'fn m() -> i32 { return 5; }\n');
+  const app = join(dir, 'app', 'main.rj');
+  writeFileSync(app, 'fn m() -> i32;\nfn main() -> i32 {\n  load("../lib/m.rj");\n  return m();\n}\n');
+  const refused = rejit('run', app);
+  assert.equal(refused.status, 70);
+  assert.match(refused.stderr, /main\.rj:3:3: trap: load failed\n.*lib\/m\.rj:1:1: error: cannot load '.*lib\/m\.rj': it is outside the directories that loads may read/);
+  assert.equal(rejit('run', app, '--allow-load', join(dir, 'lib')).status, 5);
+  const missing = rejit('run', app, '--allow-load', join(dir, 'nowhere'));
+  assert.equal(missing.status, 64);
+  assert.match(missing.stderr, /--allow-load needs a directory/);
+  // The refused file is not read, so no line of it shows under a caret.
+  const passwd = join(dir, 'app', 'passwd.rj');
+  writeFileSync(passwd, 'fn main() {\n  load("/etc/passwd");\n}\n');
+  const r = rejit('run', passwd);
+  assert.equal(r.status, 70);
+  assert.match(r.stderr, /cannot load '\/etc\/passwd': it is outside/);
+  assert.doesNotMatch(r.stderr, /root:|\^/);
 });
 
 test('a missing file is a compile error naming the file', () => {

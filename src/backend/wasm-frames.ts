@@ -138,6 +138,29 @@ export function trapFromCompiled(e: unknown, lookup: CodeLookup): unknown {
   return e;
 }
 
+/**
+ * The innermost Rejit frame of compiled code in the stack of a fault that is
+ * not a trap (a wasm RuntimeError), or undefined when compiled code was not
+ * on its stack. `exact`: the position is the faulting instruction's (a
+ * recorded call); otherwise it is the function's, since other instructions
+ * have no position recorded.
+ */
+export function faultFrame(e: unknown, lookup: CodeLookup): { readonly entry: StackEntry; readonly exact: boolean } | undefined {
+  if (!(e instanceof Error)) return undefined;
+  for (const site of callSites(e)) {
+    const match = CODE_MODULE.exec(site.getFileName() ?? '');
+    const code = match ? lookup(Number(match[1])) : undefined;
+    if (!code) continue;
+    const at = code.positions.get(site.getPosition());
+    const inlined = at?.inlined ?? [];
+    const inner = inlined[inlined.length - 1];
+    const fn = inner?.fn ?? code.ir.name;
+    const fileName = inner?.fileName ?? code.ir.fileName;
+    return { entry: { fn, fileName, pos: at?.pos ?? code.ir.pos }, exact: at !== undefined };
+  }
+  return undefined;
+}
+
 /** The runs of compiled frames outside the caller of `trapFromCompiled`. */
 function runsOutside(lookup: CodeLookup): number {
   const holder = {};

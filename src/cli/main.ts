@@ -4,11 +4,15 @@
 //! and usage errors go to stderr. Exit statuses are in docs/CONVENTIONS.md.
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFully } from '../session/thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Session } from '../session/session.js';
+import { directoryResolver, type ModuleResolver } from '../session/module-resolver.js';
 import { StopReason } from '../core/control.js';
+import { MAX_THREADS } from '../core/layout.js';
+import { InternalError, REPORT_REQUEST } from '../core/internal-error.js';
 import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../session/threaded-session.js';
 import { DEFAULT_THRESHOLDS } from '../tiering/tiering.js';
 import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
@@ -17,24 +21,34 @@ import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/compile-function.js';
 import { Watcher } from './watch.js';
 
-export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, timeout: 124, interrupted: 130 } as const;
+export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
+
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
-                 [--hot-calls N] [--hot-loops N] [--watch]
-  rejit check FILE
-  rejit dump FILE [--ir] [--wat] [--function NAME]
+                 [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
+  rejit check FILE [--allow-load DIR]...
+  rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
   rejit --help | --version
 
 Commands:
   run     run FILE's main function; its i32 result is the exit status
 ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the default)' : ''}: ${t.summary}`).join('\n')}
           (auto: hot after N calls or N loop iterations: --hot-calls, --hot-loops)
+          --threads: 1 to ${MAX_THREADS}; --timeout: at most ${MAX_TIMEOUT_S} seconds
           --watch: while it runs, load each change to FILE or a module it loaded
           (changed functions are redefined, new items added; other changes are refused)
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
+
+Loading (every command):
+  --allow-load DIR
+          FILE and the modules it loads are read only from FILE's directory and each
+          DIR given (repeatable; subfolders too); a path that leaves them (through '..',
+          an absolute path or a symbolic link) is refused
 `;
 
 class UsageError extends Error {}
@@ -51,29 +65,62 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr(`rejit: ${e.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
+    return internalError(InternalError.from(e).format());
+  }
+}
+
+/** Reports a failure of Rejit itself (never of the program): no JavaScript stack, a request to report it. */
+function internalError(text: string): number {
+  stderr(`${text}\n${REPORT_REQUEST}`);
+  return EXIT.internal;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  threads: { type: 'string' },
+  tier: { type: 'string' },
+  timeout: { type: 'string' },
+  'hot-calls': { type: 'string' },
+  'hot-loops': { type: 'string' },
+  'allow-load': { type: 'string', multiple: true },
+  watch: { type: 'boolean' },
+  ir: { type: 'boolean' },
+  wat: { type: 'boolean' },
+  function: { type: 'string' },
+} as const;
+
+/** `--flag -1`: a value that looks like a flag is the flag's value (checked by the flag), as in `--flag=-1`. */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.startsWith('--') ? arg.slice(2) : '';
+    const next = argv[i + 1];
+    const takesValue = (OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: joinDashValues(argv), allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (e) {
+    // Node's own messages name the flag (unknown option, missing value); they become usage errors.
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError((e as Error).message.split('\n')[0] as string);
     throw e;
   }
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-      threads: { type: 'string' },
-      tier: { type: 'string' },
-      timeout: { type: 'string' },
-      'hot-calls': { type: 'string' },
-      'hot-loops': { type: 'string' },
-      watch: { type: 'boolean' },
-      ir: { type: 'boolean' },
-      wat: { type: 'boolean' },
-      function: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   if (values.help) {
     writeFully(1, USAGE);
     return EXIT.ok;
@@ -86,9 +133,11 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!command) throw new UsageError('no command given');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!file) throw new UsageError(`'${command}' needs a FILE`);
+  const resolve = resolverFor(file, values['allow-load'] ?? []);
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
+      if (threads > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS}, got '${values.threads}'`);
       const tier = values.tier ?? DEFAULT_TIER;
       if (!isTier(tier)) throw new UsageError(`unknown tier '${tier}' (use ${TIER_NAMES.join(', ')})`);
       const timeout = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
@@ -98,15 +147,24 @@ async function dispatch(argv: readonly string[]): Promise<number> {
         calls: calls === undefined ? DEFAULT_THRESHOLDS.calls : positiveInt(calls, '--hot-calls'),
         backEdges: loops === undefined ? DEFAULT_THRESHOLDS.backEdges : positiveInt(loops, '--hot-loops'),
       };
-      return run(file, { threads, tier, tierUp }, timeout, values.watch === true);
+      return run(file, { threads, tier, tierUp, loadDirectories: resolve.directories }, timeout, values.watch === true);
     }
-    case 'check': return check(file);
+    case 'check': return check(file, resolve.resolve);
     case 'dump':
       if (!values.ir && !values.wat) throw new UsageError("'dump' needs --ir or --wat");
-      return dump(file, values.function, { ir: values.ir === true, wat: values.wat === true });
+      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** Where FILE and its loads may be read from: FILE's directory and each `--allow-load` directory. */
+function resolverFor(file: string, allowed: readonly string[]): { directories: string[]; resolve: ModuleResolver } {
+  for (const dir of allowed) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--allow-load needs a directory, got '${dir}'`);
+  }
+  const directories = [dirname(file), ...allowed];
+  return { directories, resolve: directoryResolver(directories) };
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -118,6 +176,7 @@ function positiveInt(text: string, flag: string): number {
 function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} needs a positive number of seconds, got '${text}'`);
+  if (n > MAX_TIMEOUT_S) throw new UsageError(`${flag} must be at most ${MAX_TIMEOUT_S} seconds, got '${text}'`);
   return n;
 }
 
@@ -168,6 +227,7 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
       process.off('SIGINT', interrupt);
       watcher?.close();
     }
+    if (result.internal !== null) return internalError(result.internal);
     if (result.trap !== null) {
       stderr(result.trap);
       return EXIT.trap;
@@ -188,13 +248,13 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
   }
 }
 
-function check(file: string): number {
-  const session = new Session({ print: () => {} });
+function check(file: string, resolve: ModuleResolver): number {
+  const session = new Session({ print: () => {}, resolve });
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
-  const session = new Session({ print: () => {} });
+function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
+  const session = new Session({ print: () => {}, resolve });
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {

@@ -24,6 +24,8 @@ export const enum StopReason {
   Trap = 1,
   Timeout = 2,
   Interrupt = 3,
+  /** The runtime failed (`internal-error.ts`); the thread or host that saw it reports it, the others stop quietly. */
+  Internal = 4,
 }
 
 export const enum ThreadState {
@@ -171,8 +173,9 @@ export class Control {
     this.unlock(LOAD_LOCK);
   }
 
-  lockPrint(): void {
-    this.lock(PRINT_LOCK, () => {});
+  /** `whileWaiting` may throw `Stopped`: a thread that died holding the lock must not block the others. */
+  lockPrint(whileWaiting: () => void): void {
+    this.lock(PRINT_LOCK, whileWaiting);
   }
 
   unlockPrint(): void {

@@ -6,8 +6,6 @@
 //! redefinition replaces a function's IR; calls already running keep the
 //! body they started with (the tiers look a function's code up at call time).
 
-import { readFileSync } from 'node:fs';
-import { dirname, join, isAbsolute } from 'node:path';
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
@@ -18,9 +16,13 @@ import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js'
 import { Heap, createMemory } from '../core/heap.js';
 import { POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
+import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
+import { InternalError } from '../core/internal-error.js';
+import { Stopped } from '../core/control.js';
+import { faultFrame } from '../backend/wasm-frames.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
@@ -31,6 +33,7 @@ import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js
 import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 
 export type { Tier };
+export { InternalError };
 
 /** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
 export type HostValue = number | bigint | boolean;
@@ -58,6 +61,12 @@ export interface SessionOptions {
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`session/thread.ts`). */
   readonly thread?: ThreadHooks;
+  /**
+   * Where `loadFile` and the `load` builtin read modules
+   * (`module-resolver.ts`, e.g. `directoryResolver([dir])`). Default: none;
+   * the session reads no files, and `load` traps.
+   */
+  readonly resolve?: ModuleResolver;
 }
 
 /**
@@ -118,6 +127,7 @@ export class Session {
   private readonly enter: (fn: FunctionId, args: readonly Val[]) => Val | undefined;
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
+  private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
 
@@ -126,6 +136,7 @@ export class Session {
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+    this.resolve = options.resolve ?? NO_FILES;
     const thread = this.thread;
     const host: RuntimeHost = {
       print: (line) => this.print(line),
@@ -160,15 +171,23 @@ export class Session {
     }
   }
 
-  /** Reads a module from a file and loads it; its name in diagnostics is `path` as given. */
+  /**
+   * Reads a module through the session's resolver and loads it; its name in
+   * diagnostics is `path` as given. A path the resolver refuses or cannot
+   * read is a CompileError.
+   */
   loadFile(path: string): LoadResult {
-    let source: string;
+    const m = this.read({ path, from: null });
+    return this.load(m.source, m.fileName);
+  }
+
+  private read(request: LoadRequest): ResolvedModule {
     try {
-      source = readFileSync(path, 'utf8');
-    } catch {
-      throw new CompileError([{ fileName: path, line: 1, col: 1, message: `cannot read module '${path}'` }]);
+      return this.resolve(request);
+    } catch (e) {
+      if (!(e instanceof LoadRefused)) throw e;
+      throw new CompileError([{ fileName: e.fileName, line: 1, col: 1, message: e.message }]);
     }
-    return this.load(source, path);
   }
 
   /**
@@ -213,13 +232,25 @@ export class Session {
     };
   }
 
-  /** Calls a top-level function by name with host values; returns its result (undefined for none). */
+  /**
+   * Calls a top-level function by name with host values; returns its result
+   * (undefined for none). A program error throws a `Trap`; any other failure
+   * while the call runs (of the runtime, the engine or a host callback) an
+   * `InternalError`.
+   */
   call(name: string, ...args: HostValue[]): HostValue | undefined {
     const fn = this.program.functionByName.get(name);
     if (!fn) throw new Error(`no function '${name}'`);
     if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
     const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
-    const result = this.enter(fn.id, raw);
+    let result: Val | undefined;
+    try {
+      result = this.enter(fn.id, raw);
+    } catch (e) {
+      if (e instanceof Trap || e instanceof Stopped) throw e;
+      const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
+      throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
+    }
     return fn.result === 'bool' ? result === 1 : result;
   }
 
@@ -309,9 +340,9 @@ export class Session {
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */
   private loadFromProgram(path: string, fromFile: string, pos: Pos): void {
-    const resolved = isAbsolute(path) ? path : join(dirname(fromFile), path);
     try {
-      this.loadFile(resolved);
+      const m = this.read({ path, from: fromFile });
+      this.load(m.source, m.fileName);
     } catch (e) {
       if (!(e instanceof CompileError)) throw e;
       throw new Trap('loadFailed', fromFile, pos, e.format());

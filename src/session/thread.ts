@@ -8,8 +8,10 @@ import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
 import { SharedCode, type CodeSharing } from '../core/code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
+import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
 import { Trap } from '../core/trap.js';
+import { InternalError } from '../core/internal-error.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
 
 /** Where a thread's program output goes. */
@@ -29,13 +31,17 @@ export interface ThreadStart {
   readonly tier: Tier;
   readonly tierUp?: TierUpThresholds;
   readonly output: OutputMode;
+  /** As `ThreadedSessionOptions.loadDirectories`. */
+  readonly loadDirectories?: readonly string[];
 }
 
 /** What one thread's run of a function ended with. */
 export type ThreadOutcome =
   | { readonly kind: 'returned'; readonly value: HostValue | undefined }
   | { readonly kind: 'trapped'; readonly trap: string; readonly trapKind: string }
-  /** Stopped because of another thread's trap, a timeout or an interrupt. */
+  /** The runtime failed on this thread (`core/internal-error.ts`): the error, formatted. */
+  | { readonly kind: 'internal'; readonly error: string }
+  /** Stopped because of another thread's trap or internal error, a timeout or an interrupt. */
   | { readonly kind: 'stopped'; readonly reason: StopReason };
 
 export class Thread implements ThreadHooks {
@@ -63,30 +69,46 @@ export class Thread implements ThreadHooks {
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
       : (line: string) => this.buffer(line);
     this.output = start.output;
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this });
+    const dirs = start.loadDirectories;
+    const resolve = dirs ? directoryResolver(dirs) : undefined;
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this, resolve });
   }
 
   private readonly output: OutputMode;
 
   /** Runs function `name` on this thread; never throws. */
   run(name: string, args: readonly HostValue[]): ThreadOutcome {
-    const control = this.control;
+    let outcome: ThreadOutcome;
     try {
       this.enter();
-      const value = this.session.call(name, ...args);
-      return { kind: 'returned', value };
+      outcome = { kind: 'returned', value: this.session.call(name, ...args) };
     } catch (e) {
-      if (e instanceof Stopped) return { kind: 'stopped', reason: e.reason };
-      if (!(e instanceof Trap)) throw e;
-      // Only the first trap of a run is reported; later ones are consequences of the stop.
-      if (!control.requestStop(StopReason.Trap)) return { kind: 'stopped', reason: control.stopReason };
-      this.flush();
-      return { kind: 'trapped', trap: e.format(), trapKind: e.kind };
-    } finally {
-      this.flush();
-      control.setState(this.threadId, ThreadState.Outside);
-      control.leave();
+      outcome = this.ended(e);
     }
+    try {
+      this.flush();
+    } catch (e) {
+      // Output that cannot be written is a fault of the runtime's host, after the program ended.
+      if (outcome.kind !== 'internal') outcome = this.ended(e);
+    } finally {
+      this.control.setState(this.threadId, ThreadState.Outside);
+      this.control.leave();
+    }
+    return outcome;
+  }
+
+  /**
+   * The outcome of a run that threw `e`. Only the first trap or internal
+   * error of a run is reported (the stop reason's compare-and-swap decides);
+   * later ones are consequences of the stop.
+   */
+  private ended(e: unknown): ThreadOutcome {
+    const control = this.control;
+    if (e instanceof Stopped) return { kind: 'stopped', reason: e.reason };
+    const trap = e instanceof Trap;
+    if (!control.requestStop(trap ? StopReason.Trap : StopReason.Internal)) return { kind: 'stopped', reason: control.stopReason };
+    if (!trap) return { kind: 'internal', error: `${InternalError.from(e).format()}\n  on thread ${this.threadId}` };
+    return { kind: 'trapped', trap: e.format(), trapKind: e.kind };
   }
 
   /** Starts running program code: catch up with every load first. */
@@ -178,7 +200,7 @@ export class Thread implements ThreadHooks {
   /** Several threads: each line goes out whole, under the print lock, and none after a stop. */
   private writeLine(line: string): void {
     this.control.checkStop();
-    this.control.lockPrint();
+    this.control.lockPrint(() => this.control.checkStop());
     try {
       writeFully(1, `${line}\n`);
     } finally {

@@ -13,7 +13,9 @@ import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-chann
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
+import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
+import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -29,6 +31,13 @@ export interface ThreadedSessionOptions {
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
   readonly stackSizeMb?: number;
+  /**
+   * The directories that `loadFile` and the `load` builtin may read modules
+   * from (`directoryResolver`). Directories rather than a resolver function,
+   * since each worker thread makes its own and a function cannot cross to
+   * it. Default: none; the session reads no files, and `load` traps.
+   */
+  readonly loadDirectories?: readonly string[];
 }
 
 /** How a run on one or more threads ended: the outcome of each thread, in thread order. */
@@ -36,11 +45,18 @@ export interface RunResult {
   readonly outcomes: readonly ThreadOutcome[];
   /** The reported trap (the first one), formatted, if any thread trapped. */
   readonly trap: string | null;
+  /**
+   * The reported internal error (the first one), formatted, if the runtime
+   * failed: on a thread, in a worker that died, or in the `print` callback.
+   * The session is closed after such a run.
+   */
+  readonly internal: string | null;
   /** Why the run was stopped from outside (timeout, interrupt), or None. */
   readonly stopped: StopReason;
 }
 
 interface Pending {
+  readonly thread: number;
   readonly resolve: (outcome: ThreadOutcome) => void;
 }
 
@@ -57,6 +73,8 @@ export class ThreadedSession {
   private applied = 0;
   private running = false;
   private closed = false;
+  /** The first internal error seen by this thread (a worker died, the print callback threw). */
+  private fault: string | null = null;
 
   private constructor(private readonly options: ThreadedSessionOptions) {
     const memory = createMemory();
@@ -73,7 +91,8 @@ export class ThreadedSession {
       publishLoad: () => this.publishLoad(),
       endLoad: () => this.control.unlockLoads(),
     };
-    this.session = new Session({ memory, thread: hooks, print: () => {} });
+    const dirs = options.loadDirectories;
+    this.session = new Session({ memory, thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
   }
 
   /** Starts the workers; resolves when every one of them is ready. */
@@ -98,6 +117,7 @@ export class ThreadedSession {
       tier: this.options.tier ?? 'baseline',
       tierUp: this.options.tierUp,
       output,
+      loadDirectories: this.options.loadDirectories,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,
@@ -110,7 +130,13 @@ export class ThreadedSession {
         switch (reply.kind) {
           case 'ready': return resolve();
           case 'print': {
-            for (const line of reply.lines) this.options.print?.(line);
+            // No output after an internal error, as none after a trap.
+            if (this.fault !== null) return;
+            try {
+              for (const line of reply.lines) this.options.print?.(line);
+            } catch (e) {
+              this.failed(threadId, `${InternalError.from(e).format()}\n  in the print callback`, false);
+            }
             return;
           }
           case 'done': {
@@ -123,16 +149,34 @@ export class ThreadedSession {
       });
       worker.on('error', (e) => {
         reject(e);
-        this.failPending(e);
+        this.failed(threadId, `${InternalError.from(e).format()}\n  on thread ${threadId} (its worker failed)`, true);
+      });
+      worker.on('exit', (code) => {
+        reject(new InternalError(`worker of thread ${threadId} exited (code ${code}) before it was ready`));
+        this.failed(threadId, `internal error: the worker of thread ${threadId} exited (code ${code})`, true);
       });
     });
   }
 
-  /** A worker died (an internal error, never a trap): its runs end as stopped, and the error surfaces. */
-  private failPending(e: Error): void {
-    for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: StopReason.Trap });
-    this.pending.clear();
-    if (!this.closed) process.emitWarning(`rejit worker failed: ${e.stack ?? e.message}`);
+  /**
+   * The runtime failed outside a thread's run: a worker died (`dead`), or
+   * the print callback threw. Like a thread's internal error, the first one
+   * stops the run (`Thread.ended`); the dead worker's run ends as `internal`,
+   * the others' as `stopped`. A session that saw one is closed after the run.
+   */
+  private failed(threadId: number, error: string, dead: boolean): void {
+    if (this.closed) return;
+    const won = this.control.requestStop(StopReason.Internal);
+    if (won) this.fault = error;
+    if (dead) {
+      for (const [id, p] of this.pending) {
+        if (p.thread !== threadId) continue;
+        this.pending.delete(id);
+        p.resolve(won ? { kind: 'internal', error } : { kind: 'stopped', reason: this.control.stopReason });
+      }
+    }
+    if (this.running) this.closeAfterGrace();
+    else void this.close();
   }
 
   get threads(): number {
@@ -142,10 +186,12 @@ export class ThreadedSession {
   // ---- loading (the same protocol as a running thread's load)
 
   load(source: string, fileName: string): LoadResult {
+    this.checkOpen();
     return this.session.load(source, fileName);
   }
 
   loadFile(path: string): LoadResult {
+    this.checkOpen();
     return this.session.loadFile(path);
   }
 
@@ -154,6 +200,11 @@ export class ThreadedSession {
     const entries: LoggedModule[] = [];
     for (let i = from; i < this.control.epoch; i++) entries.push(this.log.entry(i));
     return entries;
+  }
+
+  /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
+  private checkOpen(): void {
+    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
   }
 
   private beginLoad(): void {
@@ -190,7 +241,7 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    if (this.closed) throw new Error('the session is closed');
+    this.checkOpen();
     if (this.running) throw new Error('a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);
@@ -204,13 +255,22 @@ export class ThreadedSession {
       const outcomes = await Promise.all(threads.map((t) => this.request(t, name, args)));
       const trapped = outcomes.find((o) => o.kind === 'trapped');
       const stop = this.control.stopReason;
+      let internal: string | null = null;
+      if (stop === StopReason.Internal) {
+        const failed = outcomes.find((o) => o.kind === 'internal');
+        internal = this.fault ?? (failed?.kind === 'internal' ? failed.error : 'internal error: the run stopped for an unknown fault');
+        this.fault = internal;
+      }
       return {
         outcomes,
         trap: trapped?.kind === 'trapped' ? trapped.trap : null,
-        stopped: stop === StopReason.Trap ? StopReason.None : stop,
+        internal,
+        stopped: stop === StopReason.Trap || stop === StopReason.Internal ? StopReason.None : stop,
       };
     } finally {
       this.running = false;
+      // The runtime's state after an internal error is not to be trusted: no more runs.
+      if (this.fault !== null) await this.close();
     }
   }
 
@@ -218,7 +278,7 @@ export class ThreadedSession {
     const id = this.nextRequest++;
     const request: WorkerRequest = { id, name, args };
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
+      this.pending.set(id, { thread, resolve });
       (this.workers[thread] as Worker).postMessage(request);
     });
   }
@@ -230,6 +290,10 @@ export class ThreadedSession {
    */
   stop(reason: StopReason.Timeout | StopReason.Interrupt): void {
     this.control.requestStop(reason);
+    this.closeAfterGrace();
+  }
+
+  private closeAfterGrace(): void {
     const timer = setTimeout(() => {
       if (this.pending.size > 0) void this.close();
     }, STOP_GRACE_MS);

@@ -65,7 +65,7 @@ test('a host load after the program has loaded a module and relinked its code ru
   const dir = mkdtempSync(join(tmpdir(), 'rejit-ids-'));
   writeFileSync(join(dir, 'plugin.rj'), 'fn plugin() -> i32 { return 10; }\n');
   const lines: string[] = [];
-  const t = await ThreadedSession.create({ threads: 1, print: (line) => lines.push(line) });
+  const t = await ThreadedSession.create({ threads: 1, print: (line) => lines.push(line), loadDirectories: [dir] });
   try {
     t.load(`global patched: i32 = 0;
 global started: i32 = 0;
