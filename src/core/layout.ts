@@ -2,8 +2,10 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         256 KiB      512 KiB       768 KiB       1 MiB               1.25 MiB = HEAP_BASE
+//! 0        64 KiB     192 KiB         257 KiB      513 KiB       769 KiB       1 MiB + 1 KiB       1.25 MiB + 1 KiB = HEAP_BASE
 //! | control | globals | thread blocks | stub slots  | class table | code states | definition words | heap: chunks handed to threads ...
+//!
+//! (65 thread blocks of 1 KiB: one per thread of a run, and the coordinator's.)
 //! ```
 //!
 //! Stub slots: one i32 per function id, the table index of the function's
@@ -107,6 +109,12 @@ export const MAX_GLOBALS = 16384;
 export const THREADS_BASE = GLOBALS_BASE + GLOBAL_SLOT * MAX_GLOBALS;
 export const THREAD_BLOCK_SIZE = 1024;
 export const MAX_THREADS = 64;
+/**
+ * The thread block of a threaded session's coordinator (the main thread): it
+ * loads modules, and so allocates class metadata, while the workers run, so
+ * it must not share a worker's bump region. It never runs program code.
+ */
+export const COORDINATOR_THREAD = MAX_THREADS;
 // Offsets inside a thread block.
 export const TB_BUMP = 0;
 export const TB_BUMP_END = 4;
@@ -117,7 +125,7 @@ export const TB_ACK_EPOCH = 512;
 /** `ThreadState`: whether the thread runs program code and so must acknowledge handshakes itself. */
 export const TB_STATE = 516;
 
-export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * MAX_THREADS;
+export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * (MAX_THREADS + 1);
 export const MAX_FUNCTIONS = 65536;
 export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
 export const MAX_CLASSES = 65536;

@@ -13,6 +13,7 @@ import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-chann
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
+import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
@@ -80,7 +81,7 @@ export class ThreadedSession {
     const memory = createMemory();
     this.control = new Control(memory.buffer);
     const hooks: ThreadHooks = {
-      threadId: 0,
+      threadId: COORDINATOR_THREAD,
       threadCount: options.threads,
       code: UNSHARED,
       barrier: () => {},

@@ -94,3 +94,54 @@ fn main() -> i32 {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('host loads allocate apart from the threads: thread 0 allocating while classes load keeps its objects and the new classes dispatch', async () => {
+  const t = await ThreadedSession.create({ threads: 1, print: () => {} });
+  try {
+    t.load(`class Cell { value: i64; next: Cell; }
+class Shape { fn sides(self) -> i32 { return 0; } }
+global stop: i32 = 0;
+global bad: i32 = 0;
+fn churn() -> i32 {
+  let rounds = 0;
+  while atomic_load(stop) == 0 {
+    let head: Cell = null;
+    for i in 0..200 {
+      let c = new Cell;
+      c.value = i64(i) * 7;
+      c.next = head;
+      head = c;
+    }
+    let i = 199;
+    while head != null {
+      if head.value != i64(i) * 7 { atomic_add(bad, 1); }
+      let next = head.next;
+      delete head;
+      head = next;
+      i -= 1;
+    }
+    rounds += 1;
+  }
+  return rounds;
+}`, 'churn.rj');
+    const run = t.run('churn');
+    for (let k = 0; k < 150; k++) {
+      t.load(`class Shape${k} extends Shape { a: i64; b: i64; fn sides(self) -> i32 { return ${k + 3}; } }
+fn make${k}() -> Shape { return new Shape${k}; }`, `shape${k}.rj`);
+    }
+    t.session.writeGlobal('stop', 1);
+    const r = await run;
+    assert.equal(r.trap, null, r.trap ?? '');
+    assert.equal(r.outcomes[0]?.kind, 'returned');
+    assert.equal(t.session.readGlobal('bad'), 0);
+    t.load(`fn check() -> i32 {
+  let wrong = 0;
+${Array.from({ length: 150 }, (_, k) => `  if make${k}().sides() != ${k + 3} { wrong += 1; }`).join('\n')}
+  return wrong;
+}`, 'check.rj');
+    const c = await t.run('check');
+    assert.deepEqual(c.outcomes, [{ kind: 'returned', value: 0 }], c.trap ?? '');
+  } finally {
+    await t.close();
+  }
+});
