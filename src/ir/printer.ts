@@ -37,6 +37,18 @@ export function printFunction(fn: IrFunction, program?: ProgramNames, options: P
   return `${lines.join('\n')}\n`;
 }
 
+/** One expression of `fn`, as `printFunction` prints it. */
+export function printExpr(e: Expr, fn: IrFunction, program?: ProgramNames): string {
+  return new Printer(fn, program, false).expr(e);
+}
+
+/** Statements of `fn`, one a line (nested ones indented), as `printFunction` prints them but without indentation of their own. */
+export function printStmts(stmts: readonly Stmt[], fn: IrFunction, program?: ProgramNames): string[] {
+  const lines: string[] = [];
+  new Printer(fn, program, false).stmts(stmts, 0, lines);
+  return lines;
+}
+
 class Printer {
   constructor(private readonly fn: IrFunction, private readonly program: ProgramNames | undefined, private readonly positions: boolean) {}
 
@@ -94,7 +106,7 @@ class Printer {
     }
   }
 
-  private expr(e: Expr): string {
+  expr(e: Expr): string {
     switch (e.op) {
       case 'const': return this.constant(e);
       case 'local': return this.local(e.local);

@@ -5,7 +5,8 @@
 //! It checks: locals, labels and (given the program's globals) globals in
 //! range; every `break` and `continue` naming an enclosing label (`continue`
 //! a loop), labels not reused inside themselves; program points numbered
-//! densely from 0 and each used once; and the types: each node's type as its
+//! densely from 0 and each used once (an on-stack replacement entry holds
+//! part of its function, some of it twice: `osrEntry`); and the types: each node's type as its
 //! operands make it, conditions `bool`, indices and lengths `i32`, stored and
 //! returned values of the type of their place. A reference of one class
 //! stands for any class (the checker has checked subclassing, which needs the
@@ -24,20 +25,25 @@ export interface VerifyNames {
 
 export class IrVerifyError extends Error {}
 
+export interface VerifyOptions {
+  /** An on-stack replacement entry (`passes/osr-entry.ts`): its function's points, some missing, some more than once. */
+  readonly osrEntry?: boolean;
+}
+
 /** Whether pipelines verify the IR after each pass and validate each module (REJIT_VERIFY=1). */
 export function verifying(): boolean {
   return process.env['REJIT_VERIFY'] === '1';
 }
 
 /** Throws, naming the function and `pass` (the last pass that ran), when `ir` is not well formed. */
-export function verifyFunction(ir: IrFunction, pass: string, names?: VerifyNames): void {
-  const errors = irErrors(ir, names);
+export function verifyFunction(ir: IrFunction, pass: string, names?: VerifyNames, options: VerifyOptions = {}): void {
+  const errors = irErrors(ir, names, options);
   if (errors.length > 0) throw new IrVerifyError(`${ir.name}: IR broken after ${pass}:\n  ${errors.join('\n  ')}`);
 }
 
 /** What is wrong with `ir`, one message each; empty when it is well formed. */
-export function irErrors(ir: IrFunction, names?: VerifyNames): string[] {
-  return new Verifier(ir, names).run();
+export function irErrors(ir: IrFunction, names?: VerifyNames, options: VerifyOptions = {}): string[] {
+  return new Verifier(ir, names, options.osrEntry === true).run();
 }
 
 type Label = { readonly label: LabelId; readonly loop: boolean };
@@ -47,7 +53,7 @@ class Verifier {
   private readonly points: number[] = [];
   private where = '';
 
-  constructor(private readonly ir: IrFunction, private readonly names: VerifyNames | undefined) {}
+  constructor(private readonly ir: IrFunction, private readonly names: VerifyNames | undefined, private readonly osrEntry: boolean) {}
 
   run(): string[] {
     const ir = this.ir;
@@ -55,20 +61,22 @@ class Verifier {
     this.stmts(ir.body, []);
     for (let p = 0; p < ir.pointCount; p++) {
       const uses = this.points.filter((q) => q === p).length;
-      if (uses !== 1) this.errors.push(`program point @${p} is used ${uses} times`);
+      if (uses !== 1 && !this.osrEntry) this.errors.push(`program point @${p} is used ${uses} times`);
     }
     for (const p of new Set(this.points)) if (p < 0 || p >= ir.pointCount) this.errors.push(`program point @${p} is out of range (${ir.pointCount} points)`);
     return this.errors;
   }
 
-  private stmts(list: readonly Stmt[], labels: readonly Label[]): void {
+  /** `path` leads to `list` from the body, e.g. `2.then.1.body.` (statements count from 1). */
+  private stmts(list: readonly Stmt[], labels: readonly Label[], path = ''): void {
     list.forEach((s, i) => {
-      this.where = `${s.op} (statement ${i + 1} at depth ${labels.length})`;
-      this.stmt(s, labels);
+      const here = `${path}${i + 1}`;
+      this.where = `${s.op} at ${here}`;
+      this.stmt(s, labels, here);
     });
   }
 
-  private stmt(s: Stmt, labels: readonly Label[]): void {
+  private stmt(s: Stmt, labels: readonly Label[], path: string): void {
     switch (s.op) {
       case 'setLocal': return this.store(this.localType(s.local), this.expr(s.value), 'local');
       case 'setGlobal': return this.store(this.globalType(s.global), this.expr(s.value), 'global');
@@ -94,13 +102,13 @@ class Verifier {
       case 'barrier': return;
       case 'if':
         this.want(this.expr(s.cond), 'bool', 'if condition');
-        this.stmts(s.then, labels);
-        return this.stmts(s.else, labels);
+        this.stmts(s.then, labels, `${path}.then.`);
+        return this.stmts(s.else, labels, `${path}.else.`);
       case 'block':
       case 'loop':
         if (labels.some((l) => l.label === s.label)) this.error(`label L${s.label} is already open`);
         if (s.op === 'loop') this.points.push(s.point);
-        return this.stmts(s.body, [...labels, { label: s.label, loop: s.op === 'loop' }]);
+        return this.stmts(s.body, [...labels, { label: s.label, loop: s.op === 'loop' }], `${path}.body.`);
       case 'break':
       case 'continue': {
         const target = labels.find((l) => l.label === s.label);
@@ -190,13 +198,13 @@ class Verifier {
       : e.type === 'bool' ? typeof v === 'boolean'
       : e.type === 'i32' ? typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31
       : e.type === 'f64' && typeof v === 'number';
-    if (!fits) this.error(`constant ${String(v)} is not a ${typeToString(e.type)}`);
+    if (!fits) this.error(`constant ${String(v)} does not fit ${typeToString(e.type)}`);
     return e.type;
   }
 
   private place(p: AtomicPlace): Type {
     const t = p.kind === 'global' ? this.globalType(p.global) : p.kind === 'field' ? this.fieldOf(p.object, p.field) : this.element(p.array, p.index);
-    if (t !== 'i32' && t !== 'i64') this.error(`an atomic on ${typeToString(t)}`);
+    if (t !== 'i32' && t !== 'i64' && t !== 'void') this.error(`an atomic on ${typeToString(t)}`);
     return t;
   }
 
@@ -215,7 +223,7 @@ class Verifier {
   private array(array: Expr): Type {
     const t = this.expr(array);
     if (typeof t === 'object' && t.kind === 'array') return t.elem;
-    if (t !== 'null') this.error(`an element of ${typeToString(t)}, not an array`);
+    if (t !== 'null') this.error(`an array expected, found ${typeToString(t)}`);
     return 'void';
   }
 

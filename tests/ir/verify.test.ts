@@ -34,5 +34,5 @@ test('the checker makes well-formed IR of every golden program', () => {
 
 test('a broken function is reported with the pass after which it broke', () => {
   const ir = parseFunction('fn f(n:0: i32)  ; id 0, 1 points\n  loop L0 @0\n    break L1\n  end\n  return\n');
-  assert.throws(() => verifyFunction(ir, 'osr-entry'), /f: IR broken after osr-entry:\n  break \(statement 1 at depth 1\): break L1 names no enclosing label$/);
+  assert.throws(() => verifyFunction(ir, 'osr-entry'), /f: IR broken after osr-entry:\n  break at 1\.body\.1: break L1 names no enclosing label$/);
 });
