@@ -7,7 +7,7 @@
 //!   slot still holds that code; to the caller itself, while its definition
 //!   word still names its definition (recursive fib: 1.06-1.13x a plain
 //!   call, against 1.8x for `call_indirect` through the slot);
-//! - to a leaf (`inline-leaf.ts`): its body in place while the callee's
+//! - to a leaf (`passes/inline-leaf.ts`): its body in place while the callee's
 //!   definition word still names that definition;
 //! - otherwise through the hub dispatcher of the callee's signature, which
 //!   loads the slot, compiles on first call, and tail-calls the code;
@@ -19,6 +19,9 @@
 //!   subclass of the method's class: a freed or reused block traps rather
 //!   than calling a method of another signature), the vtable and the
 //!   dispatcher.
+//!
+//! Which of these each case of a call gets is decided before emission, by
+//! `passes/call-plans.ts`; this file emits what it planned.
 //!
 //! A direct call's code and its id are imports of the caller's module
 //! (`module-imports.ts`), bound when the module is instantiated: a callee
