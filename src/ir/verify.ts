@@ -245,9 +245,10 @@ class Verifier {
     return g?.type ?? 'void';
   }
 
-  /** `declared`, after checking that it is what the node says (`type`). */
+  /** `declared`, after checking that it is what the node says (`type`); any class stands for another. */
   private same(declared: Type, type: Type, what: string): Type {
-    if (declared !== 'void' && !sameType(declared, type)) this.error(`${what} of type ${typeToString(type)}, expected ${typeToString(declared)}`);
+    const classes = isRefType(declared) && isRefType(type) && declared.kind === 'class' && type.kind === 'class';
+    if (declared !== 'void' && !classes && !sameType(declared, type)) this.error(`${what} of type ${typeToString(type)}, expected ${typeToString(declared)}`);
     return type;
   }
 
