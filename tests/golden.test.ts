@@ -104,7 +104,8 @@ function runRejit(file: string, tier: string, threads: number | null): Promise<R
         execFile(
           process.execPath,
           args,
-          { cwd: ROOT, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 << 20, encoding: 'utf8' },
+          // The corpus runs with the IR verified after every pass and every module validated.
+          { cwd: ROOT, env: { ...process.env, REJIT_VERIFY: process.env.REJIT_VERIFY ?? '1' }, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 << 20, encoding: 'utf8' },
           (error, stdout, stderr) => {
             const e = error as (Error & { code?: number | string; signal?: string | null; killed?: boolean }) | null;
             const status = e === null ? 0 : typeof e.code === 'number' ? e.code : null;

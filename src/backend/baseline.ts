@@ -34,7 +34,6 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
-import { osrEntry } from '../passes/osr-entry.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
 import { stubSlot, takeCodeIds } from '../core/layout.js';
@@ -46,8 +45,8 @@ import type { BridgeTarget } from './bridge-module.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
-import { compileFunction } from './compile-function.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
+import { compileFunction, compileOsrEntry } from './pipeline.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
 import { wasmSig } from './wasm-types.js';
 
@@ -263,13 +262,14 @@ export class Baseline {
    * they get: each call compiles again.
    */
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
-    const entryIr = osrEntry(ir, point);
-    if (!entryIr) return null;
-    const id = this.nextOsrId++;
+    const id = this.nextOsrId;
     const start = performance.now();
-    const code = codeVersion(id, compileFunction(entryIr, this.program, id, this.options), (performance.now() - start) / 1000);
+    const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
+    if (!compiled) return null;
+    this.nextOsrId++;
+    const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
     this.versions.set(id, code);
-    return { ir: entryIr, entry: this.thread.entryOf(code) };
+    return { ir: compiled.ir, entry: this.thread.entryOf(code) };
   }
 
   /** Every code version made so far, oldest first. */

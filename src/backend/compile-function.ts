@@ -1,5 +1,6 @@
-//! Compiles one version of a function (one IrFunction) into its own wasm
-//! module named `rejit-<code id>`, exporting the function as `f`.
+//! Emits one version of a function (one IrFunction) into its own wasm
+//! module named `rejit-<code id>`, exporting the function as `f`, as the
+//! passes of the pipeline (`pipeline.ts`) decided.
 //!
 //! A module's function imports precede its functions in the index space, and
 //! only emitting the body tells which imports it needs: the body is emitted
@@ -10,10 +11,9 @@ import type { IrFunction, Stmt } from '../ir/ir.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
-import { printModule } from '../wasm/wat.js';
-import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
+import type { CompileOptions } from './compile-options.js';
 import { emitStmts } from './emit-stmt.js';
-import { FunctionEmitter, type CallPosition } from './function-emitter.js';
+import { FunctionEmitter, type CallPosition, type FunctionFacts } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
 import { CODE_EXPORT, ModuleImports } from './module-imports.js';
 import { wasmSig, wasmType } from './wasm-types.js';
@@ -30,13 +30,13 @@ export interface CompiledFunction extends JsImportData {
 export const CODE_MODULE_PREFIX = 'rejit-';
 
 /** `codeId` is the table index the code will have (instances linked again later get others). */
-export function compileFunction(ir: IrFunction, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): CompiledFunction {
+export function emitModule(ir: IrFunction, program: Program, codeId: number, options: CompileOptions, facts: FunctionFacts): CompiledFunction {
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
-  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, body, options));
+  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, body, options, facts));
   const fb = mb.addFunction(decl);
   body.locals.forEach((type, i) => fb.addLocal(type, body.localNames[params.length + i]));
   fb.code.out.bytes(body.code.out.view());
@@ -53,11 +53,6 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
     loads: fx.loads,
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
   };
-}
-
-/** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`). */
-export function functionText(ir: IrFunction, program: Program, codeId: number): string {
-  return printModule(compileFunction(ir, program, codeId).builder);
 }
 
 function emitFunction(fx: FunctionEmitter): FunctionEmitter {

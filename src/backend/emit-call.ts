@@ -7,17 +7,21 @@
 //!   slot still holds that code; to the caller itself, while its definition
 //!   word still names its definition (recursive fib: 1.06-1.13x a plain
 //!   call, against 1.8x for `call_indirect` through the slot);
-//! - to a leaf (`inline-leaf.ts`): its body in place while the callee's
+//! - to a leaf (`passes/inline-leaf.ts`): its body in place while the callee's
 //!   definition word still names that definition;
 //! - otherwise through the hub dispatcher of the callee's signature, which
 //!   loads the slot, compiles on first call, and tail-calls the code;
 //! - virtual: an inline cache on the receiver's class id over the loaded
-//!   classes that implement the method (up to MAX_CASES): a class id fixes
+//!   classes that implement the method (up to `passes/call-plans.ts`
+//!   MAX_CASES): a class id fixes
 //!   the implementation, which runs as a direct call or a leaf above. Any
 //!   other class id goes to the checks (the metadata block must be a
 //!   subclass of the method's class: a freed or reused block traps rather
 //!   than calling a method of another signature), the vtable and the
 //!   dispatcher.
+//!
+//! Which of these each case of a call gets is decided before emission, by
+//! `passes/call-plans.ts`; this file emits what it planned.
 //!
 //! A direct call's code and its id are imports of the caller's module
 //! (`module-imports.ts`), bound when the module is instantiated: a callee
@@ -27,24 +31,19 @@
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
-import type { ClassInfo, FunctionInfo, Program } from '../core/program.js';
+import type { FunctionInfo, Program } from '../core/program.js';
+import type { CallCase, CallPlans } from '../passes/call-plans.js';
+import { inlineLeaf, type Leaf } from '../passes/inline-leaf.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
 import { emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { emitInlined, isInlinable } from './inline-call.js';
-import { inlineLeaf, leafOf, type Leaf } from './inline-leaf.js';
+import { emitInlined } from './inline-call.js';
 import { UNLINKED } from './module-imports.js';
 import { wasmSig, wasmType } from './wasm-types.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
-
-/** How deep small callees are inlined into each other (`inline-call.ts`). */
-const MAX_INLINE_DEPTH = 2;
-
-/** Implementations an inline cache tests for; a site with more goes to the dispatcher. */
-const MAX_CASES = 4;
 
 export function emitCall(fx: FunctionEmitter, s: CallStmt): void {
   const c = fx.c;
@@ -53,7 +52,7 @@ export function emitCall(fx: FunctionEmitter, s: CallStmt): void {
   withArguments(fx, s.args, s.callee.kind === 'virtual', (args) => {
     if (s.callee.kind === 'direct') {
       const fn = s.callee.fn;
-      emitCases(fx, s, sig, args, [{ test: null, run: caseOf(fx, fn, sig) }], () => c.i32Const(fn));
+      emitCases(fx, s, sig, args, planOf(fx, s).map((k) => ({ test: null, run: runOf(fx, k, sig) })), () => c.i32Const(fn));
     } else {
       const recv = args[0] as Extract<Expr, { op: 'local' }>;
       emitVirtual(fx, s, sig, recv.local, args);
@@ -97,11 +96,9 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
     c.localGet(recv).i32Eqz();
     fx.trapIf('nullReference', pos);
   }
-  const classes = subclasses(fx.program, classId).filter((k) => fx.program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
-  const cached = classes.length <= MAX_CASES ? classes : [];
   fx.scratch('i32', (header) => {
     c.localGet(recv).i32Load().localSet(header);
-    const cases = cached.map((k) => ({ test: () => c.localGet(header).i32Const(k.id).i32Ne(), run: caseOf(fx, k.vtable[slot] as FunctionId, sig) }));
+    const cases = planOf(fx, s).map((k) => ({ test: () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
         const depth = fx.program.classInfo(classId).depth;
@@ -129,19 +126,24 @@ type Run =
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
   | { readonly fn: FunctionId; readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf }
   /** A small callee inlined (`inline-call.ts`), checked as a leaf is. */
-  | { readonly fn: FunctionId; readonly kind: 'inline'; readonly definition: number | null; readonly ir: IrFunction; readonly isMethod: boolean };
+  | { readonly fn: FunctionId; readonly kind: 'inline'; readonly definition: number | null; readonly ir: IrFunction; readonly isMethod: boolean; readonly calls: CallPlans };
 
-function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
-  const info = fx.program.functionInfo(fn);
-  const method = info.owner !== null;
-  const ir = fn === fx.ir.id ? fx.ir : info.ir;
-  const definition = ir && fx.program.definitionIdOf(ir);
-  // Any instance of the caller's module runs its definition: no need for the slot's code.
-  if (fn === fx.ir.id && definition) return { fn, kind: 'self', definition: method ? null : definition };
-  const leaf = ir && leafOf(ir, method);
-  if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
-  if (ir && definition && fx.options.inline && fx.inlineDepth < MAX_INLINE_DEPTH && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
-  return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
+/** The cases that `passes/call-plans.ts` planned for call `s` (in an inlined body, the plans of that callee's calls). */
+function planOf(fx: FunctionEmitter, s: CallStmt): readonly CallCase[] {
+  const cases = fx.callPlans.get(s.point);
+  if (!cases) throw new Error(`${fx.ir.name}: no call plan for point ${s.point}`);
+  return cases;
+}
+
+function runOf(fx: FunctionEmitter, k: CallCase, sig: FuncSig): Run {
+  const fn = k.fn;
+  const r = k.run;
+  switch (r.kind) {
+    case 'self': return { fn, kind: 'self', definition: r.definition };
+    case 'leaf': return { fn, kind: 'leaf', definition: r.definition, leaf: r.leaf };
+    case 'inline': return { fn, kind: 'inline', definition: r.definition, ir: r.ir, isMethod: r.isMethod, calls: r.calls };
+    case 'call': return { fn, kind: 'code', ...fx.imports.callee(fn, sig, fx.program.functionInfo(fn).name) };
+  }
 }
 
 /** A case of a call site: `test` pushes nonzero when the case does not apply (none: it always does), `run` says what to run. */
@@ -181,7 +183,7 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       pushArgs();
       fx.callSelf(s.pos);
     } else if (run.kind === 'inline') {
-      emitInlined(fx, run.ir, args, s.pos, run.isMethod);
+      emitInlined(fx, run.ir, args, s.pos, run.isMethod, run.calls);
     } else {
       const { store, result } = run.leaf;
       if (store) emitStmts(fx, [{ op: 'setField', object: args[0] as Expr, field: store.field, value: inlineLeaf(store.value, args), pos: s.pos }]);
@@ -195,12 +197,6 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
   pushFn();
   fx.call(fx.imports.dispatch(sig), s.pos, true);
   c.end();
-}
-
-/** Class `classId` and its loaded subclasses. */
-function subclasses(program: Program, classId: number): ClassInfo[] {
-  const depth = program.classInfo(classId).depth;
-  return program.classes.filter((k): k is ClassInfo => k !== undefined && k.depth >= depth && k.ancestors[depth] === classId);
 }
 
 /** The function whose signature the call has: the callee, or the method in the vtable slot of the static class. */

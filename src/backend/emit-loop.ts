@@ -19,8 +19,7 @@
 //! summing loops and 35% on the sieve.
 
 import type { Expr, Stmt } from '../ir/ir.js';
-import { countedLoop, type CountedLoop } from '../passes/counted-loop.js';
-import { indexedArrays } from '../passes/indexed-arrays.js';
+import type { CountedLoop } from '../passes/counted-loop.js';
 import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
@@ -36,9 +35,9 @@ if (2n ** INTERVAL_BITS !== BigInt(POLL_INTERVAL)) throw new Error('POLL_INTERVA
 
 export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): void {
   if (!fx.options.polls) return emitWithoutPolls(fx, s, emitStmts);
-  const counted = countedLoop(s);
+  const counted = fx.facts.countedLoops.get(s.label);
   if (!counted) return emitPolled(fx, s, emitStmts);
-  const arrays = fx.versionLoops ? indexedArrays(counted) : [];
+  const arrays = fx.versionLoops ? (fx.facts.indexedArrays.get(s.label) ?? []) : [];
   if (arrays.length === 0) return emitStripMined(fx, s, counted, emitStmts);
   emitVersioned(fx, counted, arrays, () => emitStripMined(fx, s, counted, emitStmts));
 }

@@ -1,6 +1,6 @@
 //! The state of compiling one IR function into one wasm function: the code
-//! emitter, the module's imports, scratch locals, the wasm labels of the IR's
-//! labels, and what the runtime must know about the code afterwards (the
+//! emitter, the module's imports, what the passes decided (`FunctionFacts`),
+//! scratch locals, the wasm labels of the IR's labels, and what the runtime must know about the code afterwards (the
 //! source position of every call instruction, print formats, load sites).
 //!
 //! Every call instruction gets a position because V8 reports each wasm frame
@@ -16,6 +16,9 @@ import type { TrapKind } from '../core/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
+import type { CallPlans } from '../passes/call-plans.js';
+import type { CountedLoops } from '../passes/counted-loop.js';
+import type { IndexedArrays } from '../passes/indexed-arrays.js';
 import type { CompileOptions } from './compile-options.js';
 import { trapCode, type LoadSite, type PrintPart } from './js-imports.js';
 import type { ModuleImports } from './module-imports.js';
@@ -41,6 +44,13 @@ interface InlineReturn {
   readonly result: number | null;
 }
 
+/** What the passes of the pipeline (`pipeline.ts`) decided about a function version, which its emission follows. */
+export interface FunctionFacts {
+  readonly countedLoops: CountedLoops;
+  readonly indexedArrays: IndexedArrays;
+  readonly callPlans: CallPlans;
+}
+
 interface LabelTargets {
   readonly brk: Label;
   readonly cont: Label | null;
@@ -58,7 +68,7 @@ export class FunctionEmitter {
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
-  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn }[] = [];
+  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans }[] = [];
   /** Labels of inlined bodies are renumbered from here, above any label of the function's own. */
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
@@ -80,6 +90,7 @@ export class FunctionEmitter {
     readonly imports: ModuleImports,
     readonly fb: FunctionBuilder,
     readonly options: CompileOptions,
+    readonly facts: FunctionFacts,
   ) {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
@@ -102,19 +113,19 @@ export class FunctionEmitter {
     this.positions.push([this.c.out.length, inlined ? { pos, rejit, inlined } : { pos, rejit }]);
   }
 
-  /** How deep the code being emitted is in inlined callees (0: the function's own body). */
-  get inlineDepth(): number {
-    return this.inlined.length;
-  }
-
-  /** Runs `body`, which emits the inlined body of a callee, as that callee's frame. */
-  withInlined(frame: InlinedFrame, ret: InlineReturn, body: () => void): void {
-    this.inlined.push({ frame, ret });
+  /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
+  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, body: () => void): void {
+    this.inlined.push({ frame, ret, calls });
     try {
       body();
     } finally {
       this.inlined.pop();
     }
+  }
+
+  /** The plans of the calls of the body being emitted: the function's own, or those of the innermost inlined callee. */
+  get callPlans(): CallPlans {
+    return this.inlined[this.inlined.length - 1]?.calls ?? this.facts.callPlans;
   }
 
   /** Where a `return` goes when it is in an inlined body; null in the function's own. */

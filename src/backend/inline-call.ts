@@ -1,5 +1,5 @@
-//! Small callees inlined at the call site: a body without loops, loads or
-//! barriers, of at most MAX_NODES IR nodes, that does not call itself, is
+//! Small callees inlined at the call site: a body that
+//! `passes/inlinable.ts` accepts (`passes/call-plans.ts` decides where) is
 //! emitted in its caller's code, behind the same check as a leaf (the
 //! callee's definition word; nothing for a method, which no load redefines),
 //! so that a redefinition still takes effect at the next call.
@@ -8,51 +8,27 @@
 //! in it (traps are calls) records the inlined frame (`InlinedFrame`), so a
 //! trap's Rejit stack shows the callee's frame at its own position and the
 //! caller's at the call, as the interpreter's does. Inlined bodies are
-//! inlined into in turn, two levels deep (`emit-call.ts` MAX_INLINE_DEPTH;
-//! AWFY Towers 1.56 to 1.00 s against one level); deeper calls are calls.
+//! inlined into in turn, two levels deep (`passes/call-plans.ts`
+//! MAX_INLINE_DEPTH; AWFY Towers 1.56 to 1.00 s against one level); deeper
+//! calls are calls.
 
 import type { Pos } from '../ir/pos.js';
-import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
-import { forEachOperand, stmtOperands } from '../ir/operands.js';
+import type { Expr, IrFunction } from '../ir/ir.js';
+import type { CallPlans } from '../passes/call-plans.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
-/** Bodies larger than this are called: each call site gets its own copy. */
-const MAX_NODES = 48;
-
-export function isInlinable(ir: IrFunction): boolean {
-  let nodes = 0;
-  let fits = true;
-  const expr = (e: Expr): void => {
-    nodes++;
-    forEachOperand(e, expr);
-  };
-  const stmt = (s: Stmt): void => {
-    nodes++;
-    if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier' || s.op === 'sleep') fits = false;
-    if (s.op === 'call' && s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
-    stmtOperands(s).forEach(expr);
-    if (s.op === 'if') {
-      s.then.forEach(stmt);
-      s.else.forEach(stmt);
-    } else if (s.op === 'block') {
-      s.body.forEach(stmt);
-    }
-  };
-  ir.body.forEach(stmt);
-  return fits && nodes <= MAX_NODES;
-}
-
 /**
  * Emits `ir`'s body for a call at `callPos` with `args` (locals or
- * constants, receiver first for a method), leaving its result on the stack.
+ * constants, receiver first for a method), its own calls as `calls` plans
+ * them, leaving its result on the stack.
  * The callee's locals become new locals of the caller, its parameters
  * assigned the arguments and the others zero, as a call's frame starts.
  */
-export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly Expr[], callPos: Pos, isMethod: boolean): void {
+export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly Expr[], callPos: Pos, isMethod: boolean, calls: CallPlans): void {
   const c = fx.c;
   const locals = ir.locals.map((l) => fx.fb.addLocal(wasmType(l.type)));
   ir.locals.forEach((l, i) => {
@@ -64,7 +40,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
   const target = c.block();
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, () => emitStmts(fx, body));
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => emitStmts(fx, body));
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   c.end();

@@ -18,7 +18,7 @@ import { DEFAULT_THRESHOLDS } from '../tiering/tiering.js';
 import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
 import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
-import { functionText } from '../backend/compile-function.js';
+import { functionText } from '../backend/pipeline.js';
 import { Watcher } from './watch.js';
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;

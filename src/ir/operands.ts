@@ -1,5 +1,6 @@
-//! The operands of IR expressions and statements, for analyses that walk
-//! the IR without caring about every node kind.
+//! The operands of IR expressions and statements, and the statements nested
+//! in statements, for analyses that walk the IR without caring about every
+//! node kind.
 
 import type { AtomicPlace, Expr, Stmt } from './ir.js';
 
@@ -50,5 +51,18 @@ export function forEachOperand(e: Expr, f: (e: Expr) => void): void {
     case 'atomicAdd': placeOperands(e.place).forEach(f); f(e.value); return;
     case 'atomicCas': placeOperands(e.place).forEach(f); f(e.expected); f(e.replacement); return;
     default: return;
+  }
+}
+
+/** Calls `f` on each statement of `stmts` and of the statements they contain, in order, each before those it contains. */
+export function forEachStmt(stmts: readonly Stmt[], f: (s: Stmt) => void): void {
+  for (const s of stmts) {
+    f(s);
+    if (s.op === 'if') {
+      forEachStmt(s.then, f);
+      forEachStmt(s.else, f);
+    } else if (s.op === 'block' || s.op === 'loop') {
+      forEachStmt(s.body, f);
+    }
   }
 }

@@ -22,7 +22,8 @@
 //! loop, wrapping around at the end of its type as the arithmetic does. A step
 //! in a local may still be zero or negative: a tier checks it at run time.
 
-import type { BinaryOp, Expr, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
+import type { BinaryOp, Expr, IrFunction, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
+import { forEachStmt } from '../ir/operands.js';
 
 export interface CountedLoop {
   readonly type: 'i32' | 'i64';
@@ -40,6 +41,9 @@ export interface CountedLoop {
   readonly step: Stmt;
 }
 
+/** The counted loops of a function, by label. */
+export type CountedLoops = ReadonlyMap<LabelId, CountedLoop>;
+
 type LoopStmt = Extract<Stmt, { op: 'loop' }>;
 type Comparison = 'lt' | 'le' | 'gt' | 'ge';
 
@@ -47,6 +51,17 @@ type Comparison = 'lt' | 'le' | 'gt' | 'ge';
 const NEGATED: Record<Comparison, Comparison> = { lt: 'ge', le: 'gt', gt: 'le', ge: 'lt' };
 /** The same test with its operands swapped. */
 const MIRRORED: Record<Comparison, Comparison> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' };
+
+/** Every counted loop of `ir`, nested ones too. */
+export function computeCountedLoops(ir: IrFunction): CountedLoops {
+  const loops = new Map<LabelId, CountedLoop>();
+  forEachStmt(ir.body, (s) => {
+    if (s.op !== 'loop') return;
+    const counted = countedLoop(s);
+    if (counted) loops.set(s.label, counted);
+  });
+  return loops;
+}
 
 export function countedLoop(loop: LoopStmt): CountedLoop | null {
   const stmts = loop.body;

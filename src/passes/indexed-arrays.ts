@@ -8,9 +8,21 @@
 //! accesses: array lengths never change. A tier that relies on it keeps a
 //! checked copy of the loop for when the test fails.
 
-import type { CountedLoop } from './counted-loop.js';
-import type { Expr, LocalIndex, Stmt } from '../ir/ir.js';
+import type { CountedLoop, CountedLoops } from './counted-loop.js';
+import type { Expr, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
 import { forEachOperand, stmtOperands } from '../ir/operands.js';
+
+/** The arrays each counted loop indexes by its variable, by the loop's label; loops that index none are left out. */
+export type IndexedArrays = ReadonlyMap<LabelId, readonly LocalIndex[]>;
+
+export function computeIndexedArrays(loops: CountedLoops): IndexedArrays {
+  const out = new Map<LabelId, readonly LocalIndex[]>();
+  for (const [label, loop] of loops) {
+    const arrays = indexedArrays(loop);
+    if (arrays.length > 0) out.set(label, arrays);
+  }
+  return out;
+}
 
 export function indexedArrays(loop: CountedLoop): LocalIndex[] {
   if (loop.type !== 'i32' || loop.direction !== 'up') return [];

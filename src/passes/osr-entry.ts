@@ -17,7 +17,7 @@
 import type { IrFunction, LabelId, PointId, Stmt } from '../ir/ir.js';
 import { maxLabel } from '../ir/renumber.js';
 
-export function osrEntry(ir: IrFunction, point: PointId): IrFunction | null {
+export function buildOsrEntry(ir: IrFunction, point: PointId): IrFunction | null {
   let nextLabel = maxLabel(ir.body) + 1;
   const continueFrom = (stmts: readonly Stmt[]): Stmt[] | null => {
     for (let k = 0; k < stmts.length; k++) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isInlinable } from '../../src/backend/inline-call.js';
+import { isInlinable } from '../../src/passes/inlinable.js';
 import type { IrFunction } from '../../src/ir/ir.js';
 import { Rt, arrT, at, bin, call, forLoop, getE, getF, i32, loc, newArr, newObj, print, ret, set, setF, vcall } from '../interp/ir.js';
 import { Tiers } from './tiers.js';

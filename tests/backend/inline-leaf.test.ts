@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IrFunction } from '../../src/ir/ir.js';
-import { inlineLeaf, leafOf } from '../../src/backend/inline-leaf.js';
+import { inlineLeaf, leafOf } from '../../src/passes/inline-leaf.js';
 import { Rt, bin, call, conv, f64, getF, i32, loc, ret, set, setF } from '../interp/ir.js';
 import { Tiers } from './tiers.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFunction } from '../../src/backend/compile-function.js';
+import { compileFunction } from '../../src/backend/pipeline.js';
 import { buildDispatcher } from '../../src/backend/dispatcher.js';
 import { buildRuntimeModule } from '../../src/backend/runtime-module.js';
 import type { FunctionId } from '../../src/ir/ir.js';

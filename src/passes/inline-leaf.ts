@@ -1,7 +1,7 @@
 //! Leaf callees: functions and methods whose whole body is `return e` (or
 //! nothing), or a method's `self.f = e` (a setter), with an `e` that cannot
 //! trap, call, allocate or loop: getters, setters, small arithmetic. The baseline tier computes `e` at the call site instead
-//! of calling (`emit-call.ts`), behind a check of the callee's definition
+//! of calling (`call-plans.ts` decides, `backend/emit-call.ts` emits), behind a check of the callee's definition
 //! word, so a redefinition takes effect at the next call as through the stub.
 //!
 //! Nothing in an inlined body can trap, so no Rejit frame goes missing from a

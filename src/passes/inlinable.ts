@@ -1,0 +1,34 @@
+//! Small callees, which the baseline tier inlines at their call sites
+//! (`call-plans.ts` decides, `backend/inline-call.ts` emits): a body without
+//! loops, loads, barriers or sleeps, of at most MAX_NODES IR nodes, that does not
+//! call itself. It may trap and call: the inlined code records the callee's
+//! frame for stack traces.
+
+import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
+import { forEachOperand, stmtOperands } from '../ir/operands.js';
+
+/** Bodies larger than this are called: each call site gets its own copy. */
+const MAX_NODES = 48;
+
+export function isInlinable(ir: IrFunction): boolean {
+  let nodes = 0;
+  let fits = true;
+  const expr = (e: Expr): void => {
+    nodes++;
+    forEachOperand(e, expr);
+  };
+  const stmt = (s: Stmt): void => {
+    nodes++;
+    if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier' || s.op === 'sleep') fits = false;
+    if (s.op === 'call' && s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
+    stmtOperands(s).forEach(expr);
+    if (s.op === 'if') {
+      s.then.forEach(stmt);
+      s.else.forEach(stmt);
+    } else if (s.op === 'block') {
+      s.body.forEach(stmt);
+    }
+  };
+  ir.body.forEach(stmt);
+  return fits && nodes <= MAX_NODES;
+}
