@@ -13,7 +13,8 @@ const SRC = join(ROOT, 'src');
 
 /** Bottom first; folders on one level are peers and may not import each other. */
 const LEVELS: readonly (readonly string[])[] = [
-  ['ir', 'wasm'],
+  ['wasm'],
+  ['ir'],
   ['core'],
   ['frontend', 'passes'],
   ['interp', 'backend'],

@@ -12,8 +12,8 @@
 //! AWFY Towers 1.56 to 1.00 s against one level); deeper calls are calls.
 
 import type { Pos } from '../ir/pos.js';
-import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
-import { forEachOperand, stmtOperands } from '../ir/operands.js';
+import type { Expr, IrFunction } from '../ir/ir.js';
+import { forEachOperand, forEachStmt, stmtOperands } from '../ir/operands.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
@@ -30,19 +30,12 @@ export function isInlinable(ir: IrFunction): boolean {
     nodes++;
     forEachOperand(e, expr);
   };
-  const stmt = (s: Stmt): void => {
+  forEachStmt(ir.body, (s) => {
     nodes++;
     if (s.op === 'loop' || s.op === 'load' || s.op === 'barrier') fits = false;
     if (s.op === 'call' && s.callee.kind === 'direct' && s.callee.fn === ir.id) fits = false;
     stmtOperands(s).forEach(expr);
-    if (s.op === 'if') {
-      s.then.forEach(stmt);
-      s.else.forEach(stmt);
-    } else if (s.op === 'block') {
-      s.body.forEach(stmt);
-    }
-  };
-  ir.body.forEach(stmt);
+  });
   return fits && nodes <= MAX_NODES;
 }
 
