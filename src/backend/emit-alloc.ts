@@ -9,13 +9,14 @@
 //! go to the runtime module.
 
 import type { Pos } from '../ir/pos.js';
+import type { ClassId } from '../ir/ids.js';
 import {
   CHUNK_SIZE, ElemKind, HEADER_SIZE, SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, elemSize, sizeClass,
 } from '../core/layout.js';
 import type { FunctionEmitter } from './function-emitter.js';
 
 /** Pushes a new zeroed object of class `classId`. */
-export function emitNewObject(fx: FunctionEmitter, classId: number, pos: Pos): void {
+export function emitNewObject(fx: FunctionEmitter, classId: ClassId, pos: Pos): void {
   const c = fx.c;
   const { size } = fx.program.classInfo(classId);
   const cls = sizeClass(size).cls;

@@ -25,7 +25,7 @@
 //! may instantiate the caller's module again once it has code (`baseline.ts`).
 
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
-import type { ValueType } from '../ir/types.js';
+import type { ClassId, ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
 import type { ClassInfo, FunctionInfo, Program } from '../core/program.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
@@ -198,7 +198,7 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
 }
 
 /** Class `classId` and its loaded subclasses. */
-function subclasses(program: Program, classId: number): ClassInfo[] {
+function subclasses(program: Program, classId: ClassId): ClassInfo[] {
   const depth = program.classInfo(classId).depth;
   return program.classes.filter((k): k is ClassInfo => k !== undefined && k.depth >= depth && k.ancestors[depth] === classId);
 }
@@ -206,5 +206,5 @@ function subclasses(program: Program, classId: number): ClassInfo[] {
 /** The function whose signature the call has: the callee, or the method in the vtable slot of the static class. */
 function calleeInfo(program: Program, s: CallStmt): FunctionInfo {
   if (s.callee.kind === 'direct') return program.functionInfo(s.callee.fn);
-  return program.functionInfo(program.classInfo(s.callee.classId).vtable[s.callee.slot] as number);
+  return program.functionInfo(program.classInfo(s.callee.classId).vtable[s.callee.slot] as FunctionId);
 }

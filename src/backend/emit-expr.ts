@@ -7,7 +7,7 @@ import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
 import { unreachable } from '../ir/ops.js';
 import { ARITHMETIC, COMPARISONS, UNARY, isComparison } from '../ir/operators.js';
-import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
+import { storageSize, type ClassId, type PrimType, type Type, type ValueType } from '../ir/types.js';
 import { elemKind, globalAddress } from '../core/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
@@ -188,7 +188,7 @@ export function elemTypeOf(array: Expr): ValueType {
 }
 
 /** Replaces the reference on the stack by whether it is a non-null instance of class `classId` (a freed block is none). */
-function emitClassTest(fx: FunctionEmitter, classId: number): void {
+function emitClassTest(fx: FunctionEmitter, classId: ClassId): void {
   const c = fx.c;
   // An object of exactly that class is the common case: one compare, no call.
   fx.scratch('i32', (obj) => {

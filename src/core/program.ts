@@ -4,6 +4,7 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
+import { codeId, type CodeId } from '../ir/ids.js';
 import type { ClassId, ValueType } from '../ir/types.js';
 
 export interface MethodInfo {
@@ -45,8 +46,6 @@ export interface FunctionInfo {
   readonly owner: ClassId | null;
   /** The current definition, or null while only declared (or abstract). */
   ir: IrFunction | null;
-  /** Bumped at every (re)definition; code compiled from an older version is stale. */
-  version: number;
 }
 
 export interface GlobalInfo {
@@ -81,9 +80,9 @@ export class Program {
    * id in a stub slot names the same definition everywhere. Id 0 is none.
    */
   private nextCodeId = 1;
-  private readonly codeIds = new WeakMap<IrFunction, number>();
-  private readonly definitionIds = new WeakMap<IrFunction, number>();
-  private readonly definitions = new Map<number, IrFunction>();
+  private readonly codeIds = new WeakMap<IrFunction, CodeId>();
+  private readonly definitionIds = new WeakMap<IrFunction, CodeId>();
+  private readonly definitions = new Map<CodeId, IrFunction>();
 
   constructor() {
     // Class id 0 is never used: a freed block's first word is 0.
@@ -91,8 +90,8 @@ export class Program {
   }
 
   /** Gives definition `ir` a new code id (a first definition, a redefinition, or a recompiled version). */
-  newCodeId(ir: IrFunction): number {
-    const id = this.nextCodeId++;
+  newCodeId(ir: IrFunction): CodeId {
+    const id = codeId(this.nextCodeId++);
     this.codeIds.set(ir, id);
     if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
     this.definitions.set(id, ir);
@@ -100,16 +99,16 @@ export class Program {
   }
 
   /** The code id definition `ir` got when it was loaded (its later versions have others): what its definition word holds while it is current. */
-  definitionIdOf(ir: IrFunction): number | undefined {
+  definitionIdOf(ir: IrFunction): CodeId | undefined {
     return this.definitionIds.get(ir);
   }
 
-  codeIdOf(ir: IrFunction): number | undefined {
+  codeIdOf(ir: IrFunction): CodeId | undefined {
     return this.codeIds.get(ir);
   }
 
   /** The definition that code id `id` names, if this program has it yet. */
-  definition(id: number): IrFunction | undefined {
+  definition(id: CodeId): IrFunction | undefined {
     return this.definitions.get(id);
   }
 

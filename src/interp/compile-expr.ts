@@ -11,7 +11,7 @@ import type { Pos } from '../ir/pos.js';
 import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
 import { ARITHMETIC, COMPARISONS, UNARY, isComparison, type Arithmetic, type Comparison } from '../ir/operators.js';
 import { unreachable } from '../ir/ops.js';
-import { storageKind, storageSize, typeToString } from '../ir/types.js';
+import { storageKind, storageSize, typeToString, type ClassId } from '../ir/types.js';
 import { elemKind, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
@@ -615,7 +615,7 @@ function getElem(cx: Ctx, e: ExprOf<'getElem'>): NumFn {
 }
 
 /** `e is C` on a non-null or null reference: O(1) with the class's depth and ancestors. */
-function instanceTest(cx: Ctx, classId: number): (obj: number) => boolean {
+function instanceTest(cx: Ctx, classId: ClassId): (obj: number) => boolean {
   const heap = cx.heap;
   const classes = cx.program.classes;
   const depth = cx.program.classInfo(classId).depth;

@@ -13,10 +13,10 @@
 //! can be posted to another thread as plain data.
 
 import type { Pos } from './pos.js';
-import type { ClassId, PrimType, RefType, Type, ValueType } from './types.js';
+import type { ClassId, FunctionId, GlobalId } from './ids.js';
+import type { PrimType, RefType, Type, ValueType } from './types.js';
 
-export type FunctionId = number;
-export type GlobalId = number;
+export type { FunctionId, GlobalId } from './ids.js';
 export type LocalIndex = number;
 export type LabelId = number;
 export type PointId = number;

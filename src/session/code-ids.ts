@@ -3,6 +3,7 @@
 import type { IrFunction } from '../ir/ir.js';
 import { definitionWord, stubSlot } from '../core/layout.js';
 import type { FunctionInfo, Program } from '../core/program.js';
+import { uncompiledWord } from '../core/stub-slots.js';
 
 /**
  * Gives each function just (re)defined a code id. The loading thread also
@@ -17,6 +18,6 @@ export function defineCode(program: Program, memory: Int32Array, defined: readon
     const id = program.newCodeId(f.ir as IrFunction);
     if (!writeSlots) continue;
     Atomics.store(memory, definitionWord(f.id) >>> 2, id);
-    Atomics.store(memory, stubSlot(f.id) >>> 2, -id);
+    Atomics.store(memory, stubSlot(f.id) >>> 2, uncompiledWord(id));
   }
 }

@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Expr, Stmt } from '../../src/ir/ir.js';
 import { EXPR_OPS } from '../../src/ir/ops.js';
+import { classId, functionId, globalId } from '../../src/ir/ids.js';
 import { definedLabel, exprOperands, forEachStmt, stmtChildren, stmtOperands, stmtPoint, writtenLocal } from '../../src/ir/operands.js';
 import { mapOperands, mapStmt } from '../../src/ir/rewrite.js';
 import { maxLabel, renumberStmts, substituteLocals } from '../../src/ir/renumber.js';
 import { printFunction } from '../../src/ir/printer.js';
-import { at, bin, block, brk, call, cont, getE, glob, i32, loc, loop, print, ret, set, setE, when, arrT } from '../interp/ir.js';
+import { at, bin, classTy, block, brk, call, cont, getE, glob, i32, loc, loop, print, ret, set, setE, when, arrT } from '../interp/ir.js';
 
 const A = arrT('i32');
 const elemPlace = (array: Expr, index: Expr) => ({ kind: 'elem', array, index, pos: at(1) }) as const;
@@ -18,7 +19,7 @@ const elemPlace = (array: Expr, index: Expr) => ({ kind: 'elem', array, index, p
 test('operands come in evaluation order, including those of a place and of print arguments', () => {
   const cas: Expr = { op: 'atomicCas', type: 'i32', place: elemPlace(loc(0, A), loc(1)), expected: loc(2), replacement: loc(3) };
   assert.deepEqual(exprOperands(cas), [loc(0, A), loc(1), loc(2), loc(3)]);
-  assert.deepEqual(exprOperands({ op: 'atomicLoad', type: 'i32', place: { kind: 'global', global: 4 } }), []);
+  assert.deepEqual(exprOperands({ op: 'atomicLoad', type: 'i32', place: { kind: 'global', global: globalId(4) } }), []);
   const store: Stmt = { op: 'atomicStore', place: { kind: 'field', object: loc(5), field: { name: 'x', offset: 4, type: 'i32' }, pos: at(1) }, value: loc(6) };
   assert.deepEqual(stmtOperands(store), [loc(5), loc(6)]);
   assert.deepEqual(stmtOperands(print('a', loc(1), 'b', loc(2))), [loc(1), loc(2)]);
@@ -34,7 +35,7 @@ const SAMPLES: { readonly [K in Expr['op']]: Extract<Expr, { op: K }> } = (() =>
   return {
     const: { op: 'const', type: 'i32', value: 1 },
     local: { op: 'local', type: 'i32', local: 0 },
-    global: { op: 'global', type: 'i32', global: 0 },
+    global: { op: 'global', type: 'i32', global: globalId(0) },
     binary: { op: 'binary', type: 'i32', kind: 'add', operandType: 'i32', left: loc(1), right: loc(2), pos: p },
     unary: { op: 'unary', type: 'i32', kind: 'neg', operand: loc(1) },
     logical: { op: 'logical', type: 'bool', kind: 'and', left: loc(1, 'bool'), right: loc(2, 'bool') },
@@ -43,10 +44,10 @@ const SAMPLES: { readonly [K in Expr['op']]: Extract<Expr, { op: K }> } = (() =>
     getField: { op: 'getField', type: 'i32', object: loc(1), field: f, pos: p },
     getElem: { op: 'getElem', type: 'i32', array: loc(1, A), index: loc(2), pos: p },
     length: { op: 'length', type: 'i32', array: loc(1, A), pos: p },
-    newObject: { op: 'newObject', type: { kind: 'class', classId: 1, name: 'C' }, classId: 1, pos: p },
+    newObject: { op: 'newObject', type: classTy(1, 'C'), classId: classId(1), pos: p },
     newArray: { op: 'newArray', type: A, elem: 'i32', length: loc(1), pos: p },
-    isInstance: { op: 'isInstance', type: 'bool', value: loc(1), classId: 1 },
-    cast: { op: 'cast', type: { kind: 'class', classId: 1, name: 'C' }, value: loc(1), classId: 1, pos: p },
+    isInstance: { op: 'isInstance', type: 'bool', value: loc(1), classId: classId(1) },
+    cast: { op: 'cast', type: classTy(1, 'C'), value: loc(1), classId: classId(1), pos: p },
     clock: { op: 'clock', type: 'i64' },
     threadId: { op: 'threadId', type: 'i32' },
     threadCount: { op: 'threadCount', type: 'i32' },
@@ -121,7 +122,7 @@ test('renumbering reaches locals and labels everywhere; substitution reaches loc
 });
 
 test('a renumbered body prints as the original with the new numbers', () => {
-  const fn = (body: Stmt[]) => ({ id: 0, name: 'f', fileName: 't.rj', pos: at(1), paramCount: 0, locals: [{ name: 'a', type: 'i32' as const }, { name: 'b', type: 'i32' as const }], result: 'void' as const, body, pointCount: 1 });
+  const fn = (body: Stmt[]) => ({ id: functionId(0), name: 'f', fileName: 't.rj', pos: at(1), paramCount: 0, locals: [{ name: 'a', type: 'i32' as const }, { name: 'b', type: 'i32' as const }], result: 'void' as const, body, pointCount: 1 });
   const body = [loop(0, 0, [set(0, bin('add', 'i32', loc(0), loc(1))), when(loc(0), [brk(0)])])];
   const swapped = renumberStmts(body, { local: (l) => 1 - l, label: (l) => l + 1 });
   assert.equal(printFunction(fn(swapped)), printFunction(fn(body)).replace(/\$a:0/g, 'X').replace(/\$b:1/g, '$a:0').replace(/X/g, '$b:1').replace(/L0/g, 'L1'));
