@@ -187,10 +187,9 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
     }
     case 'binary': return bigBinary(cx, e);
     case 'unary': {
-      const v = compileBig(cx, e.operand);
-      const value = UNARY[e.kind].i64;
-      if (!value) throw new Error(`${e.kind} is not an i64 operator`);
-      return (f) => value(v(f));
+      const build = UNARY[e.kind].interp.i64;
+      if (!build) throw new Error(`${e.kind} is not an i64 operator`);
+      return build(compileBig(cx, e.operand));
     }
     case 'convert': return bigConvert(cx, e);
     case 'math': return bigMath(cx, e);
@@ -358,7 +357,7 @@ function numCompare(cx: Ctx, kind: Comparison, left: Expr, right: Expr): CondFn 
   const rc = constOf(right);
   if (li >= 0 && rc !== undefined) return compareLocalConst(kind, li, rc);
   if (li >= 0 && ri >= 0) return compareLocals(kind, li, ri);
-  return COMPARISONS[kind].interp(compileNum(cx, left), compileNum(cx, right));
+  return COMPARISONS[kind].interp.num(compileNum(cx, left), compileNum(cx, right));
 }
 
 /** A local against a constant (loop tests), without operand closures. */
@@ -385,7 +384,7 @@ function compareLocals(kind: Comparison, li: number, ri: number): CondFn {
 }
 
 function bigCompare(cx: Ctx, kind: Comparison, left: Expr, right: Expr): CondFn {
-  return COMPARISONS[kind].interp(compileBig(cx, left), compileBig(cx, right));
+  return COMPARISONS[kind].interp.i64(compileBig(cx, left), compileBig(cx, right));
 }
 
 function bigBinary(cx: Ctx, e: ExprOf<'binary'>): BigFn {
@@ -394,8 +393,8 @@ function bigBinary(cx: Ctx, e: ExprOf<'binary'>): BigFn {
   const kind = e.kind;
   if (isComparison(kind)) throw new Error(`${kind} is not an i64 expression`);
   const info = ARITHMETIC[kind];
+  if (info.interp.i64) return info.interp.i64(l, r);
   const value = info.i64;
-  if (info.traps === 'none') return (f) => value(l(f), r(f));
   const overflow = info.traps === 'zeroAndOverflow';
   const file = cx.ir.fileName;
   const pos = e.pos;

@@ -44,7 +44,7 @@ test('arithmetic: value functions, interpreter closures and wasm instructions ag
       }
       const op = info.wasm[t];
       const wasm = op === null ? null : wasmOp(t, 2, t, op);
-      const closure = t === 'i64' ? null : t === 'i32' ? info.interp.i32 : info.interp.f64;
+      const closure = (t === 'i32' ? info.interp.i32 : t === 'i64' ? info.interp.i64 : info.interp.f64) as ((l: () => number | bigint, r: () => number | bigint) => (f: null) => number | bigint) | null;
       for (const a of values(t)) {
         for (const b of values(t)) {
           const what = `${kind}.${t}(${a}, ${b})`;
@@ -55,7 +55,7 @@ test('arithmetic: value functions, interpreter closures and wasm instructions ag
           }
           const v = (value as (x: number | bigint, y: number | bigint) => number | bigint)(a, b);
           if (wasm) same(v, wasm(a, b), what);
-          if (closure) same(v, closure(() => a as number, () => b as number)(null), `${what} closure`);
+          if (closure) same(v, closure(() => a, () => b)(null), `${what} closure`);
         }
       }
     }
@@ -70,7 +70,8 @@ test('comparisons: the test, the interpreter closure and the wasm instruction ag
         for (const b of values(t)) {
           const v = info.test(a, b);
           assert.equal(wasm(a, b), v ? 1 : 0, `${kind}.${t}(${a}, ${b})`);
-          assert.equal(info.interp(() => a, () => b)(null), v, `${kind}.${t}(${a}, ${b}) closure`);
+          const closure = t === 'i64' ? info.interp.i64(() => a as bigint, () => b as bigint) : info.interp.num(() => a as number, () => b as number);
+          assert.equal(closure(null), v, `${kind}.${t}(${a}, ${b}) closure`);
         }
       }
     }
@@ -85,11 +86,11 @@ test('unary operators: value functions, interpreter closures and wasm agree', ()
       assert.equal(value === null, w === null, `${kind}.${t}: a value function exactly when an instruction`);
       if (value === null || w === null) continue;
       const wasm = wasmOp(t, 1, t, w.op, w.before, w.after);
-      const closure = t === 'i64' ? null : t === 'i32' ? info.interp.i32 : info.interp.f64;
+      const closure = (t === 'i32' ? info.interp.i32 : t === 'i64' ? info.interp.i64 : info.interp.f64) as ((v: () => number | bigint) => (f: null) => number | bigint) | null;
       for (const a of kind === 'not' ? [0, 1] : values(t)) {
         const v = (value as (x: number | bigint) => number | bigint)(a);
         same(v, wasm(a), `${kind}.${t}(${a})`);
-        if (closure) same(v, closure(() => a as number)(null), `${kind}.${t}(${a}) closure`);
+        if (closure) same(v, closure(() => a)(null), `${kind}.${t}(${a}) closure`);
       }
     }
   }
