@@ -112,10 +112,14 @@ export const STMT_OPS = {
   return: { ...plain, operands: [['value', 'optExpr']] },
 } as const satisfies { readonly [K in Stmt['op']]: StmtInfo<StmtOf<K>> };
 
-// Every operand field and statement list of a kind is in its entry: these fail to compile otherwise.
+// Every operand field and statement list of a kind is in its entry, and a `point` field makes it a
+// program point, a `label` field a label it defines or targets: these fail to compile otherwise.
 type Listed<I> = I extends { readonly operands: readonly (readonly [infer F, SlotKind])[] } ? F : never;
 type ListedChildren<I> = I extends { readonly children: readonly (infer F)[] } ? F : never;
+type Named<K extends Stmt['op'], F extends string> = F extends keyof StmtOf<K> ? F : never;
 type Unlisted =
+  | { [K in Stmt['op']]: Exclude<Named<K, 'point'>, (typeof STMT_OPS)[K]['point']> }[Stmt['op']]
+  | { [K in Stmt['op']]: Exclude<Named<K, 'label'>, (typeof STMT_OPS)[K]['defines'] | (typeof STMT_OPS)[K]['targets']> }[Stmt['op']]
   | { [K in Expr['op']]: Exclude<OperandField<ExprOf<K>>, Listed<(typeof EXPR_OPS)[K]>> }[Expr['op']]
   | { [K in AtomicPlace['kind']]: Exclude<OperandField<PlaceOf<K>>, Listed<(typeof PLACE_KINDS)[K]>> }[AtomicPlace['kind']]
   | { [K in Stmt['op']]: Exclude<OperandField<StmtOf<K>>, Listed<(typeof STMT_OPS)[K]>> }[Stmt['op']]
@@ -125,10 +129,6 @@ true satisfies ([Unlisted] extends [never] ? true : { unlistedField: Unlisted })
 /** Statement kinds with nested statement lists. */
 export type NestingOp = { [K in Stmt['op']]: (typeof STMT_OPS)[K]['children'] extends readonly [] ? never : K }[Stmt['op']];
 export type NestingStmt = Extract<Stmt, { op: NestingOp }>;
-
-/** Statement kinds that are program points. */
-export type PointOp = { [K in Stmt['op']]: (typeof STMT_OPS)[K]['point'] extends null ? never : K }[Stmt['op']];
-export type PointStmt = Extract<Stmt, { op: PointOp }>;
 
 /** For the `default` of a switch that handles every kind: a new kind makes the call fail to compile. */
 export function unreachable(x: never): never {
