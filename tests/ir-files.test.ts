@@ -16,6 +16,7 @@
 //! Functions given as IR text are registered as top-level functions of a
 //! program of their own, at their ids, so that calls between them resolve.
 
+import { codeId } from '../src/ir/ids.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -146,8 +147,8 @@ function load(file: IrFile, name: string): { fns: IrFunction[]; program: Program
   const fns = parseFunctions(file.input, program);
   for (const [i, ir] of fns.entries()) {
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
-    program.functions[ir.id] = { id: ir.id, name: ir.name, params, result: ir.result, owner: null, ir, version: 1 };
-    program.bindCodeId(ir, i + 1);
+    program.functions[ir.id] = { id: ir.id, name: ir.name, params, result: ir.result, owner: null, ir };
+    program.bindCodeId(ir, codeId(i + 1));
   }
   return { fns, program };
 }

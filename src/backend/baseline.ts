@@ -34,10 +34,12 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
 import { stubSlot, takeCodeIds } from '../core/layout.js';
 import type { Program } from '../core/program.js';
+import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
@@ -74,7 +76,7 @@ export const COMPILE_ALL: CompilePolicy = {
 
 export class Baseline {
   /** Code installed on this thread, by id. */
-  private readonly versions = new Map<number, CodeVersion>();
+  private readonly versions = new Map<CodeId, CodeVersion>();
   /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
   private readonly relinks = new WeakMap<IrFunction, number>();
@@ -83,8 +85,8 @@ export class Baseline {
   /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
-  private readonly thread: CodeTable;
-  readonly lookup: CodeLookup = (id) => this.versions.get(id);
+  private readonly table: CodeTable;
+  readonly lookup: CodeLookup = (id) => this.versions.get(codeId(id));
 
   /** Versions whose bridge stands in this thread's table. */
   private readonly bridged = new Set<number>();
@@ -99,7 +101,7 @@ export class Baseline {
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
-    this.thread = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn) });
+    this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn) });
     this.waiting = threaded ? null : new Map();
     this.commit();
   }
@@ -117,7 +119,7 @@ export class Baseline {
   call(fn: FunctionId, args: readonly (number | bigint)[]): number | bigint | undefined {
     return withFullStackTraces(() => {
       try {
-        const result = this.thread.entry(this.codeOf(fn))(...args);
+        const result = this.table.entry(this.codeOf(fn))(...args);
         const type = this.program.functionInfo(fn).result;
         return typeof type === 'object' ? (result as number) >>> 0 : result;
       } catch (e) {
@@ -130,7 +132,7 @@ export class Baseline {
 
   /** The function at table index `id` (compiled code, or a bridge), to call from JavaScript. */
   entry(id: number): WebAssembly.ExportedFunction {
-    return this.thread.entry(id);
+    return this.table.entry(id);
   }
 
   /**
@@ -140,7 +142,7 @@ export class Baseline {
    */
   compiledVersion(ir: IrFunction): number {
     const named = Atomics.load(this.heap.i32, stubSlot(ir.id) >>> 2);
-    if (this.program.definition(Math.abs(named)) !== ir) return 0;
+    if (this.program.definition(namedCodeId(named)) !== ir) return 0;
     return this.resolveNamed(ir.id, named, true);
   }
 
@@ -151,7 +153,7 @@ export class Baseline {
 
   /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */
   private installed(fn: FunctionId): number {
-    const id = Atomics.load(this.heap.i32, stubSlot(fn) >>> 2);
+    const id = namedCodeId(Atomics.load(this.heap.i32, stubSlot(fn) >>> 2));
     return this.versions.has(id) ? id : 0;
   }
 
@@ -176,27 +178,28 @@ export class Baseline {
       const info = this.program.functionInfo(fn);
       return raiseTrap(info.owner === null ? 'undefinedFunction' : 'abstractCall', this.lookup);
     }
-    const id = Math.abs(named);
+    const id = namedCodeId(named);
+    const uncompiled = isUncompiledWord(named);
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
-      if (named < 0 && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
+      if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
       this.install(id, ir);
     }
-    if (named < 0) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
+    if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
   }
 
   /** Puts a bridge to the interpreter for version `id` at its index in this thread's table. */
-  private bridge(id: number, ir: IrFunction): number {
+  private bridge(id: CodeId, ir: IrFunction): number {
     if (this.bridged.has(id)) return id;
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
-    this.thread.installBridge(id, wasmSig(params, ir.result), this.policy.interpreted(ir));
+    this.table.installBridge(id, wasmSig(params, ir.result), this.policy.interpreted(ir));
     this.bridged.add(id);
     return id;
   }
 
   /** The definition code id `id` names; a thread that has not applied the load that made it applies it now. */
-  private definitionOf(id: number): IrFunction {
+  private definitionOf(id: CodeId): IrFunction {
     let ir = this.program.definition(id);
     if (!ir) {
       this.host.safepoint();
@@ -211,13 +214,13 @@ export class Baseline {
    * first; a relinked version (this thread compiled its definition already)
    * reuses that module.
    */
-  private install(id: number, ir: IrFunction): void {
+  private install(id: CodeId, ir: IrFunction): void {
     const earlier = this.compiledFor.get(ir);
     const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
     const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir);
     if (!earlier) this.compiledFor.set(ir, code);
     this.versions.set(id, code);
-    const unlinked = this.thread.install(code);
+    const unlinked = this.table.install(code);
     this.policy.changed(ir.id);
     if (!this.waiting) return;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
@@ -229,7 +232,7 @@ export class Baseline {
     }
   }
 
-  private compile(id: number, ir: IrFunction): CodeVersion {
+  private compile(id: CodeId, ir: IrFunction): CodeVersion {
     try {
       const start = performance.now();
       const compiled = compileFunction(ir, this.program, id, this.options);
@@ -246,9 +249,9 @@ export class Baseline {
   /** Resets `code`'s slot, if it is still current, so that its function's next call links its module again. */
   private relink(code: CodeVersion): void {
     const ir = code.ir;
-    const fresh = takeCodeIds(this.heap.i32, 1);
+    const fresh = codeId(takeCodeIds(this.heap.i32, 1));
     this.program.bindCodeId(ir, fresh);
-    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, -fresh) !== code.id) return;
+    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);
   }
@@ -262,14 +265,14 @@ export class Baseline {
    * they get: each call compiles again.
    */
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
-    const id = this.nextOsrId;
+    const id = codeId(this.nextOsrId);
     const start = performance.now();
     const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
     if (!compiled) return null;
     this.nextOsrId++;
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
     this.versions.set(id, code);
-    return { ir: compiled.ir, entry: this.thread.entryOf(code) };
+    return { ir: compiled.ir, entry: this.table.entryOf(code) };
   }
 
   /** Every code version made so far, oldest first. */

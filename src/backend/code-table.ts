@@ -6,7 +6,7 @@
 //! and tables are per thread.
 
 import type { RuntimeHost } from '../core/host.js';
-import type { FunctionId } from '../ir/ir.js';
+import { functionId, type FunctionId } from '../ir/ids.js';
 import type { Heap } from '../core/heap.js';
 import { threadBlock } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
@@ -55,7 +55,7 @@ export interface ThreadEnv {
   readonly heap: Heap;
   readonly host: RuntimeHost;
   /** Compiles and installs function `fn` on its first call, returning its code id; raises the trap when it has no definition. */
-  readonly resolve: (fn: number) => number;
+  readonly resolve: (fn: FunctionId) => number;
   /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */
   readonly installed: (fn: FunctionId) => number;
   readonly raise: RaiseTrap;
@@ -135,7 +135,7 @@ export class CodeTable {
       if (link.module === 'js') js[link.field] = link.field.startsWith('print_') ? services.print : services[link.field as JsService];
       else if (link.module === 'hub') hub[link.field] = this.dispatcher({ params: link.sig.params.slice(0, -1), results: link.sig.results });
       else if (link.module === 'callee') {
-        const fn = Number(link.field);
+        const fn = functionId(Number(link.field));
         const id = this.env.installed(fn);
         if (id === 0) unlinked.push(fn);
         callee[link.field] = id === 0 ? this.placeholder(link.sig) : this.entry(id);

@@ -7,7 +7,8 @@
 //! into a function of its own, then moved into the module once the imports
 //! are complete, its self-calls patched with its index.
 
-import type { IrFunction, Stmt } from '../ir/ir.js';
+import type { IrFunction } from '../ir/ir.js';
+import { someStmt } from '../ir/operands.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
@@ -59,15 +60,11 @@ function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   const { ir, fb } = fx;
   declareLocals(ir, fb);
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
-  if (fx.options.polls && callsOrLoops(ir.body)) fx.poll();
+  if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll();
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();
   return fx;
-}
-
-function callsOrLoops(stmts: readonly Stmt[]): boolean {
-  return stmts.some((s) => s.op === 'call' || s.op === 'loop' || (s.op === 'block' && callsOrLoops(s.body)) || (s.op === 'if' && (callsOrLoops(s.then) || callsOrLoops(s.else))));
 }
 
 function declareLocals(ir: IrFunction, fb: FunctionBuilder): void {

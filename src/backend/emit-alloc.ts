@@ -10,6 +10,7 @@
 //! the rarer cases of `delete` go to the runtime module.
 
 import type { Pos } from '../ir/pos.js';
+import type { ClassId } from '../ir/ids.js';
 import {
   ARRAY_DATA, ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
   SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, arrayFreeList, elemSize, objectFreeList, sizeClass,
@@ -17,7 +18,7 @@ import {
 import type { FunctionEmitter } from './function-emitter.js';
 
 /** Pushes a new zeroed object of class `classId`. */
-export function emitNewObject(fx: FunctionEmitter, classId: number, pos: Pos): void {
+export function emitNewObject(fx: FunctionEmitter, classId: ClassId, pos: Pos): void {
   const c = fx.c;
   const { size } = fx.program.classInfo(classId);
   const cls = sizeClass(size).cls;

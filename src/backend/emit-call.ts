@@ -202,5 +202,5 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
 /** The function whose signature the call has: the callee, or the method in the vtable slot of the static class. */
 function calleeInfo(program: Program, s: CallStmt): FunctionInfo {
   if (s.callee.kind === 'direct') return program.functionInfo(s.callee.fn);
-  return program.functionInfo(program.classInfo(s.callee.classId).vtable[s.callee.slot] as number);
+  return program.functionInfo(program.classInfo(s.callee.classId).vtable[s.callee.slot] as FunctionId);
 }

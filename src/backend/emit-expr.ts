@@ -4,8 +4,10 @@
 //! after later operands are evaluated goes to a scratch local first.
 
 import type { Pos } from '../ir/pos.js';
-import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
-import { storageSize, type PrimType, type Type, type ValueType } from '../ir/types.js';
+import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
+import { unreachable } from '../ir/ops.js';
+import { ARITHMETIC, COMPARISONS, UNARY, isComparison } from '../ir/operators.js';
+import { storageSize, type ClassId, type PrimType, type Type, type ValueType } from '../ir/types.js';
 import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
@@ -112,6 +114,7 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
     case 'atomicLoad': return emitAtomic(fx, e.place, [], `${e.type}.atomic.load`);
     case 'atomicAdd': return emitAtomic(fx, e.place, [e.value], `${e.type}.atomic.rmw.add`);
     case 'atomicCas': return emitAtomic(fx, e.place, [e.expected, e.replacement], `${e.type}.atomic.rmw.cmpxchg`);
+    default: return unreachable(e);
   }
 }
 
@@ -185,7 +188,7 @@ export function elemTypeOf(array: Expr): ValueType {
 }
 
 /** Replaces the reference on the stack by whether it is a non-null instance of class `classId` (a freed block is none). */
-function emitClassTest(fx: FunctionEmitter, classId: number): void {
+function emitClassTest(fx: FunctionEmitter, classId: ClassId): void {
   const c = fx.c;
   // An object of exactly that class is the common case: one compare, no call.
   fx.scratch('i32', (obj) => {
@@ -204,37 +207,35 @@ function emitClassTest(fx: FunctionEmitter, classId: number): void {
   });
 }
 
-// ---- arithmetic
-
-const INT_OPS: Partial<Record<BinaryOp, string>> = { add: 'add', sub: 'sub', mul: 'mul', and: 'and', or: 'or', xor: 'xor', shl: 'shl', shr: 'shr_s', shru: 'shr_u' };
-const F64_OPS: Partial<Record<BinaryOp, string>> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div' };
-const INT_COMPARE: Partial<Record<BinaryOp, string>> = { eq: 'eq', ne: 'ne', lt: 'lt_s', le: 'le_s', gt: 'gt_s', ge: 'ge_s' };
-const F64_COMPARE: Partial<Record<BinaryOp, string>> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge' };
+// ---- arithmetic (instructions from `ir/operators.ts`)
 
 function emitBinary(fx: FunctionEmitter, e: ExprOf<'binary'>): void {
   const t = wasmType(e.operandType);
-  const isF64 = t === 'f64';
-  const compare = (isF64 ? F64_COMPARE : INT_COMPARE)[e.kind];
-  const plain = compare ?? (isF64 ? F64_OPS : INT_OPS)[e.kind];
-  if (plain !== undefined) {
-    emitExpr(fx, e.left);
-    emitExpr(fx, e.right);
-    fx.c.op(`${t}.${plain}` as PlainOp);
-  } else if (isF64) {
-    // `rem`: JavaScript's `%` (wasm has no f64 remainder).
-    emitExpr(fx, e.left);
-    emitExpr(fx, e.right);
-    fx.c.call(fx.imports.js('fmod'));
-  } else {
-    emitDivRem(fx, e, t as 'i32' | 'i64');
+  const kind = e.kind;
+  if (isComparison(kind)) return emitPlain(fx, e, COMPARISONS[kind].wasm[t]);
+  const info = ARITHMETIC[kind];
+  if (t !== 'f64') {
+    if (info.traps === 'none') return emitPlain(fx, e, info.wasm[t]);
+    return emitDivRem(fx, e, t, info.wasm[t], info.traps === 'zeroAndOverflow');
   }
+  const op = info.wasm.f64;
+  if (op !== null) return emitPlain(fx, e, op);
+  if (info.f64 === null) throw new Error(`${kind} is not an f64 operator`);
+  // `rem`: the operator's own function, imported (wasm has no f64 remainder).
+  emitExpr(fx, e.left);
+  emitExpr(fx, e.right);
+  fx.c.call(fx.imports.js('fmod'));
 }
 
-/** Signed `/` and `%`: trap on a zero divisor, `/` on MIN / -1; `MIN % -1` is 0 (as wasm's rem_s gives). */
-function emitDivRem(fx: FunctionEmitter, e: ExprOf<'binary'>, t: 'i32' | 'i64'): void {
+function emitPlain(fx: FunctionEmitter, e: ExprOf<'binary'>, op: PlainOp): void {
+  emitExpr(fx, e.left);
+  emitExpr(fx, e.right);
+  fx.c.op(op);
+}
+
+/** Signed `/` and `%`: trap on a zero divisor, `/` also on MIN / -1 (`overflow`); `MIN % -1` is 0 (as wasm's rem_s gives). */
+function emitDivRem(fx: FunctionEmitter, e: ExprOf<'binary'>, t: 'i32' | 'i64', op: PlainOp, overflow: boolean): void {
   const c = fx.c;
-  const isDiv = e.kind === 'div';
-  const op = `${t}.${isDiv ? 'div_s' : 'rem_s'}` as PlainOp;
   const pushInt = (n: number): void => void (t === 'i64' ? c.i64Const(BigInt(n)) : c.i32Const(n));
   const divisor = e.right.op === 'const' ? Number(e.right.value) : undefined;
   if (divisor !== undefined && divisor !== 0 && divisor !== -1) {
@@ -249,7 +250,7 @@ function emitDivRem(fx: FunctionEmitter, e: ExprOf<'binary'>, t: 'i32' | 'i64'):
       right();
       c.op(`${t}.eqz`);
       fx.trapIf('divisionByZero', e.pos);
-      if (isDiv) {
+      if (overflow) {
         left();
         if (t === 'i64') c.i64Const(-(2n ** 63n)).i64Eq();
         else c.i32Const(-0x80000000).i32Eq();
@@ -266,24 +267,13 @@ function emitDivRem(fx: FunctionEmitter, e: ExprOf<'binary'>, t: 'i32' | 'i64'):
 }
 
 function emitUnary(fx: FunctionEmitter, e: ExprOf<'unary'>): void {
-  const c = fx.c;
   const t = wasmType(e.type);
-  if (e.kind === 'not') {
-    emitExpr(fx, e.operand);
-    c.i32Eqz();
-  } else if (t === 'f64') {
-    emitExpr(fx, e.operand);
-    c.f64Neg();
-  } else if (e.kind === 'neg') {
-    if (t === 'i64') c.i64Const(0n);
-    else c.i32Const(0);
-    emitExpr(fx, e.operand);
-    c.op(`${t}.sub`);
-  } else {
-    emitExpr(fx, e.operand);
-    if (t === 'i64') c.i64Const(-1n).i64Xor();
-    else c.i32Const(-1).i32Xor();
-  }
+  const w = UNARY[e.kind].wasm[t];
+  if (!w) throw new Error(`${e.kind} is not an operator on ${t}`);
+  if (w.before !== undefined) emitConst(fx, e.type, w.before);
+  emitExpr(fx, e.operand);
+  if (w.after !== undefined) emitConst(fx, e.type, w.after);
+  fx.c.op(w.op);
 }
 
 /** Float to integer: trap unless the truncated value is in range (NaN never is). */
@@ -377,5 +367,6 @@ export function emitAtomic(fx: FunctionEmitter, place: AtomicPlace, values: read
       return;
     case 'field': return withObject(fx, place.object, place.pos, values, finish(place.field.offset));
     case 'elem': return withElement(fx, place.array, place.index, place.pos, values, finish(ELEMENTS));
+    default: return unreachable(place);
   }
 }

@@ -5,6 +5,7 @@
 //! becomes a `br_if`.
 
 import type { Stmt } from '../ir/ir.js';
+import { unreachable } from '../ir/ops.js';
 import { globalAddress } from '../core/layout.js';
 import { emitDelete } from './emit-alloc.js';
 import { emitCall } from './emit-call.js';
@@ -132,5 +133,6 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       c.br(inlined.target);
       return;
     }
+    default: return unreachable(s);
   }
 }

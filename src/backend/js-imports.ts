@@ -4,6 +4,7 @@
 //! barrier, safepoints (stops and loads of other threads), `load`, and the
 //! f64 remainder (JavaScript's `%`, which wasm lacks).
 
+import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
 import type { RuntimeHost } from '../core/host.js';
 import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
@@ -37,7 +38,7 @@ export type RaiseTrap = (kind: TrapKind) => never;
 export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTrap): Record<JsService, (...args: never[]) => unknown> {
   return {
     trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
-    fmod: (a: number, b: number) => a % b,
+    fmod: f64Remainder,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),
     barrier: () => host.barrier(),
     sleep: (ms: number) => host.sleep(ms),

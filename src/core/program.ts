@@ -4,6 +4,7 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
+import type { CodeId } from '../ir/ids.js';
 import type { ClassId, ValueType } from '../ir/types.js';
 import { ArrayTypes } from './array-types.js';
 
@@ -46,8 +47,6 @@ export interface FunctionInfo {
   readonly owner: ClassId | null;
   /** The current definition, or null while only declared (or abstract). */
   ir: IrFunction | null;
-  /** Bumped at every (re)definition; code compiled from an older version is stale. */
-  version: number;
 }
 
 export interface GlobalInfo {
@@ -84,9 +83,9 @@ export class Program {
    * ids the loader took), so that an id in a stub slot names the same
    * definition everywhere; relinked versions take more. Id 0 is none.
    */
-  private readonly codeIds = new WeakMap<IrFunction, number>();
-  private readonly definitionIds = new WeakMap<IrFunction, number>();
-  private readonly definitions = new Map<number, IrFunction>();
+  private readonly codeIds = new WeakMap<IrFunction, CodeId>();
+  private readonly definitionIds = new WeakMap<IrFunction, CodeId>();
+  private readonly definitions = new Map<CodeId, IrFunction>();
 
   constructor() {
     // Class id 0 is never used: a runtime block's first word is 0.
@@ -94,23 +93,23 @@ export class Program {
   }
 
   /** Records code id `id` (from `layout.takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
-  bindCodeId(ir: IrFunction, id: number): void {
+  bindCodeId(ir: IrFunction, id: CodeId): void {
     this.codeIds.set(ir, id);
     if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
     this.definitions.set(id, ir);
   }
 
   /** The code id definition `ir` got when it was loaded (its later versions have others): what its definition word holds while it is current. */
-  definitionIdOf(ir: IrFunction): number | undefined {
+  definitionIdOf(ir: IrFunction): CodeId | undefined {
     return this.definitionIds.get(ir);
   }
 
-  codeIdOf(ir: IrFunction): number | undefined {
+  codeIdOf(ir: IrFunction): CodeId | undefined {
     return this.codeIds.get(ir);
   }
 
   /** The definition that code id `id` names, if this program has it yet. */
-  definition(id: number): IrFunction | undefined {
+  definition(id: CodeId): IrFunction | undefined {
     return this.definitions.get(id);
   }
 

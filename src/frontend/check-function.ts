@@ -16,8 +16,10 @@ import type { Pos } from './ast.js';
 import type { Namespace } from './check-module.js';
 import { isSubclass } from './check-module.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
-import type { AtomicPlace, BinaryOp, Callee, Expr, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
+import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
+import type { AtomicPlace, Callee, Expr, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
 import { isIntType, isNumericType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
+import { binaryOperands, isComparison, takes, UNARY } from '../ir/operators.js';
 import type { ClassInfo, FunctionInfo } from '../core/program.js';
 
 export interface CheckContext extends Namespace {
@@ -48,14 +50,6 @@ interface LoopTarget {
 }
 
 const ERROR: Typed = { e: { op: 'const', type: 'i32', value: 0 }, t: 'error' };
-
-const BINARY_OPS: Record<Exclude<A.BinaryOp, '&&' | '||'>, BinaryOp> = {
-  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem',
-  '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr', '>>>': 'shru',
-  '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
-};
-
-const COMPARISONS = new Set<A.BinaryOp>(['==', '!=', '<', '<=', '>', '>=']);
 
 export function checkFunctionBody(
   ctx: CheckContext,
@@ -499,16 +493,17 @@ class FunctionChecker {
       if (o.t !== 'bool') return this.mismatch(e.pos, `'!' needs a bool operand, found ${typeToString(o.t)}`);
       return { e: negate(o.e), t: 'bool' };
     }
-    if (e.op === '-' ? !isNumericType(o.t) : !isIntType(o.t)) {
+    const kind = UNARY_OPS[e.op];
+    if (!takes(UNARY[kind].operands, o.t)) {
       return this.mismatch(e.pos, `'${e.op}' cannot apply to ${typeToString(o.t)}`);
     }
     const t = o.t as ValueType;
-    return { e: { op: 'unary', type: t, kind: e.op === '-' ? 'neg' : 'bitnot', operand: o.e }, t };
+    return { e: { op: 'unary', type: t, kind, operand: o.e }, t };
   }
 
   private binary(e: A.Expr & { kind: 'binary' }, expected: Type | null): Typed {
     if (e.op === '&&' || e.op === '||') return this.logical(e);
-    const ctx = COMPARISONS.has(e.op) ? null : expected;
+    const ctx = isComparison(BINARY_OPS[e.op]) ? null : expected;
     let l: Typed;
     let r: Typed;
     if (isIntLiteral(e.left) && !isIntLiteral(e.right)) {
@@ -535,11 +530,10 @@ class FunctionChecker {
       return this.mismatch(pos, `operands of '${op}' have different types: ${typeToString(l.t)} and ${typeToString(r.t)}`);
     }
     const t = l.t;
-    const numeric = ['+', '-', '*', '/', '%', '<', '<=', '>', '>='].includes(op);
-    if (numeric ? !isNumericType(t) : !isIntType(t)) {
+    if (!takes(binaryOperands(kind), t)) {
       return this.mismatch(pos, `'${op}' cannot apply to ${typeToString(t)}`);
     }
-    const type: Type = COMPARISONS.has(op) ? 'bool' : t;
+    const type: Type = isComparison(kind) ? 'bool' : t;
     return { e: { op: 'binary', type, kind, operandType: t as ValueType, left: l.e, right: r.e, pos }, t: type };
   }
 

@@ -17,7 +17,8 @@ import type { ConstValue, FieldRef, FunctionId, IrFunction } from '../ir/ir.js';
 import { HEADER_SIZE } from '../core/layout.js';
 import type { ClassInfo, ConstInfo, FunctionInfo, GlobalInfo, MethodInfo, Program } from '../core/program.js';
 import { MAX_GLOBALS } from '../core/layout.js';
-import { sameType, storageSize, typeToString, type ClassType, type ValueType } from '../ir/types.js';
+import { sameType, storageSize, typeToString, type ClassId, type ClassType, type ValueType } from '../ir/types.js';
+import { classId, functionId, globalId } from '../ir/ids.js';
 
 export interface ModuleDelta {
   readonly fileName: string;
@@ -59,7 +60,7 @@ class ModuleChecker implements Namespace {
   readonly diagnostics: Diagnostic[] = [];
   private readonly fileName: string;
   private readonly newClasses = new Map<string, ClassInfo>();
-  private readonly newClassesById = new Map<number, ClassInfo>();
+  private readonly newClassesById = new Map<ClassId, ClassInfo>();
   private readonly newFunctions = new Map<string, FunctionInfo>();
   private readonly functionList: FunctionInfo[] = [];
   private readonly newGlobals = new Map<string, GlobalInfo>();
@@ -78,7 +79,7 @@ class ModuleChecker implements Namespace {
   classByName(name: string): ClassInfo | undefined {
     return this.newClasses.get(name) ?? this.program.classByName.get(name);
   }
-  classById(id: number): ClassInfo {
+  classById(id: ClassId): ClassInfo {
     return this.newClassesById.get(id) ?? this.program.classInfo(id);
   }
   functionByName(name: string): FunctionInfo | undefined {
@@ -109,7 +110,6 @@ class ModuleChecker implements Namespace {
         redefinitions.push({ fn: fn.id, ir });
       } else {
         fn.ir = ir;
-        fn.version = 1;
       }
     }
     return {
@@ -176,7 +176,7 @@ class ModuleChecker implements Namespace {
   private defineClasses(items: ClassItem[]): void {
     // Ids first (in source order), so that field and method types can name any class of the module.
     const pending = new Map(items.map((c) => [c.name, c]));
-    const ids = new Map(items.map((c, i) => [c.name, this.program.classes.length + i]));
+    const ids = new Map(items.map((c, i) => [c.name, classId(this.program.classes.length + i)]));
     const visiting = new Set<string>();
     const define = (item: ClassItem): ClassInfo | null => {
       const done = this.newClasses.get(item.name);
@@ -192,7 +192,7 @@ class ModuleChecker implements Namespace {
         parent = inModule ? define(inModule) : this.program.classByName.get(item.parent.name) ?? null;
         if (!parent && !inModule) this.error(item.parent.pos, `unknown class '${item.parent.name}'`);
       }
-      const info = this.layoutClass(item, ids.get(item.name) as number, parent, (name) => {
+      const info = this.layoutClass(item, ids.get(item.name) as ClassId, parent, (name) => {
         const id = ids.get(name);
         return id === undefined ? undefined : { kind: 'class', classId: id, name };
       });
@@ -209,7 +209,7 @@ class ModuleChecker implements Namespace {
 
   private layoutClass(
     item: ClassItem,
-    id: number,
+    id: ClassId,
     parent: ClassInfo | null,
     moduleClass: (name: string) => ClassType | undefined,
   ): ClassInfo {
@@ -295,15 +295,14 @@ class ModuleChecker implements Namespace {
     return this.functionList.find((f) => f.id === id) ?? this.program.functionInfo(id);
   }
 
-  private addFunction(name: string, params: ValueType[], result: ValueType | 'void', owner: number | null): FunctionInfo {
+  private addFunction(name: string, params: ValueType[], result: ValueType | 'void', owner: ClassId | null): FunctionInfo {
     const fn: FunctionInfo = {
-      id: this.program.functions.length + this.functionList.length,
+      id: functionId(this.program.functions.length + this.functionList.length),
       name,
       params,
       result,
       owner,
       ir: null,
-      version: 0,
     };
     this.functionList.push(fn);
     return fn;
@@ -361,7 +360,7 @@ class ModuleChecker implements Namespace {
       if (item.kind !== 'global') continue;
       const r = this.evaluateInitializer(item);
       if (!r) continue;
-      const id = this.program.globals.length + out.length;
+      const id = globalId(this.program.globals.length + out.length);
       if (id >= MAX_GLOBALS) {
         this.error(item.pos, `too many globals (at most ${MAX_GLOBALS})`);
         continue;

@@ -9,7 +9,9 @@
 import type { Expr, Pos } from './ast.js';
 import type { ConstValue } from '../ir/ir.js';
 import { isIntType, sameType, typeToString, type Type } from '../ir/types.js';
+import { ARITHMETIC, COMPARISONS, UNARY, binaryOperands, intTrap, isComparison, takes } from '../ir/operators.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
+import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
 
 export interface ConstResult {
   readonly type: Type;
@@ -25,8 +27,6 @@ export class ConstError extends Error {
 
 /** Looks up a const by name; undefined when the name is not a const. */
 export type ConstLookup = (name: string, pos: Pos) => ConstResult | undefined;
-
-const wrap = (t: 'i32' | 'i64', v: bigint): bigint => (t === 'i32' ? BigInt.asIntN(32, v) : BigInt.asIntN(64, v));
 
 function toIr(t: Type, v: bigint | number | boolean | null): ConstValue {
   if (t === 'i32' && typeof v === 'bigint') return Number(v);
@@ -64,16 +64,15 @@ function evalRaw(e: Expr, expected: Type | null, lookup: ConstLookup): Raw {
     }
     case 'unary': {
       const x = evalRaw(e.operand, expected, lookup);
-      if (e.op === '!') {
-        if (x.type !== 'bool') throw new ConstError(e.pos, `'!' needs bool, found ${typeToString(x.type)}`);
-        return { type: 'bool', value: !x.value };
-      }
-      if (e.op === '-' && x.type === 'f64') return { type: 'f64', value: -(x.value as number) };
-      if (isIntType(x.type)) {
-        const v = x.value as bigint;
-        return { type: x.type, value: wrap(x.type, e.op === '-' ? -v : ~v) };
-      }
-      throw new ConstError(e.pos, `'${e.op}' cannot apply to ${typeToString(x.type)}`);
+      const kind = UNARY_OPS[e.op];
+      if (kind === 'not' && x.type !== 'bool') throw new ConstError(e.pos, `'!' needs bool, found ${typeToString(x.type)}`);
+      const info = UNARY[kind];
+      if (!takes(info.operands, x.type)) throw new ConstError(e.pos, `'${e.op}' cannot apply to ${typeToString(x.type)}`);
+      const v = toVal(x);
+      if (x.type === 'f64' && info.f64) return { type: 'f64', value: info.f64(v as number) };
+      if (x.type === 'i64' && info.i64) return { type: 'i64', value: info.i64(v as bigint) };
+      const r = info.i32(v as number);
+      return { type: x.type, value: x.type === 'bool' ? r !== 0 : BigInt(r) };
     }
     case 'binary': return evalBinary(e, expected, lookup);
     default:
@@ -102,52 +101,27 @@ function evalBinary(e: Expr & { kind: 'binary' }, expected: Type | null, lookup:
     if (t !== 'bool') throw new ConstError(e.pos, `'${e.op}' needs bool operands`);
     return { type: 'bool', value: e.op === '&&' ? (l.value as boolean) && (r.value as boolean) : (l.value as boolean) || (r.value as boolean) };
   }
-  if (e.op === '==' || e.op === '!=') {
-    const eq = l.value === r.value;
-    return { type: 'bool', value: e.op === '==' ? eq : !eq };
-  }
-  if (isIntType(t)) return evalIntBinary(e, t, l.value as bigint, r.value as bigint);
+  const kind = BINARY_OPS[e.op];
+  const cannot = (): ConstError => new ConstError(e.pos, `'${e.op}' cannot apply to ${typeToString(t)}`);
+  if (!takes(binaryOperands(kind), t)) throw cannot();
+  if (isComparison(kind)) return { type: 'bool', value: COMPARISONS[kind].test(toVal(l), toVal(r)) };
+  const info = ARITHMETIC[kind];
   if (t === 'f64') {
-    const a = l.value as number;
-    const b = r.value as number;
-    switch (e.op) {
-      case '+': return { type: t, value: a + b };
-      case '-': return { type: t, value: a - b };
-      case '*': return { type: t, value: a * b };
-      case '/': return { type: t, value: a / b };
-      case '%': return { type: t, value: a % b };
-      case '<': return { type: 'bool', value: a < b };
-      case '<=': return { type: 'bool', value: a <= b };
-      case '>': return { type: 'bool', value: a > b };
-      case '>=': return { type: 'bool', value: a >= b };
-      default: break;
-    }
+    if (!info.f64) throw cannot();
+    return { type: t, value: info.f64(l.value as number, r.value as number) };
   }
-  throw new ConstError(e.pos, `'${e.op}' cannot apply to ${typeToString(t)}`);
+  if (!isIntType(t)) throw cannot();
+  const a = l.value as bigint;
+  const b = r.value as bigint;
+  const trap = intTrap(kind, a, b, t === 'i32' ? 32 : 64);
+  if (trap === 'divisionByZero') throw new ConstError(e.pos, 'division by zero in constant expression');
+  if (trap === 'integerOverflow') throw new ConstError(e.pos, 'integer overflow in constant expression');
+  return { type: t, value: t === 'i32' ? BigInt(info.i32(Number(a), Number(b))) : info.i64(a, b) };
 }
 
-function evalIntBinary(e: Expr & { kind: 'binary' }, t: 'i32' | 'i64', a: bigint, b: bigint): Raw {
-  const bits = t === 'i32' ? 32n : 64n;
-  const v = (x: bigint): Raw => ({ type: t, value: wrap(t, x) });
-  switch (e.op) {
-    case '+': return v(a + b);
-    case '-': return v(a - b);
-    case '*': return v(a * b);
-    case '/':
-    case '%':
-      if (b === 0n) throw new ConstError(e.pos, 'division by zero in constant expression');
-      if (e.op === '/' && b === -1n && a === -(2n ** (bits - 1n))) throw new ConstError(e.pos, 'integer overflow in constant expression');
-      return v(e.op === '/' ? a / b : a % b);
-    case '&': return v(a & b);
-    case '|': return v(a | b);
-    case '^': return v(a ^ b);
-    case '<<': return v(a << (b & (bits - 1n)));
-    case '>>': return v(a >> (b & (bits - 1n)));
-    case '>>>': return v(BigInt.asUintN(Number(bits), a) >> (b & (bits - 1n)));
-    case '<': return { type: 'bool', value: a < b };
-    case '<=': return { type: 'bool', value: a <= b };
-    case '>': return { type: 'bool', value: a > b };
-    case '>=': return { type: 'bool', value: a >= b };
-    default: throw new ConstError(e.pos, `'${e.op}' cannot apply to ${t}`);
-  }
+/** A raw value as the operator table takes it: i32, f64, bool and null as numbers, i64 as a bigint. */
+function toVal(x: Raw): number | bigint {
+  if (x.type === 'i64') return x.value as bigint;
+  if (typeof x.value === 'boolean') return x.value ? 1 : 0;
+  return x.value === null ? 0 : Number(x.value);
 }

@@ -30,7 +30,7 @@ export const continueCode = (label: number): number => 3 + 2 * label;
  * The site fills a fresh frame's first slots with the arguments, runs `body`,
  * and reads the result from slot `ret`.
  */
-export interface Callee {
+export interface CallTarget {
   readonly ir: IrFunction;
   readonly ret: number;
   readonly newFrame: () => Frame;

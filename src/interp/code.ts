@@ -5,11 +5,11 @@
 
 import type { IrFunction } from '../ir/ir.js';
 import type { Type } from '../ir/types.js';
-import type { Callee, Frame, StmtFn } from './closures.js';
+import type { CallTarget, Frame, StmtFn } from './closures.js';
 import { compileSeq } from './compile-stmt.js';
 import type { Ctx } from './context.js';
 
-export class Code implements Callee {
+export class Code implements CallTarget {
   /** The frame slot that receives the return value (just past the locals). */
   readonly ret: number;
   /** A fresh frame: each local zero in its type (0, or 0n for i64). */

@@ -3,7 +3,7 @@
 //! function's current `ir` (a redefinition is seen by the next call; a
 //! running call keeps the code it entered), through the linker's per-function
 //! cache, so a hit costs two loads and a compare. The callee is interpreted
-//! code, or compiled code once the function is hot (`Callee`); the call is
+//! code, or compiled code once the function is hot (`CallTarget`); the call is
 //! the same. Arity 0-3 is unrolled.
 //!
 //! Order of effects: the arguments (receiver first), then the call's own
@@ -14,7 +14,7 @@ import type { Expr, Stmt } from '../ir/ir.js';
 import type { Heap } from '../core/heap.js';
 import type { ClassInfo, FunctionInfo } from '../core/program.js';
 import { Trap, type StackEntry, type TrapKind } from '../core/trap.js';
-import type { Callee, Frame, Val, ValFn, StmtFn } from './closures.js';
+import type { CallTarget, Frame, Val, ValFn, StmtFn } from './closures.js';
 import { NORMAL } from './closures.js';
 import { compileVal } from './compile-expr.js';
 import type { Ctx, Linker } from './context.js';
@@ -33,7 +33,7 @@ export function compileCall(cx: Ctx, s: CallStmt): StmtFn {
 }
 
 /** The current code of function `fn`, or null when it has no definition. */
-function resolve(functions: readonly FunctionInfo[], linker: Linker, fn: number): Callee | null {
+function resolve(functions: readonly FunctionInfo[], linker: Linker, fn: number): CallTarget | null {
   const ir = (functions[fn] as FunctionInfo).ir;
   const code = linker.codes[fn];
   if (code !== undefined && code.ir === ir) return code;
@@ -43,7 +43,7 @@ function resolve(functions: readonly FunctionInfo[], linker: Linker, fn: number)
   return fresh;
 }
 
-function enter(code: Callee, fr: Frame, site: StackEntry): Val {
+function enter(code: CallTarget, fr: Frame, site: StackEntry): Val {
   try {
     code.body(fr);
   } catch (e) {
@@ -133,7 +133,7 @@ interface VirtualSite {
 }
 
 /** The code to run for receiver `recv` (the arguments already evaluated); throws when the receiver is null or deleted, or the method abstract. */
-function dispatch(site: VirtualSite, recv: number): Callee {
+function dispatch(site: VirtualSite, recv: number): CallTarget {
   if (recv === 0) throw new Trap('nullReference', site.fileName, site.recvPos);
   const id = site.heap.i32[recv >>> 2] as number;
   let fn = site.lastFn;

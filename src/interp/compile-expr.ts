@@ -8,8 +8,10 @@
 //! divisor) and traps. Calls are statements (`compile-call.ts`).
 
 import type { Pos } from '../ir/pos.js';
-import type { AtomicPlace, BinaryOp, ConstValue, Expr } from '../ir/ir.js';
-import { storageKind, storageSize } from '../ir/types.js';
+import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
+import { ARITHMETIC, COMPARISONS, UNARY, isComparison, type Arithmetic, type Comparison } from '../ir/operators.js';
+import { unreachable } from '../ir/ops.js';
+import { storageKind, storageSize, typeToString, type ClassId } from '../ir/types.js';
 import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
@@ -62,9 +64,10 @@ export function compileNum(cx: Ctx, e: Expr): NumFn {
         const c = compileCond(cx, e.operand);
         return (f) => (c(f) ? 0 : 1);
       }
-      const v = compileNum(cx, e.operand);
-      if (e.type === 'f64') return (f) => -v(f);
-      return e.kind === 'neg' ? (f) => -v(f) | 0 : (f) => ~v(f);
+      const info = UNARY[e.kind].interp;
+      const build = e.type === 'f64' ? info.f64 : info.i32;
+      if (!build) throw new Error(`${e.kind} is not an operator on ${typeToString(e.type)}`);
+      return build(compileNum(cx, e.operand));
     }
     case 'logical': {
       const c = compileCond(cx, e);
@@ -184,8 +187,9 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
     }
     case 'binary': return bigBinary(cx, e);
     case 'unary': {
-      const v = compileBig(cx, e.operand);
-      return e.kind === 'neg' ? (f) => BigInt.asIntN(64, -v(f)) : (f) => ~v(f);
+      const build = UNARY[e.kind].interp.i64;
+      if (!build) throw new Error(`${e.kind} is not an i64 operator`);
+      return build(compileBig(cx, e.operand));
     }
     case 'convert': return bigConvert(cx, e);
     case 'math': return bigMath(cx, e);
@@ -249,50 +253,48 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
         return old;
       };
     }
-    default:
+    case 'logical':
+    case 'length':
+    case 'newObject':
+    case 'newArray':
+    case 'isInstance':
+    case 'cast':
+    case 'threadId':
+    case 'threadCount':
       throw new Error(`${e.op} is not an i64 expression`);
+    default:
+      return unreachable(e);
   }
 }
 
 /** A bool expression as a JS boolean, for branches. */
 export function compileCond(cx: Ctx, e: Expr): CondFn {
-  switch (e.op) {
-    case 'const': {
-      const v = numConst(e.value) !== 0;
-      return () => v;
-    }
-    case 'local': {
-      const i = e.local;
-      return (f) => f[i] !== 0;
-    }
-    case 'binary':
-      if (isComparison(e.kind)) {
-        return e.operandType === 'i64' ? bigCompare(cx, e.kind, e.left, e.right) : numCompare(cx, e.kind, e.left, e.right);
-      }
-      break;
-    case 'unary':
-      if (e.kind === 'not') {
-        const c = compileCond(cx, e.operand);
-        return (f) => !c(f);
-      }
-      break;
-    case 'logical': {
-      const l = compileCond(cx, e.left);
-      const r = compileCond(cx, e.right);
-      return e.kind === 'and' ? (f) => l(f) && r(f) : (f) => l(f) || r(f);
-    }
-    default:
-      break;
+  // The shapes that test without a 0/1 round trip; any other bool is compared with 0.
+  if (e.op === 'const') {
+    const v = numConst(e.value) !== 0;
+    return () => v;
+  }
+  if (e.op === 'local') {
+    const i = e.local;
+    return (f) => f[i] !== 0;
+  }
+  if (e.op === 'binary' && isComparison(e.kind)) {
+    return e.operandType === 'i64' ? bigCompare(cx, e.kind, e.left, e.right) : numCompare(cx, e.kind, e.left, e.right);
+  }
+  if (e.op === 'unary' && e.kind === 'not') {
+    const c = compileCond(cx, e.operand);
+    return (f) => !c(f);
+  }
+  if (e.op === 'logical') {
+    const l = compileCond(cx, e.left);
+    const r = compileCond(cx, e.right);
+    return e.kind === 'and' ? (f) => l(f) && r(f) : (f) => l(f) || r(f);
   }
   const v = compileNum(cx, e);
   return (f) => v(f) !== 0;
 }
 
-// ---- arithmetic ----
-
-function isComparison(k: BinaryOp): boolean {
-  return k === 'eq' || k === 'ne' || k === 'lt' || k === 'le' || k === 'gt' || k === 'ge';
-}
+// ---- arithmetic (the operators' own functions are `ir/operators.ts`) ----
 
 function numBinary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
   const { kind, left, right } = e;
@@ -300,162 +302,109 @@ function numBinary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
     const c = e.operandType === 'i64' ? bigCompare(cx, kind, left, right) : numCompare(cx, kind, left, right);
     return (f) => (c(f) ? 1 : 0);
   }
-  return e.operandType === 'f64' ? f64Binary(cx, e) : i32Binary(cx, e);
+  return e.operandType === 'f64' ? f64Binary(cx, e, kind) : i32Binary(cx, e, kind);
 }
 
-function i32Binary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
-  const li = localIndex(e.left);
-  const ri = localIndex(e.right);
-  const rc = constOf(e.right);
+function i32Binary(cx: Ctx, e: ExprOf<'binary'>, kind: Arithmetic): NumFn {
+  const shaped = i32Shaped(kind, localIndex(e.left), localIndex(e.right), constOf(e.right));
+  if (shaped) return shaped;
   const l = compileNum(cx, e.left);
   const r = compileNum(cx, e.right);
+  const info = ARITHMETIC[kind];
+  if (info.interp.i32) return info.interp.i32(l, r);
+  const value = info.i32;
+  const overflow = info.traps === 'zeroAndOverflow';
   const file = cx.ir.fileName;
   const pos = e.pos;
-  switch (e.kind) {
-    case 'add':
-      if (li >= 0 && rc !== undefined) return (f) => ((f[li] as number) + rc) | 0;
-      if (li >= 0 && ri >= 0) return (f) => ((f[li] as number) + (f[ri] as number)) | 0;
-      return (f) => (l(f) + r(f)) | 0;
-    case 'sub':
-      if (li >= 0 && rc !== undefined) return (f) => ((f[li] as number) - rc) | 0;
-      if (li >= 0 && ri >= 0) return (f) => ((f[li] as number) - (f[ri] as number)) | 0;
-      return (f) => (l(f) - r(f)) | 0;
-    case 'mul':
-      if (li >= 0 && rc !== undefined) return (f) => Math.imul(f[li] as number, rc);
-      return (f) => Math.imul(l(f), r(f));
-    case 'div':
-      return (f) => {
-        const a = l(f);
-        const b = r(f);
-        if (b === 0) throw new Trap('divisionByZero', file, pos);
-        if (b === -1 && a === I32_MIN) throw new Trap('integerOverflow', file, pos);
-        return (a / b) | 0;
-      };
-    case 'rem':
-      return (f) => {
-        const a = l(f);
-        const b = r(f);
-        if (b === 0) throw new Trap('divisionByZero', file, pos);
-        // MIN % -1 is -0 in JS; `| 0` makes it 0.
-        return (a % b) | 0;
-      };
-    case 'and':
-      if (li >= 0 && rc !== undefined) return (f) => (f[li] as number) & rc;
-      return (f) => l(f) & r(f);
-    case 'or': return (f) => l(f) | r(f);
-    case 'xor': return (f) => l(f) ^ r(f);
-    // JS masks shift counts to 5 bits, as the language asks.
-    case 'shl': return (f) => l(f) << r(f);
-    case 'shr': return (f) => l(f) >> r(f);
-    case 'shru': return (f) => (l(f) >>> r(f)) | 0;
-    default: throw new Error(`bad i32 operator ${e.kind}`);
-  }
+  return (f) => {
+    const a = l(f);
+    const b = r(f);
+    if (b === 0) throw new Trap('divisionByZero', file, pos);
+    if (overflow && b === -1 && a === I32_MIN) throw new Trap('integerOverflow', file, pos);
+    return value(a, b);
+  };
 }
 
-function f64Binary(cx: Ctx, e: ExprOf<'binary'>): NumFn {
+/** i32 operators on a local and a constant, or two locals (counters, indices): one closure, no operand closures. */
+function i32Shaped(kind: Arithmetic, li: number, ri: number, rc: number | undefined): NumFn | null {
+  if (li < 0) return null;
+  if (rc !== undefined) {
+    if (kind === 'add') return (f) => ((f[li] as number) + rc) | 0;
+    if (kind === 'sub') return (f) => ((f[li] as number) - rc) | 0;
+    if (kind === 'mul') return (f) => Math.imul(f[li] as number, rc);
+    if (kind === 'and') return (f) => (f[li] as number) & rc;
+  } else if (ri >= 0) {
+    if (kind === 'add') return (f) => ((f[li] as number) + (f[ri] as number)) | 0;
+    if (kind === 'sub') return (f) => ((f[li] as number) - (f[ri] as number)) | 0;
+  }
+  return null;
+}
+
+function f64Binary(cx: Ctx, e: ExprOf<'binary'>, kind: Arithmetic): NumFn {
   const li = localIndex(e.left);
   const ri = localIndex(e.right);
-  const l = compileNum(cx, e.left);
-  const r = compileNum(cx, e.right);
-  switch (e.kind) {
-    case 'add':
-      if (li >= 0 && ri >= 0) return (f) => (f[li] as number) + (f[ri] as number);
-      return (f) => l(f) + r(f);
-    case 'sub': return (f) => l(f) - r(f);
-    case 'mul':
-      if (li >= 0 && ri >= 0) return (f) => (f[li] as number) * (f[ri] as number);
-      return (f) => l(f) * r(f);
-    case 'div': return (f) => l(f) / r(f);
-    case 'rem': return (f) => l(f) % r(f);
-    default: throw new Error(`bad f64 operator ${e.kind}`);
-  }
+  if (li >= 0 && ri >= 0 && kind === 'add') return (f) => (f[li] as number) + (f[ri] as number);
+  if (li >= 0 && ri >= 0 && kind === 'mul') return (f) => (f[li] as number) * (f[ri] as number);
+  const build = ARITHMETIC[kind].interp.f64;
+  if (!build) throw new Error(`${kind} is not an f64 operator`);
+  return build(compileNum(cx, e.left), compileNum(cx, e.right));
 }
 
 /** Comparisons of numbers: i32, f64, bool and references share JS's number comparisons. */
-function numCompare(cx: Ctx, kind: BinaryOp, left: Expr, right: Expr): CondFn {
+function numCompare(cx: Ctx, kind: Comparison, left: Expr, right: Expr): CondFn {
   const li = localIndex(left);
   const ri = localIndex(right);
   const rc = constOf(right);
-  const l = compileNum(cx, left);
-  const r = compileNum(cx, right);
-  const lc = li >= 0 && rc !== undefined;
-  const ll = li >= 0 && ri >= 0;
+  if (li >= 0 && rc !== undefined) return compareLocalConst(kind, li, rc);
+  if (li >= 0 && ri >= 0) return compareLocals(kind, li, ri);
+  return COMPARISONS[kind].interp.num(compileNum(cx, left), compileNum(cx, right));
+}
+
+/** A local against a constant (loop tests), without operand closures. */
+function compareLocalConst(kind: Comparison, li: number, rc: number): CondFn {
   switch (kind) {
-    case 'eq':
-      if (lc) return (f) => f[li] === rc;
-      if (ll) return (f) => f[li] === f[ri];
-      return (f) => l(f) === r(f);
-    case 'ne':
-      if (lc) return (f) => f[li] !== rc;
-      if (ll) return (f) => f[li] !== f[ri];
-      return (f) => l(f) !== r(f);
-    case 'lt':
-      if (lc) return (f) => (f[li] as number) < rc;
-      if (ll) return (f) => (f[li] as number) < (f[ri] as number);
-      return (f) => l(f) < r(f);
-    case 'le':
-      if (lc) return (f) => (f[li] as number) <= rc;
-      if (ll) return (f) => (f[li] as number) <= (f[ri] as number);
-      return (f) => l(f) <= r(f);
-    case 'gt':
-      if (lc) return (f) => (f[li] as number) > rc;
-      if (ll) return (f) => (f[li] as number) > (f[ri] as number);
-      return (f) => l(f) > r(f);
-    case 'ge':
-      if (lc) return (f) => (f[li] as number) >= rc;
-      if (ll) return (f) => (f[li] as number) >= (f[ri] as number);
-      return (f) => l(f) >= r(f);
-    default: throw new Error(`bad comparison ${kind}`);
+    case 'eq': return (f) => f[li] === rc;
+    case 'ne': return (f) => f[li] !== rc;
+    case 'lt': return (f) => (f[li] as number) < rc;
+    case 'le': return (f) => (f[li] as number) <= rc;
+    case 'gt': return (f) => (f[li] as number) > rc;
+    case 'ge': return (f) => (f[li] as number) >= rc;
   }
 }
 
-function bigCompare(cx: Ctx, kind: BinaryOp, left: Expr, right: Expr): CondFn {
-  const l = compileBig(cx, left);
-  const r = compileBig(cx, right);
+function compareLocals(kind: Comparison, li: number, ri: number): CondFn {
   switch (kind) {
-    case 'eq': return (f) => l(f) === r(f);
-    case 'ne': return (f) => l(f) !== r(f);
-    case 'lt': return (f) => l(f) < r(f);
-    case 'le': return (f) => l(f) <= r(f);
-    case 'gt': return (f) => l(f) > r(f);
-    case 'ge': return (f) => l(f) >= r(f);
-    default: throw new Error(`bad comparison ${kind}`);
+    case 'eq': return (f) => f[li] === f[ri];
+    case 'ne': return (f) => f[li] !== f[ri];
+    case 'lt': return (f) => (f[li] as number) < (f[ri] as number);
+    case 'le': return (f) => (f[li] as number) <= (f[ri] as number);
+    case 'gt': return (f) => (f[li] as number) > (f[ri] as number);
+    case 'ge': return (f) => (f[li] as number) >= (f[ri] as number);
   }
+}
+
+function bigCompare(cx: Ctx, kind: Comparison, left: Expr, right: Expr): CondFn {
+  return COMPARISONS[kind].interp.i64(compileBig(cx, left), compileBig(cx, right));
 }
 
 function bigBinary(cx: Ctx, e: ExprOf<'binary'>): BigFn {
   const l = compileBig(cx, e.left);
   const r = compileBig(cx, e.right);
+  const kind = e.kind;
+  if (isComparison(kind)) throw new Error(`${kind} is not an i64 expression`);
+  const info = ARITHMETIC[kind];
+  if (info.interp.i64) return info.interp.i64(l, r);
+  const value = info.i64;
+  const overflow = info.traps === 'zeroAndOverflow';
   const file = cx.ir.fileName;
   const pos = e.pos;
-  switch (e.kind) {
-    case 'add': return (f) => BigInt.asIntN(64, l(f) + r(f));
-    case 'sub': return (f) => BigInt.asIntN(64, l(f) - r(f));
-    case 'mul': return (f) => BigInt.asIntN(64, l(f) * r(f));
-    case 'div':
-      return (f) => {
-        const a = l(f);
-        const b = r(f);
-        if (b === 0n) throw new Trap('divisionByZero', file, pos);
-        if (b === -1n && a === I64_MIN) throw new Trap('integerOverflow', file, pos);
-        return a / b;
-      };
-    case 'rem':
-      return (f) => {
-        const a = l(f);
-        const b = r(f);
-        if (b === 0n) throw new Trap('divisionByZero', file, pos);
-        return a % b;
-      };
-    // Bitwise results of two in-range values stay in range.
-    case 'and': return (f) => l(f) & r(f);
-    case 'or': return (f) => l(f) | r(f);
-    case 'xor': return (f) => l(f) ^ r(f);
-    case 'shl': return (f) => BigInt.asIntN(64, l(f) << (r(f) & 63n));
-    case 'shr': return (f) => l(f) >> (r(f) & 63n);
-    case 'shru': return (f) => BigInt.asIntN(64, BigInt.asUintN(64, l(f)) >> (r(f) & 63n));
-    default: throw new Error(`bad i64 operator ${e.kind}`);
-  }
+  return (f) => {
+    const a = l(f);
+    const b = r(f);
+    if (b === 0n) throw new Trap('divisionByZero', file, pos);
+    if (overflow && b === -1n && a === I64_MIN) throw new Trap('integerOverflow', file, pos);
+    return value(a, b);
+  };
 }
 
 // ---- conversions and math ----
@@ -552,7 +501,10 @@ function bigMath(cx: Ctx, e: ExprOf<'math'>): BigFn {
         return a > b ? a : b;
       };
     }
-    default: throw new Error(`${e.kind} is not an i64 operation`);
+    case 'sqrt':
+    case 'floor':
+    case 'ceil':
+      throw new Error(`${e.kind} is not an i64 operation`);
   }
 }
 
@@ -662,7 +614,7 @@ function getElem(cx: Ctx, e: ExprOf<'getElem'>): NumFn {
 }
 
 /** `e is C` on a non-null or null reference: O(1) with the class's depth and ancestors. */
-function instanceTest(cx: Ctx, classId: number): (obj: number) => boolean {
+function instanceTest(cx: Ctx, classId: ClassId): (obj: number) => boolean {
   const heap = cx.heap;
   const classes = cx.program.classes;
   const depth = cx.program.classInfo(classId).depth;

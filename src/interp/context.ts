@@ -6,7 +6,7 @@ import type { IrFunction } from '../ir/ir.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
 import type { RuntimeHost } from '../core/host.js';
-import type { Callee } from './closures.js';
+import type { CallTarget } from './closures.js';
 import type { Budget } from './hotness.js';
 
 
@@ -15,9 +15,9 @@ export interface Linker {
    * `codes[fn]`: the callee last linked for function `fn`; a call uses it
    * while its `ir` is still the function's current definition.
    */
-  readonly codes: (Callee | undefined)[];
+  readonly codes: (CallTarget | undefined)[];
   /** What a call of version `ir` runs: its compiled code, when this thread has tiered it up, else its interpreted code. */
-  calleeFor(ir: IrFunction): Callee;
+  calleeFor(ir: IrFunction): CallTarget;
 }
 
 export interface Ctx {

@@ -3,11 +3,16 @@
 //! load or a loop). Computed once per IrFunction, on the first resume.
 
 import type { IrFunction, PointId, Stmt } from '../ir/ir.js';
+import { stmtChildren, stmtPoint } from '../ir/operands.js';
 
-/** One step down: the statement at `index` of the current list; for an `if`, `branch` 0 enters `then`, 1 `else`. */
+/**
+ * One step down: the statement at `index` of the current list, and which of
+ * its nested lists (`stmtChildren`) the path enters: for an `if`, `branch` 0
+ * is `then`, 1 `else`.
+ */
 export interface Step {
   readonly index: number;
-  readonly branch: 0 | 1;
+  readonly branch: number;
 }
 
 export type PointPath = readonly Step[];
@@ -32,8 +37,7 @@ export function pointStmt(ir: IrFunction, point: PointId): Stmt {
   let s: Stmt | undefined;
   for (const step of pointPath(ir, point)) {
     s = list[step.index] as Stmt;
-    if (s.op === 'if') list = step.branch === 0 ? s.then : s.else;
-    else if (s.op === 'block' || s.op === 'loop') list = s.body;
+    list = stmtChildren(s)[step.branch] ?? [];
   }
   return s as Stmt;
 }
@@ -42,26 +46,9 @@ function computePaths(ir: IrFunction): PointPath[] {
   const paths: PointPath[] = [];
   const walk = (stmts: readonly Stmt[], prefix: readonly Step[]): void => {
     stmts.forEach((s, index) => {
-      const here: Step[] = [...prefix, { index, branch: 0 }];
-      switch (s.op) {
-        case 'call':
-        case 'load':
-          paths[s.point] = here;
-          break;
-        case 'loop':
-          paths[s.point] = here;
-          walk(s.body, here);
-          break;
-        case 'block':
-          walk(s.body, here);
-          break;
-        case 'if':
-          walk(s.then, here);
-          walk(s.else, [...prefix, { index, branch: 1 }]);
-          break;
-        default:
-          break;
-      }
+      const point = stmtPoint(s);
+      if (point !== null) paths[point] = [...prefix, { index, branch: 0 }];
+      stmtChildren(s).forEach((list, branch) => walk(list, [...prefix, { index, branch }]));
     });
   };
   walk(ir.body, []);

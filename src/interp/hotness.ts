@@ -8,7 +8,7 @@
 //! that continues the call from its header.
 
 import type { IrFunction, PointId } from '../ir/ir.js';
-import type { Callee } from './closures.js';
+import type { CallTarget } from './closures.js';
 
 /** How the interpreter meets a compiling tier (`tiering/tiering.ts`). */
 export interface TierUpPolicy {
@@ -19,13 +19,13 @@ export interface TierUpPolicy {
   /** Version `ir` has become hot on this thread (once per version). */
   hot(ir: IrFunction): void;
   /** The compiled code that calls of version `ir` run on this thread, once it is hot there. */
-  compiled(ir: IrFunction): Callee | undefined;
+  compiled(ir: IrFunction): CallTarget | undefined;
   /**
    * Compiled code that continues a call of version `ir` from the header of
    * its loop at `point`: a callee whose arguments are the frame's locals and
    * whose result is the call's (`passes/osr-entry.ts`); undefined to stay.
    */
-  osr(ir: IrFunction, point: PointId): Callee | undefined;
+  osr(ir: IrFunction, point: PointId): CallTarget | undefined;
 }
 
 /** More than any budget, and still a small integer to V8 (so counting stays integer arithmetic). */
@@ -53,7 +53,7 @@ export class Budget {
     return this.policy.budget;
   }
 
-  osr(point: PointId): Callee | undefined {
+  osr(point: PointId): CallTarget | undefined {
     return this.policy.osr(this.ir, point);
   }
 

@@ -10,7 +10,7 @@ import type { FrameState, FunctionId, IrFunction } from '../ir/ir.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
 import { Trap } from '../core/trap.js';
-import type { Callee, Val } from './closures.js';
+import type { CallTarget, Val } from './closures.js';
 import { Code } from './code.js';
 import type { Linker } from './context.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -20,7 +20,7 @@ import { unwindOutermost } from '../core/unwind.js';
 
 
 export class Interpreter implements Linker {
-  readonly codes: (Callee | undefined)[] = [];
+  readonly codes: (CallTarget | undefined)[] = [];
   private readonly compiled = new WeakMap<IrFunction, Code>();
 
   constructor(
@@ -40,7 +40,7 @@ export class Interpreter implements Linker {
     return code;
   }
 
-  calleeFor(ir: IrFunction): Callee {
+  calleeFor(ir: IrFunction): CallTarget {
     return this.tierUp.compiled(ir) ?? this.codeFor(ir);
   }
 

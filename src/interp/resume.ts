@@ -10,6 +10,8 @@
 //! for everything after the point.
 
 import type { FrameState, IrFunction, Stmt } from '../ir/ir.js';
+import { isNesting } from '../ir/operands.js';
+import { unreachable } from '../ir/ops.js';
 import type { Program } from '../core/program.js';
 import { Trap } from '../core/trap.js';
 import { NORMAL, breakCode, continueCode, type StmtFn, type Val } from './closures.js';
@@ -37,31 +39,41 @@ function build(cx: Ctx, stmts: readonly Stmt[], path: PointPath, depth: number):
   if (depth === path.length - 1) {
     // At a call or load the statement is done; at a loop header the whole loop runs again.
     if (s.op === 'loop') inner = compileStmt(cx, s);
-  } else if (s.op === 'if') {
-    inner = build(cx, step.branch === 0 ? s.then : s.else, path, depth + 1);
-  } else if (s.op === 'block') {
-    const body = build(cx, s.body, path, depth + 1);
-    const brk = breakCode(s.label);
-    inner = (f) => {
-      const c = body(f);
-      return c === brk ? NORMAL : c;
-    };
-  } else if (s.op === 'loop') {
-    const body = build(cx, s.body, path, depth + 1);
-    const loop = compileStmt(cx, s);
-    const brk = breakCode(s.label);
-    const cont = continueCode(s.label);
-    inner = (f) => {
-      const c = body(f);
-      if (c === NORMAL || c === cont) return loop(f);
-      return c === brk ? NORMAL : c;
-    };
   } else {
-    throw new Error(`a program point's path passes through '${s.op}'`);
+    inner = finishFrom(cx, s, path, depth);
   }
   if (inner === null) return rest;
   const first = inner;
   return (f) => first(f) || rest(f);
+}
+
+/** A closure that finishes `s`, the statement at step `depth` of `path`, from inside it. */
+function finishFrom(cx: Ctx, s: Stmt, path: PointPath, depth: number): StmtFn {
+  if (!isNesting(s)) throw new Error(`a program point's path passes through '${s.op}'`);
+  const step = path[depth] as PointPath[number];
+  switch (s.op) {
+    case 'if': return build(cx, step.branch === 0 ? s.then : s.else, path, depth + 1);
+    case 'block': {
+      const body = build(cx, s.body, path, depth + 1);
+      const brk = breakCode(s.label);
+      return (f) => {
+        const c = body(f);
+        return c === brk ? NORMAL : c;
+      };
+    }
+    case 'loop': {
+      const body = build(cx, s.body, path, depth + 1);
+      const loop = compileStmt(cx, s);
+      const brk = breakCode(s.label);
+      const cont = continueCode(s.label);
+      return (f) => {
+        const c = body(f);
+        if (c === NORMAL || c === cont) return loop(f);
+        return c === brk ? NORMAL : c;
+      };
+    }
+    default: return unreachable(s);
+  }
 }
 
 /**

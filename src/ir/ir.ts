@@ -9,14 +9,16 @@
 //! are numbered densely per function; `FrameState` names one.
 //!
 //! Names are resolved: functions, classes and globals are dense ids that the
-//! session assigns and never reuses. The IR holds no session objects, so it
+//! session assigns and never reuses (branded numbers, `ids.ts`). Which fields
+//! of each kind hold operands, statement lists and program points is the
+//! kind table, `ops.ts`. The IR holds no session objects, so it
 //! can be posted to another thread as plain data.
 
 import type { Pos } from './pos.js';
-import type { ClassId, PrimType, RefType, Type, ValueType } from './types.js';
+import type { ClassId, FunctionId, GlobalId } from './ids.js';
+import type { PrimType, RefType, Type, ValueType } from './types.js';
 
-export type FunctionId = number;
-export type GlobalId = number;
+export type { FunctionId, GlobalId } from './ids.js';
 export type LocalIndex = number;
 export type LabelId = number;
 export type PointId = number;

@@ -9,6 +9,7 @@
 //! the syntax only: whether the function makes sense is the verifier's
 //! business (`verify.ts`), so a local out of range still parses.
 
+import { classId as classIdOf, functionId, globalId, type FunctionId, type GlobalId } from './ids.js';
 import type { AtomicPlace, BinaryOp, Callee, Expr, FieldRef, IrFunction, Local, MathOp, PrintArg, Stmt, UnaryOp } from './ir.js';
 import type { Pos } from './pos.js';
 import type { ClassType, PrimType, ValueType } from './types.js';
@@ -85,7 +86,7 @@ class FunctionParser {
     const [body, after] = this.block(rest, 0, []);
     if (after !== rest.length) this.fail(`unexpected '${rest[after]!.text}'`, rest[after]!.number);
     return {
-      id: Number(m[4]),
+      id: functionId(Number(m[4])),
       name: m[1]!,
       fileName: m[6] ? (JSON.parse(m[6]) as string) : '',
       pos: m[7] ? { line: Number(m[7]), col: Number(m[8]) } : NO_POS,
@@ -385,7 +386,7 @@ class FunctionParser {
     const byId = /^class#(\d+)$/.exec(text);
     const classId = byId ? Number(byId[1]) : this.lookup(this.names?.classes, text);
     if (classId === undefined) this.fail(`unknown class ${text}`);
-    return { kind: 'class', classId, name: this.names?.classes[classId]?.name ?? text };
+    return { kind: 'class', classId: classIdOf(classId), name: this.names?.classes[classId]?.name ?? text };
   }
 
   private elemType(array: Expr): ValueType {
@@ -393,17 +394,17 @@ class FunctionParser {
     return array.type.elem;
   }
 
-  private functionId(text: string): number {
+  private functionId(text: string): FunctionId {
     const id = text.startsWith('#') ? Number(text.slice(1)) : (this.lookup(this.names?.functions, text) ?? this.own.get(text));
     if (id === undefined || Number.isNaN(id)) this.fail(`unknown function ${text}`);
-    return id;
+    return functionId(id);
   }
 
-  private globalRef(): { id: number; type: ValueType } {
+  private globalRef(): { id: GlobalId; type: ValueType } {
     const text = this.take();
     const id = /^\d+$/.test(text) ? Number(text) : this.lookup(this.names?.globals, text);
     if (id === undefined) this.fail(`unknown global ${text}`);
-    return { id, type: this.globalType(id) };
+    return { id: globalId(id), type: this.globalType(id) };
   }
 
   private globalType(id: number): ValueType {

@@ -12,7 +12,9 @@
 
 import type { AtomicPlace, Expr, FieldRef, IrFunction, Stmt } from './ir.js';
 import type { Pos } from './pos.js';
+import { unreachable } from './ops.js';
 import { typeToString } from './types.js';
+
 /** What the printer needs to name ids: the program tables, or nothing (ids are printed as numbers). */
 export interface ProgramNames {
   readonly functions: readonly ({ readonly name: string } | undefined)[];
@@ -104,6 +106,7 @@ class Printer {
       case 'break': return line(`break L${s.label}`);
       case 'continue': return line(`continue L${s.label}`);
       case 'return': return line(s.value ? `return ${this.expr(s.value)}` : 'return');
+      default: return unreachable(s);
     }
   }
 

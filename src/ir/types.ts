@@ -4,7 +4,9 @@
 //! compared structurally with `sameType`. A class is named by its dense id,
 //! which the session assigns when the class is loaded and never reuses.
 
-export type ClassId = number;
+import type { ClassId } from './ids.js';
+
+export type { ClassId } from './ids.js';
 
 export type PrimType = 'i32' | 'i64' | 'f64' | 'bool';
 export type ClassType = { readonly kind: 'class'; readonly classId: ClassId; readonly name: string };

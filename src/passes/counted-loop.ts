@@ -23,7 +23,7 @@
 //! in a local may still be zero or negative: a tier checks it at run time.
 
 import type { BinaryOp, Expr, IrFunction, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
-import { forEachStmt } from '../ir/operands.js';
+import { forEachStmt, someStmt, writtenLocal } from '../ir/operands.js';
 
 export interface CountedLoop {
   readonly type: 'i32' | 'i64';
@@ -128,15 +128,8 @@ function isComparison(kind: BinaryOp): kind is Comparison {
 
 /** Whether `stmts` leave `locals` alone and never `continue label`. */
 function keeps(stmts: readonly Stmt[], locals: readonly LocalIndex[], label: LabelId): boolean {
-  return stmts.every((s) => {
-    switch (s.op) {
-      case 'setLocal': return !locals.includes(s.local);
-      case 'call': return !locals.includes(s.result);
-      case 'continue': return s.label !== label;
-      case 'if': return keeps(s.then, locals, label) && keeps(s.else, locals, label);
-      case 'block':
-      case 'loop': return keeps(s.body, locals, label);
-      default: return true;
-    }
+  return !someStmt(stmts, (s) => {
+    const w = writtenLocal(s);
+    return (w !== null && locals.includes(w)) || (s.op === 'continue' && s.label === label);
   });
 }

@@ -9,8 +9,8 @@
 //! checked copy of the loop for when the test fails.
 
 import type { CountedLoop, CountedLoops } from './counted-loop.js';
-import type { Expr, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
-import { forEachOperand, stmtOperands } from '../ir/operands.js';
+import type { Expr, LabelId, LocalIndex } from '../ir/ir.js';
+import { forEachOperand, forEachStmt, stmtOperands, writtenLocal } from '../ir/operands.js';
 
 /** The arrays each counted loop indexes by its variable, by the loop's label; loops that index none are left out. */
 export type IndexedArrays = ReadonlyMap<LabelId, readonly LocalIndex[]>;
@@ -32,20 +32,11 @@ export function indexedArrays(loop: CountedLoop): LocalIndex[] {
     if (e.op === 'getElem' && e.array.op === 'local' && e.index.op === 'local' && e.index.local === loop.variable) indexed.add(e.array.local);
     forEachOperand(e, visitExpr);
   };
-  const visitStmt = (s: Stmt): void => {
-    switch (s.op) {
-      case 'setLocal': written.add(s.local); visitExpr(s.value); return;
-      case 'call': if (s.result >= 0) written.add(s.result); s.args.forEach(visitExpr); return;
-      case 'setElem':
-        if (s.array.op === 'local' && s.index.op === 'local' && s.index.local === loop.variable) indexed.add(s.array.local);
-        [s.array, s.index, s.value].forEach(visitExpr);
-        return;
-      case 'if': visitExpr(s.cond); s.then.forEach(visitStmt); s.else.forEach(visitStmt); return;
-      case 'block':
-      case 'loop': s.body.forEach(visitStmt); return;
-      default: stmtOperands(s).forEach(visitExpr);
-    }
-  };
-  loop.body.forEach(visitStmt);
+  forEachStmt(loop.body, (s) => {
+    const w = writtenLocal(s);
+    if (w !== null) written.add(w);
+    if (s.op === 'setElem' && s.array.op === 'local' && s.index.op === 'local' && s.index.local === loop.variable) indexed.add(s.array.local);
+    stmtOperands(s).forEach(visitExpr);
+  });
   return [...indexed].filter((a) => !written.has(a)).sort((a, b) => a - b);
 }

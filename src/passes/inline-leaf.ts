@@ -8,6 +8,7 @@
 //! stack trace; a body without loops or calls needs no poll.
 
 import type { Expr, FieldRef, IrFunction } from '../ir/ir.js';
+import { unreachable } from '../ir/ops.js';
 import { substituteLocals } from '../ir/renumber.js';
 
 /** Leaves with larger result expressions are called: inlining is for bodies smaller than a call. */
@@ -51,8 +52,19 @@ export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
         return e.args.every(safe);
       case 'getField':
         return isSelf(e.object);
-      default:
+      case 'getElem':
+      case 'length':
+      case 'newObject':
+      case 'newArray':
+      case 'isInstance':
+      case 'cast':
+      case 'clock':
+      case 'atomicLoad':
+      case 'atomicAdd':
+      case 'atomicCas':
         return false;
+      default:
+        return unreachable(e);
     }
   };
   if (first.op === 'return' && !second) return first.value && safe(first.value) ? { store: null, result: first.value } : null;

@@ -15,7 +15,10 @@
 //! traps read as the function's own.
 
 import type { IrFunction, LabelId, PointId, Stmt } from '../ir/ir.js';
+import { isNesting } from '../ir/operands.js';
+import { unreachable } from '../ir/ops.js';
 import { maxLabel } from '../ir/renumber.js';
+import { mapStmt } from '../ir/rewrite.js';
 
 export function buildOsrEntry(ir: IrFunction, point: PointId): IrFunction | null {
   let nextLabel = maxLabel(ir.body) + 1;
@@ -24,6 +27,7 @@ export function buildOsrEntry(ir: IrFunction, point: PointId): IrFunction | null
       const s = stmts[k] as Stmt;
       const after = stmts.slice(k + 1);
       if (s.op === 'loop' && s.point === point) return [s, ...after];
+      if (!isNesting(s)) continue;
       switch (s.op) {
         case 'if': {
           const inner = continueFrom(s.then) ?? continueFrom(s.else);
@@ -45,7 +49,7 @@ export function buildOsrEntry(ir: IrFunction, point: PointId): IrFunction | null
           return [iteration, ...after];
         }
         default:
-          break;
+          return unreachable(s);
       }
     }
     return null;
@@ -58,13 +62,8 @@ export function buildOsrEntry(ir: IrFunction, point: PointId): IrFunction | null
 /** `stmts` with `break loop` made `break leave` and `continue loop` made `break next`. */
 function retarget(stmts: readonly Stmt[], loop: LabelId, leave: LabelId, next: LabelId): Stmt[] {
   return stmts.map((s): Stmt => {
-    switch (s.op) {
-      case 'break': return s.label === loop ? { op: 'break', label: leave } : s;
-      case 'continue': return s.label === loop ? { op: 'break', label: next } : s;
-      case 'if': return { ...s, then: retarget(s.then, loop, leave, next), else: retarget(s.else, loop, leave, next) };
-      case 'block':
-      case 'loop': return { ...s, body: retarget(s.body, loop, leave, next) };
-      default: return s;
-    }
+    if (s.op === 'break' && s.label === loop) return { op: 'break', label: leave };
+    if (s.op === 'continue' && s.label === loop) return { op: 'break', label: next };
+    return mapStmt(s, { stmts: (list) => retarget(list, loop, leave, next) });
   });
 }

@@ -3,6 +3,8 @@
 import type { IrFunction } from '../ir/ir.js';
 import { definitionWord, stubSlot } from '../core/layout.js';
 import type { FunctionInfo, Program } from '../core/program.js';
+import { uncompiledWord } from '../core/stub-slots.js';
+import { codeId } from '../ir/ids.js';
 import type { ModuleDelta } from '../frontend/check-module.js';
 
 /** How many code ids a load takes: one for each function it defines or redefines. */
@@ -21,10 +23,10 @@ export function codeIdsNeeded(delta: ModuleDelta): number {
  */
 export function defineCode(program: Program, memory: Int32Array, defined: readonly FunctionInfo[], firstId: number, writeSlots: boolean): void {
   for (const [i, f] of defined.entries()) {
-    const id = firstId + i;
+    const id = codeId(firstId + i);
     program.bindCodeId(f.ir as IrFunction, id);
     if (!writeSlots) continue;
     Atomics.store(memory, definitionWord(f.id) >>> 2, id);
-    Atomics.store(memory, stubSlot(f.id) >>> 2, -id);
+    Atomics.store(memory, stubSlot(f.id) >>> 2, uncompiledWord(id));
   }
 }

@@ -23,7 +23,6 @@ import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
-import type { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
@@ -120,7 +119,6 @@ export class Session {
   readonly program = new Program();
   readonly memory: WebAssembly.Memory;
   readonly heap: Heap;
-  private readonly interpreter: Interpreter;
   /** Tier 1, or null when every call runs in the interpreter. */
   private readonly baseline: Baseline | null;
   /** Runs a call from the host, in the tier (or tiers) of this session. */
@@ -156,7 +154,6 @@ export class Session {
       tierUp: options.tierUp ?? DEFAULT_THRESHOLDS,
       compile: options.compile,
     });
-    this.interpreter = tiers.interpreter;
     this.baseline = tiers.baseline;
     this.enter = tiers.enter;
   }
@@ -293,11 +290,6 @@ export class Session {
     return this.baseline?.codeVersions() ?? [];
   }
 
-  /** Runs a function from the interpreter by id (used by the runtime and tests). */
-  callById(fn: FunctionId, args: (number | bigint)[]): number | bigint | undefined {
-    return this.interpreter.call(fn, args);
-  }
-
   private parse(source: string, fileName: string): Module {
     const { module, diagnostics } = parseModule(source, fileName);
     const sources = new Map(this.sources).set(fileName, source);
@@ -324,7 +316,6 @@ export class Session {
     for (const { fn, ir } of delta.redefinitions) {
       const info = p.functionInfo(fn);
       info.ir = ir;
-      info.version++;
     }
     const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
     defineCode(p, this.heap.i32, defined, firstCodeId, initializeGlobals);

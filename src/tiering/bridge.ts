@@ -10,7 +10,7 @@
 //! a trap's stack (`backend/wasm-frames.ts`); the interpreted frames inside it add
 //! their own entries as a trap unwinds through them.
 
-import type { Callee, Val } from '../interp/closures.js';
+import type { CallTarget, Val } from '../interp/closures.js';
 import { unwindCallee } from '../core/unwind.js';
 import { isRefType, type ValueType } from '../ir/types.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
@@ -20,7 +20,7 @@ import type { BridgeTarget } from '../backend/bridge-module.js';
  * as signed i32) and returns its result as wasm takes it. A stack overflow
  * in `code` itself passes through: its compiled caller reports it at its call.
  */
-export function bridgeTarget(code: Callee, params: readonly ValueType[]): BridgeTarget {
+export function bridgeTarget(code: CallTarget, params: readonly ValueType[]): BridgeTarget {
   const refs = params.flatMap((t, i) => (isRefType(t) ? [i] : []));
   const ret = code.ret;
   return (...args) => {

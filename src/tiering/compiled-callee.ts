@@ -1,11 +1,11 @@
-//! Compiled code called from the interpreter: a `Callee` whose frame holds
+//! Compiled code called from the interpreter: a `CallTarget` whose frame holds
 //! just the arguments and whose body calls one code version's wasm export
 //! with them (i64 as BigInt, references as unsigned numbers, which wasm
 //! takes as i32), then stores the result (references made unsigned again).
 //! The call is a boundary where a trap leaves compiled code
 //! (`wasm-frames.ts`).
 
-import { NORMAL, type Callee, type Frame, type StmtFn, type Val } from '../interp/closures.js';
+import { NORMAL, type CallTarget, type Frame, type StmtFn, type Val } from '../interp/closures.js';
 import { frameMaker } from '../interp/code.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
@@ -13,7 +13,7 @@ import { trapFromCompiled, type CodeLookup } from '../backend/wasm-frames.js';
 
 type Entry = (...args: Val[]) => Val | undefined;
 
-export class CompiledCallee implements Callee {
+export class CompiledCallee implements CallTarget {
   readonly ret: number;
   readonly newFrame: () => Frame;
   readonly body: StmtFn;

@@ -26,7 +26,7 @@ import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
 import { withFullStackTraces } from '../backend/wasm-frames.js';
-import type { Callee, Val } from '../interp/closures.js';
+import type { CallTarget, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -59,7 +59,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   /** Compiled callees for the interpreter, by code id. */
   private readonly callees = new Map<number, CompiledCallee>();
   /** On-stack replacement entries of each version, by loop point. */
-  private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, Callee | undefined>>();
+  private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
   constructor(program: Program, heap: Heap, host: RuntimeHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
     this.budget = thresholds.backEdges;
@@ -81,7 +81,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     this.baseline.compiledVersion(ir);
   }
 
-  compiled(ir: IrFunction): Callee | undefined {
+  compiled(ir: IrFunction): CallTarget | undefined {
     if (!this.hotVersions.has(ir)) return undefined;
     const id = this.baseline.compiledVersion(ir);
     if (id === 0) return undefined;
@@ -93,9 +93,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     return callee;
   }
 
-  osr(ir: IrFunction, point: PointId): Callee | undefined {
+  osr(ir: IrFunction, point: PointId): CallTarget | undefined {
     this.hot(ir);
-    const callees = this.osrCallees.get(ir) ?? new Map<PointId, Callee | undefined>();
+    const callees = this.osrCallees.get(ir) ?? new Map<PointId, CallTarget | undefined>();
     this.osrCallees.set(ir, callees);
     if (callees.has(point)) return callees.get(point);
     const compiled = this.baseline.compileOsrEntry(ir, point);

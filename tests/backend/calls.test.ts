@@ -6,7 +6,7 @@ import type { FunctionId, Stmt } from '../../src/ir/ir.js';
 import { Heap } from '../../src/core/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
 import { Trap } from '../../src/core/trap.js';
-import { arrT, at, bin, call, classT, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
+import { arrT, at, bin, call, classT, classTy, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
 import { defineReloading, fib, threeFiles, unbounded } from '../interp/programs.js';
 import { CALLS_ONLY, Tiers } from './tiers.js';
 
@@ -110,7 +110,7 @@ test('a caller imports the code of its direct callees, linked when instantiated,
 test('virtual calls dispatch to a subclass loaded while the caller runs', () => {
   let onLoad = (): void => {};
   const t = new Tiers({ load: () => onLoad() });
-  const B: ClassType = { kind: 'class', classId: 1, name: 'B' };
+  const B: ClassType = classTy(1, 'B');
   const bGet = t.declare('B.get', [B], 'i32', 1);
   const Base = t.cls('B', null, [['k', 'i32']], [['get', bGet]]);
   t.define(bGet, [B], [ret(i32(1))]);
@@ -130,7 +130,7 @@ test('virtual calls dispatch to a subclass loaded while the caller runs', () => 
   assert.equal(t.compiled(before, objs), 3);
   // The load adds S (get = 100) and puts an S in the array while `during` runs.
   onLoad = () => {
-    const sGet = t.declare('S.get', [{ kind: 'class', classId: 2, name: 'S' }], 'i32', 2);
+    const sGet = t.declare('S.get', [classTy(2, 'S')], 'i32', 2);
     const S = t.cls('S', Base, [], [['get', sGet]]);
     t.define(sGet, [classT(S)], [ret(i32(100))]);
     t.commit();

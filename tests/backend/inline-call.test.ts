@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInlinable } from '../../src/passes/inlinable.js';
 import type { IrFunction } from '../../src/ir/ir.js';
-import { Rt, arrT, at, bin, call, forLoop, getE, getF, i32, loc, newArr, newObj, print, ret, set, setF, vcall } from '../interp/ir.js';
+import { Rt, arrT, at, classTy, bin, call, forLoop, getE, getF, i32, loc, newArr, newObj, print, ret, set, setF, vcall } from '../interp/ir.js';
 import { Tiers } from './tiers.js';
 
 test('inlinable: small bodies without loops, loads or barriers that do not call themselves', () => {
@@ -41,7 +41,7 @@ test('an inlined callee is redefined: the caller, still running, calls the new d
 
 test('an inlined method: its receiver, its fields, its locals start at zero at every call', () => {
   const t = new Tiers();
-  const C = { kind: 'class', classId: 1, name: 'C' } as const;
+  const C = classTy(1, 'C');
   const bump = t.declare('C.bump', [C, 'i32'], 'i32', 1);
   const Cls = t.cls('C', null, [['k', 'i32'], ['log', arrT('i32')]], [['bump', bump]]);
   const k = t.field(Cls, 'k');

@@ -221,7 +221,7 @@ test('break and continue keep their meaning in counted loops, and loops that are
  * while i < bound { if n == limit { break } n += 1; s += i; i += step }; returns s.
  * Locals: i, bound, stride, limit, n, s; `step` is the local stride or a constant.
  */
-function whileLoop(t: Tiers, name: string, step: Expr = loc(2)): number {
+function whileLoop(t: Tiers, name: string, step: Expr = loc(2)): FunctionId {
   return t.fn(name, ['i32', 'i32', 'i32', 'i32'], 'i32', ['i32', 'i32'], [
     loop(0, 0, [
       when(not(bin('lt', 'i32', loc(0), loc(1))), [brk(0)]),

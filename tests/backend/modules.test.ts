@@ -9,7 +9,7 @@ import { ModuleBuilder } from '../../src/wasm/module-builder.js';
 import { printModule } from '../../src/wasm/wat.js';
 import type { AtomicPlace, Stmt } from '../../src/ir/ir.js';
 import {
-  arrT, as, at, bin, call, conv, f64, forLoop, getE, getF, glob, i32, i64, is, len, loc, math, newArr, newObj, print, ret, set, setE, setF, setG, vcall, when,
+  arrT, as, at, bin, call, classTy, conv, f64, forLoop, getE, getF, glob, i32, i64, is, len, loc, math, newArr, newObj, print, ret, set, setE, setF, setG, vcall, when,
 } from '../interp/ir.js';
 import { fib } from '../interp/programs.js';
 import { CALLS_ONLY, Tiers } from './tiers.js';
@@ -17,7 +17,7 @@ import { CALLS_ONLY, Tiers } from './tiers.js';
 /** A program that uses every IR statement and expression. */
 function everything(): { t: Tiers; main: FunctionId } {
   const t = new Tiers();
-  const P = { kind: 'class', classId: 1, name: 'P' } as const;
+  const P = classTy(1, 'P');
   const get = t.declare('P.get', [P], 'i64', 1);
   const Pc = t.cls('P', null, [['n', 'i32'], ['m', 'i64'], ['x', 'f64']], [['get', get]]);
   t.define(get, [P], [ret(getF(loc(0, P), t.field(Pc, 'm')))]);
@@ -71,7 +71,7 @@ test('every module the backend emits validates: code, runtime, dispatchers', () 
 test('V8 stack traces name compiled frames after Rejit functions', () => {
   let stack = '';
   const t = new Tiers({ print: () => void (stack = new Error().stack ?? '') }, CALLS_ONLY);
-  const C = { kind: 'class', classId: 1, name: 'C' } as const;
+  const C = classTy(1, 'C');
   const m = t.declare('C.m', [C], 'void', 1);
   const Cc = t.cls('C', null, [], [['m', m]]);
   t.define(m, [C], [print('hi')]);

@@ -1,3 +1,4 @@
+import { codeId } from '../../src/ir/ids.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFunction } from '../../src/ir/parse.js';
@@ -25,8 +26,8 @@ const SUM = `fn sum(a:0: i32[], n:1: i32) -> i32  ; id 0, 1 points
 
 function programWith(ir: IrFunction): Program {
   const program = new Program();
-  program.functions[ir.id] = { id: ir.id, name: ir.name, params: ir.locals.slice(0, ir.paramCount).map((l) => l.type), result: ir.result, owner: null, ir, version: 1 };
-  program.bindCodeId(ir, 1);
+  program.functions[ir.id] = { id: ir.id, name: ir.name, params: ir.locals.slice(0, ir.paramCount).map((l) => l.type), result: ir.result, owner: null, ir };
+  program.bindCodeId(ir, codeId(1));
   return program;
 }
 

@@ -4,9 +4,10 @@ import { ArrayTypes } from '../../src/core/array-types.js';
 import { ElemKind, MAX_ARRAY_TYPES } from '../../src/core/layout.js';
 import type { IrFunction } from '../../src/ir/ir.js';
 import type { ValueType } from '../../src/ir/types.js';
+import { classId } from '../../src/ir/ids.js';
 
-const A: ValueType = { kind: 'class', classId: 1, name: 'A' };
-const B: ValueType = { kind: 'class', classId: 2, name: 'B' };
+const A: ValueType = { kind: 'class', classId: classId(1), name: 'A' };
+const B: ValueType = { kind: 'class', classId: classId(2), name: 'B' };
 const arr = (elem: ValueType): ValueType => ({ kind: 'array', elem });
 const pos = { line: 1, col: 1 };
 
@@ -23,7 +24,7 @@ test('arrays of primitives have their element kind as type id; each reference el
   const ids = [A, B, arr(A), arr(B), arr('i32'), arr(arr(A))].map((e) => t.idOf(e));
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(ids.every((id) => id >= ElemKind.Ref && id < MAX_ARRAY_TYPES));
-  assert.equal(t.idOf({ kind: 'class', classId: 1, name: 'renamed' }), ids[0], 'a class is named by its id');
+  assert.equal(t.idOf({ kind: 'class', classId: classId(1), name: 'renamed' }), ids[0], 'a class is named by its id');
 });
 
 test('registering the same modules in the same order gives the same ids, whatever was asked before', () => {

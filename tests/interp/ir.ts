@@ -5,6 +5,7 @@
 import type { Pos } from '../../src/frontend/ast.js';
 import type { BinaryOp, Callee, ConstValue, Expr, FieldRef, FunctionId, IrFunction, Stmt } from '../../src/ir/ir.js';
 import type { ClassType, PrimType, RefType, Type, ValueType } from '../../src/ir/types.js';
+import { classId, functionId, globalId } from '../../src/ir/ids.js';
 import { Heap, createMemory } from '../../src/core/heap.js';
 import { Program, type ClassInfo, type MethodInfo } from '../../src/core/program.js';
 import { Interpreter } from '../../src/interp/interpreter.js';
@@ -37,8 +38,8 @@ export class Rt {
 
   /** Declares a function (no body yet). */
   declare(name: string, params: readonly ValueType[], result: ValueType | 'void', owner: number | null = null): FunctionId {
-    const id = this.program.functions.length;
-    this.program.functions.push({ id, name, params, result, owner, ir: null, version: 0 });
+    const id = functionId(this.program.functions.length);
+    this.program.functions.push({ id, name, params, result, owner: owner === null ? null : classId(owner), ir: null });
     return id;
   }
 
@@ -57,7 +58,6 @@ export class Rt {
       pointCount: countPoints(body),
     };
     info.ir = ir;
-    info.version++;
     return ir;
   }
 
@@ -69,7 +69,7 @@ export class Rt {
 
   /** A class: fields after the parent's, each aligned to its size; methods override by name or append to the vtable. */
   cls(name: string, parent: ClassInfo | null, fields: readonly (readonly [string, ValueType])[], methods: readonly (readonly [string, FunctionId])[] = []): ClassInfo {
-    const id = this.program.classes.length;
+    const id = classId(this.program.classes.length);
     const all: FieldRef[] = [...(parent?.fields ?? [])];
     let end = parent ? Math.max(8, ...parent.fields.map((f) => f.offset + size(f.type))) : 8;
     for (const [fname, type] of fields) {
@@ -137,6 +137,8 @@ function countPoints(body: readonly Stmt[]): number {
 // ---- types ----
 
 export const classT = (c: ClassInfo): ClassType => ({ kind: 'class', classId: c.id, name: c.name });
+/** The type of class `id`, before the class is made. */
+export const classTy = (id: number, name: string): ClassType => ({ kind: 'class', classId: classId(id), name });
 export const arrT = (elem: ValueType): RefType => ({ kind: 'array', elem });
 
 // ---- expressions ----
@@ -148,7 +150,7 @@ export const f64 = (v: number): Expr => k('f64', v);
 export const bool = (v: boolean): Expr => k('bool', v);
 export const nul: Expr = k('null', null);
 export const loc = (local: number, type: ValueType = 'i32'): Expr => ({ op: 'local', type, local });
-export const glob = (global: number, type: ValueType): Expr => ({ op: 'global', type, global });
+export const glob = (global: number, type: ValueType): Expr => ({ op: 'global', type, global: globalId(global) });
 
 const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 export const bin = (kind: BinaryOp, operandType: ValueType, left: Expr, right: Expr, pos = P0): Expr => ({
@@ -178,7 +180,7 @@ export const as = (value: Expr, c: ClassInfo, pos = P0): Expr => ({ op: 'cast', 
 // ---- statements ----
 
 export const set = (local: number, value: Expr): Stmt => ({ op: 'setLocal', local, value });
-export const setG = (global: number, value: Expr): Stmt => ({ op: 'setGlobal', global, value });
+export const setG = (global: number, value: Expr): Stmt => ({ op: 'setGlobal', global: globalId(global), value });
 export const setF = (object: Expr, field: FieldRef, value: Expr, pos = P0): Stmt => ({ op: 'setField', object, field, value, pos });
 export const setE = (array: Expr, index: Expr, value: Expr, pos = P0): Stmt => ({ op: 'setElem', array, index, value, pos });
 export const ret = (value: Expr | null = null): Stmt => ({ op: 'return', value });
@@ -186,9 +188,9 @@ export const print = (...args: (Expr | string)[]): Stmt => ({
   op: 'print',
   args: args.map((a) => (typeof a === 'string' ? { kind: 'string', text: a } : { kind: 'value', value: a })),
 });
-export const call = (fn: FunctionId, args: Expr[], result: number, point: number, pos = P0): Stmt => ({
+export const call = (fn: number, args: Expr[], result: number, point: number, pos = P0): Stmt => ({
   op: 'call',
-  callee: { kind: 'direct', fn },
+  callee: { kind: 'direct', fn: functionId(fn) },
   args,
   result,
   point,

@@ -5,7 +5,8 @@ import type { AtomicPlace, Expr, FunctionId, Stmt } from '../../src/ir/ir.js';
 import type { ClassType } from '../../src/ir/types.js';
 import type { ClassInfo } from '../../src/core/program.js';
 import { globalAddress } from '../../src/core/layout.js';
-import { Rt, and, arrT, at, bin, bool, call, classT, f64, getE, getF, glob, i32, i64, len, loc, newArr, newObj, nul, ret, set, setE, setF, setG, vcall, when } from './ir.js';
+import { Rt, and, arrT, at, bin, bool, call, classT, classTy, f64, getE, getF, glob, i32, i64, len, loc, newArr, newObj, nul, ret, set, setE, setF, setG, vcall, when } from './ir.js';
+import { globalId } from '../../src/ir/ids.js';
 
 /** fib(n) the naive recursive way. */
 export function fib(rt: Rt): FunctionId {
@@ -26,7 +27,7 @@ export function fib(rt: Rt): FunctionId {
  * (the classes get ids 1, 2, 3).
  */
 export function shapes<R extends Rt>(rt: R) {
-  const [S0, Sq0, Ci0] = (['Shape', 'Square', 'Circle'] as const).map((name, i): ClassType => ({ kind: 'class', classId: i + 1, name })) as [ClassType, ClassType, ClassType];
+  const [S0, Sq0, Ci0] = (['Shape', 'Square', 'Circle'] as const).map((name, i): ClassType => (classTy(i + 1, name))) as [ClassType, ClassType, ClassType];
   const area = rt.declare('Shape.area', [S0], 'f64', 1);
   const twice = rt.declare('Shape.twice', [S0], 'f64', 1);
   const Shape = rt.cls('Shape', null, [['id', 'i32']], [['area', area], ['twice', twice]]);
@@ -103,8 +104,8 @@ export function atomics(rt: Rt): { readonly places: readonly [string, FunctionId
   const CT = classT(C);
   const A = arrT('i64');
   const places: [string, AtomicPlace, 'i32' | 'i64'][] = [
-    ['global i32', { kind: 'global', global: 0 }, 'i32'],
-    ['global i64', { kind: 'global', global: 1 }, 'i64'],
+    ['global i32', { kind: 'global', global: globalId(0) }, 'i32'],
+    ['global i64', { kind: 'global', global: globalId(1) }, 'i64'],
     ['field i32', { kind: 'field', object: loc(0, CT), field: rt.field(C, 'n'), pos: at(1) }, 'i32'],
     ['field i64', { kind: 'field', object: loc(0, CT), field: rt.field(C, 'm'), pos: at(1) }, 'i64'],
     ['elem i64', { kind: 'elem', array: loc(1, A), index: i32(2), pos: at(1) }, 'i64'],
