@@ -342,9 +342,13 @@ class Parser {
       case 'int':
         this.next();
         return { kind: 'int', pos: t.pos, value: BigInt(t.text.replaceAll('_', '')), text: t.text };
-      case 'float':
+      case 'float': {
         this.next();
-        return { kind: 'float', pos: t.pos, value: Number(t.text.replaceAll('_', '')), text: t.text };
+        const value = Number(t.text.replaceAll('_', ''));
+        // Overflow is an error, as for integer literals; underflow rounds (to 0 at the end).
+        if (!Number.isFinite(value)) this.report(t.pos, `float literal ${t.text} does not fit in f64`);
+        return { kind: 'float', pos: t.pos, value, text: t.text };
+      }
       case 'string':
         this.next();
         return { kind: 'string', pos: t.pos, value: t.text };
