@@ -114,6 +114,7 @@ export class Heap {
     const reused = this.u32[head] as number;
     if (reused !== 0) {
       this.u32[head] = this.u32[(reused + 4) >>> 2] as number;
+      this.follow(reused + size);
       this.zero(reused, size);
       return reused;
     }
@@ -126,7 +127,16 @@ export class Heap {
       this.u32[endWord] = bump + CHUNK_SIZE;
     }
     this.u32[bumpWord] = bump + size;
+    this.follow(bump + size);
     return bump;
+  }
+
+  /**
+   * Follows growth up to `end`: another Heap on this thread's block (the
+   * host's, during a load) may have taken the chunk and grown the memory.
+   */
+  private follow(end: number): void {
+    if (end > this.u8.length) this.setViews(this.memory.buffer);
   }
 
   private zero(addr: number, size: number): void {

@@ -1,0 +1,50 @@
+//! Limits on program size and shape, with programs too big to commit: each
+//! test writes its program to a temporary folder and runs `bin/rejit` at
+//! every tier of TEST_CONFIGS. A limit is either reached by no such program
+//! (it runs, the same at every tier) or a clean diagnostic or trap.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TEST_CONFIGS } from '../src/tiering/tiers.js';
+
+const REJIT = fileURLToPath(new URL('../../bin/rejit', import.meta.url));
+const DIR = mkdtempSync(join(tmpdir(), 'rejit-limits-'));
+
+interface Result {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+function write(name: string, source: string): string {
+  const file = join(DIR, name);
+  writeFileSync(file, source);
+  return file;
+}
+
+function rejit(...args: string[]): Result {
+  const r = spawnSync(process.execPath, [REJIT, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Runs `file` at every tier; each must print `stdout` and exit 0. */
+function runsEverywhere(file: string, stdout: string, extra: readonly string[] = []): void {
+  for (const config of TEST_CONFIGS) {
+    const [tier = '', ...options] = config.label.split(/\s+/);
+    const r = rejit('run', file, '--tier', tier, ...options, ...extra);
+    assert.deepEqual(r, { stdout, stderr: '', status: 0 }, `at ${config.label}`);
+  }
+}
+
+test('a load that grows the memory leaves every tier reading live objects (a 2,500-deep class chain)', () => {
+  const lines = ['class C0 { v: i32; fn get(self) -> i32 { return self.v; } }'];
+  for (let i = 1; i < 2500; i++) lines.push(`class C${i} extends C${i - 1} { }`);
+  lines.push('fn main() { let c = new C0; c.v = 3; let d = new C2499; d.v = 7; print(c.get(), d.get(), d is C1234); }');
+  runsEverywhere(write('class-chain.rj', lines.join('\n')), '3 7 true\n');
+});
+
