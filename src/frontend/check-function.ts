@@ -16,7 +16,7 @@ import type { Pos } from './ast.js';
 import type { Namespace } from './check-module.js';
 import { isSubclass } from './check-module.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
-import type { AtomicPlace, BinaryOp, Callee, Expr, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
+import type { AtomicPlace, BinaryOp, Callee, Expr, FieldRef, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
 import { isIntType, isNumericType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
 import type { ClassInfo, FunctionInfo } from '../core/program.js';
 
@@ -604,7 +604,7 @@ class FunctionChecker {
       return null;
     }
     const c = this.ctx.classById(o.t.classId);
-    const field = c.fields.find((f) => f.name === name);
+    const field = fieldIndex(c).get(name);
     if (!field) {
       this.report(pos, c.methods.has(name) ? `'${name}' is a method of ${c.name}; call it` : `class ${c.name} has no field '${name}'`);
       return null;
@@ -893,6 +893,18 @@ class FunctionChecker {
     this.report(pos, message);
     return ERROR;
   }
+}
+
+/** Each class's fields by name, made at the first field access (a class's fields never change). */
+const FIELD_INDEX = new WeakMap<ClassInfo, Map<string, FieldRef>>();
+
+function fieldIndex(c: ClassInfo): Map<string, FieldRef> {
+  let index = FIELD_INDEX.get(c);
+  if (!index) {
+    index = new Map(c.fields.map((f) => [f.name, f]));
+    FIELD_INDEX.set(c, index);
+  }
+  return index;
 }
 
 function typeOf(v: Typed | undefined): Type | null {

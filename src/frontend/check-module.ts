@@ -224,13 +224,17 @@ class ModuleChecker implements Namespace {
       return this.resolveType(t);
     };
     const fields: FieldRef[] = parent ? [...parent.fields] : [];
+    const fieldNames = new Set(fields.map((f) => f.name));
+    const ownFieldNames = new Set<string>();
     let offset = parent ? parent.size : HEADER_SIZE;
     for (const f of item.fields) {
-      if (fields.some((g) => g.name === f.name)) {
-        const inherited = !item.fields.slice(0, item.fields.indexOf(f)).some((g) => g.name === f.name);
-        this.error(f.pos, inherited ? `field '${f.name}' is already defined in a superclass` : `field '${f.name}' is defined twice`);
+      const twice = ownFieldNames.has(f.name);
+      ownFieldNames.add(f.name);
+      if (fieldNames.has(f.name)) {
+        this.error(f.pos, twice ? `field '${f.name}' is defined twice` : `field '${f.name}' is already defined in a superclass`);
         continue;
       }
+      fieldNames.add(f.name);
       const type = resolve(f.type);
       if (type === null) continue;
       const size = storageSize(type);
@@ -250,7 +254,7 @@ class ModuleChecker implements Namespace {
         continue;
       }
       ownNames.add(m.name);
-      if (fields.some((f) => f.name === m.name)) this.error(m.pos, `'${m.name}' is both a field and a method`);
+      if (fieldNames.has(m.name)) this.error(m.pos, `'${m.name}' is both a field and a method`);
       if (!m.hasSelf) this.error(m.pos, `method '${m.name}' must take 'self' as its first parameter`);
       const params = m.params.map((p) => resolve(p.type));
       const result = m.result ? resolve(m.result) : 'void';
