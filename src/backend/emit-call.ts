@@ -27,6 +27,7 @@
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
+import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
 import type { ClassInfo, FunctionInfo, Program } from '../core/program.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
@@ -140,8 +141,13 @@ function caseOf(fx: FunctionEmitter, fn: FunctionId, sig: FuncSig): Run {
   if (fn === fx.ir.id && definition) return { fn, kind: 'self', definition: method ? null : definition };
   const leaf = ir && leafOf(ir, method);
   if (leaf && definition) return { fn, kind: 'leaf', definition: method ? null : definition, leaf };
-  if (ir && definition && fx.options.inline && fx.inlineDepth < MAX_INLINE_DEPTH && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
+  if (ir && definition && fx.options.inline && fx.inlineDepth < MAX_INLINE_DEPTH && fitsLocals(fx, ir) && isInlinable(ir)) return { fn, kind: 'inline', definition: method ? null : definition, ir, isMethod: method };
   return { fn, kind: 'code', ...fx.imports.callee(fn, sig, info.name) };
+}
+
+/** Inlining adds the callee's locals and its result to the caller's: never past V8's limit (`core/limits.ts`). */
+function fitsLocals(fx: FunctionEmitter, ir: IrFunction): boolean {
+  return fx.fb.sig.params.length + fx.fb.locals.length + ir.locals.length + 1 <= MAX_WASM_LOCALS_INLINED;
 }
 
 /** A case of a call site: `test` pushes nonzero when the case does not apply (none: it always does), `run` says what to run. */

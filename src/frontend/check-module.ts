@@ -17,6 +17,7 @@ import type { ConstValue, FieldRef, FunctionId, IrFunction } from '../ir/ir.js';
 import { HEADER_SIZE } from '../core/layout.js';
 import type { ClassInfo, ConstInfo, FunctionInfo, GlobalInfo, MethodInfo, Program } from '../core/program.js';
 import { MAX_GLOBALS } from '../core/layout.js';
+import { MAX_LOCALS, MAX_PARAMS } from '../core/limits.js';
 import { sameType, storageSize, typeToString, type ClassType, type ValueType } from '../ir/types.js';
 
 export interface ModuleDelta {
@@ -105,6 +106,7 @@ class ModuleChecker implements Namespace {
     const redefinitions: { fn: FunctionId; ir: IrFunction }[] = [];
     for (const { fn, item, owner } of this.bodies) {
       const ir = checkFunctionBody(this, fn, item, owner, this.fileName, (pos, msg) => this.error(pos, msg));
+      this.checkSize(item, ir);
       if (fn.id < this.program.functions.length) {
         redefinitions.push({ fn: fn.id, ir });
       } else {
@@ -293,6 +295,15 @@ class ModuleChecker implements Namespace {
     };
     for (const b of bodies) this.bodies.push({ ...b, owner: info });
     return info;
+  }
+
+  /** The limits of `core/limits.ts`, which every tier can run. */
+  private checkSize(item: FnItem, ir: IrFunction): void {
+    if (item.params.length > MAX_PARAMS) {
+      this.error(item.pos, `function '${ir.name}' has ${item.params.length} parameters; the limit is ${MAX_PARAMS}`);
+    } else if (ir.locals.length > MAX_LOCALS) {
+      this.error(item.pos, `function '${ir.name}' has ${ir.locals.length} local variables and temporaries; the limit is ${MAX_LOCALS}`);
+    }
   }
 
   functionById(id: FunctionId): FunctionInfo {

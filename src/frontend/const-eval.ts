@@ -10,6 +10,7 @@ import type { Expr, Pos } from './ast.js';
 import type { ConstValue } from '../ir/ir.js';
 import { isIntType, sameType, typeToString, type Type } from '../ir/types.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
+import { leftSpine, type BinaryExpr } from './chains.js';
 
 export interface ConstResult {
   readonly type: Type;
@@ -81,17 +82,30 @@ function evalRaw(e: Expr, expected: Type | null, lookup: ConstLookup): Raw {
   }
 }
 
-function evalBinary(e: Expr & { kind: 'binary' }, expected: Type | null, lookup: ConstLookup): Raw {
-  const comparison = ['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(e.op);
-  const ctx = comparison ? null : expected;
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '&&', '||']);
+
+/** A chain of binary operators, along its left spine with a loop (`spine.ts`). */
+function evalBinary(e: BinaryExpr, expected: Type | null, lookup: ConstLookup): Raw {
+  const spine = leftSpine(e);
+  const bottom = spine[0] as BinaryExpr;
+  let ctx = expected;
+  for (let i = spine.length - 1; i > 0; i--) if (COMPARISONS.has((spine[i] as BinaryExpr).op)) ctx = null;
+  let acc = evalNode(bottom, ctx, null, lookup);
+  for (const node of spine.slice(1)) acc = evalNode(node, null, acc, lookup);
+  return acc;
+}
+
+/** One operator; `left` is the value of its left operand when already evaluated. */
+function evalNode(e: BinaryExpr, expected: Type | null, left: Raw | null, lookup: ConstLookup): Raw {
+  const ctx = COMPARISONS.has(e.op) ? null : expected;
   // A literal operand takes the type of the other operand.
   let l: Raw;
   let r: Raw;
-  if (isIntLiteral(e.left) && !isIntLiteral(e.right)) {
+  if (left === null && isIntLiteral(e.left) && !isIntLiteral(e.right)) {
     r = evalRaw(e.right, ctx, lookup);
     l = evalRaw(e.left, r.type, lookup);
   } else {
-    l = evalRaw(e.left, ctx, lookup);
+    l = left ?? evalRaw(e.left, ctx, lookup);
     r = evalRaw(e.right, l.type, lookup);
   }
   if (!sameType(l.type, r.type)) {
@@ -126,7 +140,7 @@ function evalBinary(e: Expr & { kind: 'binary' }, expected: Type | null, lookup:
   throw new ConstError(e.pos, `'${e.op}' cannot apply to ${typeToString(t)}`);
 }
 
-function evalIntBinary(e: Expr & { kind: 'binary' }, t: 'i32' | 'i64', a: bigint, b: bigint): Raw {
+function evalIntBinary(e: BinaryExpr, t: 'i32' | 'i64', a: bigint, b: bigint): Raw {
   const bits = t === 'i32' ? 32n : 64n;
   const v = (x: bigint): Raw => ({ type: t, value: wrap(t, x) });
   switch (e.op) {
