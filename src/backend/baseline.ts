@@ -42,6 +42,7 @@ import type { Program } from '../core/program.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
+import { depthWord } from '../core/limits.js';
 import type { BridgeTarget } from './bridge-module.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
@@ -117,11 +118,15 @@ export class Baseline {
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
   call(fn: FunctionId, args: readonly (number | bigint)[]): number | bigint | undefined {
     return withFullStackTraces(() => {
+      const word = depthWord(this.heap.threadId);
+      const depth = this.heap.i32[word] as number;
       try {
         const result = this.thread.entry(this.codeOf(fn))(...args);
         const type = this.program.functionInfo(fn).result;
         return typeof type === 'object' ? (result as number) >>> 0 : result;
       } catch (e) {
+        // The frames that the trap unwound did not count themselves down.
+        this.heap.i32[word] = depth;
         const t = trapFromCompiled(e, this.lookup);
         // An overflow on entry: the interpreter reports it at the function.
         throw isStackOverflow(t) ? unwindOutermost(t, { ir: this.program.functionInfo(fn).ir as IrFunction }) : t;
@@ -266,7 +271,7 @@ export class Baseline {
     if (!entryIr) return null;
     const id = this.nextOsrId++;
     const start = performance.now();
-    const code = codeVersion(id, compileFunction(entryIr, this.program, id, this.options), (performance.now() - start) / 1000);
+    const code = codeVersion(id, compileFunction(entryIr, this.program, id, { ...this.options, countFrame: false }), (performance.now() - start) / 1000);
     this.versions.set(id, code);
     return { ir: entryIr, entry: this.thread.entryOf(code) };
   }

@@ -11,6 +11,7 @@
 //! inlined into in turn, two levels deep (`emit-call.ts` MAX_INLINE_DEPTH;
 //! AWFY Towers 1.56 to 1.00 s against one level); deeper calls are calls.
 
+import { makesCalls } from '../core/limits.js';
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { forEachOperand, stmtOperands } from '../ir/operands.js';
@@ -63,10 +64,16 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const labels = fx.inlineLabels(maxLabel(ir.body) + 1);
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
+  // The inlined frame counts as a called one would (`core/limits.ts`).
+  const counts = makesCalls(ir.body);
   const target = c.block();
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, () => emitStmts(fx, body));
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, () => {
+    if (counts) fx.enterFrame();
+    emitStmts(fx, body);
+  });
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   c.end();
+  if (counts) fx.leaveFrame();
   if (result !== null) c.localGet(result);
 }

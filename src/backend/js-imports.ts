@@ -7,6 +7,7 @@
 import type { Pos } from '../ir/pos.js';
 import type { RuntimeHost } from '../core/host.js';
 import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
+import { frameLimit } from '../core/limits.js';
 import type { JsFunction } from './module-imports.js';
 
 export type JsService = JsFunction | 'print';
@@ -41,6 +42,7 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),
     barrier: () => host.barrier(),
     safepoint: () => host.safepoint(),
+    frameLimit: () => frameLimit(),
     printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
     load: (site: number) => {
       const { path, pos } = code.loads[site] as LoadSite;
