@@ -546,7 +546,7 @@ class FunctionChecker {
     return { e: { op: 'unary', type: t, kind: e.op === '-' ? 'neg' : 'bitnot', operand: o.e }, t };
   }
 
-  /** A chain of binary operators, along its left spine with a loop (`spine.ts`). */
+  /** A chain of binary operators, along its left spine with a loop (`chains.ts`). */
   private binary(e: A.Expr & { kind: 'binary' }, expected: Type | null): Typed {
     const spine = leftSpine(e);
     const expects: (Type | null)[] = [];

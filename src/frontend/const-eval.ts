@@ -84,7 +84,7 @@ function evalRaw(e: Expr, expected: Type | null, lookup: ConstLookup): Raw {
 
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '&&', '||']);
 
-/** A chain of binary operators, along its left spine with a loop (`spine.ts`). */
+/** A chain of binary operators, along its left spine with a loop (`chains.ts`). */
 function evalBinary(e: BinaryExpr, expected: Type | null, lookup: ConstLookup): Raw {
   const spine = leftSpine(e);
   const bottom = spine[0] as BinaryExpr;
