@@ -43,6 +43,7 @@ import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slot
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
+import { depthWord } from '../core/limits.js';
 import type { BridgeTarget } from './bridge-module.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
@@ -118,11 +119,15 @@ export class Baseline {
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
   call(fn: FunctionId, args: readonly (number | bigint)[]): number | bigint | undefined {
     return withFullStackTraces(() => {
+      const word = depthWord(this.heap.threadId);
+      const depth = this.heap.i32[word] as number;
       try {
         const result = this.table.entry(this.codeOf(fn))(...args);
         const type = this.program.functionInfo(fn).result;
         return typeof type === 'object' ? (result as number) >>> 0 : result;
       } catch (e) {
+        // The frames that the trap unwound did not count themselves down.
+        this.heap.i32[word] = depth;
         const t = trapFromCompiled(e, this.lookup);
         // An overflow on entry: the interpreter reports it at the function.
         throw isStackOverflow(t) ? unwindOutermost(t, { ir: this.program.functionInfo(fn).ir as IrFunction }) : t;
@@ -267,7 +272,7 @@ export class Baseline {
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
     const start = performance.now();
-    const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
+    const compiled = compileOsrEntry(ir, point, this.program, id, { ...this.options, countFrame: false });
     if (!compiled) return null;
     this.nextOsrId++;
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);

@@ -19,6 +19,11 @@ export interface CompileOptions {
   readonly stubs: boolean;
   /** Small callees are inlined (`inline-call.ts`). */
   readonly inline: boolean;
+  /**
+   * A function that calls counts its frame (`core/limits.ts`); false for an
+   * on-stack replacement entry, whose frame the interpreter counted.
+   */
+  readonly countFrame?: boolean;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true, inline: true };

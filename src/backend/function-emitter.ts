@@ -10,7 +10,8 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, LabelId } from '../ir/ir.js';
-import { POLL_REQUEST } from '../core/layout.js';
+import { POLL_REQUEST, TB_DEPTH } from '../core/layout.js';
+import { MAX_FRAMES, makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import type { TrapKind } from '../core/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
@@ -73,6 +74,8 @@ export class FunctionEmitter {
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
   readonly isMethod: boolean;
+  /** True when the function's own frame counts towards MAX_FRAMES (`core/limits.ts`): it calls. */
+  readonly countsFrame: boolean;
   private readonly labels = new Map<LabelId, LabelTargets>();
   private readonly spare = new Map<ValType, number[]>();
   /** Locals known to hold a non-null reference while code for an inlined callee is emitted. */
@@ -94,6 +97,7 @@ export class FunctionEmitter {
   ) {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
+    this.countsFrame = options.countFrame !== false && makesCalls(ir.body);
   }
 
   /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
@@ -167,6 +171,23 @@ export class FunctionEmitter {
     this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
     this.c.call(this.imports.js('safepoint'));
     this.c.end();
+  }
+
+  /** Counts a frame in the thread's depth word; past MAX_FRAMES, the stack overflows (`core/limits.ts`). */
+  enterFrame(): void {
+    const tb = this.imports.global('tb');
+    this.scratch('i32', (depth) => {
+      this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).i32Const(1).i32Add().localTee(depth).i32Store(TB_DEPTH);
+      this.c.localGet(depth).i32Const(MAX_FRAMES).i32GtU().if();
+      this.c.call(this.imports.js('frameLimit'));
+      this.c.end();
+    });
+  }
+
+  /** Uncounts the frame that `enterFrame` counted. */
+  leaveFrame(): void {
+    const tb = this.imports.global('tb');
+    this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).i32Const(1).i32Sub().i32Store(TB_DEPTH);
   }
 
   /** Runs `use` with a scratch local of `type`, free again afterwards. */

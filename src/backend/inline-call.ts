@@ -12,6 +12,7 @@
 //! MAX_INLINE_DEPTH; AWFY Towers 1.56 to 1.00 s against one level); deeper
 //! calls are calls.
 
+import { makesCalls } from '../core/limits.js';
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction } from '../ir/ir.js';
 import type { CallPlans } from '../passes/call-plans.js';
@@ -39,10 +40,16 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const labels = fx.inlineLabels(maxLabel(ir.body) + 1);
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
+  // The inlined frame counts as a called one would (`core/limits.ts`).
+  const counts = makesCalls(ir.body);
   const target = c.block();
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => emitStmts(fx, body));
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => {
+    if (counts) fx.enterFrame();
+    emitStmts(fx, body);
+  });
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   c.end();
+  if (counts) fx.leaveFrame();
   if (result !== null) c.localGet(result);
 }

@@ -8,6 +8,7 @@ import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
 import type { RuntimeHost } from '../core/host.js';
 import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
+import { frameLimit } from '../core/limits.js';
 import type { JsFunction } from './module-imports.js';
 
 export type JsService = JsFunction | 'print';
@@ -43,6 +44,7 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     barrier: () => host.barrier(),
     sleep: (ms: number) => host.sleep(ms),
     safepoint: () => host.safepoint(),
+    frameLimit: () => frameLimit(),
     printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
     load: (site: number) => {
       const { path, pos } = code.loads[site] as LoadSite;

@@ -37,6 +37,7 @@ export const JS_FUNCTIONS = {
   safepoint: { params: [], results: [] },
   printFixed: { params: ['f64', 'i32'], results: [] },
   load: { params: ['i32'], results: [] },
+  frameLimit: { params: [], results: [] },
 } as const satisfies Record<string, FuncSig>;
 
 export type JsFunction = keyof typeof JS_FUNCTIONS;

@@ -143,6 +143,7 @@ export class Heap {
     if (p === 0) return 0;
     const next = this.u32[p >>> 2] as number;
     this.u32[head] = next === header >>> 0 ? 0 : next;
+    this.follow(p + size);
     this.zero(p + HEADER_SIZE, size - HEADER_SIZE);
     return p;
   }
@@ -159,7 +160,16 @@ export class Heap {
       this.u32[endWord] = bump + CHUNK_SIZE;
     }
     this.u32[bumpWord] = bump + size;
+    this.follow(bump + size);
     return bump;
+  }
+
+  /**
+   * Follows growth up to `end`: another Heap on this thread's block (the
+   * host's, during a load) may have taken the chunk and grown the memory.
+   */
+  private follow(end: number): void {
+    if (end > this.u8.length) this.setViews(this.memory.buffer);
   }
 
   private zero(addr: number, size: number): void {

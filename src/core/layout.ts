@@ -124,6 +124,8 @@ export const TB_FREE_LISTS = 8;
 export const TB_ACK_EPOCH = 512;
 /** `ThreadState`: whether the thread runs program code and so must acknowledge handshakes itself. */
 export const TB_STATE = 516;
+/** Frames of functions that call, on this thread (`core/limits.ts`). */
+export const TB_DEPTH = 520;
 
 export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * (MAX_THREADS + 1);
 export const MAX_FUNCTIONS = 65536;

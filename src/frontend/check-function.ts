@@ -17,7 +17,9 @@ import type { Namespace } from './check-module.js';
 import { isSubclass } from './check-module.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
 import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
-import type { AtomicPlace, Callee, Expr, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
+import { ifChain, leftSpine, type BinaryExpr, type IfStmt } from './chains.js';
+import { terminates } from './paths.js';
+import type { AtomicPlace, Callee, Expr, FieldRef, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
 import { isIntType, isNumericType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
 import { binaryOperands, isComparison, takes, UNARY } from '../ir/operators.js';
 import type { ClassInfo, FunctionInfo } from '../core/program.js';
@@ -50,6 +52,11 @@ interface LoopTarget {
 }
 
 const ERROR: Typed = { e: { op: 'const', type: 'i32', value: 0 }, t: 'error' };
+
+/** Operators of a chain between spills of its value to a temporary: bounds the depth of IR trees. */
+const SPILL_EVERY = 64;
+/** `else if` chains up to this many arms lower to nested ifs, longer ones to a flat block. */
+const NESTED_ARMS = 4;
 
 export function checkFunctionBody(
   ctx: CheckContext,
@@ -151,11 +158,7 @@ class FunctionChecker {
       case 'block': this.out.push(...this.block(s.stmts)); return;
       case 'let': return this.letStmt(s);
       case 'assign': return this.assignStmt(s);
-      case 'if': {
-        const c = this.condition(s.cond);
-        this.out.push({ op: 'if', cond: c, then: this.block(s.then.stmts), else: s.else ? this.block(s.else.stmts) : [] });
-        return;
-      }
+      case 'if': return this.ifStmt(s);
       case 'while': return this.whileStmt(s);
       case 'for': return this.forStmt(s);
       case 'break':
@@ -187,6 +190,44 @@ class FunctionChecker {
         return;
       }
     }
+  }
+
+  /**
+   * An `if`, or an `else if` chain (`chains.ts`): a short one nests, a long
+   * one is a flat list of arms in a block that each arm breaks out of.
+   */
+  private ifStmt(s: IfStmt): void {
+    const { arms, last } = ifChain(s);
+    if (arms.length <= NESTED_ARMS) {
+      const lowered = arms.map((a, i) => {
+        // A later arm's hoisted calls belong to the else branch before it.
+        const saved = this.out;
+        if (i > 0) this.out = [];
+        const cond = this.condition(a.cond);
+        const hoisted = this.out;
+        this.out = saved;
+        return { cond, hoisted: i > 0 ? hoisted : [], then: this.block(a.then.stmts) };
+      });
+      let otherwise: Stmt[] = last === null ? [] : this.block(last.stmts);
+      for (let i = lowered.length - 1; i >= 0; i--) {
+        const { cond, hoisted, then } = lowered[i] as { cond: Expr; hoisted: Stmt[]; then: Stmt[] };
+        const one: Stmt = { op: 'if', cond, then, else: otherwise };
+        if (i === 0) this.out.push(one);
+        else otherwise = [...hoisted, one];
+      }
+      return;
+    }
+    const label = this.labels++;
+    const saved = this.out;
+    this.out = [];
+    for (const a of arms) {
+      const cond = this.condition(a.cond);
+      this.out.push({ op: 'if', cond, then: [...this.block(a.then.stmts), { op: 'break', label }], else: [] });
+    }
+    if (last !== null) this.out.push(...this.block(last.stmts));
+    const body = this.out;
+    this.out = saved;
+    this.out.push({ op: 'block', label, body });
   }
 
   private letStmt(s: A.Stmt & { kind: 'let' }): void {
@@ -501,17 +542,37 @@ class FunctionChecker {
     return { e: { op: 'unary', type: t, kind, operand: o.e }, t };
   }
 
+  /** A chain of binary operators, along its left spine with a loop (`chains.ts`). */
   private binary(e: A.Expr & { kind: 'binary' }, expected: Type | null): Typed {
-    if (e.op === '&&' || e.op === '||') return this.logical(e);
+    const spine = leftSpine(e);
+    const expects: (Type | null)[] = [];
+    let exp = expected;
+    for (let i = spine.length - 1; i >= 0; i--) {
+      expects[i] = exp;
+      const op = (spine[i] as BinaryExpr).op;
+      exp = op === '&&' || op === '||' ? 'bool' : isComparison(BINARY_OPS[op]) ? null : exp;
+    }
+    let acc: Typed | null = null;
+    spine.forEach((node, i) => {
+      // The value so far goes to a temporary now and then, so that the IR's trees stay shallow.
+      if (acc !== null && i % SPILL_EVERY === 0) acc = this.stable(acc);
+      acc = this.binaryNode(node, expects[i] ?? null, acc);
+    });
+    return acc as unknown as Typed;
+  }
+
+  /** One operator of a chain; `left` is its left operand's value when already lowered. */
+  private binaryNode(e: BinaryExpr, expected: Type | null, left: Typed | null): Typed {
+    if (e.op === '&&' || e.op === '||') return this.logical(e, left);
     const ctx = isComparison(BINARY_OPS[e.op]) ? null : expected;
     let l: Typed;
     let r: Typed;
-    if (isIntLiteral(e.left) && !isIntLiteral(e.right)) {
+    if (left === null && isIntLiteral(e.left) && !isIntLiteral(e.right)) {
       // The literal takes the other operand's type; it hoists nothing, so order is kept.
       r = this.expr(e.right, ctx);
       l = this.expr(e.left, r.t === 'error' ? ctx : (r.t as Type));
     } else {
-      [l, r] = this.sequence([() => this.expr(e.left, ctx), (prev) => this.expr(e.right, typeOf(prev[0]) ?? ctx)]) as [Typed, Typed];
+      [l, r] = this.sequence([() => left ?? this.expr(e.left, ctx), (prev) => this.expr(e.right, typeOf(prev[0]) ?? ctx)]) as [Typed, Typed];
     }
     return this.arithmetic(e.op, l, r, e.pos);
   }
@@ -549,8 +610,8 @@ class FunctionChecker {
     return sameType(a, b) ? (a as ValueType) : null;
   }
 
-  private logical(e: A.Expr & { kind: 'binary' }): Typed {
-    const l = this.expr(e.left, 'bool');
+  private logical(e: BinaryExpr, left: Typed | null): Typed {
+    const l = left ?? this.expr(e.left, 'bool');
     const saved = this.out;
     this.out = [];
     const r = this.expr(e.right, 'bool');
@@ -598,7 +659,7 @@ class FunctionChecker {
       return null;
     }
     const c = this.ctx.classById(o.t.classId);
-    const field = c.fields.find((f) => f.name === name);
+    const field = fieldIndex(c).get(name);
     if (!field) {
       this.report(pos, c.methods.has(name) ? `'${name}' is a method of ${c.name}; call it` : `class ${c.name} has no field '${name}'`);
       return null;
@@ -896,6 +957,18 @@ class FunctionChecker {
   }
 }
 
+/** Each class's fields by name, made at the first field access (a class's fields never change). */
+const FIELD_INDEX = new WeakMap<ClassInfo, Map<string, FieldRef>>();
+
+function fieldIndex(c: ClassInfo): Map<string, FieldRef> {
+  let index = FIELD_INDEX.get(c);
+  if (!index) {
+    index = new Map(c.fields.map((f) => [f.name, f]));
+    FIELD_INDEX.set(c, index);
+  }
+  return index;
+}
+
 function typeOf(v: Typed | undefined): Type | null {
   return v && v.t !== 'error' ? v.t : null;
 }
@@ -917,29 +990,4 @@ function negate(e: Expr): Expr {
   if (e.op === 'const' && typeof e.value === 'boolean') return { op: 'const', type: 'bool', value: !e.value };
   if (e.op === 'unary' && e.kind === 'not') return e.operand;
   return { op: 'unary', type: 'bool', kind: 'not', operand: e };
-}
-
-/** Whether control can never fall off the end of `stmts` (every path returns). */
-function terminates(stmts: readonly A.Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case 'return': return true;
-      case 'block': return terminates(s.stmts);
-      case 'if': return s.else !== null && terminates(s.then.stmts) && terminates(s.else.stmts);
-      case 'while': return s.cond.kind === 'bool' && s.cond.value && !breaks(s.body.stmts);
-      default: return false;
-    }
-  });
-}
-
-/** Whether a `break` in `stmts` leaves the loop whose body they are (not an inner loop's). */
-function breaks(stmts: readonly A.Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case 'break': return true;
-      case 'block': return breaks(s.stmts);
-      case 'if': return breaks(s.then.stmts) || (s.else !== null && breaks(s.else.stmts));
-      default: return false;
-    }
-  });
 }

@@ -17,6 +17,7 @@ import type { ConstValue, FieldRef, FunctionId, IrFunction } from '../ir/ir.js';
 import { HEADER_SIZE } from '../core/layout.js';
 import type { ClassInfo, ConstInfo, FunctionInfo, GlobalInfo, MethodInfo, Program } from '../core/program.js';
 import { MAX_GLOBALS } from '../core/layout.js';
+import { MAX_LOCALS, MAX_PARAMS } from '../core/limits.js';
 import { sameType, storageSize, typeToString, type ClassId, type ClassType, type ValueType } from '../ir/types.js';
 import { classId, functionId, globalId } from '../ir/ids.js';
 
@@ -106,6 +107,7 @@ class ModuleChecker implements Namespace {
     const redefinitions: { fn: FunctionId; ir: IrFunction }[] = [];
     for (const { fn, item, owner } of this.bodies) {
       const ir = checkFunctionBody(this, fn, item, owner, this.fileName, (pos, msg) => this.error(pos, msg));
+      this.checkSize(item, ir);
       if (fn.id < this.program.functions.length) {
         redefinitions.push({ fn: fn.id, ir });
       } else {
@@ -224,13 +226,17 @@ class ModuleChecker implements Namespace {
       return this.resolveType(t);
     };
     const fields: FieldRef[] = parent ? [...parent.fields] : [];
+    const fieldNames = new Set(fields.map((f) => f.name));
+    const ownFieldNames = new Set<string>();
     let offset = parent ? parent.size : HEADER_SIZE;
     for (const f of item.fields) {
-      if (fields.some((g) => g.name === f.name)) {
-        const inherited = !item.fields.slice(0, item.fields.indexOf(f)).some((g) => g.name === f.name);
-        this.error(f.pos, inherited ? `field '${f.name}' is already defined in a superclass` : `field '${f.name}' is defined twice`);
+      const twice = ownFieldNames.has(f.name);
+      ownFieldNames.add(f.name);
+      if (fieldNames.has(f.name)) {
+        this.error(f.pos, twice ? `field '${f.name}' is defined twice` : `field '${f.name}' is already defined in a superclass`);
         continue;
       }
+      fieldNames.add(f.name);
       const type = resolve(f.type);
       if (type === null) continue;
       const size = storageSize(type);
@@ -250,7 +256,7 @@ class ModuleChecker implements Namespace {
         continue;
       }
       ownNames.add(m.name);
-      if (fields.some((f) => f.name === m.name)) this.error(m.pos, `'${m.name}' is both a field and a method`);
+      if (fieldNames.has(m.name)) this.error(m.pos, `'${m.name}' is both a field and a method`);
       if (!m.hasSelf) this.error(m.pos, `method '${m.name}' must take 'self' as its first parameter`);
       const params = m.params.map((p) => resolve(p.type));
       const result = m.result ? resolve(m.result) : 'void';
@@ -289,6 +295,15 @@ class ModuleChecker implements Namespace {
     };
     for (const b of bodies) this.bodies.push({ ...b, owner: info });
     return info;
+  }
+
+  /** The limits of `core/limits.ts`, which every tier can run. */
+  private checkSize(item: FnItem, ir: IrFunction): void {
+    if (item.params.length > MAX_PARAMS) {
+      this.error(item.pos, `function '${ir.name}' has ${item.params.length} parameters; the limit is ${MAX_PARAMS}`);
+    } else if (ir.locals.length > MAX_LOCALS) {
+      this.error(item.pos, `function '${ir.name}' has ${ir.locals.length} local variables and temporaries; the limit is ${MAX_LOCALS}`);
+    }
   }
 
   functionById(id: FunctionId): FunctionInfo {

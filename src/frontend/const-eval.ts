@@ -12,6 +12,7 @@ import { isIntType, sameType, typeToString, type Type } from '../ir/types.js';
 import { ARITHMETIC, COMPARISONS, UNARY, binaryOperands, intTrap, isComparison, takes } from '../ir/operators.js';
 import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal.js';
 import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
+import { leftSpine, type BinaryExpr } from './chains.js';
 
 export interface ConstResult {
   readonly type: Type;
@@ -80,17 +81,33 @@ function evalRaw(e: Expr, expected: Type | null, lookup: ConstLookup): Raw {
   }
 }
 
-function evalBinary(e: Expr & { kind: 'binary' }, expected: Type | null, lookup: ConstLookup): Raw {
-  const comparison = ['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(e.op);
-  const ctx = comparison ? null : expected;
+/** Whether operator `op` gives its operands no type context: comparisons and logical operators (the result is a bool). */
+function dropsContext(op: BinaryExpr['op']): boolean {
+  return op === '&&' || op === '||' || isComparison(BINARY_OPS[op]);
+}
+
+/** A chain of binary operators, along its left spine with a loop (`chains.ts`). */
+function evalBinary(e: BinaryExpr, expected: Type | null, lookup: ConstLookup): Raw {
+  const spine = leftSpine(e);
+  const bottom = spine[0] as BinaryExpr;
+  let ctx = expected;
+  for (let i = spine.length - 1; i > 0; i--) if (dropsContext((spine[i] as BinaryExpr).op)) ctx = null;
+  let acc = evalNode(bottom, ctx, null, lookup);
+  for (const node of spine.slice(1)) acc = evalNode(node, null, acc, lookup);
+  return acc;
+}
+
+/** One operator; `left` is the value of its left operand when already evaluated. */
+function evalNode(e: BinaryExpr, expected: Type | null, left: Raw | null, lookup: ConstLookup): Raw {
+  const ctx = dropsContext(e.op) ? null : expected;
   // A literal operand takes the type of the other operand.
   let l: Raw;
   let r: Raw;
-  if (isIntLiteral(e.left) && !isIntLiteral(e.right)) {
+  if (left === null && isIntLiteral(e.left) && !isIntLiteral(e.right)) {
     r = evalRaw(e.right, ctx, lookup);
     l = evalRaw(e.left, r.type, lookup);
   } else {
-    l = evalRaw(e.left, ctx, lookup);
+    l = left ?? evalRaw(e.left, ctx, lookup);
     r = evalRaw(e.right, l.type, lookup);
   }
   if (!sameType(l.type, r.type)) {

@@ -228,18 +228,29 @@ class Parser {
     }
   }
 
+  /** An `if` and its `else if` chain, read with a loop: a flat chain of any length is not nesting. */
   private ifStmt(): A.Stmt & { kind: 'if' } {
-    const t = this.expectKeyword('if');
-    const cond = this.expr();
-    const then = this.block();
+    const arms: { pos: A.Pos; cond: A.Expr; then: A.Block; elsePos: A.Pos | null }[] = [];
     let otherwise: A.Block | null = null;
-    if (this.isKeyword('else')) {
-      const e = this.next();
-      otherwise = this.isKeyword('if')
-        ? this.nested(() => ({ kind: 'block', pos: e.pos, stmts: [this.ifStmt()] }))
-        : this.block();
+    for (;;) {
+      const t = this.expectKeyword('if');
+      const arm = { pos: t.pos, cond: this.expr(), then: this.block(), elsePos: null as A.Pos | null };
+      arms.push(arm);
+      if (!this.isKeyword('else')) break;
+      arm.elsePos = this.next().pos;
+      if (!this.isKeyword('if')) {
+        otherwise = this.block();
+        break;
+      }
     }
-    return { kind: 'if', pos: t.pos, cond, then, else: otherwise };
+    let result: (A.Stmt & { kind: 'if' }) | null = null;
+    for (let i = arms.length - 1; i >= 0; i--) {
+      const arm = arms[i] as (typeof arms)[number];
+      result = { kind: 'if', pos: arm.pos, cond: arm.cond, then: arm.then, else: otherwise };
+      // The `else` before this arm wraps it in a block, as `else { if .. }` would.
+      if (i > 0) otherwise = { kind: 'block', pos: (arms[i - 1] as (typeof arms)[number]).elsePos as A.Pos, stmts: [result] };
+    }
+    return result as A.Stmt & { kind: 'if' };
   }
 
   /** An assignment or an expression statement. */
@@ -283,7 +294,8 @@ class Parser {
 
   private cast(): A.Expr {
     let value = this.unary();
-    while (this.isKeyword('as') || this.isKeyword('is')) {
+    for (let links = 0; this.isKeyword('as') || this.isKeyword('is'); links++) {
+      this.bound(links);
       const t = this.next();
       const cls = this.name();
       value = { kind: t.text as 'as' | 'is', pos: t.pos, value, className: cls.text, classPos: cls.pos };
@@ -303,9 +315,10 @@ class Parser {
 
   private postfix(): A.Expr {
     let e = this.primary();
-    for (;;) {
+    for (let links = 0; ; links++) {
       const t = this.peek();
-      if (t.kind !== 'punct') return e;
+      if (t.kind !== 'punct' || (t.text !== '.' && t.text !== '[')) return e;
+      this.bound(links);
       if (t.text === '.') {
         this.next();
         const name = this.name();
@@ -319,8 +332,6 @@ class Parser {
         const index = this.expr();
         this.expect(']');
         e = { kind: 'index', pos: t.pos, array: e, index };
-      } else {
-        return e;
       }
     }
   }
@@ -342,9 +353,13 @@ class Parser {
       case 'int':
         this.next();
         return { kind: 'int', pos: t.pos, value: BigInt(t.text.replaceAll('_', '')), text: t.text };
-      case 'float':
+      case 'float': {
         this.next();
-        return { kind: 'float', pos: t.pos, value: Number(t.text.replaceAll('_', '')), text: t.text };
+        const value = Number(t.text.replaceAll('_', ''));
+        // Overflow is an error, as for integer literals; underflow rounds (to 0 at the end).
+        if (!Number.isFinite(value)) this.report(t.pos, `float literal ${t.text} does not fit in f64`);
+        return { kind: 'float', pos: t.pos, value, text: t.text };
+      }
       case 'string':
         this.next();
         return { kind: 'string', pos: t.pos, value: t.text };
@@ -454,6 +469,13 @@ class Parser {
 
   private report(pos: A.Pos, message: string): void {
     this.diagnostics.push(diagnostic(this.fileName, pos, message));
+  }
+
+  /** A chain of postfix operators or casts nests its tree as deeply as parentheses do. */
+  private bound(links: number): void {
+    if (links < MAX_DEPTH) return;
+    this.report(this.peek().pos, 'nesting too deep');
+    throw new SyntaxError();
   }
 
   private nested<T>(parse: () => T): T {

@@ -8,6 +8,8 @@ import type { Type } from '../ir/types.js';
 import type { CallTarget, Frame, StmtFn } from './closures.js';
 import { compileSeq } from './compile-stmt.js';
 import type { Ctx } from './context.js';
+import type { Heap } from '../core/heap.js';
+import { MAX_FRAMES, depthWord, frameLimit, makesCalls } from '../core/limits.js';
 
 export class Code implements CallTarget {
   /** The frame slot that receives the return value (just past the locals). */
@@ -30,7 +32,7 @@ export class Code implements CallTarget {
     const budget = cx.budget;
     const callCost = budget.callCost;
     // Calls count only when a tier is there to compile (1 ns of a 10 ns call otherwise).
-    this.body = callCost === 0
+    const entered: StmtFn = callCost === 0
       ? (f) => {
           if (poll[0] !== 0) cx.host.safepoint();
           return body(f);
@@ -40,6 +42,7 @@ export class Code implements CallTarget {
           if ((budget.left -= callCost) <= 0) budget.spent();
           return body(f);
         };
+    this.body = makesCalls(ir.body) ? countFrames(entered, cx.heap) : entered;
   }
 
   /** A fresh frame holding `args` in its first locals. */
@@ -48,6 +51,19 @@ export class Code implements CallTarget {
     for (let i = 0; i < args.length; i++) fr[i] = args[i] as number | bigint;
     return fr;
   }
+}
+
+/** `body` counting its frame in the thread's depth word (`core/limits.ts`); past MAX_FRAMES, the stack overflows. */
+function countFrames(body: StmtFn, heap: Heap): StmtFn {
+  const word = depthWord(heap.threadId);
+  return (f) => {
+    const depth = (heap.i32[word] as number) + 1;
+    if (depth > MAX_FRAMES) frameLimit();
+    heap.i32[word] = depth;
+    const result = body(f);
+    heap.i32[word] = depth - 1;
+    return result;
+  };
 }
 
 /**

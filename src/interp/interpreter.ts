@@ -17,6 +17,7 @@ import type { RuntimeHost } from '../core/host.js';
 import { Budget, NEVER_HOT, type TierUpPolicy } from './hotness.js';
 import { resumeFrames } from './resume.js';
 import { unwindOutermost } from '../core/unwind.js';
+import { depthWord } from '../core/limits.js';
 
 
 export class Interpreter implements Linker {
@@ -57,9 +58,13 @@ export class Interpreter implements Linker {
     const callee = this.calleeFor(ir);
     const fr = callee.newFrame();
     for (let i = 0; i < args.length; i++) fr[i] = args[i] as Val;
+    const word = depthWord(this.heap.threadId);
+    const depth = this.heap.i32[word] as number;
     try {
       callee.body(fr);
     } catch (e) {
+      // The frames that the trap unwound did not count themselves down.
+      this.heap.i32[word] = depth;
       throw unwindOutermost(e, callee);
     }
     return ir.result === 'void' ? undefined : fr[callee.ret];

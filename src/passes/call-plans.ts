@@ -16,6 +16,7 @@ import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
 import type { ClassInfo, Program } from '../core/program.js';
+import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
 import { isInlinable } from './inlinable.js';
 import { leafOf, type Leaf } from './inline-leaf.js';
 
@@ -49,11 +50,16 @@ export interface CallPlanOptions {
 }
 
 export function computeCallPlans(ir: IrFunction, program: Program, options: CallPlanOptions): CallPlans {
-  return plansOf(ir, ir, program, options, 0);
+  return plansOf(ir, ir, program, options, 0, { locals: ir.locals.length });
 }
 
-/** The plans of `ir`'s calls, `ir` being inlined `depth` deep into `root`. */
-function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: CallPlanOptions, depth: number): CallPlans {
+/**
+ * The plans of `ir`'s calls, `ir` being inlined `depth` deep into `root`.
+ * `size.locals` counts the locals of `root` and of what is inlined into it
+ * so far: each inlined body adds its locals and a result, never past V8's
+ * limit (`core/limits.ts`, which leaves room for the emitter's scratch locals).
+ */
+function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: CallPlanOptions, depth: number, size: { locals: number }): CallPlans {
   const plans = new Map<PointId, readonly CallCase[]>();
   const decide = (fn: FunctionId): CallRun => {
     const info = program.functionInfo(fn);
@@ -64,8 +70,9 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     if (fn === root.id && definition) return { kind: 'self', definition: method ? null : definition };
     const leaf = callee && leafOf(callee, method);
     if (leaf && definition) return { kind: 'leaf', definition: method ? null : definition, leaf };
-    if (callee && definition && options.inline && depth < MAX_INLINE_DEPTH && isInlinable(callee)) {
-      return { kind: 'inline', definition: method ? null : definition, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1) };
+    if (callee && definition && options.inline && depth < MAX_INLINE_DEPTH && size.locals + callee.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(callee)) {
+      size.locals += callee.locals.length + 1;
+      return { kind: 'inline', definition: method ? null : definition, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1, size) };
     }
     return { kind: 'call' };
   };

@@ -162,7 +162,7 @@ export class Session {
   load(source: string, fileName: string): LoadResult {
     this.thread.beginLoad();
     try {
-      return this.apply(this.parse(source, fileName), source, true);
+      return this.apply(this.parse(source, fileName), source, true, true);
     } finally {
       this.thread.endLoad();
     }
@@ -196,7 +196,7 @@ export class Session {
     this.thread.beginLoad();
     try {
       if (source !== null) this.sources.set(module.fileName, source);
-      return this.apply(module, source, true);
+      return this.apply(module, source, false, true);
     } finally {
       this.thread.endLoad();
     }
@@ -209,15 +209,16 @@ export class Session {
    */
   replay(entry: LoggedModule): void {
     if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
-    this.apply(entry.module, entry.source, false, entry);
+    this.apply(entry.module, entry.source, entry.parsed, false, entry);
   }
 
   /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
-  private apply(module: Module, source: string | null, own: boolean, logged?: LoggedModule): LoadResult {
+  /** `parsed`: `module` is what parsing `source` gives. */
+  private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
-    if (own) this.thread.logLoad({ module, source, firstCodeId });
+    if (own) this.thread.logLoad({ module, source, parsed, firstCodeId });
     this.commit(delta, own, firstCodeId);
     if (own) this.thread.publishLoad();
     return {

@@ -129,6 +129,8 @@ export class Thread implements ThreadHooks {
       this.session.replay(this.log.entry(this.applied));
       this.applied++;
     }
+    // A load may have grown the memory.
+    this.session.heap.refresh();
     this.control.acknowledge(this.threadId, logged);
   }
 

@@ -145,3 +145,22 @@ ${Array.from({ length: 150 }, (_, k) => `  if make${k}().sides() != ${k + 3} { w
     await t.close();
   }
 });
+
+test('arguments and results cross to the workers and back exactly (±Infinity, NaN, -0, i64 extremes)', async () => {
+  const s = await ThreadedSession.create({ threads: 2, print: () => {} });
+  try {
+    s.load('fn same(x: f64) -> f64 { return x; }\nfn wide(x: i64) -> i64 { return x; }\nfn neg(x: f64) -> f64 { return -x; }', 'values.rj');
+    for (const x of [Infinity, -Infinity, NaN, -0, 5e-324, 1.7976931348623157e308]) {
+      const r = await s.run('same', [x]);
+      for (const o of r.outcomes) assert.ok(o.kind === 'returned' && Object.is(o.value, x), `${x}: ${JSON.stringify(o)}`);
+    }
+    const zero = await s.run('neg', [0]);
+    for (const o of zero.outcomes) assert.ok(o.kind === 'returned' && Object.is(o.value, -0));
+    for (const x of [9223372036854775807n, -9223372036854775808n]) {
+      const r = await s.run('wide', [x]);
+      assert.deepEqual(r.outcomes, [{ kind: 'returned', value: x }, { kind: 'returned', value: x }]);
+    }
+  } finally {
+    await s.close();
+  }
+});

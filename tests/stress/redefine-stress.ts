@@ -36,6 +36,7 @@ global returned: i32 = 0;
 global stop: i32 = 0;
 global violations: i32 = 0;
 global calls: i64 = 0;
+global running: i32 = 0;
 
 fn version() -> i32 { return 0; }
 
@@ -56,6 +57,7 @@ fn round(probe: Probe) {
 }
 
 fn hammer() {
+  atomic_add(running, 1);
   let probe = new Probe;
   let n: i64 = 0;
   while atomic_load(stop) == 0 {
@@ -73,6 +75,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
     const run = session.run('hammer');
     // Let the threads get going before the first redefinition.
     await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((session.session.readGlobal('running') as number) < threads) await new Promise((resolve) => setTimeout(resolve, 5));
     for (let k = 1; k <= loads; k++) {
       session.session.writeGlobal('started', k);
       session.load(`fn version() -> i32 { return ${k}; }`, `version-${k}.rj`);

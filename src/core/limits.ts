@@ -1,0 +1,54 @@
+//! Limits on the size of a program's functions and on its recursion, the same
+//! at every tier (docs/LANGUAGE.md, "Limits"). They leave room below V8's
+//! WebAssembly limits (1,000 parameters, 50,000 locals per function) for
+//! what the baseline tier adds: the receiver, scratch locals and the locals
+//! of inlined callees.
+//!
+//! Recursion: every tier counts the frames of functions that make calls in
+//! one word of the thread block (`TB_DEPTH`), up at entry and down at exit,
+//! and a call that would pass MAX_FRAMES overflows the stack there. A frame of
+//! a function that calls nothing adds no depth beyond its own, so it is not
+//! counted. A trap does not count down the frames it unwinds: the tiers'
+//! entries from the host put back the count they started with.
+
+import type { Stmt } from '../ir/ir.js';
+import { TB_DEPTH, threadBlock } from './layout.js';
+
+/** Declared parameters of a function or method (`self` not counted). */
+export const MAX_PARAMS = 255;
+
+/** Locals of a function: parameters, `let` variables and the checker's temporaries. */
+export const MAX_LOCALS = 30_000;
+
+/** The baseline tier inlines no callee that would take a function past this many wasm locals. */
+export const MAX_WASM_LOCALS_INLINED = 45_000;
+
+/**
+ * Frames of functions that call. Every tier reaches it before V8's own stack
+ * runs out on a thread of a threaded session (64 MiB of stack): the
+ * interpreter, the heaviest, reached 62,000 frames of a function that calls
+ * from inside five nested loops and ifs, 156,000 of a plain recursion. On
+ * the JavaScript main thread (a `Session`, about 1 MiB of stack) V8's stack
+ * runs out first, at 700 to 2,000 interpreted frames (7,700 to 20,000
+ * compiled): that is a stack overflow too, at a depth that depends on the tier.
+ */
+export const MAX_FRAMES = 40_000;
+
+/** The message of the error that stands for a stack overflow until a call site makes it a trap (`core/unwind.ts`). */
+export const FRAME_LIMIT_MESSAGE = `Maximum call stack size exceeded: more than ${MAX_FRAMES} Rejit frames`;
+
+/** The index of thread `threadId`'s frame count in an Int32Array over the memory. */
+export function depthWord(threadId: number): number {
+  return (threadBlock(threadId) + TB_DEPTH) >>> 2;
+}
+
+/** Whether a function body makes calls, and so counts its frames. */
+export function makesCalls(stmts: readonly Stmt[]): boolean {
+  return stmts.some((s) => s.op === 'call'
+    || (s.op === 'block' || s.op === 'loop' ? makesCalls(s.body) : s.op === 'if' && (makesCalls(s.then) || makesCalls(s.else))));
+}
+
+/** Raised where a frame would pass MAX_FRAMES: a call site reports it as a stack overflow at the call. */
+export function frameLimit(): never {
+  throw new RangeError(FRAME_LIMIT_MESSAGE);
+}

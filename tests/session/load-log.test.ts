@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LoadLog } from '../../src/session/load-log.js';
+import { ThreadedSession } from '../../src/session/threaded-session.js';
+import { ModuleBuilder } from '../../src/frontend/builder.js';
+import type { Module } from '../../src/frontend/ast.js';
+
+test('a logged syntax tree keeps every number exactly', () => {
+  const log = LoadLog.create();
+  const values = [Infinity, -Infinity, NaN, -0, 0, 5e-324, 1.7976931348623157e308];
+  const module = { fileName: 'm.rj', items: [], extra: { values, big: [9223372036854775807n, -9223372036854775808n] } } as unknown as Module;
+  assert.equal(log.append({ module, source: null, parsed: false, firstCodeId: 7 }), true);
+  assert.equal(new LoadLog(log.buffer).entry(0).firstCodeId, 7);
+  const back = new LoadLog(log.buffer).entry(0).module as unknown as { extra: { values: number[]; big: bigint[] } };
+  assert.equal(back.extra.values.length, values.length);
+  values.forEach((v, i) => assert.ok(Object.is(back.extra.values[i], v), `${v}`));
+  assert.deepEqual(back.extra.big, [9223372036854775807n, -9223372036854775808n]);
+});
+
+test('the log grows to hold any module, and readers see every entry', () => {
+  const log = LoadLog.create(4096);
+  const reader = new LoadLog(log.buffer);
+  const big = `fn f() -> i32 { return 1; }\n${'// padding\n'.repeat(400_000)}`;
+  for (let i = 0; i < 3; i++) assert.equal(log.append({ module: { fileName: `m${i}.rj`, items: [] }, source: big, parsed: true, firstCodeId: 1 + i }), true);
+  assert.equal(log.length, 3);
+  assert.ok(log.buffer.byteLength >= 3 * big.length);
+  for (const i of [0, 2, 1]) {
+    const e = reader.entry(i);
+    assert.equal(e.source, big);
+    assert.equal(e.module.fileName, `m${i}.rj`);
+    assert.equal(e.module.items.length, 1);
+  }
+});
+
+test('an infinite constant built with the builder API reaches every thread', async () => {
+  const lines: string[] = [];
+  const s = await ThreadedSession.create({ threads: 2, print: (l) => lines.push(l) });
+  try {
+    const m = new ModuleBuilder('inf.rj');
+    m.fn('show', [], null, [m.stmt.expr(m.expr.call('print', m.expr.float(-Infinity), m.expr.bin('/', m.expr.float(1), m.expr.float(-0))))]);
+    s.session.loadModule(m.build());
+    await s.run('show');
+    assert.deepEqual(lines, ['-Infinity -Infinity', '-Infinity -Infinity']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a tree that is only part of its text is logged as the tree, with the text kept for diagnostics', () => {
+  const log = LoadLog.create();
+  const source = 'fn a() -> i32 { return 1; }\nfn b() -> i32 { return 2; }\n';
+  const part: Module = { fileName: 'm.rj', items: [] };
+  assert.equal(log.append({ module: part, source, parsed: false, firstCodeId: 3 }), true);
+  const back = new LoadLog(log.buffer).entry(0);
+  assert.deepEqual(back, { module: part, source, parsed: false, firstCodeId: 3 });
+});
