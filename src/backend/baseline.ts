@@ -272,7 +272,7 @@ export class Baseline {
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
     const start = performance.now();
-    const compiled = compileOsrEntry(ir, point, this.program, id, { ...this.options, countFrame: false });
+    const compiled = compileOsrEntry(ir, point, this.program, id, { ...this.options, countFrames: false });
     if (!compiled) return null;
     this.nextOsrId++;
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);

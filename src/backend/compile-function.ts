@@ -61,11 +61,11 @@ function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   declareLocals(ir, fb);
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll();
-  if (fx.countsFrame) fx.enterFrame();
+  if (fx.countsFrame) fx.frameDepth = fx.enterFrame();
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();
-  else if (fx.countsFrame) fx.leaveFrame();
+  else if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
   return fx;
 }
 

@@ -97,7 +97,7 @@ export class FunctionEmitter {
   ) {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
-    this.countsFrame = options.countFrame !== false && makesCalls(ir.body);
+    this.countsFrame = options.countFrames === true && makesCalls(ir.body);
   }
 
   /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
@@ -173,22 +173,28 @@ export class FunctionEmitter {
     this.c.end();
   }
 
-  /** Counts a frame in the thread's depth word; past MAX_FRAMES, the stack overflows (`core/limits.ts`). */
-  enterFrame(): void {
+  /**
+   * Counts a frame in the thread's depth word; past MAX_FRAMES, the stack
+   * overflows (`core/limits.ts`). Returns the local that keeps the depth
+   * before the frame, which `leaveFrame` stores back: no load on the way out.
+   */
+  enterFrame(): number {
     const tb = this.imports.global('tb');
-    this.scratch('i32', (depth) => {
-      this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).i32Const(1).i32Add().localTee(depth).i32Store(TB_DEPTH);
-      this.c.localGet(depth).i32Const(MAX_FRAMES).i32GtU().if();
-      this.c.call(this.imports.js('frameLimit'));
-      this.c.end();
-    });
+    const outer = this.fb.addLocal('i32');
+    this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).localTee(outer).i32Const(1).i32Add().i32Store(TB_DEPTH);
+    this.c.localGet(outer).i32Const(MAX_FRAMES).i32GeU().if();
+    this.c.call(this.imports.js('frameLimit'));
+    this.c.end();
+    return outer;
   }
 
-  /** Uncounts the frame that `enterFrame` counted. */
-  leaveFrame(): void {
-    const tb = this.imports.global('tb');
-    this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).i32Const(1).i32Sub().i32Store(TB_DEPTH);
+  /** Uncounts the frame that `enterFrame` counted (`outer`: what it returned). */
+  leaveFrame(outer: number): void {
+    this.c.globalGet(this.imports.global('tb')).localGet(outer).i32Store(TB_DEPTH);
   }
+
+  /** The local of this function's own frame count (`enterFrame`), when it counts. */
+  frameDepth: number | null = null;
 
   /** Runs `use` with a scratch local of `type`, free again afterwards. */
   scratch<T>(type: ValType, use: (local: number) => T): T {

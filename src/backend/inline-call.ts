@@ -43,13 +43,14 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   // The inlined frame counts as a called one would (`core/limits.ts`).
   const counts = makesCalls(ir.body);
   const target = c.block();
+  let outer: number | null = null;
   const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => {
-    if (counts) fx.enterFrame();
+    if (counts) outer = fx.enterFrame();
     emitStmts(fx, body);
   });
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   c.end();
-  if (counts) fx.leaveFrame();
+  if (outer !== null) fx.leaveFrame(outer);
   if (result !== null) c.localGet(result);
 }

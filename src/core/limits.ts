@@ -4,9 +4,11 @@
 //! what the baseline tier adds: the receiver, scratch locals and the locals
 //! of inlined callees.
 //!
-//! Recursion: every tier counts the frames of functions that make calls in
-//! one word of the thread block (`TB_DEPTH`), up at entry and down at exit,
-//! and a call that would pass MAX_FRAMES overflows the stack there. A frame of
+//! Recursion: the interpreter (and compiled code, with
+//! `CompileOptions.countFrames`: off by default for its cost) counts the
+//! frames of functions that make calls in one word of the thread block
+//! (`TB_DEPTH`), up at entry and down at exit, and a call that would pass
+//! MAX_FRAMES overflows the stack there. A frame of
 //! a function that calls nothing adds no depth beyond its own, so it is not
 //! counted. A trap does not count down the frames it unwinds: the tiers'
 //! entries from the host put back the count they started with.
