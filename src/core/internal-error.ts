@@ -11,6 +11,7 @@ import type { StackEntry } from './trap.js';
 /** The line that follows an internal error on the command line. */
 export const REPORT_REQUEST = 'This is a bug in Rejit, not in the program: please report it, with the program that shows it.';
 
+/** A fault of Rejit itself, not of the program (an engine or runtime error): reported with a request to report it. */
 export class InternalError extends Error {
   constructor(
     message: string,

@@ -23,6 +23,7 @@ export const TRAP_MESSAGES = {
   timeout: 'timeout',
 } as const;
 
+/** What a trap is about: one of `TRAP_MESSAGES`'s keys. */
 export type TrapKind = keyof typeof TRAP_MESSAGES;
 
 /** One Rejit frame of a trap's call stack: the function and where it stood. */
@@ -35,6 +36,7 @@ export interface StackEntry {
 /** Frames shown at each end of a long stack. */
 const SHOWN_FRAMES = 10;
 
+/** A Rejit trap (docs/CONVENTIONS.md): its kind, file and position, and the Rejit call stack, innermost first. */
 export class Trap extends Error {
   /** Innermost frame first. Filled in as the trap unwinds through frames. */
   readonly frames: StackEntry[] = [];

@@ -19,6 +19,7 @@ import type * as A from './ast.js';
 /** A type as the builder takes it: `'i32'`, `'Shape'`, `'f64[]'`, `'i32[][]'`. */
 export type TypeName = string;
 
+/** Builds one module's syntax tree, item by item, for `Session.loadModule` (see the example above). */
 export class ModuleBuilder {
   private readonly items: A.Item[] = [];
   private nodes = 0;
@@ -70,16 +71,19 @@ export class ModuleBuilder {
     return this;
   }
 
+  /** Adds `global name: type = init;`. */
   global(name: string, type: TypeName, init: A.Expr): this {
     this.items.push({ kind: 'global', name, pos: this.pos(), type: this.type(type), init });
     return this;
   }
 
+  /** Adds `const name: type = init;`. */
   const(name: string, type: TypeName, init: A.Expr): this {
     this.items.push({ kind: 'const', name, pos: this.pos(), type: this.type(type), init });
     return this;
   }
 
+  /** The module as built so far. */
   build(): A.Module {
     return { fileName: this.fileName, items: [...this.items] };
   }

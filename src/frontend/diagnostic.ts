@@ -3,6 +3,7 @@
 
 import type { Pos } from './ast.js';
 
+/** One compile error: the file, 1-based line and column, and the message. */
 export interface Diagnostic {
   readonly fileName: string;
   readonly line: number;
@@ -10,6 +11,7 @@ export interface Diagnostic {
   readonly message: string;
 }
 
+/** A diagnostic at `pos` of `fileName`. */
 export function diagnostic(fileName: string, pos: Pos, message: string): Diagnostic {
   return { fileName, line: pos.line, col: pos.col, message };
 }
@@ -36,6 +38,7 @@ export class CompileError extends Error {
     this.name = 'CompileError';
   }
 
+  /** Every diagnostic as `FILE:LINE:COL: error: MESSAGE`, with the source line and a caret where the source is known. */
   format(): string {
     return this.diagnostics.map((d) => formatDiagnostic(d, this.sources.get(d.fileName))).join('\n');
   }

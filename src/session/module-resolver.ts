@@ -17,6 +17,7 @@ export interface LoadRequest {
   readonly from: string | null;
 }
 
+/** A module that a resolver found: its name in diagnostics and its text. */
 export interface ResolvedModule {
   /** Its name in diagnostics and traps. */
   readonly fileName: string;

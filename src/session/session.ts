@@ -37,6 +37,7 @@ export { InternalError };
 /** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
 export type HostValue = number | bigint | boolean;
 
+/** How a `Session` runs: its tier, output, memory, module resolver and, for measurement, compile options. */
 export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
@@ -107,6 +108,7 @@ const SINGLE_THREAD: ThreadHooks = {
   endLoad: () => {},
 };
 
+/** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
   readonly fileName: string;
   readonly classes: readonly string[];
@@ -115,6 +117,11 @@ export interface LoadResult {
   readonly globals: readonly string[];
 }
 
+/**
+ * One program and one memory, run on the calling thread: `load` adds modules
+ * (all or nothing), `call` runs a function from the host. A session is not a
+ * thread pool: see `ThreadedSession`.
+ */
 export class Session {
   readonly program = new Program();
   readonly memory: WebAssembly.Memory;

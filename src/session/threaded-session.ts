@@ -22,6 +22,7 @@ import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
 
+/** How a `ThreadedSession` runs: its number of threads and their tier, output and loadable directories. */
 export interface ThreadedSessionOptions {
   readonly threads: number;
   /** As `SessionOptions.tier` (default 'baseline'). */
@@ -64,6 +65,11 @@ interface Pending {
 /** After a stop request, how long threads get to reach a poll before they are terminated. */
 const STOP_GRACE_MS = 2000;
 
+/**
+ * One program on a pool of worker threads that share one memory. Loads from
+ * the host, and from running threads, return once every thread runs the new
+ * code; `run` runs a function on every thread or on one.
+ */
 export class ThreadedSession {
   readonly session: Session;
   private readonly control: Control;
@@ -180,17 +186,20 @@ export class ThreadedSession {
     else void this.close();
   }
 
+  /** The number of worker threads. */
   get threads(): number {
     return this.options.threads;
   }
 
   // ---- loading (the same protocol as a running thread's load)
 
+  /** Parses, checks and loads a module into every thread; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
     this.checkOpen();
     return this.session.load(source, fileName);
   }
 
+  /** Loads a module from a file, through the session's module resolver (`loadDirectories`). */
   loadFile(path: string): LoadResult {
     this.checkOpen();
     return this.session.loadFile(path);
@@ -301,6 +310,7 @@ export class ThreadedSession {
     timer.unref();
   }
 
+  /** Ends every worker; a run still going ends as stopped. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
