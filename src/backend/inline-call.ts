@@ -41,7 +41,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
   // The inlined frame counts as a called one would (`core/limits.ts`).
-  const counts = makesCalls(ir.body);
+  const counts = fx.options.countFrames === true && makesCalls(ir.body);
   const target = c.block();
   let outer: number | null = null;
   const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => {
