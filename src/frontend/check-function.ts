@@ -19,8 +19,9 @@ import { defaultIntType, fitsIn, intLiteralValue, isIntLiteral } from './literal
 import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
 import { ifChain, leftSpine, type BinaryExpr, type IfStmt } from './chains.js';
 import { terminates } from './paths.js';
-import type { AtomicPlace, Callee, Expr, FieldRef, IrFunction, LabelId, Local, LocalIndex, MathOp, PrintArg, Stmt } from '../ir/ir.js';
-import { isIntType, isNumericType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
+import { ERROR, checkBuiltin, checkConversion, typeOf, type BodyChecker, type CType, type Typed } from './check-builtins.js';
+import type { Callee, Expr, FieldRef, IrFunction, LabelId, Local, LocalIndex, PointId, Stmt } from '../ir/ir.js';
+import { isIntType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
 import { binaryOperands, isComparison, takes, UNARY } from '../ir/operators.js';
 import type { ClassInfo, FunctionInfo } from '../core/program.js';
 
@@ -29,13 +30,6 @@ export interface CheckContext extends Namespace {
   assignable(from: ValueType | 'null', to: ValueType): boolean;
 }
 
-type CType = Type | 'error';
-
-/** A lowered expression and its type. */
-interface Typed {
-  readonly e: Expr;
-  readonly t: CType;
-}
 
 interface LocalBinding {
   readonly local: LocalIndex;
@@ -51,7 +45,6 @@ interface LoopTarget {
   continueUsed: boolean;
 }
 
-const ERROR: Typed = { e: { op: 'const', type: 'i32', value: 0 }, t: 'error' };
 
 /** Operators of a chain between spills of its value to a temporary: bounds the depth of IR trees. */
 const SPILL_EVERY = 64;
@@ -69,22 +62,26 @@ export function checkFunctionBody(
   return new FunctionChecker(ctx, fn, item, owner, fileName, report).run();
 }
 
-class FunctionChecker {
+class FunctionChecker implements BodyChecker {
   private readonly locals: Local[] = [];
   private readonly scopes: Map<string, LocalBinding>[] = [];
   private readonly loops: LoopTarget[] = [];
-  private out: Stmt[] = [];
+  out: Stmt[] = [];
   private labels = 0;
   private points = 0;
 
   constructor(
-    private readonly ctx: CheckContext,
+    readonly ctx: CheckContext,
     private readonly fn: FunctionInfo,
     private readonly item: A.FnItem,
     private readonly owner: ClassInfo | null,
     private readonly fileName: string,
-    private readonly report: (pos: Pos, message: string) => void,
+    readonly report: (pos: Pos, message: string) => void,
   ) {}
+
+  newPoint(): PointId {
+    return this.points++;
+  }
 
   run(): IrFunction {
     this.scopes.push(new Map());
@@ -127,7 +124,7 @@ class FunctionChecker {
     return this.locals.length - 1;
   }
 
-  private lookupLocal(name: string): LocalBinding | undefined {
+  lookupLocal(name: string): LocalBinding | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const b = (this.scopes[i] as Map<string, LocalBinding>).get(name);
       if (b) return b;
@@ -320,7 +317,7 @@ class FunctionChecker {
 
   private whileStmt(s: A.Stmt & { kind: 'while' }): void {
     const label = this.labels++;
-    const point = this.points++;
+    const point = this.newPoint();
     const saved = this.out;
     this.out = [];
     const c = this.condition(s.cond);
@@ -360,7 +357,7 @@ class FunctionChecker {
     this.out.push({ op: 'setLocal', local: end, value: to.e });
     const label = this.labels++;
     const continueLabel = this.labels++;
-    const point = this.points++;
+    const point = this.newPoint();
     const target: LoopTarget = { breakLabel: label, continueStmt: { op: 'break', label: continueLabel }, continueUsed: false };
     this.loops.push(target);
     const body = this.block(s.body.stmts);
@@ -409,7 +406,7 @@ class FunctionChecker {
    * earlier operands that could change or trap are evaluated into
    * temporaries before those statements, keeping left-to-right order.
    */
-  private sequence(thunks: readonly ((prev: readonly Typed[]) => Typed)[]): Typed[] {
+  sequence(thunks: readonly ((prev: readonly Typed[]) => Typed)[]): Typed[] {
     const results: Typed[] = [];
     for (const thunk of thunks) {
       const mark = this.out.length;
@@ -444,7 +441,7 @@ class FunctionChecker {
 
   // ---- expressions ----
 
-  private expr(e: A.Expr, expected: Type | null): Typed {
+  expr(e: A.Expr, expected: Type | null): Typed {
     if (isIntLiteral(e)) return this.intLiteral(intLiteralValue(e), e.pos, expected);
     switch (e.kind) {
       case 'float': return { e: { op: 'const', type: 'f64', value: e.value }, t: 'f64' };
@@ -653,7 +650,7 @@ class FunctionChecker {
     return { e: { op: 'cast', type, value: v.e, classId: c.id, pos: e.pos }, t: type };
   }
 
-  private fieldOf(o: Typed, name: string, pos: Pos): { name: string; offset: number; type: ValueType } | null {
+  fieldOf(o: Typed, name: string, pos: Pos): { name: string; offset: number; type: ValueType } | null {
     if (typeof o.t !== 'object' || o.t.kind !== 'class') {
       if (o.t !== 'error') this.report(pos, `${typeToString(o.t as Type)} has no field '${name}'`);
       return null;
@@ -667,7 +664,7 @@ class FunctionChecker {
     return field;
   }
 
-  private elemType(a: Typed, i: Typed, pos: Pos): ValueType | null {
+  elemType(a: Typed, i: Typed, pos: Pos): ValueType | null {
     if (a.t === 'error' || i.t === 'error') return null;
     if (typeof a.t !== 'object' || a.t.kind !== 'array') {
       this.report(pos, `cannot index a value of type ${typeToString(a.t)}`);
@@ -683,8 +680,8 @@ class FunctionChecker {
   // ---- calls ----
 
   private call(e: A.Expr & { kind: 'call' }, discard: boolean): Typed {
-    if (e.callee === 'i32' || e.callee === 'i64' || e.callee === 'f64') return this.conversion(e);
-    const builtin = this.builtin(e, discard);
+    if (e.callee === 'i32' || e.callee === 'i64' || e.callee === 'f64') return checkConversion(this, e);
+    const builtin = checkBuiltin(this, e, discard);
     if (builtin) return builtin;
     const fn = this.ctx.functionByName(e.callee);
     if (!fn) {
@@ -719,7 +716,7 @@ class FunctionChecker {
   }
 
   private finishCall(callee: Callee, args: Expr[], result: ValueType | 'void', pos: Pos, discard: boolean): Typed {
-    const point = this.points++;
+    const point = this.newPoint();
     if (result === 'void' || discard) {
       this.out.push({ op: 'call', callee, args, result: -1, point, pos });
       return { e: { op: 'const', type: 'i32', value: 0 }, t: 'void' };
@@ -742,195 +739,7 @@ class FunctionChecker {
     return typed.map((t) => t.e);
   }
 
-  private conversion(e: A.Expr & { kind: 'call' }): Typed {
-    const to = e.callee as 'i32' | 'i64' | 'f64';
-    if (e.args.length !== 1) {
-      this.report(e.pos, `'${to}' takes 1 argument, found ${e.args.length}`);
-      return ERROR;
-    }
-    const v = this.expr(e.args[0] as A.Expr, null);
-    if (v.t === 'error') return ERROR;
-    if (!isNumericType(v.t)) return this.mismatch(e.pos, `cannot convert ${typeToString(v.t)} to ${to}`);
-    return { e: { op: 'convert', type: to, from: v.t, operand: v.e, pos: e.pos }, t: to };
-  }
-
-  /** Builtins; undefined when `e` calls no builtin. */
-  private builtin(e: A.Expr & { kind: 'call' }, discard: boolean): Typed | undefined {
-    const VOID: Typed = { e: { op: 'const', type: 'i32', value: 0 }, t: 'void' };
-    const arity = (n: number): boolean => {
-      if (e.args.length === n) return true;
-      this.report(e.pos, `'${e.callee}' takes ${n} argument${n === 1 ? '' : 's'}, found ${e.args.length}`);
-      return false;
-    };
-    const statementOnly = (stmt: () => void): Typed => {
-      if (!discard) this.report(e.pos, `'${e.callee}' returns no value`);
-      stmt();
-      return VOID;
-    };
-    const arg = (i: number): A.Expr => e.args[i] as A.Expr;
-    switch (e.callee) {
-      case 'print':
-        return statementOnly(() => this.print(e));
-      case 'print_fixed':
-        return statementOnly(() => {
-          if (!arity(2)) return;
-          const [x, d] = this.sequence([() => this.expr(arg(0), 'f64'), () => this.expr(arg(1), 'i32')]) as [Typed, Typed];
-          this.expectType(x, 'f64', arg(0).pos);
-          this.expectType(d, 'i32', arg(1).pos);
-          this.out.push({ op: 'printFixed', value: x.e, digits: d.e, pos: e.pos });
-        });
-      case 'assert':
-        return statementOnly(() => {
-          if (!arity(1)) return;
-          const c = this.expr(arg(0), 'bool');
-          this.expectType(c, 'bool', arg(0).pos);
-          this.out.push({ op: 'assert', cond: c.e, pos: e.pos });
-        });
-      case 'barrier':
-        return statementOnly(() => {
-          if (arity(0)) this.out.push({ op: 'barrier', pos: e.pos });
-        });
-      case 'sleep_ms':
-        return statementOnly(() => {
-          if (!arity(1)) return;
-          const ms = this.expr(arg(0), 'i32');
-          this.expectType(ms, 'i32', arg(0).pos);
-          this.out.push({ op: 'sleep', ms: ms.e, pos: e.pos });
-        });
-      case 'load':
-        return statementOnly(() => {
-          if (!arity(1)) return;
-          const a = arg(0);
-          if (a.kind !== 'string') this.report(a.pos, "'load' takes a string literal");
-          else this.out.push({ op: 'load', path: a.value, point: this.points++, pos: e.pos });
-        });
-      case 'abs':
-      case 'sqrt':
-      case 'floor':
-      case 'ceil': {
-        if (!arity(1)) return ERROR;
-        const x = this.expr(arg(0), e.callee === 'abs' ? null : 'f64');
-        if (x.t === 'error') return ERROR;
-        const ok = e.callee === 'abs' ? isNumericType(x.t) : x.t === 'f64';
-        if (!ok) return this.mismatch(arg(0).pos, `'${e.callee}' cannot apply to ${typeToString(x.t)}`);
-        const t = x.t as 'i32' | 'i64' | 'f64';
-        return { e: { op: 'math', type: t, kind: e.callee as MathOp, args: [x.e] }, t };
-      }
-      case 'min':
-      case 'max': {
-        if (!arity(2)) return ERROR;
-        let x: Typed;
-        let y: Typed;
-        if (isIntLiteral(arg(0)) && !isIntLiteral(arg(1))) {
-          y = this.expr(arg(1), null);
-          x = this.expr(arg(0), y.t === 'error' ? null : (y.t as Type));
-        } else {
-          [x, y] = this.sequence([() => this.expr(arg(0), null), (prev) => this.expr(arg(1), typeOf(prev[0]))]) as [Typed, Typed];
-        }
-        if (x.t === 'error' || y.t === 'error') return ERROR;
-        if (!isNumericType(x.t) || !sameType(x.t, y.t)) {
-          return this.mismatch(e.pos, `'${e.callee}' needs two numbers of one type, found ${typeToString(x.t)} and ${typeToString(y.t)}`);
-        }
-        return { e: { op: 'math', type: x.t, kind: e.callee, args: [x.e, y.e] }, t: x.t };
-      }
-      case 'clock_ns':
-        return arity(0) ? { e: { op: 'clock', type: 'i64' }, t: 'i64' } : ERROR;
-      case 'thread_id':
-        return arity(0) ? { e: { op: 'threadId', type: 'i32' }, t: 'i32' } : ERROR;
-      case 'thread_count':
-        return arity(0) ? { e: { op: 'threadCount', type: 'i32' }, t: 'i32' } : ERROR;
-      case 'atomic_load':
-      case 'atomic_store':
-      case 'atomic_add':
-      case 'atomic_cas':
-        return this.atomic(e, discard);
-      default:
-        return undefined;
-    }
-  }
-
-  private print(e: A.Expr & { kind: 'call' }): void {
-    const strings = new Map<number, string>();
-    const thunks = e.args.map((a, i) => () => {
-      if (a.kind === 'string') {
-        strings.set(i, a.value);
-        return { e: { op: 'const', type: 'i32', value: 0 } as Expr, t: 'i32' as CType };
-      }
-      const v = this.expr(a, null);
-      if (v.t !== 'error' && v.t !== 'bool' && !isNumericType(v.t)) {
-        this.report(a.pos, `cannot print a value of type ${typeToString(v.t)}`);
-      }
-      return v;
-    });
-    const values = this.sequence(thunks);
-    const args: PrintArg[] = values.map((v, i) => {
-      const s = strings.get(i);
-      return s !== undefined ? { kind: 'string', text: s } : { kind: 'value', value: v.e };
-    });
-    this.out.push({ op: 'print', args });
-  }
-
-  private atomic(e: A.Expr & { kind: 'call' }, discard: boolean): Typed {
-    const n = { atomic_load: 1, atomic_store: 2, atomic_add: 2, atomic_cas: 3 }[e.callee as 'atomic_load'] as number;
-    if (e.args.length !== n) {
-      this.report(e.pos, `'${e.callee}' takes ${n} argument${n === 1 ? '' : 's'}, found ${e.args.length}`);
-      return ERROR;
-    }
-    const target = e.args[0] as A.Expr;
-    let place: AtomicPlace | null = null;
-    let type: CType = 'error';
-    const rest = e.args.slice(1);
-    let values: Typed[] = [];
-    if (target.kind === 'name') {
-      const g = this.lookupLocal(target.name) ? undefined : this.ctx.globalByName(target.name);
-      if (!g) this.report(target.pos, `'${e.callee}' needs a global, field or array element`);
-      else {
-        place = { kind: 'global', global: g.id };
-        type = g.type;
-      }
-      values = this.sequence(rest.map((a) => () => this.expr(a, type === 'error' ? null : type)));
-    } else if (target.kind === 'field') {
-      const results = this.sequence([() => this.expr(target.object, null), ...rest.map((a) => () => this.expr(a, null))]);
-      const o = results[0] as Typed;
-      const field = this.fieldOf(o, target.field, target.pos);
-      if (field) {
-        place = { kind: 'field', object: o.e, field, pos: target.pos };
-        type = field.type;
-      }
-      values = results.slice(1);
-    } else if (target.kind === 'index') {
-      const results = this.sequence([
-        () => this.expr(target.array, null),
-        () => this.expr(target.index, 'i32'),
-        ...rest.map((a) => (prev: readonly Typed[]) => this.expr(a, elemOf(prev[0]))),
-      ]);
-      const elem = this.elemType(results[0] as Typed, results[1] as Typed, target.pos);
-      if (elem) {
-        place = { kind: 'elem', array: (results[0] as Typed).e, index: (results[1] as Typed).e, pos: target.pos };
-        type = elem;
-      }
-      values = results.slice(2);
-    } else {
-      this.report(target.pos, `'${e.callee}' needs a global, field or array element`);
-    }
-    if (!place || type === 'error') return ERROR;
-    if (type !== 'i32' && type !== 'i64') {
-      return this.mismatch(target.pos, `atomics work on i32 and i64, found ${typeToString(type)}`);
-    }
-    for (const [i, v] of values.entries()) this.expectType(v, type, (rest[i] as A.Expr).pos);
-    const [v0, v1] = values as [Typed, Typed];
-    switch (e.callee) {
-      case 'atomic_load': return { e: { op: 'atomicLoad', type, place }, t: type };
-      case 'atomic_store':
-        if (!discard) this.report(e.pos, "'atomic_store' returns no value");
-        this.out.push({ op: 'atomicStore', place, value: v0.e });
-        return { e: { op: 'const', type: 'i32', value: 0 }, t: 'void' };
-      case 'atomic_add': return this.maybeDrop({ e: { op: 'atomicAdd', type, place, value: v0.e }, t: type }, discard);
-      default: return this.maybeDrop({ e: { op: 'atomicCas', type, place, expected: v0.e, replacement: v1.e }, t: type }, discard);
-    }
-  }
-
-  private maybeDrop(v: Typed, discard: boolean): Typed {
+  maybeDrop(v: Typed, discard: boolean): Typed {
     if (!discard) return v;
     this.out.push({ op: 'drop', value: v.e });
     return { e: { op: 'const', type: 'i32', value: 0 }, t: 'void' };
@@ -947,11 +756,11 @@ class FunctionChecker {
     if (!this.ctx.assignable(v.t, to)) this.report(pos, `expected ${typeToString(to)}, found ${typeToString(v.t)}`);
   }
 
-  private expectType(v: Typed, t: Type, pos: Pos): void {
+  expectType(v: Typed, t: Type, pos: Pos): void {
     if (v.t !== 'error' && !sameType(v.t, t)) this.report(pos, `expected ${typeToString(t)}, found ${typeToString(v.t)}`);
   }
 
-  private mismatch(pos: Pos, message: string): Typed {
+  mismatch(pos: Pos, message: string): Typed {
     this.report(pos, message);
     return ERROR;
   }
@@ -969,17 +778,9 @@ function fieldIndex(c: ClassInfo): Map<string, FieldRef> {
   return index;
 }
 
-function typeOf(v: Typed | undefined): Type | null {
-  return v && v.t !== 'error' ? v.t : null;
-}
-
 function intTypeOf(v: Typed | undefined): Type | null {
   const t = typeOf(v);
   return t !== null && isIntType(t) ? t : null;
-}
-
-function elemOf(v: Typed | undefined): Type | null {
-  return v && typeof v.t === 'object' && v.t.kind === 'array' ? v.t.elem : null;
 }
 
 function isStable(e: Expr): boolean {

@@ -16,6 +16,7 @@ import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
 import type { Ctx } from './context.js';
+import type { Heap } from '../core/heap.js';
 
 type ExprOf<K extends Expr['op']> = Extract<Expr, { op: K }>;
 
@@ -128,42 +129,10 @@ export function compileNum(cx: Ctx, e: Expr): NumFn {
       const n = cx.host.threadCount;
       return () => n;
     }
-    case 'atomicLoad': {
-      const place = compilePlace(cx, e.place);
-      return (f) => {
-        const p = place.addr(f);
-        if (p < 0) throw place.fail(p);
-        const v = Atomics.load(heap.i32, p >>> 2);
-        heap.refresh();
-        return v;
-      };
-    }
-    case 'atomicAdd': {
-      const place = compilePlace(cx, e.place);
-      const v = compileNum(cx, e.value);
-      return (f) => {
-        const p = place.addr(f);
-        const x = v(f);
-        if (p < 0) throw place.fail(p);
-        const old = Atomics.add(heap.i32, p >>> 2, x);
-        heap.refresh();
-        return old;
-      };
-    }
-    case 'atomicCas': {
-      const place = compilePlace(cx, e.place);
-      const expected = compileNum(cx, e.expected);
-      const replacement = compileNum(cx, e.replacement);
-      return (f) => {
-        const p = place.addr(f);
-        const x = expected(f);
-        const y = replacement(f);
-        if (p < 0) throw place.fail(p);
-        const old = Atomics.compareExchange(heap.i32, p >>> 2, x, y);
-        heap.refresh();
-        return old;
-      };
-    }
+    case 'atomicLoad':
+    case 'atomicAdd':
+    case 'atomicCas':
+      return compileAtomic(cx, e, i32Atomics(heap), compileNum);
     case 'clock':
       throw new Error('clock is i64');
   }
@@ -217,42 +186,10 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
     }
     case 'clock':
       return () => BigInt.asIntN(64, process.hrtime.bigint());
-    case 'atomicLoad': {
-      const place = compilePlace(cx, e.place);
-      return (f) => {
-        const p = place.addr(f);
-        if (p < 0) throw place.fail(p);
-        const v = Atomics.load(heap.i64, p >>> 3);
-        heap.refresh();
-        return v;
-      };
-    }
-    case 'atomicAdd': {
-      const place = compilePlace(cx, e.place);
-      const v = compileBig(cx, e.value);
-      return (f) => {
-        const p = place.addr(f);
-        const x = v(f);
-        if (p < 0) throw place.fail(p);
-        const old = Atomics.add(heap.i64, p >>> 3, x);
-        heap.refresh();
-        return old;
-      };
-    }
-    case 'atomicCas': {
-      const place = compilePlace(cx, e.place);
-      const expected = compileBig(cx, e.expected);
-      const replacement = compileBig(cx, e.replacement);
-      return (f) => {
-        const p = place.addr(f);
-        const x = expected(f);
-        const y = replacement(f);
-        if (p < 0) throw place.fail(p);
-        const old = Atomics.compareExchange(heap.i64, p >>> 3, x, y);
-        heap.refresh();
-        return old;
-      };
-    }
+    case 'atomicLoad':
+    case 'atomicAdd':
+    case 'atomicCas':
+      return compileAtomic(cx, e, i64Atomics(heap), compileBig);
     case 'logical':
     case 'length':
     case 'newObject':
@@ -627,6 +564,68 @@ function instanceTest(cx: Ctx, classId: ClassId): (obj: number) => boolean {
   };
 }
 
+
+/** The atomic operations on one width of integer, through the heap's view of that width (taken at each use: the memory may grow). */
+interface AtomicWidth<T extends number | bigint> {
+  load(addr: number): T;
+  add(addr: number, x: T): T;
+  cas(addr: number, expected: T, replacement: T): T;
+}
+
+function i32Atomics(heap: Heap): AtomicWidth<number> {
+  return {
+    load: (a) => Atomics.load(heap.i32, a >>> 2),
+    add: (a, x) => Atomics.add(heap.i32, a >>> 2, x),
+    cas: (a, x, y) => Atomics.compareExchange(heap.i32, a >>> 2, x, y),
+  };
+}
+
+function i64Atomics(heap: Heap): AtomicWidth<bigint> {
+  return {
+    load: (a) => Atomics.load(heap.i64, a >>> 3),
+    add: (a, x) => Atomics.add(heap.i64, a >>> 3, x),
+    cas: (a, x, y) => Atomics.compareExchange(heap.i64, a >>> 3, x, y),
+  };
+}
+
+/** `atomic_load`, `atomic_add` and `atomic_cas` of one width; operands are evaluated before the place is checked for null. */
+function compileAtomic<T extends number | bigint>(cx: Ctx, e: ExprOf<'atomicLoad' | 'atomicAdd' | 'atomicCas'>, width: AtomicWidth<T>, operand: (cx: Ctx, e: Expr) => (f: Frame) => T): (f: Frame) => T {
+  const heap = cx.heap;
+  const place = compilePlace(cx, e.place);
+  const at = (f: Frame): number => {
+    const p = place.addr(f);
+    if (p < 0) throw place.fail(p);
+    return p;
+  };
+  const synced = (v: T): T => {
+    heap.refresh();
+    return v;
+  };
+  switch (e.op) {
+    case 'atomicLoad':
+      return (f) => synced(width.load(at(f)));
+    case 'atomicAdd': {
+      const value = operand(cx, e.value);
+      return (f) => {
+        const p = place.addr(f);
+        const x = value(f);
+        if (p < 0) throw place.fail(p);
+        return synced(width.add(p, x));
+      };
+    }
+    case 'atomicCas': {
+      const expected = operand(cx, e.expected);
+      const replacement = operand(cx, e.replacement);
+      return (f) => {
+        const p = place.addr(f);
+        const x = expected(f);
+        const y = replacement(f);
+        if (p < 0) throw place.fail(p);
+        return synced(width.cas(p, x, y));
+      };
+    }
+  }
+}
 /**
  * An atomic's place: `addr` evaluates its operands and gives the byte
  * address, or -1 for a null object/array and -2 for an index out of bounds
