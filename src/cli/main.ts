@@ -206,7 +206,8 @@ function loadProgram(session: Session, file: string): boolean {
 
 /** Runs FILE's `main` on `threads` worker threads; this thread watches the clock and Ctrl-C. */
 async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean): Promise<number> {
-  const threaded = await ThreadedSession.create(options);
+  // The workers boot while this thread reads and checks the program.
+  const threaded = ThreadedSession.start(options);
   try {
     if (!loadProgram(threaded.session, file)) return EXIT.compileError;
     const main = threaded.session.functionInfo('main');

@@ -104,14 +104,32 @@ export class ThreadedSession {
 
   /** Starts the workers; resolves when every one of them is ready. */
   static async create(options: ThreadedSessionOptions): Promise<ThreadedSession> {
+    const s = ThreadedSession.start(options);
+    await s.ready;
+    return s;
+  }
+
+  /**
+   * Starts the workers and returns at once, so that the host can load and
+   * check modules while they boot (`rejit run` does: booting a worker is
+   * most of its start-up). Loads need not wait for them: a worker that is
+   * not running counts as acknowledged and applies the log before it runs.
+   * `run` waits until every worker is ready.
+   */
+  static start(options: ThreadedSessionOptions): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
     const s = new ThreadedSession(options);
     const ports = createThreadPorts(options.threads);
-    await Promise.all(ports.map((p, i) => s.startWorker(i, p)));
+    s.ready = Promise.all(ports.map((p, i) => s.startWorker(i, p))).then(() => {});
+    // A worker that fails to start is reported by `run` (or `create`), not as an unhandled rejection meanwhile.
+    s.ready.catch(() => {});
     return s;
   }
+
+  /** Settles once every worker has started (`start`). */
+  private ready: Promise<void> = Promise.resolve();
 
   private startWorker(threadId: number, ports: ThreadPorts): Promise<void> {
     const output: OutputMode = this.options.print ? 'message' : 'stdout';
@@ -251,6 +269,9 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
+    this.checkOpen();
+    if (this.running) throw new Error('a run is already in progress');
+    await this.ready;
     this.checkOpen();
     if (this.running) throw new Error('a run is already in progress');
     this.catchUp();
