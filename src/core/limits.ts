@@ -14,6 +14,7 @@
 //! entries from the host put back the count they started with.
 
 import type { Stmt } from '../ir/ir.js';
+import { someStmt } from '../ir/operands.js';
 import { TB_DEPTH, threadBlock } from './layout.js';
 
 /** Declared parameters of a function or method (`self` not counted). */
@@ -46,8 +47,7 @@ export function depthWord(threadId: number): number {
 
 /** Whether a function body makes calls, and so counts its frames. */
 export function makesCalls(stmts: readonly Stmt[]): boolean {
-  return stmts.some((s) => s.op === 'call'
-    || (s.op === 'block' || s.op === 'loop' ? makesCalls(s.body) : s.op === 'if' && (makesCalls(s.then) || makesCalls(s.else))));
+  return someStmt(stmts, (s) => s.op === 'call');
 }
 
 /** Raised where a frame would pass MAX_FRAMES: a call site reports it as a stack overflow at the call. */

@@ -592,18 +592,17 @@ function i64Atomics(heap: Heap): AtomicWidth<bigint> {
 function compileAtomic<T extends number | bigint>(cx: Ctx, e: ExprOf<'atomicLoad' | 'atomicAdd' | 'atomicCas'>, width: AtomicWidth<T>, operand: (cx: Ctx, e: Expr) => (f: Frame) => T): (f: Frame) => T {
   const heap = cx.heap;
   const place = compilePlace(cx, e.place);
-  const at = (f: Frame): number => {
-    const p = place.addr(f);
-    if (p < 0) throw place.fail(p);
-    return p;
-  };
   const synced = (v: T): T => {
     heap.refresh();
     return v;
   };
   switch (e.op) {
     case 'atomicLoad':
-      return (f) => synced(width.load(at(f)));
+      return (f) => {
+        const p = place.addr(f);
+        if (p < 0) throw place.fail(p);
+        return synced(width.load(p));
+      };
     case 'atomicAdd': {
       const value = operand(cx, e.value);
       return (f) => {

@@ -269,8 +269,6 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    this.checkOpen();
-    if (this.running) throw new Error('a run is already in progress');
     await this.ready;
     this.checkOpen();
     if (this.running) throw new Error('a run is already in progress');

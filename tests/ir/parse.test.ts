@@ -1,41 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CompileError } from '../../src/frontend/diagnostic.js';
 import { parseFunction, parseFunctions } from '../../src/ir/parse.js';
 import { printFunction } from '../../src/ir/printer.js';
 import { Session } from '../../src/session/session.js';
-
-const GOLDEN = join(import.meta.dirname, '..', '..', '..', 'tests', 'golden');
-
-function goldenFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? goldenFiles(join(dir, d.name)) : d.name.endsWith('.rj') ? [join(dir, d.name)] : []));
-}
+import { goldenFunctions } from './golden-functions.js';
 
 test('every function of every golden program prints, parses back to the same IR, and prints the same again', () => {
   let functions = 0;
-  for (const file of goldenFiles(GOLDEN)) {
-    const session = new Session({ print: () => {} });
-    try {
-      session.load(readFileSync(file, 'utf8'), file);
-    } catch (e) {
-      if (e instanceof CompileError) continue;
-      throw e;
-    }
-    const program = session.program;
-    for (const info of program.functions) {
-      const ir = info?.ir;
-      if (!ir) continue;
-      const where = `${file}: ${ir.name}`;
-      const exact = printFunction(ir, program, { positions: true });
-      const parsed = parseFunction(exact, program);
-      assert.deepEqual(parsed, ir, where);
-      assert.equal(printFunction(parsed, program, { positions: true }), exact, where);
-      const plain = printFunction(ir, program);
-      assert.equal(printFunction(parseFunction(plain, program), program), plain, where);
-      functions++;
-    }
+  for (const { file, ir, program } of goldenFunctions()) {
+    const where = `${file}: ${ir.name}`;
+    const exact = printFunction(ir, program, { positions: true });
+    const parsed = parseFunction(exact, program);
+    assert.deepEqual(parsed, ir, where);
+    assert.equal(printFunction(parsed, program, { positions: true }), exact, where);
+    const plain = printFunction(ir, program);
+    assert.equal(printFunction(parseFunction(plain, program), program), plain, where);
+    functions++;
   }
   assert.ok(functions > 200, `only ${functions} functions`);
 });
