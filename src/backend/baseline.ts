@@ -33,21 +33,25 @@
 //! now linked to the callee: a direct call, with nothing compiled again
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
-import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { stubSlot, takeCodeIds } from '../core/layout.js';
+import { codeOrigin, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
 import type { Program } from '../core/program.js';
 import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
-import type { CodeSharing } from '../core/code-sharing.js';
+import { CodeState, type CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
 import { depthWord } from '../core/limits.js';
 import type { BridgeTarget } from './bridge-module.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
-import { codeVersion, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
+import { codeVersion, moduleIdOf, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
+import { DependencyRegistry } from './dependency-registry.js';
+import { holds } from '../passes/dependencies.js';
+import { DeoptStats, type DeoptReason } from './deopt-stats.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { compileFunction, compileOsrEntry } from './pipeline.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
@@ -55,11 +59,21 @@ import { wasmSig } from './wasm-types.js';
 
 const MAX_RELINKS = 4;
 const OSR_IDS = 2 ** 30;
+/**
+ * Optimized versions of a function whose assumptions a load broke, after
+ * which it gets baseline code (no deoptimization loop): each such load
+ * also compiles its callers again.
+ */
+const MAX_INVALIDATIONS = 8;
 
 /** How the baseline tier shares a run with the interpreter (`tiering/tiering.ts`). */
 export interface CompilePolicy {
   /** Whether a call of version `ir`, not compiled on this thread, compiles it; else the call runs it in the interpreter. */
   compiles(ir: IrFunction): boolean;
+  /** Whether definition `ir`, to be compiled, gets optimized code (`CompileOptions.speculate`) rather than baseline code. */
+  optimizes(ir: IrFunction): boolean;
+  /** Continues frames that optimized code left (outermost first) in the interpreter; returns the call's result. */
+  resume(frames: readonly FrameState[]): number | bigint | undefined;
   /** What the bridge to version `ir` runs (`tiering/bridge.ts`). */
   interpreted(ir: IrFunction): BridgeTarget;
   /** Function `fn`'s code on this thread has changed: a version was installed, or its slot was reset for relinking. */
@@ -69,6 +83,10 @@ export interface CompilePolicy {
 /** The baseline tier alone: every function is compiled at its first call. */
 export const COMPILE_ALL: CompilePolicy = {
   compiles: () => true,
+  optimizes: () => false,
+  resume: () => {
+    throw new Error('baseline code has no frames to resume');
+  },
   interpreted: (ir) => {
     throw new Error(`${ir.name} has no interpreter to run in`);
   },
@@ -81,8 +99,16 @@ export class Baseline {
   /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
   private readonly relinks = new WeakMap<IrFunction, number>();
-  /** The version whose module was compiled for each definition on this thread, which relinked versions reuse. */
-  private readonly compiledFor = new WeakMap<IrFunction, CodeVersion>();
+  /** Relinked versions not installed yet: the version whose module each reuses. */
+  private readonly relinking = new Map<CodeId, CodeVersion>();
+  /** Optimized versions installed here, by what may break their assumptions. */
+  private readonly dependencies = new DependencyRegistry();
+  /** Optimized versions of each function invalidated on this thread. */
+  private readonly invalidations = new Map<FunctionId, number>();
+  /** Values that optimized code hands over before it calls an exit (`deopt-exits.ts`). */
+  private readonly deoptValues: (number | bigint)[] = [];
+  private deoptTicks = 0;
+  readonly deopts = new DeoptStats();
   /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
@@ -102,18 +128,81 @@ export class Baseline {
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
-    this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn) });
+    const every = options.deoptEvery ?? 0;
+    const deopt = {
+      value: (v: number | bigint) => void this.deoptValues.push(v),
+      exit: (code: CodeVersion, exit: number) => this.deoptimize(code, exit),
+      tick: () => (every > 0 && ++this.deoptTicks % every === 0 ? 1 : 0),
+    };
+    this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
     this.waiting = threaded ? null : new Map();
     this.commit();
   }
 
-  /** After a load has changed the program: metadata for the new classes. */
-  commit(): void {
+  /**
+   * After a load has changed the program (redefining `redefined`):
+   * metadata for the new classes, and the optimized code whose assumptions
+   * the load broke made invalid.
+   */
+  commit(redefined: readonly FunctionId[] = []): void {
     const classes = this.program.classes;
+    const added = [];
     for (; this.classesWritten < classes.length; this.classesWritten++) {
       const c = classes[this.classesWritten];
-      if (c) writeClassMetadata(this.heap, c);
+      if (!c) continue;
+      writeClassMetadata(this.heap, c);
+      added.push(c);
     }
+    for (const code of this.dependencies.broken({ redefined, classes: added }, this.program)) this.invalidate(code);
+  }
+
+  /**
+   * Marks optimized `code` invalid in its state word, so that its frames
+   * deoptimize at their next check, and unhooks it from its function's stub
+   * slot if the slot still names it, so that new calls do not enter it (the
+   * next resolves the definition again).
+   */
+  private invalidate(code: CodeVersion): void {
+    const module = moduleIdOf(code);
+    Atomics.store(this.heap.i32, codeState(module) >>> 2, CodeState.Invalid);
+    const fn = code.ir.id;
+    const slot = stubSlot(fn) >>> 2;
+    const word = Atomics.load(this.heap.i32, slot);
+    const named = this.versions.get(namedCodeId(word)) ?? this.relinking.get(namedCodeId(word));
+    if (named && moduleIdOf(named) === module) {
+      Atomics.compareExchange(this.heap.i32, slot, word, uncompiledWord(this.program.definitionIdOf(code.ir) as CodeId));
+    }
+    this.invalidations.set(fn, (this.invalidations.get(fn) ?? 0) + 1);
+    this.deopts.invalidated++;
+    this.policy.changed(fn);
+  }
+
+  private isInvalid(code: CodeVersion): boolean {
+    return Atomics.load(this.heap.i32, codeState(moduleIdOf(code)) >>> 2) === CodeState.Invalid;
+  }
+
+  /**
+   * Exit `exit` of optimized `code` (`deopt-exits.ts`): its frames, with the
+   * values handed over, continue in the interpreter, whose result the
+   * optimized frame returns.
+   */
+  private deoptimize(code: CodeVersion, exit: number): number | bigint | undefined {
+    const values = this.deoptValues.splice(0);
+    const table = code.deopt;
+    const exitFrames = table?.exits[exit];
+    if (!table || !exitFrames || values.length !== table.dumped) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
+    const reason: DeoptReason = this.isInvalid(code) ? 'invalidated' : 'stress';
+    this.deopts.count(reason, exitFrames.length);
+    const frames = exitFrames.map((f, i): FrameState => {
+      const ir = i === 0 ? code.ir : this.program.definition(codeId(f.definition));
+      if (!ir) throw new Error(`code ${code.id}: exit ${exit} names definition ${f.definition}, unknown here`);
+      const locals = f.locals.map((at, l) => {
+        const v = values[at] as number | bigint;
+        return isRefType((ir.locals[l] as { type: Parameters<typeof isRefType>[0] }).type) ? (v as number) >>> 0 : v;
+      });
+      return { fn: f.fn, ir, point: f.point, locals };
+    });
+    return this.policy.resume(frames);
   }
 
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
@@ -147,7 +236,7 @@ export class Baseline {
    */
   compiledVersion(ir: IrFunction): number {
     const named = Atomics.load(this.heap.i32, stubSlot(ir.id) >>> 2);
-    if (this.program.definition(namedCodeId(named)) !== ir) return 0;
+    if (this.knownDefinition(namedCodeId(named)) !== ir) return 0;
     return this.resolveNamed(ir.id, named, true);
   }
 
@@ -176,7 +265,11 @@ export class Baseline {
 
   /**
    * `resolve` for the slot value `named`; a version that the policy does not
-   * compile yet (and `force` does not) gets a bridge to the interpreter.
+   * compile yet (and `force` does not) gets a bridge to the interpreter. A
+   * definition that the policy optimizes gets a new code id for its
+   * optimized version, which the slot names from then on (every thread finds
+   * the definition through the id's origin word). Code found invalid as it
+   * is installed is not run: the slot, unhooked, is resolved again.
    */
   private resolveNamed(fn: FunctionId, named: number, force: boolean): number {
     if (named === 0) {
@@ -188,10 +281,35 @@ export class Baseline {
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
       if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
-      this.install(id, ir);
+      if (uncompiled && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
+      if (!this.install(id, ir)) return this.resolve(fn);
     }
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
+  }
+
+  /** Whether definition `ir`, named by `id` (not an optimized version's id), gets optimized code now. */
+  private optimizes(id: CodeId, ir: IrFunction): boolean {
+    return this.origin(id) === 0 && this.program.definitionIdOf(ir) === id && this.policy.optimizes(ir) && (this.invalidations.get(ir.id) ?? 0) < MAX_INVALIDATIONS;
+  }
+
+  /** Takes a code id for an optimized version of definition `id` and puts it in `fn`'s slot (for `named`); returns what the slot holds then. */
+  private claimOptimized(fn: FunctionId, named: number, id: CodeId): number {
+    const optimized = codeId(takeCodeIds(this.heap.i32, 1));
+    Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
+    const was = Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, uncompiledWord(optimized));
+    return was === named ? uncompiledWord(optimized) : was;
+  }
+
+  /** The definition code id that optimized version `id` was made of; 0 for any other id. */
+  private origin(id: CodeId): number {
+    return Atomics.load(this.heap.i32, codeOrigin(id) >>> 2);
+  }
+
+  /** The definition that code id `id` stands for on this thread (an optimized version: its origin's), if known here. */
+  private knownDefinition(id: CodeId): IrFunction | undefined {
+    const origin = this.origin(id);
+    return this.program.definition(id) ?? (origin === 0 ? undefined : this.program.definition(codeId(origin)));
   }
 
   /** Puts a bridge to the interpreter for version `id` at its index in this thread's table. */
@@ -205,42 +323,56 @@ export class Baseline {
 
   /** The definition code id `id` names; a thread that has not applied the load that made it applies it now. */
   private definitionOf(id: CodeId): IrFunction {
-    let ir = this.program.definition(id);
+    let ir = this.knownDefinition(id);
     if (!ir) {
       this.host.safepoint();
-      ir = this.program.definition(id);
+      ir = this.knownDefinition(id);
     }
     if (!ir) throw new Error(`code ${id} names no definition`);
+    if (this.program.definition(id) !== ir) this.program.bindCodeId(ir, id);
     return ir;
   }
 
   /**
    * Installs code version `id`: compiled once, by whichever thread needed it
-   * first; a relinked version (this thread compiled its definition already)
-   * reuses that module.
+   * first (an optimized version when `id` has an origin); a relinked version
+   * reuses its module. Optimized code whose assumptions no longer hold here
+   * is marked invalid and unhooked rather than installed: returns false.
    */
-  private install(id: CodeId, ir: IrFunction): void {
-    const earlier = this.compiledFor.get(ir);
+  private install(id: CodeId, ir: IrFunction): boolean {
+    const earlier = this.relinking.get(id);
+    this.relinking.delete(id);
     const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
-    const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir);
-    if (!earlier) this.compiledFor.set(ir, code);
+    const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir, this.origin(id) !== 0);
+    if (code.dependencies.length > 0) {
+      // Another thread may have compiled it against loads not applied here yet.
+      if (shared) this.host.safepoint();
+      if (!code.dependencies.every((d) => holds(d, this.program))) {
+        this.versions.set(id, code);
+        this.invalidate(code);
+        this.versions.delete(id);
+        return false;
+      }
+      this.dependencies.register(code);
+    }
     this.versions.set(id, code);
     const unlinked = this.table.install(code);
     this.policy.changed(ir.id);
-    if (!this.waiting) return;
+    if (!this.waiting) return true;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
-    if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return;
+    if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return true;
     for (const fn of unlinked) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
     }
+    return true;
   }
 
-  private compile(id: CodeId, ir: IrFunction): CodeVersion {
+  private compile(id: CodeId, ir: IrFunction, speculate: boolean): CodeVersion {
     try {
       const start = performance.now();
-      const compiled = compileFunction(ir, this.program, id, this.options);
+      const compiled = compileFunction(ir, this.program, id, speculate ? { ...this.options, speculate } : this.options);
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(id, shared satisfies SharedCodeVersion);
@@ -254,8 +386,10 @@ export class Baseline {
   /** Resets `code`'s slot, if it is still current, so that its function's next call links its module again. */
   private relink(code: CodeVersion): void {
     const ir = code.ir;
+    if (this.isInvalid(code)) return;
     const fresh = codeId(takeCodeIds(this.heap.i32, 1));
     this.program.bindCodeId(ir, fresh);
+    this.relinking.set(fresh, code);
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) return;
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);

@@ -59,6 +59,15 @@ export interface ThreadEnv {
   /** The code id in `fn`'s stub slot if this thread has installed that code, else 0. */
   readonly installed: (fn: FunctionId) => number;
   readonly raise: RaiseTrap;
+  /** Optimized code leaving for the interpreter (`Baseline.deoptimize`). */
+  readonly deopt: DeoptRuntime;
+}
+
+/** A thread's side of deoptimization, for every code version it runs. */
+export interface DeoptRuntime {
+  value(v: number | bigint): void;
+  exit(code: CodeVersion, exit: number): number | bigint | undefined;
+  tick(): number;
 }
 
 type Funcs = Record<string, WebAssembly.ImportValue>;
@@ -126,7 +135,8 @@ export class CodeTable {
 
   private instantiate(code: CodeVersion, unlinked: FunctionId[]): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
-    const services = jsImports(code, host, raise);
+    const { deopt } = this.env;
+    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit) });
     const js: Funcs = {};
     const hub: Funcs = {};
     const callee: Funcs = {};

@@ -8,6 +8,8 @@ import type { FuncSig } from '../wasm/types.js';
 import type { CompiledFunction } from './compile-function.js';
 import type { FrameInfo } from './wasm-frames.js';
 import type { JsImportData } from './js-imports.js';
+import type { DeoptTable } from './deopt-exits.js';
+import type { Dependency } from '../passes/dependencies.js';
 
 /** A function import of the module: where it comes from and its signature. */
 export interface Link {
@@ -25,7 +27,14 @@ export interface CodeVersion extends FrameInfo, JsImportData {
   readonly moduleSeconds: number;
   /** The version whose module this one instantiates again, linked to newer callees; null when it was compiled for this version. */
   readonly relinkOf: number | null;
+  /** Optimized code's exits (`deopt-exits.ts`); null for code that assumes nothing. */
+  readonly deopt: DeoptTable | null;
+  /** What the code assumes (`passes/dependencies.ts`): while they hold, it is valid. */
+  readonly dependencies: readonly Dependency[];
 }
+
+/** The id of the module a version runs, whose state word says whether it is valid: its own, or the relinked version's. */
+export const moduleIdOf = (code: CodeVersion): number => code.relinkOf ?? code.id;
 
 /** What another thread needs to install a code version: all but the definition, which it has itself. */
 export type SharedCodeVersion = Omit<CodeVersion, 'ir'>;
@@ -38,11 +47,11 @@ export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds:
   const links = builder.imports.flatMap((imp) =>
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],
   );
-  const { ir, positions, fileName, prints, loads } = compiled;
-  return { id, ir, positions, fileName, prints, loads, module, links, emitSeconds, moduleSeconds, relinkOf: null };
+  const { ir, positions, fileName, prints, loads, deopt, dependencies } = compiled;
+  return { id, ir, positions, fileName, prints, loads, module, links, emitSeconds, moduleSeconds, relinkOf: null, deopt, dependencies };
 }
 
 /** Version `id`: `code`'s module, to be linked again. */
 export function relinkedVersion(id: number, code: CodeVersion): CodeVersion {
-  return { ...code, id, emitSeconds: 0, moduleSeconds: 0, relinkOf: code.id };
+  return { ...code, id, emitSeconds: 0, moduleSeconds: 0, relinkOf: moduleIdOf(code) };
 }

@@ -7,12 +7,16 @@
 //! into a function of its own, then moved into the module once the imports
 //! are complete, its self-calls patched with its index.
 
-import type { IrFunction } from '../ir/ir.js';
+import { ENTRY_POINT, type IrFunction } from '../ir/ir.js';
 import { someStmt } from '../ir/operands.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
 import type { CompileOptions } from './compile-options.js';
+import { DeoptExits, type DeoptTable } from './deopt-exits.js';
+import type { Dependency } from '../passes/dependencies.js';
+import type { ValueType } from '../ir/types.js';
+import type { ValType } from '../wasm/types.js';
 import { emitStmts } from './emit-stmt.js';
 import { FunctionEmitter, type CallPosition, type FunctionFacts } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
@@ -25,19 +29,24 @@ export interface CompiledFunction extends JsImportData {
   readonly bytes: Uint8Array;
   /** Call instructions by module byte offset (as V8 reports frame positions). */
   readonly positions: ReadonlyMap<number, CallPosition>;
+  /** Optimized code's exits to the interpreter (`deopt-exits.ts`); null for code that assumes nothing. */
+  readonly deopt: DeoptTable | null;
+  /** What the code assumes about the program (`passes/dependencies.ts`). */
+  readonly dependencies: readonly Dependency[];
 }
 
 /** Code modules are named `rejit-<code id>`; V8 shows the name in stack traces (`wasm-frames.ts`). */
 export const CODE_MODULE_PREFIX = 'rejit-';
 
 /** `codeId` is the table index the code will have (instances linked again later get others). */
-export function emitModule(ir: IrFunction, program: Program, codeId: number, options: CompileOptions, facts: FunctionFacts): CompiledFunction {
+export function emitModule(ir: IrFunction, program: Program, codeId: number, options: CompileOptions, facts: FunctionFacts): Omit<CompiledFunction, 'dependencies'> {
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
   const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
-  const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, body, options, facts));
+  const fx = new FunctionEmitter(ir, program, mb, imports, body, options, facts);
+  const deopt = emitFunction(fx, codeId);
   const fb = mb.addFunction(decl);
   body.locals.forEach((type, i) => fb.addLocal(type, body.localNames[params.length + i]));
   fb.code.out.bytes(body.code.out.view());
@@ -53,20 +62,31 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
     prints: fx.prints,
     loads: fx.loads,
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
+    deopt,
   };
 }
 
-function emitFunction(fx: FunctionEmitter): FunctionEmitter {
-  const { ir, fb } = fx;
+/** Emits the function's body; in optimized code, inside the block that its deopt exits leave (`deopt-exits.ts`). */
+function emitFunction(fx: FunctionEmitter, codeId: number): DeoptTable | null {
+  const { ir, fb, c } = fx;
   declareLocals(ir, fb);
-  // Without calls or loops a function runs in bounded time: it needs no poll at entry.
-  if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll();
+  const { speculate, validityChecks, deoptEvery } = fx.options;
+  const deopt = speculate === true ? c.block() : null;
+  if (deopt) fx.exits = new DeoptExits(codeId, deopt, fb.addLocal('i32'), deoptEvery !== undefined, validityChecks !== false);
+  // Counted before the poll, whose exit restores the count as every other does.
   if (fx.countsFrame) fx.frameDepth = fx.enterFrame();
+  // Without calls or loops a function runs in bounded time: it needs no poll at entry.
+  if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
-  if (ir.result !== 'void') fx.c.unreachable();
+  if (ir.result !== 'void') c.unreachable();
   else if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
-  return fx;
+  if (!deopt || !fx.exits) return null;
+  if (ir.result === 'void') c.return();
+  c.end();
+  const table = fx.exits.emitDeoptBlock(fx, (local) => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType)));
+  if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
+  return table;
 }
 
 function declareLocals(ir: IrFunction, fb: FunctionBuilder): void {

@@ -28,6 +28,16 @@ export interface CompileOptions {
    * entry, whose frame the interpreter counted.
    */
   readonly countFrames?: boolean;
+  /**
+   * Optimized code (the optimizing tier): call plans assume what the program
+   * is (`passes/dependencies.ts`) and the code checks its validity, leaving
+   * for the interpreter when a load has broken an assumption (`deopt-exits.ts`).
+   */
+  readonly speculate?: boolean;
+  /** False leaves optimized code's validity checks out: for measuring their cost only (the code never deoptimizes). */
+  readonly validityChecks?: boolean;
+  /** Stress testing: optimized code also deoptimizes at every Nth validity check (`Baseline`). */
+  readonly deoptEvery?: number;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true, inline: true };

@@ -98,7 +98,13 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
   }
   fx.scratch('i32', (header) => {
     c.localGet(recv).i32Load().localSet(header);
-    const cases = planOf(fx, s).map((k) => ({ test: () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig) }));
+    const plan = planOf(fx, s);
+    // One implementation for every receiver (the optimizing tier): the receiver need only be an object, not a freed block.
+    if (plan.length === 1 && plan[0]?.classId === null) {
+      c.localGet(header).i32Const(1).i32Sub().i32Const(MAX_CLASSES - 1).i32GeU();
+      fx.trapIf('deletedObject', pos);
+    }
+    const cases = plan.map((k) => ({ test: k.classId === null ? null : () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
         const depth = fx.program.classInfo(classId).depth;
@@ -162,6 +168,12 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
   const c = fx.c;
   const stubs = fx.options.stubs;
   const pushArgs = (): void => args.forEach((a) => emitExpr(fx, a));
+  // Optimized code: a call may have applied a load that invalidated this code.
+  const afterCall = (): void => {
+    if (!fx.exits) return;
+    if (s.result >= 0) c.localTee(s.result);
+    fx.checkValidity(s.point);
+  };
   const out = c.block(fx.mb.type({ params: [], results: sig.results }));
   const slow = c.block();
   for (const { test, run } of cases) {
@@ -179,11 +191,13 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     if (run.kind === 'code') {
       pushArgs();
       fx.call(run.index, s.pos, true);
+      afterCall();
     } else if (run.kind === 'self') {
       pushArgs();
       fx.callSelf(s.pos);
+      afterCall();
     } else if (run.kind === 'inline') {
-      emitInlined(fx, run.ir, args, s.pos, run.isMethod, run.calls);
+      emitInlined(fx, run.ir, args, s.pos, s.point, run.isMethod, run.calls);
     } else {
       const { store, result } = run.leaf;
       if (store) emitStmts(fx, [{ op: 'setField', object: args[0] as Expr, field: store.field, value: inlineLeaf(store.value, args), pos: s.pos }]);
@@ -196,6 +210,7 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
   pushArgs();
   pushFn();
   fx.call(fx.imports.dispatch(sig), s.pos, true);
+  afterCall();
   c.end();
 }
 

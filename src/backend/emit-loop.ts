@@ -188,7 +188,7 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     if (loop.stride.op === 'const') wholeChunk();
     else choose(() => (stride(), int(0n), c.op(`${t}.gt_s`)), wholeChunk, oneIteration);
     c.localSet(chunkEnd);
-    fx.poll();
+    fx.poll(s.point);
     const iterations = c.loop();
     fx.withLabel(s.label, { brk, cont: null }, () => emitStmts(fx, [...loop.body, loop.step]));
     i();
@@ -234,6 +234,7 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
   c.br(cont).end().end();
   c.call(fx.imports.js('safepoint'));
+  fx.checkValidity(s.point);
   c.br(resume).end().end();
 }
 

@@ -47,6 +47,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
     case 'load':
       c.i32Const(fx.loads.push({ path: s.path, pos: s.pos }) - 1);
       fx.call(fx.imports.js('load'), s.pos);
+      fx.checkValidity(s.point);
       return;
     case 'drop':
       emitExpr(fx, s.value);

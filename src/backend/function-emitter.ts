@@ -9,7 +9,7 @@
 //! the innermost frame's position is the trap's own.
 
 import type { Pos } from '../ir/pos.js';
-import type { Expr, IrFunction, LabelId } from '../ir/ir.js';
+import type { Expr, IrFunction, LabelId, PointId } from '../ir/ir.js';
 import { POLL_REQUEST, TB_DEPTH } from '../core/layout.js';
 import { MAX_FRAMES, makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
@@ -21,6 +21,7 @@ import type { CallPlans } from '../passes/call-plans.js';
 import type { CountedLoops } from '../passes/counted-loop.js';
 import type { IndexedArrays } from '../passes/indexed-arrays.js';
 import type { CompileOptions } from './compile-options.js';
+import type { DeoptExits, EmittedFrame } from './deopt-exits.js';
 import { trapCode, type LoadSite, type PrintPart } from './js-imports.js';
 import type { ModuleImports } from './module-imports.js';
 
@@ -30,6 +31,8 @@ export interface CallPosition {
   readonly rejit: boolean;
   /** In code inlined from callees (outermost first): the frames the instruction stands in, besides the function's own. */
   readonly inlined?: readonly InlinedFrame[];
+  /** The call of the deopt block (`deopt-exits.ts`): the interpreter reports this frame, continued there, itself. */
+  readonly replaced?: true;
 }
 
 /** A callee whose body is emitted in its caller's code (`inline-call.ts`), called at `callPos` of its caller. */
@@ -43,6 +46,12 @@ export interface InlinedFrame {
 interface InlineReturn {
   readonly target: Label;
   readonly result: number | null;
+}
+
+/** An inlined callee's frame as deoptimization sees it: its locals, and the point of its caller's call. */
+export interface InlineSite {
+  readonly frame: EmittedFrame;
+  readonly callPoint: PointId;
 }
 
 /** What the passes of the pipeline (`pipeline.ts`) decided about a function version, which its emission follows. */
@@ -69,7 +78,9 @@ export class FunctionEmitter {
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
-  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans }[] = [];
+  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite }[] = [];
+  /** Optimized code's exits (`deopt-exits.ts`); null in code that assumes nothing. */
+  exits: DeoptExits | null = null;
   /** Labels of inlined bodies are renumbered from here, above any label of the function's own. */
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
@@ -117,9 +128,26 @@ export class FunctionEmitter {
     this.positions.push([this.c.out.length, inlined ? { pos, rejit, inlined } : { pos, rejit }]);
   }
 
+  /** A call of the deopt block's exit, whose frame the interpreter continues (and reports). */
+  deoptCall(index: FuncIdx): void {
+    this.positions.push([this.c.out.length, { pos: this.ir.pos, rejit: false, replaced: true }]);
+    this.c.call(index);
+  }
+
+  /**
+   * In optimized code, leaves for the interpreter at `point` of the
+   * innermost frame being emitted when the code has become invalid
+   * (`deopt-exits.ts`); nothing elsewhere.
+   */
+  checkValidity(point: PointId): void {
+    if (!this.exits) return;
+    const own: EmittedFrame = { ir: this.ir, definition: this.program.definitionIdOf(this.ir) as number, locals: this.ir.locals.map((_, i) => i) };
+    this.exits.check(this, [own, ...this.inlined.map((i) => i.site.frame)], this.inlined.map((i) => i.site.callPoint), point);
+  }
+
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
-  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, body: () => void): void {
-    this.inlined.push({ frame, ret, calls });
+  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, body: () => void): void {
+    this.inlined.push({ frame, ret, calls, site });
     try {
       body();
     } finally {
@@ -165,11 +193,13 @@ export class FunctionEmitter {
   /**
    * A poll: when another thread or the host raised the poll request (a stop,
    * or loaded code to apply), call the safepoint. At the entry of functions
-   * that call or loop (as the interpreter does), and in loops (`emit-loop.ts`).
+   * that call or loop (as the interpreter does), and in loops (`emit-loop.ts`),
+   * at `point` (the loop's, or ENTRY_POINT) for optimized code's check.
    */
-  poll(): void {
+  poll(point: PointId): void {
     this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
     this.c.call(this.imports.js('safepoint'));
+    this.checkValidity(point);
     this.c.end();
   }
 

@@ -14,7 +14,7 @@
 
 import { makesCalls } from '../core/limits.js';
 import type { Pos } from '../ir/pos.js';
-import type { Expr, IrFunction } from '../ir/ir.js';
+import type { Expr, IrFunction, PointId } from '../ir/ir.js';
 import type { CallPlans } from '../passes/call-plans.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
@@ -29,7 +29,7 @@ import { wasmType } from './wasm-types.js';
  * The callee's locals become new locals of the caller, its parameters
  * assigned the arguments and the others zero, as a call's frame starts.
  */
-export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly Expr[], callPos: Pos, isMethod: boolean, calls: CallPlans): void {
+export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly Expr[], callPos: Pos, callPoint: PointId, isMethod: boolean, calls: CallPlans): void {
   const c = fx.c;
   const locals = ir.locals.map((l) => fx.fb.addLocal(wasmType(l.type)));
   ir.locals.forEach((l, i) => {
@@ -44,7 +44,8 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const counts = fx.options.countFrames === true && makesCalls(ir.body);
   const target = c.block();
   let outer: number | null = null;
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, () => {
+  const site = { frame: { ir, definition: fx.program.definitionIdOf(ir) as number, locals }, callPoint };
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, () => {
     if (counts) outer = fx.enterFrame();
     emitStmts(fx, body);
   });

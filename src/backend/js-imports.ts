@@ -1,8 +1,9 @@
 //! The host services a compiled module imports from `js`, made for one code
 //! version on one thread: traps, printing (formats fixed at compile time, so
 //! a `print` crosses to JavaScript once, with its values), the clock, the
-//! barrier, safepoints (stops and loads of other threads), `load`, and the
-//! f64 remainder (JavaScript's `%`, which wasm lacks).
+//! barrier, safepoints (stops and loads of other threads), `load`, the
+//! f64 remainder (JavaScript's `%`, which wasm lacks), and optimized code's
+//! deoptimization.
 
 import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
@@ -32,12 +33,30 @@ export interface JsImportData {
   readonly loads: readonly LoadSite[];
 }
 
+/** How optimized code of one version leaves for the interpreter (`deopt-exits.ts`, `Baseline.deoptimize`). */
+export interface DeoptImports {
+  /** Takes the next value of the frames' locals. */
+  value(v: number | bigint): void;
+  /** Continues the frames of exit `exit` with the values taken; returns the call's result. */
+  exit(exit: number): number | bigint | undefined;
+  /** Stress testing: 1 when this check is to deoptimize anyway. */
+  tick(): number;
+}
+
 /** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame. */
 export type RaiseTrap = (kind: TrapKind) => never;
 
 /** The services by import name; every `print_<signature>` import is `print`. */
-export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTrap): Record<JsService, (...args: never[]) => unknown> {
+export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTrap, deopt: DeoptImports): Record<JsService, (...args: never[]) => unknown> {
   return {
+    deoptValueI32: deopt.value,
+    deoptValueI64: deopt.value,
+    deoptValueF64: deopt.value,
+    deoptVoid: (exit: number) => void deopt.exit(exit),
+    deoptI32: deopt.exit,
+    deoptI64: deopt.exit,
+    deoptF64: deopt.exit,
+    deoptTick: deopt.tick,
     trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
     fmod: f64Remainder,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),

@@ -38,6 +38,14 @@ export const JS_FUNCTIONS = {
   printFixed: { params: ['f64', 'i32'], results: [] },
   load: { params: ['i32'], results: [] },
   frameLimit: { params: [], results: [] },
+  deoptValueI32: { params: ['i32'], results: [] },
+  deoptValueI64: { params: ['i64'], results: [] },
+  deoptValueF64: { params: ['f64'], results: [] },
+  deoptVoid: { params: ['i32'], results: [] },
+  deoptI32: { params: ['i32'], results: ['i32'] },
+  deoptI64: { params: ['i32'], results: ['i64'] },
+  deoptF64: { params: ['i32'], results: ['f64'] },
+  deoptTick: { params: [], results: ['i32'] },
 } as const satisfies Record<string, FuncSig>;
 
 export type JsFunction = keyof typeof JS_FUNCTIONS;

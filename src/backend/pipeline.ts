@@ -1,5 +1,8 @@
-//! The baseline tier's pipeline on one screen: the passes a function version
-//! goes through, in order, then its emission into a wasm module.
+//! The compiled tiers' pipeline on one screen: the passes a function version
+//! goes through, in order, then its emission into a wasm module. The
+//! optimizing tier is the same pipeline with `CompileOptions.speculate`:
+//! call plans that assume rather than check, and the validity checks and
+//! deopt exits that make assuming safe.
 //!
 //! Analyses (`compute…`) leave the IR as it is and return facts keyed by
 //! loop label or call point, which emission follows (`FunctionFacts`);
@@ -10,7 +13,8 @@
 import type { IrFunction, PointId } from '../ir/ir.js';
 import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
-import { computeCallPlans } from '../passes/call-plans.js';
+import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
+import { someStmt } from '../ir/operands.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
 import { computeIndexedArrays } from '../passes/indexed-arrays.js';
 import { buildOsrEntry } from '../passes/osr-entry.js';
@@ -37,13 +41,23 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
   return compileVersion(entry, program, codeId, options);
 }
 
-function compileVersion(ir: IrFunction, program: Program, codeId: number, options: CompileOptions): CompiledFunction {
+function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions): CompiledFunction {
+  const options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
   const countedLoops = computeCountedLoops(ir);
   const indexedArrays = computeIndexedArrays(countedLoops);
   const callPlans = computeCallPlans(ir, program, options);
   const compiled = emitModule(ir, program, codeId, options, { countedLoops, indexedArrays, callPlans });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
-  return compiled;
+  return { ...compiled, dependencies: planDependencies(callPlans) };
+}
+
+/**
+ * Whether optimized code of `ir` can speculate: after a `barrier` or
+ * `sleep`, which apply other threads' loads, there is no program point to
+ * deoptimize at (`deopt-exits.ts`), so such a function assumes nothing.
+ */
+function speculable(ir: IrFunction): boolean {
+  return !someStmt(ir.body, (s) => s.op === 'barrier' || s.op === 'sleep');
 }
 
 /** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`). */

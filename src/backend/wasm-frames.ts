@@ -17,6 +17,9 @@
 //! made, innermost first, and each has one run between it and the previous
 //! one. A trap remembers how many runs it has taken.
 //!
+//! A frame that deoptimized (in the call of its deopt block) is left out:
+//! the interpreter continued it, and its frames add their own entries.
+//!
 //! Traps need every frame: `withFullStackTraces` lifts V8's limit on stack
 //! trace length while compiled code may be on the stack.
 
@@ -67,6 +70,8 @@ function runs(sites: readonly NodeJS.CallSite[], lookup: CodeLookup): Frame[][] 
     if (code) {
       const at = code.positions.get(site.getPosition());
       if (current === null) result.push((current = []));
+      // Deoptimized: the interpreter continued this frame and reports it.
+      if (at?.replaced) continue;
       // Code inlined from callees stands for their frames too: the innermost at the instruction, each other at its call.
       const inlined = at?.inlined ?? [];
       let pos = at?.pos ?? code.ir.pos;

@@ -3,6 +3,7 @@
 //! Program output goes to stdout and nothing else does; diagnostics, traps
 //! and usage errors go to stderr. Exit statuses are in docs/CONVENTIONS.md.
 
+import { DEFAULT_COMPILE_OPTIONS } from '../backend/compile-options.js';
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,6 +30,7 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
+                 [--deopt-every N]
   rejit check FILE [--allow-load DIR]...
   rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
   rejit --help | --version
@@ -38,6 +40,8 @@ Commands:
 ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the default)' : ''}: ${t.summary}`).join('\n')}
           (auto: hot after N calls or N loop iterations: --hot-calls, --hot-loops)
           --threads: 1 to ${MAX_THREADS}; --timeout: at most ${MAX_TIMEOUT_S} seconds
+          --deopt-every N: optimized code also deoptimizes at every Nth validity
+          check (stress testing: the output must not change)
           --watch: while it runs, load each change to FILE or a module it loaded
           (changed functions are redefined, new items added; other changes are refused)
   check   parse and type-check FILE, print its diagnostics
@@ -83,6 +87,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'hot-calls': { type: 'string' },
   'hot-loops': { type: 'string' },
+  'deopt-every': { type: 'string' },
   'allow-load': { type: 'string', multiple: true },
   watch: { type: 'boolean' },
   ir: { type: 'boolean' },
@@ -147,7 +152,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
         calls: calls === undefined ? DEFAULT_THRESHOLDS.calls : positiveInt(calls, '--hot-calls'),
         backEdges: loops === undefined ? DEFAULT_THRESHOLDS.backEdges : positiveInt(loops, '--hot-loops'),
       };
-      return run(file, { threads, tier, tierUp, loadDirectories: resolve.directories }, timeout, values.watch === true);
+      const deoptEvery = values['deopt-every'];
+      const compile = deoptEvery === undefined ? undefined : { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: positiveInt(deoptEvery, '--deopt-every') };
+      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories }, timeout, values.watch === true);
     }
     case 'check': return check(file, resolve.resolve);
     case 'dump':

@@ -30,10 +30,18 @@ export const UNSHARED: CodeSharing = {
   abandon: () => {},
 };
 
-const enum CodeState {
+/**
+ * A code version's state word (`layout.codeState`). `Invalid` is stored
+ * over any other state when a load breaks an assumption that optimized
+ * code made (`backend/dependencies.ts`); the code reads its own word to
+ * know that it must deoptimize, and a thread that needs the code still
+ * takes it (its frames then deoptimize at once).
+ */
+export const enum CodeState {
   Unclaimed = 0,
   Compiling = 1,
   Published = 2,
+  Invalid = 3,
 }
 
 /** How long a waiting thread sleeps between looks at a stop request (ms). */
@@ -60,7 +68,7 @@ export class SharedCode implements CodeSharing {
       if (ready !== undefined) return ready;
       const state = Atomics.compareExchange(this.states, id, CodeState.Unclaimed, CodeState.Compiling);
       if (state === CodeState.Unclaimed) return null;
-      if (state === CodeState.Published) {
+      if (state === CodeState.Published || state === CodeState.Invalid) {
         // Posted before it was marked published, so it is in a queue already.
         const code = this.take(id);
         if (code !== undefined) return code;

@@ -2,8 +2,8 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         257 KiB      513 KiB       769 KiB       1 MiB + 1 KiB       1.25 MiB + 1 KiB = HEAP_BASE
-//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         257 KiB      513 KiB       769 KiB       1 MiB + 1 KiB       1.25 MiB + 1 KiB  1.5 MiB + 1 KiB = HEAP_BASE
+//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | heap: chunks handed to threads ...
 //!
 //! (65 thread blocks of 1 KiB: one per thread of a run, and the coordinator's.)
 //! ```
@@ -141,7 +141,15 @@ export const MAX_CODES = 65536;
 
 export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 
-export const HEAP_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
+/**
+ * Code origins: one i32 per code id, the definition code id that an
+ * optimized version was made of (0 for every other id), written by the
+ * thread that takes the id before any slot names it, so that every thread
+ * knows what the id stands for.
+ */
+export const CODE_ORIGINS_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
+
+export const HEAP_BASE = CODE_ORIGINS_BASE + 4 * MAX_CODES;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 
@@ -180,6 +188,15 @@ export function globalAddress(id: number): number {
 
 export function stubSlot(fn: number): number {
   return STUB_SLOTS_BASE + 4 * fn;
+}
+
+/** Address of code `id`'s state word (`core/code-sharing.ts`), which optimized code also reads as its validity. */
+export function codeState(id: number): number {
+  return CODE_STATES_BASE + 4 * id;
+}
+
+export function codeOrigin(id: number): number {
+  return CODE_ORIGINS_BASE + 4 * id;
 }
 
 export function definitionWord(fn: number): number {

@@ -119,6 +119,12 @@ export class Program {
     return c;
   }
 
+  /** Class `id` and its loaded subclasses. */
+  subclassesOf(id: ClassId): ClassInfo[] {
+    const depth = this.classInfo(id).depth;
+    return this.classes.filter((k): k is ClassInfo => k !== undefined && k.depth >= depth && k.ancestors[depth] === id);
+  }
+
   functionInfo(id: FunctionId): FunctionInfo {
     const f = this.functions[id];
     if (!f) throw new Error(`no function ${id}`);

@@ -9,7 +9,7 @@
 //! list. Normal code is untouched: the entry reuses the ordinary compilers
 //! for everything after the point.
 
-import type { FrameState, IrFunction, Stmt } from '../ir/ir.js';
+import { ENTRY_POINT, type FrameState, type IrFunction, type Stmt } from '../ir/ir.js';
 import { isNesting } from '../ir/operands.js';
 import { unreachable } from '../ir/ops.js';
 import type { Program } from '../core/program.js';
@@ -21,8 +21,9 @@ import type { Ctx } from './context.js';
 import { pointPath, pointStmt, type PointPath } from './frame-state.js';
 import { entryOf, unwindOutermost } from '../core/unwind.js';
 
-/** The closure that continues `code` from program point `point`. */
+/** The closure that continues `code` from program point `point` (at ENTRY_POINT, the whole call). */
 export function resumeEntry(code: Code, point: number): StmtFn {
+  if (point === ENTRY_POINT) return code.body;
   let entry = code.resumes[point];
   if (!entry) {
     entry = build(code.cx, code.ir.body, pointPath(code.ir, point), 0);

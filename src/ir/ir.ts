@@ -160,8 +160,12 @@ export interface IrFunction {
  * the call with the call's result already stored in its result local; at a
  * loop point, at the start of the next iteration.
  */
+/** A frame state's point before the function's first statement: the call starts over. */
+export const ENTRY_POINT: PointId = -1;
+
 export interface FrameState {
   readonly fn: FunctionId;
+  /** A program point, or ENTRY_POINT. */
   readonly point: PointId;
   readonly locals: readonly (number | bigint)[];
   /**

@@ -11,17 +11,26 @@
 //! the plan needs the definition's code id (null for a method: no load
 //! redefines one). What it needs: the program tables as they are when the
 //! caller is compiled. It does not emit anything (`backend/emit-call.ts`).
+//!
+//! Speculating (the optimizing tier), a case assumes instead of checking
+//! (`dependencies.ts`): a top-level callee's definition stays current (no
+//! definition-word check), and a virtual call whose receivers can only run
+//! one implementation (every loaded class at or below the static class
+//! has it) is a direct call or inlined, with no inline cache: a case with no
+//! class. Bodies inlined are larger and go one level deeper.
 
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
-import type { ClassInfo, Program } from '../core/program.js';
+import type { Program } from '../core/program.js';
+import type { Dependency } from './dependencies.js';
 import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
 import { isInlinable } from './inlinable.js';
 import { leafOf, type Leaf } from './inline-leaf.js';
 
-/** How deep small callees are inlined into each other. */
+/** How deep small callees are inlined into each other (baseline, optimizing). */
 const MAX_INLINE_DEPTH = 2;
+const MAX_INLINE_DEPTH_SPECULATING = 3;
 
 /** Implementations an inline cache tests for; a site with more goes to the dispatcher. */
 const MAX_CASES = 4;
@@ -34,11 +43,16 @@ export type CallRun =
   /** Through the callee's code when the caller is linked to it, else the dispatcher. */
   | { readonly kind: 'call' };
 
-/** A case of a call site: callee `fn`, for receivers of class `classId` (null: a direct call, always). */
+/**
+ * A case of a call site: callee `fn`, for receivers of class `classId`
+ * (null: a direct call, or a virtual call that every receiver runs `fn` for),
+ * and what the case assumes instead of checking (when speculating).
+ */
 export interface CallCase {
   readonly classId: ClassId | null;
   readonly fn: FunctionId;
   readonly run: CallRun;
+  readonly assumes: readonly Dependency[];
 }
 
 /** The cases of each call, by program point; a virtual call without cases always goes to the dispatcher. */
@@ -47,6 +61,8 @@ export type CallPlans = ReadonlyMap<PointId, readonly CallCase[]>;
 export interface CallPlanOptions {
   /** Whether small callees are inlined (leaves always are). */
   readonly inline: boolean;
+  /** Whether cases assume what the program is (optimizing tier) rather than check it. */
+  readonly speculate?: boolean;
 }
 
 export function computeCallPlans(ir: IrFunction, program: Program, options: CallPlanOptions): CallPlans {
@@ -61,37 +77,64 @@ export function computeCallPlans(ir: IrFunction, program: Program, options: Call
  */
 function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: CallPlanOptions, depth: number, size: { locals: number }): CallPlans {
   const plans = new Map<PointId, readonly CallCase[]>();
-  const decide = (fn: FunctionId): CallRun => {
+  const speculate = options.speculate === true;
+  const maxDepth = speculate ? MAX_INLINE_DEPTH_SPECULATING : MAX_INLINE_DEPTH;
+  /** Case of a call of `fn` (for receivers of `classId`), assuming `assumes` besides what its run assumes. */
+  const decide = (fn: FunctionId, classId: ClassId | null, assumes: readonly Dependency[] = []): CallCase => {
     const info = program.functionInfo(fn);
     const method = info.owner !== null;
     const callee = fn === root.id ? root : info.ir;
     const definition = callee && program.definitionIdOf(callee);
+    // Checked unless speculating; a method, which no load redefines, never is.
+    const checked = method || !definition ? null : speculate ? null : definition;
+    const own: Dependency[] = [...assumes];
+    if (speculate && !method && definition) own.push({ kind: 'definition', fn, definition });
+    const withRun = (run: CallRun): CallCase => ({ classId, fn, run, assumes: run.kind === 'call' ? assumes : own });
     // Any instance of the caller's module runs its definition: no need for the slot's code.
-    if (fn === root.id && definition) return { kind: 'self', definition: method ? null : definition };
+    if (fn === root.id && definition) return withRun({ kind: 'self', definition: checked });
     const leaf = callee && leafOf(callee, method);
-    if (leaf && definition) return { kind: 'leaf', definition: method ? null : definition, leaf };
-    if (callee && definition && options.inline && depth < MAX_INLINE_DEPTH && size.locals + callee.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(callee)) {
+    if (leaf && definition) return withRun({ kind: 'leaf', definition: checked, leaf });
+    if (callee && definition && options.inline && depth < maxDepth && size.locals + callee.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(callee, speculate)) {
       size.locals += callee.locals.length + 1;
-      return { kind: 'inline', definition: method ? null : definition, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1, size) };
+      return withRun({ kind: 'inline', definition: checked, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1, size) });
     }
-    return { kind: 'call' };
+    return withRun({ kind: 'call' });
   };
   forEachStmt(ir.body, (s) => {
     if (s.op !== 'call') return;
     if (s.callee.kind === 'direct') {
-      plans.set(s.point, [{ classId: null, fn: s.callee.fn, run: decide(s.callee.fn) }]);
+      plans.set(s.point, [decide(s.callee.fn, null)]);
       return;
     }
     const { slot, classId } = s.callee;
-    const classes = subclasses(program, classId).filter((k) => program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
+    const all = program.subclassesOf(classId);
+    const only = all[0]?.vtable[slot] as FunctionId;
+    if (speculate && all.every((k) => k.vtable[slot] === only) && program.functionInfo(only).ir !== null) {
+      const c = decide(only, null, [{ kind: 'implementation', classId, slot, fn: only }]);
+      // A devirtualized call that would only call saves nothing over the dispatcher's path with no dependency.
+      if (c.run.kind !== 'call') {
+        plans.set(s.point, [c]);
+        return;
+      }
+    }
+    const classes = all.filter((k) => program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
     const cached = classes.length <= MAX_CASES ? classes : [];
-    plans.set(s.point, cached.map((k) => ({ classId: k.id, fn: k.vtable[slot] as FunctionId, run: decide(k.vtable[slot] as FunctionId) })));
+    plans.set(s.point, cached.map((k) => decide(k.vtable[slot] as FunctionId, k.id)));
   });
   return plans;
 }
 
-/** Class `classId` and its loaded subclasses. */
-function subclasses(program: Program, classId: ClassId): ClassInfo[] {
-  const depth = program.classInfo(classId).depth;
-  return program.classes.filter((k): k is ClassInfo => k !== undefined && k.depth >= depth && k.ancestors[depth] === classId);
+/** Every assumption that the cases of `plans` make, and those of the bodies they inline. */
+export function planDependencies(plans: CallPlans): Dependency[] {
+  const found = new Map<string, Dependency>();
+  const walk = (p: CallPlans): void => {
+    for (const cases of p.values()) {
+      for (const c of cases) {
+        for (const d of c.assumes) found.set(JSON.stringify(d), d);
+        if (c.run.kind === 'inline') walk(c.run.calls);
+      }
+    }
+  };
+  walk(plans);
+  return [...found.values()];
 }

@@ -7,10 +7,14 @@
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { forEachOperand, stmtOperands } from '../ir/operands.js';
 
-/** Bodies larger than this are called: each call site gets its own copy. */
+/**
+ * Bodies larger than this are called: each call site gets its own copy. The
+ * optimizing tier, whose inlined bodies need no checks, takes larger ones.
+ */
 const MAX_NODES = 48;
+const MAX_NODES_SPECULATING = 120;
 
-export function isInlinable(ir: IrFunction): boolean {
+export function isInlinable(ir: IrFunction, speculating = false): boolean {
   let nodes = 0;
   let fits = true;
   const expr = (e: Expr): void => {
@@ -30,5 +34,5 @@ export function isInlinable(ir: IrFunction): boolean {
     }
   };
   ir.body.forEach(stmt);
-  return fits && nodes <= MAX_NODES;
+  return fits && nodes <= (speculating ? MAX_NODES_SPECULATING : MAX_NODES);
 }

@@ -27,6 +27,7 @@ import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
+import { DeoptStats } from '../backend/deopt-stats.js';
 import type { CodeVersion } from '../backend/code-version.js';
 import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js';
 import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
@@ -293,6 +294,11 @@ export class Session {
     return this.program.functionByName.get(name);
   }
 
+  /** Optimized code on this thread: deoptimizations by reason, frames continued in the interpreter, versions invalidated by loads. */
+  deoptStats(): DeoptStats {
+    return this.baseline?.deopts ?? new DeoptStats();
+  }
+
   /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */
   compiledCode(): readonly CodeVersion[] {
     return this.baseline?.codeVersions() ?? [];
@@ -334,7 +340,7 @@ export class Session {
       if (initializeGlobals) this.heap.storeGlobal(globalAddress(info.id), info.type, value);
     }
     for (const c of delta.consts) p.constByName.set(c.name, c);
-    this.baseline?.commit();
+    this.baseline?.commit(delta.redefinitions.map((r) => r.fn));
   }
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */

@@ -12,6 +12,7 @@ import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
+import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
 
 /** Where a thread's program output goes. */
@@ -30,6 +31,7 @@ export interface ThreadStart {
   readonly threadCount: number;
   readonly tier: Tier;
   readonly tierUp?: TierUpThresholds;
+  readonly compile?: CompileOptions;
   readonly output: OutputMode;
   /** As `ThreadedSessionOptions.loadDirectories`. */
   readonly loadDirectories?: readonly string[];
@@ -71,7 +73,7 @@ export class Thread implements ThreadHooks {
     this.output = start.output;
     const dirs = start.loadDirectories;
     const resolve = dirs ? directoryResolver(dirs) : undefined;
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, print, thread: this, resolve });
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, print, thread: this, resolve });
   }
 
   private readonly output: OutputMode;

@@ -20,6 +20,7 @@ import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
 
 /** How a `ThreadedSession` runs: its number of threads and their tier, output and loadable directories. */
@@ -29,6 +30,8 @@ export interface ThreadedSessionOptions {
   readonly tier?: Tier;
   /** With tier 'auto': when a function is hot. */
   readonly tierUp?: TierUpThresholds;
+  /** As `SessionOptions.compile`: for measurement and stress testing only. */
+  readonly compile?: CompileOptions;
   /** Receives each printed line (default: written straight to standard output by the threads). */
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
@@ -141,6 +144,7 @@ export class ThreadedSession {
       threadCount: this.options.threads,
       tier: this.options.tier ?? 'baseline',
       tierUp: this.options.tierUp,
+      compile: this.options.compile,
       output,
       loadDirectories: this.options.loadDirectories,
     };

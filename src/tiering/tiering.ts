@@ -30,7 +30,8 @@ import type { CallTarget, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
-import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import type { CompileOptions } from '../backend/compile-options.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
@@ -50,6 +51,19 @@ export interface TierUpThresholds {
  */
 export const DEFAULT_THRESHOLDS: TierUpThresholds = { calls: 100, backEdges: 10_000 };
 
+/**
+ * `optimize`: what compiling makes, optimized code (`CompileOptions.speculate`)
+ * or baseline code. `compileAll`: every version is compiled at its first
+ * call, and the interpreter runs only frames that optimized code left.
+ */
+export interface TieringOptions {
+  readonly thresholds: TierUpThresholds;
+  readonly optimize: boolean;
+  readonly compileAll: boolean;
+  /** For measurement and stress testing only (`backend/compile-options.ts`). */
+  readonly compile?: CompileOptions;
+}
+
 export class Tiering implements TierUpPolicy, CompilePolicy {
   readonly interpreter: Interpreter;
   readonly baseline: Baseline;
@@ -61,16 +75,28 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   /** On-stack replacement entries of each version, by loop point. */
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
-  constructor(program: Program, heap: Heap, host: RuntimeHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
+  private readonly optimize: boolean;
+  private readonly compileAll: boolean;
+
+  constructor(
+    program: Program,
+    heap: Heap,
+    host: RuntimeHost,
+    sharing: CodeSharing,
+    { thresholds, optimize, compileAll, compile }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimize: true, compileAll: false },
+  ) {
+    this.optimize = optimize;
+    this.compileAll = compileAll;
     this.budget = thresholds.backEdges;
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
-    this.baseline = new Baseline(program, heap, host, sharing, this);
+    this.baseline = new Baseline(program, heap, host, sharing, this, compile);
   }
 
   /** Calls function `fn` from outside the program (interpreter representation of values). */
   call(fn: FunctionId, args: readonly Val[]): Val | undefined {
+    if (this.compileAll) return this.baseline.call(fn, args);
     return withFullStackTraces(() => this.interpreter.call(fn, args));
   }
 
@@ -82,7 +108,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   }
 
   compiled(ir: IrFunction): CallTarget | undefined {
-    if (!this.hotVersions.has(ir)) return undefined;
+    if (!this.compiles(ir)) return undefined;
     const id = this.baseline.compiledVersion(ir);
     if (id === 0) return undefined;
     let callee = this.callees.get(id);
@@ -108,7 +134,15 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   // ---- the baseline's side
 
   compiles(ir: IrFunction): boolean {
-    return this.hotVersions.has(ir);
+    return this.compileAll || this.hotVersions.has(ir);
+  }
+
+  optimizes(): boolean {
+    return this.optimize;
+  }
+
+  resume(frames: readonly FrameState[]): Val | undefined {
+    return this.interpreter.resume(frames);
   }
 
   interpreted(ir: IrFunction): BridgeTarget {

@@ -4,7 +4,7 @@
 //! configurations say which runs every differential test compares.
 
 import { Baseline } from '../backend/baseline.js';
-import type { CompileOptions } from '../backend/compile-options.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -60,10 +60,18 @@ export const TIERS = [
     },
   },
   {
+    name: 'opt',
+    summary: 'compiles every function with the optimizing tier at its first call (deoptimizes to the interpreter)',
+    create({ program, heap, host, sharing, tierUp, compile }: TierContext): TierSet {
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: true, compile });
+      return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
+    },
+  },
+  {
     name: 'auto',
-    summary: 'interprets, and compiles a function once it is hot (a hot loop mid-call: on-stack replacement)',
-    create({ program, heap, host, sharing, tierUp }: TierContext): TierSet {
-      const tiering = new Tiering(program, heap, host, sharing, tierUp);
+    summary: 'interprets, and compiles a function with the optimizing tier once it is hot (a hot loop mid-call: on-stack replacement)',
+    create({ program, heap, host, sharing, tierUp, compile }: TierContext): TierSet {
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: false, compile });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
     },
   },
@@ -95,11 +103,17 @@ export interface TestConfig {
   readonly label: string;
   readonly tier: Tier;
   readonly tierUp: TierUpThresholds;
+  /** Stress testing (`--deopt-every`): optimized code deoptimizes at every Nth validity check too. */
+  readonly compile?: CompileOptions;
 }
 
 const TINY_THRESHOLDS: TierUpThresholds = { calls: 2, backEdges: 20 };
 
+/** Optimized code of the stress configuration deoptimizes at every this many validity checks. */
+export const STRESS_DEOPT_EVERY = 3;
+
 export const TEST_CONFIGS: readonly TestConfig[] = [
   ...TIER_NAMES.map((tier) => ({ label: tier, tier, tierUp: DEFAULT_THRESHOLDS })),
   { label: `auto --hot-calls ${TINY_THRESHOLDS.calls} --hot-loops ${TINY_THRESHOLDS.backEdges}`, tier: 'auto', tierUp: TINY_THRESHOLDS },
+  { label: `opt --deopt-every ${STRESS_DEOPT_EVERY}`, tier: 'opt', tierUp: DEFAULT_THRESHOLDS, compile: { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: STRESS_DEOPT_EVERY } },
 ];

@@ -11,7 +11,7 @@ import { TEST_CONFIGS } from '../../src/tiering/tiers.js';
 /** Every tier's test configurations (`src/tiering/tiers.ts`); the first, the interpreter, is the reference. */
 export const TIERS: readonly { readonly name: string; readonly options: SessionOptions }[] = TEST_CONFIGS.map((c) => ({
   name: c.label,
-  options: { tier: c.tier, tierUp: c.tierUp },
+  options: { tier: c.tier, tierUp: c.tierUp, compile: c.compile },
 }));
 
 export const FILE_NAME = 'fuzz.rj';

@@ -1,0 +1,46 @@
+//! What optimized code assumes about the program (its dependencies), in the
+//! manner of HotSpot's dependencies: each is a fact about the program tables
+//! that holds when the code is compiled and that only a load can break.
+//!
+//! - `definition`: function `fn`'s current definition is the one with code
+//!   id `definition` (a call of it runs, or inlines, that body with no check
+//!   of its definition word). A redefinition of `fn` breaks it.
+//! - `implementation`: every loaded class at or below `classId` runs `fn`
+//!   for vtable slot `slot` (a virtual call is a direct call, or inlined, with
+//!   no inline cache). A load that adds a subclass overriding the slot breaks it.
+//!
+//! The key of a dependency (`dependencyKey`) is what a load changes that may
+//! break it: a function's definition, or the subclasses of a class. The
+//! registry (`backend/dependency-registry.ts`) keeps the code versions by key.
+//! Dependencies are plain data, posted with the code to other threads.
+
+import type { FunctionId } from '../ir/ir.js';
+import type { ClassId } from '../ir/types.js';
+import type { Program } from '../core/program.js';
+
+export type Dependency =
+  | { readonly kind: 'definition'; readonly fn: FunctionId; readonly definition: number }
+  | { readonly kind: 'implementation'; readonly classId: ClassId; readonly slot: number; readonly fn: FunctionId };
+
+/** What a load changes that may break `d`: `fn:<id>` (a redefinition) or `class:<id>` (a new subclass). */
+export function dependencyKey(d: Dependency): string {
+  return d.kind === 'definition' ? `fn:${d.fn}` : `class:${d.classId}`;
+}
+
+export function holds(d: Dependency, program: Program): boolean {
+  switch (d.kind) {
+    case 'definition': {
+      const ir = program.functionInfo(d.fn).ir;
+      return ir !== null && program.definitionIdOf(ir) === d.definition;
+    }
+    case 'implementation':
+      return program.subclassesOf(d.classId).every((k) => k.vtable[d.slot] === d.fn);
+  }
+}
+
+export function describeDependency(d: Dependency, program: Program): string {
+  switch (d.kind) {
+    case 'definition': return `definition of ${program.functionInfo(d.fn).name} is code ${d.definition}`;
+    case 'implementation': return `every ${program.classInfo(d.classId).name} runs ${program.functionInfo(d.fn).name}`;
+  }
+}

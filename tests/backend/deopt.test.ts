@@ -1,0 +1,95 @@
+//! Deoptimization of optimized code (`backend/deopt-exits.ts`): a load that
+//! breaks what the code assumed sends its running frames to the interpreter,
+//! each at the version of the IR it was compiled from, and the rest of the
+//! call finishes there with the result every tier gives.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session } from '../../src/session/session.js';
+import { requestedPath, type ModuleResolver } from '../../src/session/module-resolver.js';
+import { TIER_NAMES, type Tier } from '../../src/tiering/tiers.js';
+
+function sessionWith(tier: Tier, modules: Record<string, string>): { session: Session; lines: string[] } {
+  const lines: string[] = [];
+  const resolve: ModuleResolver = (request) => {
+    const fileName = requestedPath(request);
+    const source = modules[fileName];
+    if (source === undefined) throw new Error(`no module ${fileName}`);
+    return { fileName, source };
+  };
+  return { session: new Session({ tier, resolve, print: (line) => lines.push(line) }), lines };
+}
+
+// f (version 1) calls g (version 2), which calls h (version 3); the optimizing tier inlines all
+// three into f's code. f(7) makes h's call of `trigger` load new versions of g and h: f's code
+// is invalid when trigger returns, and its three frames continue in the interpreter as the
+// versions they began as; the next call runs the new ones.
+const THREE_VERSIONS = {
+  'main.rj': `
+global loaded: bool = false;
+fn trigger(x: i32) -> i32 {
+  if x == 7 && !loaded { loaded = true; load("v_next.rj"); }
+  return 0;
+}
+fn h(x: i32) -> i32 { return x + 1; }
+fn g(x: i32) -> i32 { return h(x) * 10; }
+fn f(x: i32) -> i32 { return g(x) + 5; }
+`,
+  'h3.rj': 'fn h(x: i32) -> i32 { let y = trigger(x); return x + 3000 + y; }',
+  'g2.rj': 'fn g(x: i32) -> i32 { return h(x) * 20; }',
+  'v_next.rj': 'fn g(x: i32) -> i32 { return h(x) * 30; }\nfn h(x: i32) -> i32 { return x + 4000; }',
+};
+
+test('three inlined frames of three versions deoptimize at once and finish as those versions, at every tier alike', () => {
+  const results = new Map<string, number[]>();
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, THREE_VERSIONS);
+    for (const m of ['main.rj', 'h3.rj', 'h3.rj', 'g2.rj']) session.load(THREE_VERSIONS[m as keyof typeof THREE_VERSIONS], m);
+    results.set(tier, [6, 7, 8].map((x) => session.call('f', x) as number));
+    if (tier === 'opt') {
+      const stats = session.deoptStats();
+      assert.equal(stats.exits.get('invalidated'), 1, 'one exit');
+      assert.equal(stats.frames, 3, 'of f, g and h');
+      assert.ok(stats.invalidated >= 1);
+    }
+  }
+  for (const [tier, r] of results) assert.deepEqual(r, [(6 + 3000) * 20 + 5, (7 + 3000) * 20 + 5, (8 + 4000) * 30 + 5], `at ${tier}`);
+});
+
+// A virtual call with one implementation among the loaded classes is devirtualized and
+// inlined with no class check; a load that adds a subclass overriding it invalidates the code
+// while `run`'s loop is in it, and the loop continues in the interpreter.
+const SUBCLASS = {
+  'main.rj': `
+class A { fn m(self) -> i32 { return 1; } }
+class B extends A { }
+fn make(i: i32) -> A { return new B; }
+fn trigger(i: i32) -> i32 {
+  if i == 50 { load("c.rj"); }
+  return 0;
+}
+fn run(n: i32) -> i32 {
+  let t = 0;
+  for i in 0..n { let a = make(i); t = t + a.m() + trigger(i); }
+  return t;
+}
+`,
+  'c.rj': 'class C extends A { fn m(self) -> i32 { return 100; } }\nfn make(i: i32) -> A { return new C; }',
+};
+
+test('a devirtualized call meets a subclass loaded mid-loop: the loop deoptimizes and calls the override', () => {
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, SUBCLASS);
+    session.load(SUBCLASS['main.rj'], 'main.rj');
+    assert.equal(session.call('run', 100), 51 + 49 * 100, `at ${tier}`);
+    if (tier === 'opt') assert.equal(session.deoptStats().exits.get('invalidated'), 1);
+  }
+});
+
+test('deoptimizing at every third check (stress) changes no result', () => {
+  const lines: string[] = [];
+  const session = new Session({ tier: 'opt', compile: { polls: true, stubs: true, inline: true, deoptEvery: 3 }, print: (line) => lines.push(line) });
+  session.load('fn fib(n: i32) -> i32 { if n < 2 { return n; } return fib(n - 1) + fib(n - 2); }\nfn main() -> i32 { let t = 0; for i in 0..20 { t = t + fib(i); } return t; }', 'm.rj');
+  assert.equal(session.call('main'), 10945);
+  assert.ok((session.deoptStats().exits.get('stress') ?? 0) > 1000);
+});
