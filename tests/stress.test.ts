@@ -15,3 +15,10 @@ test('the same with tiering at the second call: new versions start interpreted u
   assert.equal(r.traps, 0);
   assert.ok(r.calls > 300n, `only ${r.calls} calls`);
 });
+
+test('4 threads in optimized code that assumes definitions and the class hierarchy, while the host redefines callees and adds subclasses 200 times: no violation', async () => {
+  const r = await runRedefineStress(4, 200, 'opt', undefined, true);
+  assert.equal(r.violations, 0);
+  assert.equal(r.traps, 0);
+  assert.ok(r.calls > 600n, `only ${r.calls} calls`);
+});

@@ -7,8 +7,10 @@
 //! - after a load has returned, no call that starts later returns an older
 //!   version.
 //!
-//! `node dist/tests/stress/redefine-stress.js [--threads N] [--loads N] [--tier T]`
-//! runs the long mode; `tests/stress.test.ts` runs a short one.
+//! `node dist/tests/stress/redefine-stress.js [--threads N] [--loads N] [--tier T] [--hierarchy]`
+//! runs the long mode; `tests/stress.test.ts` runs a short one. With
+//! `--tier opt` the calls run in optimized code that assumes the definitions
+//! (and, with `--hierarchy`, the class hierarchy) that each load breaks.
 
 import { parseArgs } from 'node:util';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
@@ -68,17 +70,54 @@ fn hammer() {
 }
 `;
 
-export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds): Promise<StressResult> {
+/**
+ * With `hierarchy`, each round also calls `version` through a receiver that
+ * `make` returns: every load k adds a subclass `P<k>` of `Probe` whose
+ * override returns k, and redefines `make` (which has a loop, so it is never
+ * inlined) to return one. Before the first load, `Probe` has one
+ * implementation of `version`, so the optimizing tier devirtualizes and
+ * inlines the call with no class check: the first subclass breaks that
+ * assumption while every thread runs the code.
+ */
+const HIERARCHY = `
+fn make() -> Probe { for i in 0..1 { } return new Probe; }
+
+fn round2(probe: Probe) {
+  round(probe);
+  let before = atomic_load(returned);
+  let p = make();
+  check(before, p.version());
+}
+
+fn hammer2() {
+  atomic_add(running, 1);
+  let probe = new Probe;
+  let n: i64 = 0;
+  while atomic_load(stop) == 0 {
+    round2(probe);
+    n += 3;
+  }
+  atomic_add(calls, n);
+}
+`;
+
+function hierarchyLoad(k: number): string {
+  return `class P${k} extends Probe { fn version(self) -> i32 { return ${k}; } }
+fn make() -> Probe { for i in 0..1 { } return new P${k}; }
+fn version() -> i32 { return ${k}; }`;
+}
+
+export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds, hierarchy = false): Promise<StressResult> {
   const session = await ThreadedSession.create({ threads, tier, tierUp, print: () => {} });
   try {
-    session.load(PROGRAM, 'stress.rj');
-    const run = session.run('hammer');
+    session.load(hierarchy ? PROGRAM + HIERARCHY : PROGRAM, 'stress.rj');
+    const run = session.run(hierarchy ? 'hammer2' : 'hammer');
     // Let the threads get going before the first redefinition.
     await new Promise((resolve) => setTimeout(resolve, 50));
     while ((session.session.readGlobal('running') as number) < threads) await new Promise((resolve) => setTimeout(resolve, 5));
     for (let k = 1; k <= loads; k++) {
       session.session.writeGlobal('started', k);
-      session.load(`fn version() -> i32 { return ${k}; }`, `version-${k}.rj`);
+      session.load(hierarchy ? hierarchyLoad(k) : `fn version() -> i32 { return ${k}; }`, `version-${k}.rj`);
       session.session.writeGlobal('returned', k);
       // Yield now and then so that the workers' messages are not all held up.
       if (k % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -102,10 +141,11 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: '4' },
       loads: { type: 'string', default: '10000' },
       tier: { type: 'string', default: 'auto' },
+      hierarchy: { type: 'boolean', default: false },
     },
   });
   const started = performance.now();
-  const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier);
+  const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier, undefined, values.hierarchy);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.threads} threads, ${r.loads} loads, ${r.calls} calls in ${seconds.toFixed(1)} s: ${r.violations} violations, ${r.traps} threads that did not return normally`);
   process.exitCode = r.violations === 0 && r.traps === 0 ? 0 : 1;
