@@ -6,6 +6,10 @@
 //! - polls: loops with and without polls: a counted loop (`for`, strip-mined),
 //!   the same loop written with `while` (the poll word read each iteration),
 //!   and the sieve of the micro benchmarks (both kinds of loop);
+//! - validity checks: optimized code (`--tier opt`) checks its validity after
+//!   every call and at each poll's safepoint (`backend/deopt-exits.ts`):
+//!   fib and AWFY Richards against the same code without the checks
+//!   (`CompileOptions.validityChecks` off);
 //! - compilation: each benchmark program at the baseline tier, the time spent
 //!   making code (IR to bytes to `WebAssembly.Module`) as a share of its run
 //!   (load and `main`, in this process), and the slowest functions.
@@ -16,16 +20,16 @@
 //! and the medians count. Wall-clock and CPU time are both shown: on a busy
 //! machine CPU time is the steadier.
 //!
-//! `node dist/bench/costs.js [--quick] [--runs N] [--parts stubs,polls,compile] [--iterations N] [--inner N]`
+//! `node dist/bench/costs.js [--quick] [--runs N] [--parts stubs,polls,checks,compile] [--iterations N] [--inner N]`
 
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompileOptions } from '../src/backend/compile-options.js';
 import { directoryResolver } from '../src/session/module-resolver.js';
-import { Session, type HostValue } from '../src/session/session.js';
+import { Session, type HostValue, type Tier } from '../src/session/session.js';
 import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
 import { formatTable } from './text-table.js';
@@ -33,11 +37,11 @@ import { findPrograms, writeSizedRejit, type BenchProgram, type Sizes } from './
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUITES = [['micro', 'bench/programs'], ['awfy', 'bench/awfy']] as const;
-const PARTS = ['stubs', 'polls', 'compile'] as const;
+const PARTS = ['stubs', 'polls', 'checks', 'compile'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: node dist/bench/costs.js [options]
-  --parts P,Q        stubs, polls, compile (default: all three)
+  --parts P,Q        stubs, polls, checks, compile (default: all four)
   --runs N           timed runs of each variant; the median counts (default: 7)
   --iterations N     override every program's ITERATIONS (compile part)
   --inner N          override every program's INNER_ITERATIONS (compile part)
@@ -164,9 +168,10 @@ async function compare(
   warmUp: readonly (readonly HostValue[])[],
   variants: readonly [CompileOptions, CompileOptions],
   runs: number,
+  tier: Tier = 'baseline',
 ): Promise<Comparison> {
   const sessions = variants.map((compile) => {
-    const session = new Session({ tier: 'baseline', compile, print: () => {} });
+    const session = new Session({ tier, compile, print: () => {} });
     session.load(source, `${fn}.rj`);
     for (const a of warmUp) session.call(fn, ...a);
     return session;
@@ -205,6 +210,24 @@ async function pollCosts(options: Options): Promise<Comparison[]> {
     await compare(`while loop, sum of i * i, n = ${n}`, LOOPS, 'uncounted', [n], warm([100_000]), variants, options.runs),
     await compare(`sieve of ${size}, ${times} times`, LOOPS, 'sieves', [size, times], warm([10_000, 20]), variants, options.runs),
   ];
+}
+
+async function checkCosts(options: Options): Promise<Comparison[]> {
+  const n = options.quick ? 20 : 35;
+  const variants = [ALL_ON, { ...ALL_ON, validityChecks: false }] as const;
+  const richards = findPrograms('awfy', join(ROOT, 'bench/awfy')).find((p) => p.name === 'richards');
+  if (!richards) throw new Error('bench/awfy/richards.rj is missing');
+  const sizes = options.sizes(richards);
+  const scratch = mkdtempSync(join(tmpdir(), 'rejit-costs-'));
+  try {
+    const source = readFileSync(writeSizedRejit(richards, sizes, scratch), 'utf8');
+    return [
+      await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs, 'opt'),
+      await compare(`awfy/richards ${sizes.iterations}x${sizes.innerIterations}`, source, 'main', [], [[]], variants, options.runs, 'opt'),
+    ];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Milliseconds with three significant digits or more. */
@@ -289,6 +312,7 @@ async function main(options: Options): Promise<number> {
   const out: string[] = [`${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, Node ${process.version}; load average ${load()}\n`];
   if (options.parts.includes('stubs')) out.push(formatComparisons('Stubs: self-calls through the stub check against plain calls', 'stubs', 'direct', await stubCosts(options), options.runs));
   if (options.parts.includes('polls')) out.push(formatComparisons('Polls: loops with polls against the same loops without', 'polls', 'no polls', await pollCosts(options), options.runs));
+  if (options.parts.includes('checks')) out.push(formatComparisons('Validity checks: optimized code with its checks against the same code without', 'checks', 'no checks', await checkCosts(options), options.runs));
   if (options.parts.includes('compile')) {
     const scratch = mkdtempSync(join(tmpdir(), 'rejit-costs-'));
     try {

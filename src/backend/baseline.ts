@@ -51,7 +51,7 @@ import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, moduleIdOf, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import { holds } from '../passes/dependencies.js';
-import { DeoptStats, type DeoptReason } from './deopt-stats.js';
+import { OptStats, type DeoptReason } from './opt-stats.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { compileFunction, compileOsrEntry } from './pipeline.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
@@ -80,6 +80,16 @@ export interface CompilePolicy {
   changed(fn: FunctionId): void;
 }
 
+/**
+ * Where a thread sends the definitions it wants optimized off its own
+ * thread (a threaded session's compiler, `session/compiler-thread.ts`):
+ * definition `definition` of `fn`, as code id `optimized`, whose origin word
+ * names the definition already.
+ */
+export interface OptimizeQueue {
+  request(fn: FunctionId, definition: CodeId, optimized: CodeId): void;
+}
+
 /** The baseline tier alone: every function is compiled at its first call. */
 export const COMPILE_ALL: CompilePolicy = {
   compiles: () => true,
@@ -103,12 +113,14 @@ export class Baseline {
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
   private readonly dependencies = new DependencyRegistry();
+  /** Definitions whose optimized version this thread has asked the compiler for. */
+  private readonly requested = new Set<CodeId>();
   /** Optimized versions of each function invalidated on this thread. */
   private readonly invalidations = new Map<FunctionId, number>();
   /** Values that optimized code hands over before it calls an exit (`deopt-exits.ts`). */
   private readonly deoptValues: (number | bigint)[] = [];
   private deoptTicks = 0;
-  readonly deopts = new DeoptStats();
+  readonly stats = new OptStats();
   /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
@@ -125,6 +137,8 @@ export class Baseline {
     private readonly sharing: CodeSharing,
     private readonly policy: CompilePolicy = COMPILE_ALL,
     private readonly options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
+    /** Optimizes off this thread when given; otherwise optimized code is compiled here, at once. */
+    private readonly queue: OptimizeQueue | null = null,
   ) {
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
@@ -173,7 +187,8 @@ export class Baseline {
       Atomics.compareExchange(this.heap.i32, slot, word, uncompiledWord(this.program.definitionIdOf(code.ir) as CodeId));
     }
     this.invalidations.set(fn, (this.invalidations.get(fn) ?? 0) + 1);
-    this.deopts.invalidated++;
+    this.requested.delete(codeId(this.origin(codeId(module))));
+    this.stats.invalidated++;
     this.policy.changed(fn);
   }
 
@@ -192,7 +207,7 @@ export class Baseline {
     const exitFrames = table?.exits[exit];
     if (!table || !exitFrames || values.length !== table.dumped) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
     const reason: DeoptReason = this.isInvalid(code) ? 'invalidated' : 'stress';
-    this.deopts.count(reason, exitFrames.length);
+    this.stats.count(reason, exitFrames.length);
     const frames = exitFrames.map((f, i): FrameState => {
       const ir = i === 0 ? code.ir : this.program.definition(codeId(f.definition));
       if (!ir) throw new Error(`code ${code.id}: exit ${exit} names definition ${f.definition}, unknown here`);
@@ -281,9 +296,11 @@ export class Baseline {
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
       if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
-      if (uncompiled && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
+      if (uncompiled && !this.queue && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
       if (!this.install(id, ir)) return this.resolve(fn);
     }
+    // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
+    if (uncompiled && this.queue) this.requestOptimized(fn, id);
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
   }
@@ -299,6 +316,16 @@ export class Baseline {
     Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
     const was = Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, uncompiledWord(optimized));
     return was === named ? uncompiledWord(optimized) : was;
+  }
+
+  /** Asks the compiler for an optimized version of definition `id` of `fn`, once (again after an invalidation). */
+  private requestOptimized(fn: FunctionId, id: CodeId): void {
+    const ir = this.program.definition(id);
+    if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
+    this.requested.add(id);
+    const optimized = codeId(takeCodeIds(this.heap.i32, 1));
+    Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
+    (this.queue as OptimizeQueue).request(fn, id, optimized);
   }
 
   /** The definition code id that optimized version `id` was made of; 0 for any other id. */
@@ -342,8 +369,10 @@ export class Baseline {
   private install(id: CodeId, ir: IrFunction): boolean {
     const earlier = this.relinking.get(id);
     this.relinking.delete(id);
+    const optimized = this.origin(id) !== 0;
+    const start = performance.now();
     const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
-    const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir, this.origin(id) !== 0);
+    const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir, optimized);
     if (code.dependencies.length > 0) {
       // Another thread may have compiled it against loads not applied here yet.
       if (shared) this.host.safepoint();
@@ -357,6 +386,7 @@ export class Baseline {
     }
     this.versions.set(id, code);
     const unlinked = this.table.install(code);
+    if (optimized && !earlier) this.countOptimized(shared !== null, (performance.now() - start) / 1000);
     this.policy.changed(ir.id);
     if (!this.waiting) return true;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
@@ -367,6 +397,16 @@ export class Baseline {
       this.waiting.set(fn, callers.add(code));
     }
     return true;
+  }
+
+  private countOptimized(elsewhere: boolean, seconds: number): void {
+    if (elsewhere) {
+      this.stats.installed++;
+      this.stats.installSeconds += seconds;
+    } else {
+      this.stats.compiled++;
+      this.stats.compileSeconds += seconds;
+    }
   }
 
   private compile(id: CodeId, ir: IrFunction, speculate: boolean): CodeVersion {

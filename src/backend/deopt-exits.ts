@@ -77,7 +77,7 @@ export class DeoptExits {
   check(fx: FunctionEmitter, frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId): void {
     if (!this.checks) return;
     const c = fx.c;
-    c.i32Const(0).i32AtomicLoad(codeState(this.codeId)).i32Const(CodeState.Invalid).i32Eq();
+    c.i32Const(0).i32Load(codeState(this.codeId)).i32Const(CodeState.Invalid).i32Eq();
     if (this.ticks) c.call(fx.imports.js('deoptTick')).i32Or();
     c.if();
     c.i32Const(this.exit(frames, callPoints, point)).localSet(this.exitLocal).br(this.deopt);

@@ -94,6 +94,12 @@ export class SharedCode implements CodeSharing {
     Atomics.notify(this.states, id);
   }
 
+  /** Forgets the code that has arrived: for a thread that never installs code (the compiler's). */
+  clearMailbox(): void {
+    this.channels.drain();
+    this.received.clear();
+  }
+
   /** Code `id` if it has arrived (pulling whatever has), removed from the mailbox. */
   private take(id: number): unknown {
     for (const m of this.channels.drain()) this.received.set(m.id, m.code);

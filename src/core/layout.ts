@@ -2,10 +2,10 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         257 KiB      513 KiB       769 KiB       1 MiB + 1 KiB       1.25 MiB + 1 KiB  1.5 MiB + 1 KiB = HEAP_BASE
+//! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB = HEAP_BASE
 //! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | heap: chunks handed to threads ...
 //!
-//! (65 thread blocks of 1 KiB: one per thread of a run, and the coordinator's.)
+//! (66 thread blocks of 1 KiB: one per thread of a run, the coordinator's and the compiler's.)
 //! ```
 //!
 //! Stub slots: one i32 per function id, the table index of the function's
@@ -115,6 +115,8 @@ export const MAX_THREADS = 64;
  * it must not share a worker's bump region. It never runs program code.
  */
 export const COORDINATOR_THREAD = MAX_THREADS;
+/** The thread block of a threaded session's optimizing compiler, which replays loads (and so allocates) but never runs program code. */
+export const COMPILER_THREAD = MAX_THREADS + 1;
 // Offsets inside a thread block.
 export const TB_BUMP = 0;
 export const TB_BUMP_END = 4;
@@ -127,7 +129,7 @@ export const TB_STATE = 516;
 /** Frames of functions that call, on this thread (`core/limits.ts`). */
 export const TB_DEPTH = 520;
 
-export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * (MAX_THREADS + 1);
+export const STUB_SLOTS_BASE = THREADS_BASE + THREAD_BLOCK_SIZE * (MAX_THREADS + 2);
 export const MAX_FUNCTIONS = 65536;
 export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
 export const MAX_CLASSES = 65536;

@@ -27,7 +27,8 @@ import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
-import { DeoptStats } from '../backend/deopt-stats.js';
+import type { OptimizeQueue } from '../backend/baseline.js';
+import { OptStats } from '../backend/opt-stats.js';
 import type { CodeVersion } from '../backend/code-version.js';
 import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js';
 import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
@@ -58,6 +59,8 @@ export interface SessionOptions {
    * redefinitions (`backend/compile-options.ts`). Default: both on.
    */
   readonly compile?: CompileOptions;
+  /** A threaded session's compiler thread, given by the worker that runs this session. */
+  readonly optimizeQueue?: OptimizeQueue;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`session/thread.ts`). */
@@ -161,6 +164,7 @@ export class Session {
       sharing: thread.code,
       tierUp: options.tierUp ?? DEFAULT_THRESHOLDS,
       compile: options.compile,
+      optimizeQueue: options.optimizeQueue ?? null,
     });
     this.baseline = tiers.baseline;
     this.enter = tiers.enter;
@@ -294,9 +298,9 @@ export class Session {
     return this.program.functionByName.get(name);
   }
 
-  /** Optimized code on this thread: deoptimizations by reason, frames continued in the interpreter, versions invalidated by loads. */
-  deoptStats(): DeoptStats {
-    return this.baseline?.deopts ?? new DeoptStats();
+  /** The optimizing tier on this thread: versions compiled and installed, deoptimizations by reason, versions invalidated by loads. */
+  optStats(): OptStats {
+    return this.baseline?.stats ?? new OptStats();
   }
 
   /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */

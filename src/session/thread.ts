@@ -3,6 +3,9 @@
 //! threads through the load log and the control words (`control.ts`).
 
 import { writeSync } from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
+import type { FunctionId } from '../ir/ids.js';
+import type { OptimizeRequest } from './compiler-thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
@@ -32,6 +35,8 @@ export interface ThreadStart {
   readonly tier: Tier;
   readonly tierUp?: TierUpThresholds;
   readonly compile?: CompileOptions;
+  /** To the session's compiler thread (`compiler-thread.ts`), for a tier that optimizes there. */
+  readonly optimizer?: MessagePort;
   readonly output: OutputMode;
   /** As `ThreadedSessionOptions.loadDirectories`. */
   readonly loadDirectories?: readonly string[];
@@ -73,7 +78,9 @@ export class Thread implements ThreadHooks {
     this.output = start.output;
     const dirs = start.loadDirectories;
     const resolve = dirs ? directoryResolver(dirs) : undefined;
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, print, thread: this, resolve });
+    const optimizer = start.optimizer;
+    const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number) => optimizer.postMessage({ fn, definition, optimized } satisfies OptimizeRequest) };
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve });
   }
 
   private readonly output: OutputMode;

@@ -7,7 +7,10 @@
 //! loads and resolving names; it never runs program code. Loads from here
 //! follow the same protocol as loads from a running thread (`control.ts`).
 
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { CompilerStart, CompilerStats } from './compiler-thread.js';
+import type { OptSnapshot } from '../backend/opt-stats.js';
+import { DEFAULT_TIER, tierEntry } from '../tiering/tiers.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-channels.js';
 import { Control, StopReason } from '../core/control.js';
@@ -63,6 +66,12 @@ export interface RunResult {
 interface Pending {
   readonly thread: number;
   readonly resolve: (outcome: ThreadOutcome) => void;
+}
+
+/** What the optimizing tier has done in a session's run so far: on each thread (as of its last run), and on the compiler thread. */
+export interface OptimizationReport {
+  readonly threads: readonly (OptSnapshot | undefined)[];
+  readonly compiler: CompilerStats | null;
 }
 
 /** After a stop request, how long threads get to reach a poll before they are terminated. */
@@ -124,8 +133,12 @@ export class ThreadedSession {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
     const s = new ThreadedSession(options);
-    const ports = createThreadPorts(options.threads);
-    s.ready = Promise.all(ports.map((p, i) => s.startWorker(i, p))).then(() => {});
+    const background = tierEntry(options.tier ?? DEFAULT_TIER).optimizesInBackground;
+    // The compiler thread, when there is one, posts its code as the last of the threads.
+    const ports = createThreadPorts(options.threads + (background ? 1 : 0));
+    const requests = background ? Array.from({ length: options.threads }, () => new MessageChannel()) : [];
+    if (background) s.startCompiler(ports[options.threads] as ThreadPorts, requests.map((c) => c.port2));
+    s.ready = Promise.all(ports.slice(0, options.threads).map((p, i) => s.startWorker(i, p, requests[i]?.port1))).then(() => {});
     // A worker that fails to start is reported by `run` (or `create`), not as an unhandled rejection meanwhile.
     s.ready.catch(() => {});
     return s;
@@ -134,7 +147,38 @@ export class ThreadedSession {
   /** Settles once every worker has started (`start`). */
   private ready: Promise<void> = Promise.resolve();
 
-  private startWorker(threadId: number, ports: ThreadPorts): Promise<void> {
+  /** The compiler thread (`compiler-thread.ts`): `requests` come from each program thread. */
+  private startCompiler(ports: ThreadPorts, requests: MessagePort[]): void {
+    const start: CompilerStart & { readonly requests: readonly MessagePort[] } = {
+      memory: this.session.memory,
+      log: this.log.buffer,
+      ports,
+      threadCount: this.options.threads,
+      compile: this.options.compile,
+      requests,
+    };
+    const worker = new Worker(new URL('./compiler-worker.js', import.meta.url), { workerData: start, transferList: [...portsOf(ports), ...requests] });
+    worker.on('error', (e) => this.failed(-1, `${InternalError.from(e).format()}\n  on the compiler thread`, false));
+    worker.unref();
+    this.compiler = worker;
+  }
+
+  private compiler: Worker | null = null;
+  private readonly threadStats: (OptSnapshot | undefined)[] = [];
+
+  /** What the optimizing tier has done so far (the program threads' figures as of their last run). */
+  async optimizationReport(): Promise<OptimizationReport> {
+    const compiler = this.compiler;
+    const stats = compiler && !this.closed
+      ? await new Promise<CompilerStats>((resolve) => {
+        compiler.once('message', resolve);
+        compiler.postMessage('stats');
+      })
+      : null;
+    return { threads: [...this.threadStats], compiler: stats };
+  }
+
+  private startWorker(threadId: number, ports: ThreadPorts, optimizer?: MessagePort): Promise<void> {
     const output: OutputMode = this.options.print ? 'message' : 'stdout';
     const start: ThreadStart = {
       memory: this.session.memory,
@@ -145,12 +189,13 @@ export class ThreadedSession {
       tier: this.options.tier ?? 'baseline',
       tierUp: this.options.tierUp,
       compile: this.options.compile,
+      optimizer,
       output,
       loadDirectories: this.options.loadDirectories,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,
-      transferList: portsOf(ports),
+      transferList: optimizer ? [...portsOf(ports), optimizer] : portsOf(ports),
       resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
     });
     this.workers[threadId] = worker;
@@ -171,6 +216,7 @@ export class ThreadedSession {
           case 'done': {
             const p = this.pending.get(reply.id);
             this.pending.delete(reply.id);
+            this.threadStats[threadId] = reply.stats;
             p?.resolve(reply.outcome);
             return;
           }
@@ -339,6 +385,6 @@ export class ThreadedSession {
     this.closed = true;
     for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: this.control.stopReason });
     this.pending.clear();
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all([...this.workers, ...(this.compiler ? [this.compiler] : [])].map((w) => w.terminate()));
   }
 }

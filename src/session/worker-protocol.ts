@@ -2,6 +2,7 @@
 
 import type { HostValue } from './session.js';
 import type { ThreadOutcome } from './thread.js';
+import type { OptSnapshot } from '../backend/opt-stats.js';
 
 /** Run function `name` on this worker's thread. */
 export interface WorkerRequest {
@@ -13,4 +14,5 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'print'; readonly lines: readonly string[] }
-  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome };
+  /** With what the optimizing tier did on the thread so far. */
+  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome; readonly stats: OptSnapshot };

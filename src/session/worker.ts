@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Thread, type ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { snapshotOf } from '../backend/opt-stats.js';
 
 const port = parentPort;
 if (!port) throw new Error('session/worker.js runs only as a worker thread');
@@ -12,6 +13,6 @@ const thread = new Thread(workerData as ThreadStart, (lines) => send({ kind: 'pr
 
 port.on('message', (request: WorkerRequest) => {
   const outcome = thread.run(request.name, request.args);
-  send({ kind: 'done', id: request.id, outcome });
+  send({ kind: 'done', id: request.id, outcome, stats: snapshotOf(thread.session.optStats()) });
 });
 send({ kind: 'ready' });

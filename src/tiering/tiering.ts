@@ -21,7 +21,7 @@
 //! compiled callers; its interpreter keeps interpreting until its own count
 //! says hot).
 
-import { Baseline, type CompilePolicy } from '../backend/baseline.js';
+import { Baseline, type CompilePolicy, type OptimizeQueue } from '../backend/baseline.js';
 import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
@@ -62,6 +62,8 @@ export interface TieringOptions {
   readonly compileAll: boolean;
   /** For measurement and stress testing only (`backend/compile-options.ts`). */
   readonly compile?: CompileOptions;
+  /** Where optimized versions are compiled off this thread; without one, they are compiled here. */
+  readonly optimizeQueue?: OptimizeQueue | null;
 }
 
 export class Tiering implements TierUpPolicy, CompilePolicy {
@@ -83,7 +85,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     heap: Heap,
     host: RuntimeHost,
     sharing: CodeSharing,
-    { thresholds, optimize, compileAll, compile }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimize: true, compileAll: false },
+    { thresholds, optimize, compileAll, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimize: true, compileAll: false },
   ) {
     this.optimize = optimize;
     this.compileAll = compileAll;
@@ -91,7 +93,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
-    this.baseline = new Baseline(program, heap, host, sharing, this, compile);
+    this.baseline = new Baseline(program, heap, host, sharing, this, compile, optimizeQueue ?? null);
   }
 
   /** Calls function `fn` from outside the program (interpreter representation of values). */

@@ -3,7 +3,7 @@
 //! entry says how to build the code that runs a session's calls; the test
 //! configurations say which runs every differential test compares.
 
-import { Baseline } from '../backend/baseline.js';
+import { Baseline, type OptimizeQueue } from '../backend/baseline.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
@@ -24,6 +24,8 @@ export interface TierContext {
   readonly tierUp: TierUpThresholds;
   /** For measurement only (`backend/compile-options.ts`). */
   readonly compile: CompileOptions | undefined;
+  /** The threaded session's optimizing compiler, for tiers that optimize off the program's threads. */
+  readonly optimizeQueue: OptimizeQueue | null;
 }
 
 /** The tiers of one session: the interpreter (always there: it resumes frames) and the compiled tier, if any. */
@@ -38,6 +40,8 @@ export interface TierEntry {
   readonly name: string;
   /** One line for `--help`. */
   readonly summary: string;
+  /** Whether a threaded session gives it a compiler thread (`session/compiler-thread.ts`). */
+  readonly optimizesInBackground: boolean;
   create(context: TierContext): TierSet;
 }
 
@@ -45,6 +49,7 @@ export const TIERS = [
   {
     name: 'interp',
     summary: 'never compiles',
+    optimizesInBackground: false,
     create({ program, heap, host }: TierContext): TierSet {
       const interpreter = new Interpreter(program, heap, host);
       return { interpreter, baseline: null, enter: (fn, args) => interpreter.call(fn, args) };
@@ -53,6 +58,7 @@ export const TIERS = [
   {
     name: 'baseline',
     summary: 'compiles every function to WebAssembly at its first call',
+    optimizesInBackground: false,
     create({ program, heap, host, sharing, compile }: TierContext): TierSet {
       const interpreter = new Interpreter(program, heap, host);
       const baseline = new Baseline(program, heap, host, sharing, undefined, compile);
@@ -62,6 +68,7 @@ export const TIERS = [
   {
     name: 'opt',
     summary: 'compiles every function with the optimizing tier at its first call (deoptimizes to the interpreter)',
+    optimizesInBackground: false,
     create({ program, heap, host, sharing, tierUp, compile }: TierContext): TierSet {
       const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: true, compile });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
@@ -69,9 +76,10 @@ export const TIERS = [
   },
   {
     name: 'auto',
-    summary: 'interprets, and compiles a function with the optimizing tier once it is hot (a hot loop mid-call: on-stack replacement)',
-    create({ program, heap, host, sharing, tierUp, compile }: TierContext): TierSet {
-      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: false, compile });
+    summary: 'interprets, compiles a function once it is hot, and optimizes it (on a compiler thread: baseline code runs meanwhile)',
+    optimizesInBackground: true,
+    create({ program, heap, host, sharing, tierUp, compile, optimizeQueue }: TierContext): TierSet {
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: false, compile, optimizeQueue });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
     },
   },

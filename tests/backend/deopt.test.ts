@@ -47,7 +47,7 @@ test('three inlined frames of three versions deoptimize at once and finish as th
     for (const m of ['main.rj', 'h3.rj', 'h3.rj', 'g2.rj']) session.load(THREE_VERSIONS[m as keyof typeof THREE_VERSIONS], m);
     results.set(tier, [6, 7, 8].map((x) => session.call('f', x) as number));
     if (tier === 'opt') {
-      const stats = session.deoptStats();
+      const stats = session.optStats();
       assert.equal(stats.exits.get('invalidated'), 1, 'one exit');
       assert.equal(stats.frames, 3, 'of f, g and h');
       assert.ok(stats.invalidated >= 1);
@@ -82,7 +82,7 @@ test('a devirtualized call meets a subclass loaded mid-loop: the loop deoptimize
     const { session } = sessionWith(tier, SUBCLASS);
     session.load(SUBCLASS['main.rj'], 'main.rj');
     assert.equal(session.call('run', 100), 51 + 49 * 100, `at ${tier}`);
-    if (tier === 'opt') assert.equal(session.deoptStats().exits.get('invalidated'), 1);
+    if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 1);
   }
 });
 
@@ -91,5 +91,5 @@ test('deoptimizing at every third check (stress) changes no result', () => {
   const session = new Session({ tier: 'opt', compile: { polls: true, stubs: true, inline: true, deoptEvery: 3 }, print: (line) => lines.push(line) });
   session.load('fn fib(n: i32) -> i32 { if n < 2 { return n; } return fib(n - 1) + fib(n - 2); }\nfn main() -> i32 { let t = 0; for i in 0..20 { t = t + fib(i); } return t; }', 'm.rj');
   assert.equal(session.call('main'), 10945);
-  assert.ok((session.deoptStats().exits.get('stress') ?? 0) > 1000);
+  assert.ok((session.optStats().exits.get('stress') ?? 0) > 1000);
 });

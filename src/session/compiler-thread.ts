@@ -1,0 +1,128 @@
+//! The optimizing compiler's thread of a threaded session, as HotSpot's and
+//! V8's optimizing compilers run beside the program: a program thread that
+//! finds a definition hot installs its baseline code, keeps running it, and
+//! asks here for the optimized version (`Baseline.requestOptimized`: the
+//! request names the definition and the code id the version will have). This
+//! thread catches up with the load log, compiles the version (IR to bytes,
+//! then bytes to a `WebAssembly.Module`, the costly part), posts it to every
+//! program thread as any compiled code is posted (`core/code-sharing.ts`),
+//! and only then puts its id in the function's stub slot, if the slot still
+//! names that definition. Each program thread's next call of the function
+//! installs the version, checking its assumptions against its own program
+//! first (a load may have come in meanwhile), so the version is published
+//! through the same path as every other code while other threads run the
+//! old one.
+//!
+//! It never runs program code: handshakes do not wait for it, and it applies
+//! loads only when it compiles.
+
+import { Session } from './session.js';
+import { LoadLog } from './load-log.js';
+import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
+import { SharedCode } from '../core/code-sharing.js';
+import { COMPILER_THREAD, stubSlot } from '../core/layout.js';
+import { namedCodeId, uncompiledWord } from '../core/stub-slots.js';
+import { codeId, type FunctionId } from '../ir/ids.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
+import { compileFunction } from '../backend/pipeline.js';
+import { codeVersion } from '../backend/code-version.js';
+
+/** What a program thread asks for: definition `definition` of `fn`, optimized, as code `optimized`. */
+export interface OptimizeRequest {
+  readonly fn: FunctionId;
+  readonly definition: number;
+  readonly optimized: number;
+}
+
+export interface CompilerStart {
+  readonly memory: WebAssembly.Memory;
+  readonly log: SharedArrayBuffer;
+  readonly ports: ThreadPorts;
+  readonly threadCount: number;
+  readonly compile?: CompileOptions;
+}
+
+/** What the compiler has done so far. */
+export interface CompilerStats {
+  readonly compiled: number;
+  /** Requests dropped: the definition was redefined or optimized meanwhile, or asked for twice. */
+  readonly dropped: number;
+  readonly seconds: number;
+}
+
+export class CompilerThread {
+  private readonly session: Session;
+  private readonly log: LoadLog;
+  private readonly sharing: SharedCode;
+  private readonly i32: Int32Array;
+  private readonly options: CompileOptions;
+  private applied = 0;
+  private readonly optimized = new Set<number>();
+  private compiled = 0;
+  private dropped = 0;
+  private seconds = 0;
+
+  constructor(start: CompilerStart) {
+    this.log = new LoadLog(start.log);
+    this.i32 = new Int32Array(start.memory.buffer);
+    this.options = { ...(start.compile ?? DEFAULT_COMPILE_OPTIONS), speculate: true };
+    // Nothing here waits for another thread's compile, nor is ever stopped.
+    this.sharing = new SharedCode(start.memory.buffer, new CodeChannels(start.ports), (wait) => wait(), () => {});
+    this.session = new Session({
+      memory: start.memory,
+      tier: 'interp',
+      print: () => {},
+      thread: {
+        threadId: COMPILER_THREAD,
+        threadCount: start.threadCount,
+        code: this.sharing,
+        barrier: () => {},
+        sleep: () => {},
+        safepoint: () => {},
+        beginLoad: () => {
+          throw new Error('the compiler thread loads nothing');
+        },
+        logLoad: () => {},
+        publishLoad: () => {},
+        endLoad: () => {},
+      },
+    });
+  }
+
+  compile(request: OptimizeRequest): void {
+    // Modules that program threads post to every thread are of no use here.
+    this.sharing.clearMailbox();
+    this.catchUp();
+    const { fn, definition, optimized } = request;
+    const slot = stubSlot(fn) >>> 2;
+    const word = Atomics.load(this.i32, slot);
+    const ir = this.session.program.definition(codeId(definition));
+    if (!ir || namedCodeId(word) !== definition || this.optimized.has(definition) || this.sharing.acquire(optimized) !== null) {
+      this.dropped++;
+      return;
+    }
+    this.optimized.add(definition);
+    const start = performance.now();
+    try {
+      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options), 0);
+      const { ir: _own, ...shared } = code;
+      this.sharing.publish(optimized, shared);
+    } catch (e) {
+      this.sharing.abandon(optimized);
+      throw e;
+    }
+    this.seconds += (performance.now() - start) / 1000;
+    this.compiled++;
+    Atomics.compareExchange(this.i32, slot, word, uncompiledWord(codeId(optimized)));
+  }
+
+  stats(): CompilerStats {
+    return { compiled: this.compiled, dropped: this.dropped, seconds: this.seconds };
+  }
+
+  private catchUp(): void {
+    const logged = this.log.length;
+    for (; this.applied < logged; this.applied++) this.session.replay(this.log.entry(this.applied));
+    this.session.heap.refresh();
+  }
+}

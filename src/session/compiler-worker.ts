@@ -1,0 +1,13 @@
+//! The entry point of a threaded session's optimizing compiler worker
+//! (`compiler-thread.ts`): compiles what the program threads ask for, in
+//! the order the requests arrive.
+
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { CompilerThread, type CompilerStart, type OptimizeRequest } from './compiler-thread.js';
+
+const port = parentPort;
+if (!port) throw new Error('session/compiler-worker.js runs only as a worker thread');
+const start = workerData as CompilerStart & { readonly requests: readonly MessagePort[] };
+const compiler = new CompilerThread(start);
+for (const requests of start.requests) requests.on('message', (request: OptimizeRequest) => compiler.compile(request));
+port.on('message', () => port.postMessage(compiler.stats()));

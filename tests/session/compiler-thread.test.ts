@@ -1,0 +1,47 @@
+//! The compiler thread of a threaded session (`session/compiler-thread.ts`):
+//! at `--tier auto`, a hot function runs its baseline code while the
+//! compiler optimizes it, and every program thread then installs the
+//! optimized version from the compiler instead of compiling it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ThreadedSession } from '../../src/session/threaded-session.js';
+
+const PROGRAM = `
+class Shape { fn area(self) -> i32 { return 2; } }
+fn twice(x: i32) -> i32 { return x * 2; }
+fn work(n: i32) -> i64 {
+  let s = new Shape;
+  let t: i64 = 0;
+  for i in 0..n { t += i64(twice(i) + s.area()); }
+  return t;
+}
+fn main() -> i64 {
+  let t: i64 = 0;
+  for round in 0..300 { t += work(1000); sleep_ms(0); }
+  return t;
+}
+`;
+
+test('at auto, two threads run baseline code while the compiler thread optimizes, then both install its version', async () => {
+  const session = await ThreadedSession.create({ threads: 2, tier: 'auto', tierUp: { calls: 2, backEdges: 20 }, print: () => {} });
+  try {
+    session.load(PROGRAM, 'hot.rj');
+    const result = await session.run('main');
+    const expected = 300n * BigInt((999 * 1000) + 2 * 1000);
+    assert.deepEqual(result.outcomes.map((o) => (o.kind === 'returned' ? o.value : o.kind)), [expected, expected]);
+    const report = await session.optimizationReport();
+    assert.ok((report.compiler?.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.compiled}`);
+    for (const [i, t] of report.threads.entries()) {
+      assert.ok(t !== undefined && t.installed >= 1, `thread ${i} installed ${t?.installed} optimized versions`);
+      assert.equal(t?.compiled, 0, `thread ${i} compiled no optimized version itself`);
+    }
+    // A redefinition after optimization: the optimized callers stop assuming the old body.
+    session.load('fn twice(x: i32) -> i32 { return x * 3; }', 'v2.rj');
+    const again = await session.run('main');
+    const expected2 = 300n * BigInt((999 * 1000 * 3) / 2 + 2 * 1000);
+    assert.deepEqual(again.outcomes.map((o) => (o.kind === 'returned' ? o.value : o.kind)), [expected2, expected2]);
+  } finally {
+    await session.close();
+  }
+});
