@@ -223,7 +223,7 @@ async function checkCosts(options: Options): Promise<Comparison[]> {
     const source = readFileSync(writeSizedRejit(richards, sizes, scratch), 'utf8');
     return [
       await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs, 'opt'),
-      await compare(`awfy/richards ${sizes.iterations}x${sizes.innerIterations}`, source, 'main', [], [[]], variants, options.runs, 'opt'),
+      await compare(`Richards (awfy) ${sizes.iterations}x${sizes.innerIterations}`, source, 'main', [], [[]], variants, options.runs, 'opt'),
     ];
   } finally {
     rmSync(scratch, { recursive: true, force: true });

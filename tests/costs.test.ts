@@ -14,15 +14,16 @@ function programs(suite: string, dir: string): string[] {
   return readdirSync(`${ROOT}/${dir}`).filter((f) => f.endsWith('.rj')).map((f) => `${suite}/${f.slice(0, -3)}`);
 }
 
-test('bench/costs --quick prints the stub, poll and compile rows', { timeout: 300_000 }, async () => {
+test('bench/costs --quick prints the stub, poll, validity check and compile rows', { timeout: 300_000 }, async () => {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, [SCRIPT, '--quick'], { maxBuffer: 1 << 24 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
   });
   const rows = stdout.split('\n');
   const row = (start: string): string | undefined => rows.find((r) => r.startsWith(start));
-  for (const start of ['fib(20) ', 'for loop,', 'while loop,', 'sieve of ']) {
+  for (const start of ['fib(20) ', 'for loop,', 'while loop,', 'sieve of ', 'Richards (awfy) ']) {
     assert.match(row(start) ?? '', /\d\.\d{3}x/, `no ratio in the row of ${start}:\n${stdout}`);
   }
+  assert.equal(rows.filter((r) => r.startsWith('fib(20) ')).length, 2, 'fib with stubs, and optimized with checks');
   for (const program of [...programs('micro', 'bench/programs'), ...programs('awfy', 'bench/awfy')]) {
     assert.match(row(`${program} `) ?? '', /\d+\.\d+%/, `no compile share for ${program}:\n${stdout}`);
   }
