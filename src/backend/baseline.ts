@@ -38,7 +38,8 @@ import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { codeOrigin, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
+import { codeOrigin, codeProfile, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
+import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
 import type { Program } from '../core/program.js';
 import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import { CodeState, type CodeSharing } from '../core/code-sharing.js';
@@ -65,13 +66,23 @@ const OSR_IDS = 2 ** 30;
  * also compiles its callers again.
  */
 const MAX_INVALIDATIONS = 8;
+/**
+ * Failed guards of an optimized version after which its definition's
+ * profile is no longer trusted: the version is invalidated and the next
+ * one speculates on no profile (JSC reoptimizes after about 100 exits).
+ */
+const MAX_GUARD_FAILURES = 100;
 
 /** How the baseline tier shares a run with the interpreter (`tiering/tiering.ts`). */
 export interface CompilePolicy {
   /** Whether a call of version `ir`, not compiled on this thread, compiles it; else the call runs it in the interpreter. */
   compiles(ir: IrFunction): boolean;
-  /** Whether definition `ir`, to be compiled, gets optimized code (`CompileOptions.speculate`) rather than baseline code. */
-  optimizes(ir: IrFunction): boolean;
+  /**
+   * When definition `ir` gets optimized code (`CompileOptions.speculate`):
+   * never, at once (instead of baseline code), or once its baseline code,
+   * which then records a profile (`passes/profile.ts`), is hot.
+   */
+  optimizing(ir: IrFunction): Optimizing;
   /** Continues frames that optimized code left (outermost first) in the interpreter; returns the call's result. */
   resume(frames: readonly FrameState[]): number | bigint | undefined;
   /** What the bridge to version `ir` runs (`tiering/bridge.ts`). */
@@ -90,10 +101,12 @@ export interface OptimizeQueue {
   request(fn: FunctionId, definition: CodeId, optimized: CodeId): void;
 }
 
+export type Optimizing = 'never' | 'at-once' | 'when-hot';
+
 /** The baseline tier alone: every function is compiled at its first call. */
 export const COMPILE_ALL: CompilePolicy = {
   compiles: () => true,
-  optimizes: () => false,
+  optimizing: () => 'never',
   resume: () => {
     throw new Error('baseline code has no frames to resume');
   },
@@ -113,6 +126,10 @@ export class Baseline {
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
   private readonly dependencies = new DependencyRegistry();
+  /** Definitions whose baseline code has asked to be optimized (`passes/profile.ts`). */
+  private readonly hot = new Set<CodeId>();
+  /** Failed guards of each optimized version run here, by module id. */
+  private readonly guardFailures = new Map<number, number>();
   /** Definitions whose optimized version this thread has asked the compiler for. */
   private readonly requested = new Set<CodeId>();
   /** Optimized versions of each function invalidated on this thread. */
@@ -147,6 +164,7 @@ export class Baseline {
       value: (v: number | bigint) => void this.deoptValues.push(v),
       exit: (code: CodeVersion, exit: number) => this.deoptimize(code, exit),
       tick: () => (every > 0 && ++this.deoptTicks % every === 0 ? 1 : 0),
+      optimize: (code: CodeVersion) => this.baselineHot(code),
     };
     this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
     this.waiting = threaded ? null : new Map();
@@ -187,7 +205,12 @@ export class Baseline {
       Atomics.compareExchange(this.heap.i32, slot, word, uncompiledWord(this.program.definitionIdOf(code.ir) as CodeId));
     }
     this.invalidations.set(fn, (this.invalidations.get(fn) ?? 0) + 1);
-    this.requested.delete(codeId(this.origin(codeId(module))));
+    const definition = codeId(this.origin(codeId(module)));
+    this.requested.delete(definition);
+    this.hot.delete(definition);
+    // Its baseline code counts its calls afresh, to ask for a new optimized version once hot again.
+    const profile = this.profileOf(code.ir);
+    if (profile !== 0) Atomics.store(this.heap.i32, (profile + PROFILE_CALLS) >>> 2, 0);
     this.stats.invalidated++;
     this.policy.changed(fn);
   }
@@ -204,20 +227,51 @@ export class Baseline {
   private deoptimize(code: CodeVersion, exit: number): number | bigint | undefined {
     const values = this.deoptValues.splice(0);
     const table = code.deopt;
-    const exitFrames = table?.exits[exit];
-    if (!table || !exitFrames || values.length !== table.dumped) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
-    const reason: DeoptReason = this.isInvalid(code) ? 'invalidated' : 'stress';
-    this.stats.count(reason, exitFrames.length);
-    const frames = exitFrames.map((f, i): FrameState => {
+    const taken = table?.exits[exit];
+    if (!table || !taken || values.length !== table.dumped) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
+    const reason: DeoptReason = taken.guard ? 'guard' : this.isInvalid(code) ? 'invalidated' : 'stress';
+    this.stats.count(reason, taken.frames.length);
+    const frames = taken.frames.map((f, i): FrameState => {
       const ir = i === 0 ? code.ir : this.program.definition(codeId(f.definition));
       if (!ir) throw new Error(`code ${code.id}: exit ${exit} names definition ${f.definition}, unknown here`);
       const locals = f.locals.map((at, l) => {
         const v = values[at] as number | bigint;
         return isRefType((ir.locals[l] as { type: Parameters<typeof isRefType>[0] }).type) ? (v as number) >>> 0 : v;
       });
-      return { fn: f.fn, ir, point: f.point, locals };
+      return { fn: f.fn, ir, point: f.point, locals, before: f.before === true };
     });
+    if (taken.guard) this.guardFailed(code);
     return this.policy.resume(frames);
+  }
+
+  /**
+   * A guard of optimized `code` failed; after MAX_GUARD_FAILURES, its
+   * definition's profile is marked untrusted and the code invalidated: the
+   * next optimized version makes no guards from it (no deoptimization loop).
+   */
+  private guardFailed(code: CodeVersion): void {
+    const module = moduleIdOf(code);
+    const failures = (this.guardFailures.get(module) ?? 0) + 1;
+    this.guardFailures.set(module, failures);
+    if (failures !== MAX_GUARD_FAILURES) return;
+    const profile = this.profileOf(code.ir);
+    if (profile !== 0) Atomics.or(this.heap.i32, (profile + PROFILE_FLAGS) >>> 2, NO_GUARDS);
+    this.invalidate(code);
+  }
+
+  /** Baseline `code`, which records a profile, is hot: its definition is to be optimized (off this thread, or at its next call). */
+  private baselineHot(code: CodeVersion): void {
+    const definition = codeId(moduleIdOf(code));
+    const fn = code.ir.id;
+    this.hot.add(definition);
+    if (this.queue) {
+      this.requestOptimized(fn, definition);
+      return;
+    }
+    // The slot names the optimized version from now on (if it still names this code): the next call compiles it.
+    const word = Atomics.load(this.heap.i32, stubSlot(fn) >>> 2);
+    const named = this.versions.get(namedCodeId(word));
+    if (named && moduleIdOf(named) === definition) this.claimOptimized(fn, word, definition);
   }
 
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
@@ -293,10 +347,13 @@ export class Baseline {
     }
     const id = namedCodeId(named);
     const uncompiled = isUncompiledWord(named);
+    if (uncompiled && !this.queue && this.origin(id) === 0) {
+      const ir = this.definitionOf(id);
+      if ((force || this.policy.compiles(ir)) && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
+    }
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
       if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
-      if (uncompiled && !this.queue && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
       if (!this.install(id, ir)) return this.resolve(fn);
     }
     // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
@@ -307,7 +364,9 @@ export class Baseline {
 
   /** Whether definition `ir`, named by `id` (not an optimized version's id), gets optimized code now. */
   private optimizes(id: CodeId, ir: IrFunction): boolean {
-    return this.origin(id) === 0 && this.program.definitionIdOf(ir) === id && this.policy.optimizes(ir) && (this.invalidations.get(ir.id) ?? 0) < MAX_INVALIDATIONS;
+    if (this.origin(id) !== 0 || this.program.definitionIdOf(ir) !== id || (this.invalidations.get(ir.id) ?? 0) >= MAX_INVALIDATIONS) return false;
+    const when = this.policy.optimizing(ir);
+    return when === 'at-once' || (when === 'when-hot' && this.hot.has(id));
   }
 
   /** Takes a code id for an optimized version of definition `id` and puts it in `fn`'s slot (for `named`); returns what the slot holds then. */
@@ -399,6 +458,23 @@ export class Baseline {
     return true;
   }
 
+  /** Whether the baseline code of definition `ir` (code `id`) records a profile: it is to be optimized once hot. */
+  private records(id: CodeId, ir: IrFunction): boolean {
+    return this.program.definitionIdOf(ir) === id && this.policy.optimizing(ir) === 'when-hot';
+  }
+
+  /** A profile block for definition `id`, named in its profile word for the optimizing tier (wherever it runs) to find. */
+  private newProfile(id: CodeId, ir: IrFunction): number {
+    const block = this.heap.allocRuntime(profileBytes(computeProfileSites(ir).size));
+    Atomics.store(this.heap.i32, codeProfile(id) >>> 2, block);
+    return block;
+  }
+
+  /** The profile block of definition `ir`'s baseline code, or 0. */
+  private profileOf(ir: IrFunction): number {
+    return Atomics.load(this.heap.i32, codeProfile(this.program.definitionIdOf(ir) as CodeId) >>> 2);
+  }
+
   private countOptimized(elsewhere: boolean, seconds: number): void {
     if (elsewhere) {
       this.stats.installed++;
@@ -412,7 +488,9 @@ export class Baseline {
   private compile(id: CodeId, ir: IrFunction, speculate: boolean): CodeVersion {
     try {
       const start = performance.now();
-      const compiled = compileFunction(ir, this.program, id, speculate ? { ...this.options, speculate } : this.options);
+      const compiled = speculate
+        ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)) })
+        : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.newProfile(id, ir) } : {});
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(id, shared satisfies SharedCodeVersion);

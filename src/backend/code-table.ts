@@ -68,6 +68,7 @@ export interface DeoptRuntime {
   value(v: number | bigint): void;
   exit(code: CodeVersion, exit: number): number | bigint | undefined;
   tick(): number;
+  optimize(code: CodeVersion): void;
 }
 
 type Funcs = Record<string, WebAssembly.ImportValue>;
@@ -136,7 +137,7 @@ export class CodeTable {
   private instantiate(code: CodeVersion, unlinked: FunctionId[]): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
     const { deopt } = this.env;
-    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit) });
+    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit), optimize: () => deopt.optimize(code) });
     const js: Funcs = {};
     const hub: Funcs = {};
     const callee: Funcs = {};

@@ -9,7 +9,9 @@
 //! which hands the values of the frames' locals to the runtime
 //! (`js.deoptValue*`, in the order of `dumped`) and then calls
 //! `js.deopt<result>(exit)`, which continues each frame in the interpreter
-//! and returns the call's result (`Baseline.deoptimize`).
+//! and returns the call's result (`Baseline.deoptimize`). A guard made from
+//! the profile (`passes/profile.ts`) that fails leaves the same way, before
+//! its call: the interpreter makes the call (eager deoptimization).
 //!
 //! An exit names its frames, outermost first: the function's own, stopped at
 //! the call of its inlined callee, then each inlined callee, the innermost at
@@ -36,11 +38,19 @@ export interface DeoptFrame {
   readonly definition: number;
   readonly point: PointId;
   readonly locals: readonly number[];
+  /** The innermost frame of a failed guard: at the call at `point`, which has not run yet. */
+  readonly before?: true;
+}
+
+/** An exit: after a validity check (`guard` false), or where a guard from the profile failed. */
+export interface DeoptExit {
+  readonly frames: readonly DeoptFrame[];
+  readonly guard: boolean;
 }
 
 /** What the runtime needs to continue a code version's frames from each of its exits. */
 export interface DeoptTable {
-  readonly exits: readonly (readonly DeoptFrame[])[];
+  readonly exits: readonly DeoptExit[];
   /** How many values the deopt block hands over, before each exit call. */
   readonly dumped: number;
 }
@@ -53,7 +63,7 @@ export interface EmittedFrame {
 }
 
 export class DeoptExits {
-  private readonly exits: (readonly DeoptFrame[])[] = [];
+  private readonly exits: DeoptExit[] = [];
   /** The position of each dumped wasm local. */
   private readonly positions = new Map<number, number>();
 
@@ -80,18 +90,25 @@ export class DeoptExits {
     c.i32Const(0).i32Load(codeState(this.codeId)).i32Const(CodeState.Invalid).i32Eq();
     if (this.ticks) c.call(fx.imports.js('deoptTick')).i32Or();
     c.if();
-    c.i32Const(this.exit(frames, callPoints, point)).localSet(this.exitLocal).br(this.deopt);
+    c.i32Const(this.exit(frames, callPoints, point, false)).localSet(this.exitLocal).br(this.deopt);
     c.end();
   }
 
-  private exit(frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId): number {
+  /** Leaves by an exit that continues the call at `point`, which has not run yet: a guard failed. */
+  guardFailed(fx: FunctionEmitter, frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId): void {
+    fx.c.i32Const(this.exit(frames, callPoints, point, true)).localSet(this.exitLocal).br(this.deopt);
+  }
+
+  private exit(frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId, guard: boolean): number {
+    const last = frames.length - 1;
     const exit = frames.map((f, i): DeoptFrame => ({
       fn: f.ir.id,
       definition: f.definition,
-      point: i === frames.length - 1 ? point : (callPoints[i] as PointId),
+      point: i === last ? point : (callPoints[i] as PointId),
       locals: f.locals.map((l) => this.position(l)),
+      ...(guard && i === last ? { before: true as const } : {}),
     }));
-    return this.exits.push(exit) - 1;
+    return this.exits.push({ frames: exit, guard }) - 1;
   }
 
   private position(local: number): number {

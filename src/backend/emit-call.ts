@@ -98,13 +98,15 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
   }
   fx.scratch('i32', (header) => {
     c.localGet(recv).i32Load().localSet(header);
+    const site = fx.profileSite(s.point);
+    if (site !== null) recordReceiver(fx, site, header);
     const plan = planOf(fx, s);
     // One implementation for every receiver (the optimizing tier): the receiver need only be an object, not a freed block.
     if (plan.length === 1 && plan[0]?.classId === null) {
       c.localGet(header).i32Const(1).i32Sub().i32Const(MAX_CLASSES - 1).i32GeU();
       fx.trapIf('deletedObject', pos);
     }
-    const cases = plan.map((k) => ({ test: k.classId === null ? null : () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig) }));
+    const cases = plan.map((k): Case => ({ test: k.classId === null ? null : () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig), ...(k.guarded ? { guarded: true as const } : {}) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
         const depth = fx.program.classInfo(classId).depth;
@@ -121,6 +123,19 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
       }),
     );
   });
+}
+
+/**
+ * Baseline code's profile of the receivers at a virtual call site
+ * (`passes/profile.ts`): the class id last seen, and a count of changes.
+ * Plain loads and stores: threads may race, and the profile is only a hint.
+ */
+function recordReceiver(fx: FunctionEmitter, site: number, header: number): void {
+  const c = fx.c;
+  c.localGet(header).i32Const(0).i32Load(site).i32Ne().if();
+  c.i32Const(0).localGet(header).i32Store(site);
+  c.i32Const(0).i32Const(0).i32Load(site + 4).i32Const(1).i32Add().i32Store(site + 4);
+  c.end();
 }
 
 /** How a call may run callee `fn` without the dispatcher: its code, known when the caller is compiled, or its body inlined. */
@@ -156,6 +171,8 @@ function runOf(fx: FunctionEmitter, k: CallCase, sig: FuncSig): Run {
 interface Case {
   readonly test: (() => void) | null;
   readonly run: Run;
+  /** When no case applies, deoptimize rather than dispatch (`CallCase.guarded`). */
+  readonly guarded?: true;
 }
 
 /**
@@ -207,10 +224,14 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     c.end();
   }
   c.end();
-  pushArgs();
-  pushFn();
-  fx.call(fx.imports.dispatch(sig), s.pos, true);
-  afterCall();
+  if (cases.some((k) => k.guarded)) {
+    fx.guardFailed(s.point);
+  } else {
+    pushArgs();
+    pushFn();
+    fx.call(fx.imports.dispatch(sig), s.pos, true);
+    afterCall();
+  }
   c.end();
 }
 

@@ -18,6 +18,7 @@ import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
 import type { CallPlans } from '../passes/call-plans.js';
+import { PROFILE_SITES, PROFILE_SITE_SIZE } from '../passes/profile.js';
 import type { CountedLoops } from '../passes/counted-loop.js';
 import type { IndexedArrays } from '../passes/indexed-arrays.js';
 import type { CompileOptions } from './compile-options.js';
@@ -59,6 +60,8 @@ export interface FunctionFacts {
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
   readonly callPlans: CallPlans;
+  /** Baseline code that records a profile (`passes/profile.ts`): the block, and the site of each virtual call. */
+  readonly recording: { readonly address: number; readonly sites: ReadonlyMap<PointId, number> } | null;
 }
 
 interface LabelTargets {
@@ -140,9 +143,27 @@ export class FunctionEmitter {
    * (`deopt-exits.ts`); nothing elsewhere.
    */
   checkValidity(point: PointId): void {
-    if (!this.exits) return;
+    this.exits?.check(this, this.frames(), this.inlined.map((i) => i.site.callPoint), point);
+  }
+
+  /** In optimized code, leaves for the interpreter before the call at `point`: its guard failed. */
+  guardFailed(point: PointId): void {
+    if (!this.exits) throw new Error(`${this.ir.name}: a guard in code without deopt exits`);
+    this.exits.guardFailed(this, this.frames(), this.inlined.map((i) => i.site.callPoint), point);
+  }
+
+  /** The profile site of the virtual call at `point`, when this code records one and the call is the function's own. */
+  profileSite(point: PointId): number | null {
+    const recording = this.facts.recording;
+    if (!recording || this.inlined.length > 0) return null;
+    const site = recording.sites.get(point);
+    return site === undefined ? null : recording.address + PROFILE_SITES + PROFILE_SITE_SIZE * site;
+  }
+
+  /** The frames being emitted, outermost first: the function's own, then each inlined callee. */
+  private frames(): EmittedFrame[] {
     const own: EmittedFrame = { ir: this.ir, definition: this.program.definitionIdOf(this.ir) as number, locals: this.ir.locals.map((_, i) => i) };
-    this.exits.check(this, [own, ...this.inlined.map((i) => i.site.frame)], this.inlined.map((i) => i.site.callPoint), point);
+    return [own, ...this.inlined.map((i) => i.site.frame)];
   }
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */

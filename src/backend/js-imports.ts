@@ -41,6 +41,8 @@ export interface DeoptImports {
   exit(exit: number): number | bigint | undefined;
   /** Stress testing: 1 when this check is to deoptimize anyway. */
   tick(): number;
+  /** Baseline code that records a profile is hot: optimize its definition. */
+  optimize(): void;
 }
 
 /** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame. */
@@ -57,6 +59,7 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     deoptI64: deopt.exit,
     deoptF64: deopt.exit,
     deoptTick: deopt.tick,
+    optimize: deopt.optimize,
     trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
     fmod: f64Remainder,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),

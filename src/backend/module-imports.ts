@@ -46,6 +46,7 @@ export const JS_FUNCTIONS = {
   deoptI64: { params: ['i32'], results: ['i64'] },
   deoptF64: { params: ['i32'], results: ['f64'] },
   deoptTick: { params: [], results: ['i32'] },
+  optimize: { params: [], results: [] },
 } as const satisfies Record<string, FuncSig>;
 
 export type JsFunction = keyof typeof JS_FUNCTIONS;

@@ -5,6 +5,7 @@
 
 export const DEOPT_REASONS = {
   invalidated: 'a load broke an assumption of the code (a redefinition, a new subclass)',
+  guard: 'a receiver of another class than the profile saw (eager, before the call)',
   stress: 'forced by CompileOptions.deoptEvery (stress testing)',
 } as const;
 

@@ -15,6 +15,7 @@ import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
 import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
 import { someStmt } from '../ir/operands.js';
+import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
 import { computeIndexedArrays } from '../passes/indexed-arrays.js';
 import { buildOsrEntry } from '../passes/osr-entry.js';
@@ -22,10 +23,20 @@ import { printModule } from '../wasm/wat.js';
 import { emitModule, type CompiledFunction } from './compile-function.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 
+/**
+ * What a compile learns from and leaves for the runs of the code
+ * (`passes/profile.ts`): baseline code that records a profile into the block
+ * at `recordAt`; optimized code that speculates on `profile`.
+ */
+export interface Feedback {
+  readonly recordAt?: number;
+  readonly profile?: ReceiverProfile | null;
+}
+
 /** A function version (a definition, or a version the tiering made) to the module of code `codeId`. */
-export function compileFunction(ir: IrFunction, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): CompiledFunction {
+export function compileFunction(ir: IrFunction, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS, feedback: Feedback = {}): CompiledFunction {
   check(ir, program, 'the checker');
-  return compileVersion(ir, program, codeId, options);
+  return compileVersion(ir, program, codeId, options, feedback);
 }
 
 /**
@@ -38,15 +49,16 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
   const entry = buildOsrEntry(ir, point);
   if (!entry) return null;
   check(entry, program, 'osr-entry', { osrEntry: true });
-  return compileVersion(entry, program, codeId, options);
+  return compileVersion(entry, program, codeId, options, {});
 }
 
-function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions): CompiledFunction {
+function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback): CompiledFunction {
   const options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
   const countedLoops = computeCountedLoops(ir);
   const indexedArrays = computeIndexedArrays(countedLoops);
-  const callPlans = computeCallPlans(ir, program, options);
-  const compiled = emitModule(ir, program, codeId, options, { countedLoops, indexedArrays, callPlans });
+  const callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
+  const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: computeProfileSites(ir) };
+  const compiled = emitModule(ir, program, codeId, options, { countedLoops, indexedArrays, callPlans, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
   return { ...compiled, dependencies: planDependencies(callPlans) };
 }

@@ -2,8 +2,8 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB = HEAP_BASE
-//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB  1.75 MiB + 2 KiB = HEAP_BASE
+//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | code profiles   | heap: chunks handed to threads ...
 //!
 //! (66 thread blocks of 1 KiB: one per thread of a run, the coordinator's and the compiler's.)
 //! ```
@@ -151,7 +151,14 @@ export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
  */
 export const CODE_ORIGINS_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
 
-export const HEAP_BASE = CODE_ORIGINS_BASE + 4 * MAX_CODES;
+/**
+ * Profiles: one i32 per code id, the address of the profile block of a
+ * definition's baseline code (0: none), which that code fills as it runs
+ * and the optimizing tier reads (`passes/profile.ts`).
+ */
+export const CODE_PROFILES_BASE = CODE_ORIGINS_BASE + 4 * MAX_CODES;
+
+export const HEAP_BASE = CODE_PROFILES_BASE + 4 * MAX_CODES;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 
@@ -195,6 +202,10 @@ export function stubSlot(fn: number): number {
 /** Address of code `id`'s state word (`core/code-sharing.ts`), which optimized code also reads as its validity. */
 export function codeState(id: number): number {
   return CODE_STATES_BASE + 4 * id;
+}
+
+export function codeProfile(id: number): number {
+  return CODE_PROFILES_BASE + 4 * id;
 }
 
 export function codeOrigin(id: number): number {

@@ -17,8 +17,9 @@ export class Code implements CallTarget {
   /** A fresh frame: each local zero in its type (0, or 0n for i64). */
   readonly newFrame: () => Frame;
   readonly body: StmtFn;
-  /** Resume entries by program point (`resume.ts`). */
+  /** Resume entries by program point (`resume.ts`): after the point's statement, and before it (a call that has not run). */
   readonly resumes: (StmtFn | undefined)[] = [];
+  readonly resumesBefore: (StmtFn | undefined)[] = [];
 
   constructor(
     readonly ir: IrFunction,

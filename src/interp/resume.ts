@@ -21,27 +21,32 @@ import type { Ctx } from './context.js';
 import { pointPath, pointStmt, type PointPath } from './frame-state.js';
 import { entryOf, unwindOutermost } from '../core/unwind.js';
 
-/** The closure that continues `code` from program point `point` (at ENTRY_POINT, the whole call). */
-export function resumeEntry(code: Code, point: number): StmtFn {
+/**
+ * The closure that continues `code` from program point `point` (at
+ * ENTRY_POINT, the whole call); `before`: at the call at `point`, which then
+ * runs first.
+ */
+export function resumeEntry(code: Code, point: number, before = false): StmtFn {
   if (point === ENTRY_POINT) return code.body;
-  let entry = code.resumes[point];
+  const entries = before ? code.resumesBefore : code.resumes;
+  let entry = entries[point];
   if (!entry) {
-    entry = build(code.cx, code.ir.body, pointPath(code.ir, point), 0);
-    code.resumes[point] = entry;
+    entry = build(code.cx, code.ir.body, pointPath(code.ir, point), 0, before);
+    entries[point] = entry;
   }
   return entry;
 }
 
-function build(cx: Ctx, stmts: readonly Stmt[], path: PointPath, depth: number): StmtFn {
+function build(cx: Ctx, stmts: readonly Stmt[], path: PointPath, depth: number, before: boolean): StmtFn {
   const step = path[depth] as PointPath[number];
   const s = stmts[step.index] as Stmt;
   const rest = compileSeq(cx, stmts.slice(step.index + 1));
   let inner: StmtFn | null = null;
   if (depth === path.length - 1) {
-    // At a call or load the statement is done; at a loop header the whole loop runs again.
-    if (s.op === 'loop') inner = compileStmt(cx, s);
+    // At a call or load the statement is done (unless `before`); at a loop header the whole loop runs again.
+    if (s.op === 'loop' || before) inner = compileStmt(cx, s);
   } else {
-    inner = finishFrom(cx, s, path, depth);
+    inner = finishFrom(cx, s, path, depth, before);
   }
   if (inner === null) return rest;
   const first = inner;
@@ -49,13 +54,13 @@ function build(cx: Ctx, stmts: readonly Stmt[], path: PointPath, depth: number):
 }
 
 /** A closure that finishes `s`, the statement at step `depth` of `path`, from inside it. */
-function finishFrom(cx: Ctx, s: Stmt, path: PointPath, depth: number): StmtFn {
+function finishFrom(cx: Ctx, s: Stmt, path: PointPath, depth: number, before: boolean): StmtFn {
   if (!isNesting(s)) throw new Error(`a program point's path passes through '${s.op}'`);
   const step = path[depth] as PointPath[number];
   switch (s.op) {
-    case 'if': return build(cx, step.branch === 0 ? s.then : s.else, path, depth + 1);
+    case 'if': return build(cx, step.branch === 0 ? s.then : s.else, path, depth + 1, before);
     case 'block': {
-      const body = build(cx, s.body, path, depth + 1);
+      const body = build(cx, s.body, path, depth + 1, before);
       const brk = breakCode(s.label);
       return (f) => {
         const c = body(f);
@@ -63,7 +68,7 @@ function finishFrom(cx: Ctx, s: Stmt, path: PointPath, depth: number): StmtFn {
       };
     }
     case 'loop': {
-      const body = build(cx, s.body, path, depth + 1);
+      const body = build(cx, s.body, path, depth + 1, before);
       const loop = compileStmt(cx, s);
       const brk = breakCode(s.label);
       const cont = continueCode(s.label);
@@ -100,7 +105,7 @@ export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code
       if (call.result >= 0) fr[call.result] = value as Val;
     }
     try {
-      resumeEntry(code, state.point)(fr);
+      resumeEntry(code, state.point, i === frames.length - 1 && state.before === true)(fr);
     } catch (e) {
       const t = unwindOutermost(e, code);
       if (t instanceof Trap) {

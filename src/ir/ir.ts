@@ -167,6 +167,8 @@ export interface FrameState {
   readonly fn: FunctionId;
   /** A program point, or ENTRY_POINT. */
   readonly point: PointId;
+  /** The innermost frame only: at the call at `point`, which has not run yet (by default the frame is after it). */
+  readonly before?: boolean;
   readonly locals: readonly (number | bigint)[];
   /**
    * The version of the function the frame was running, when it may have been

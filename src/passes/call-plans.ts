@@ -17,13 +17,17 @@
 //! definition-word check), and a virtual call whose receivers can only run
 //! one implementation (every loaded class at or below the static class
 //! has it) is a direct call or inlined, with no inline cache: a case with no
-//! class. Bodies inlined are larger and go one level deeper.
+//! class. Bodies inlined are larger and go one level deeper. A virtual call
+//! of the function's own body that its baseline code only ever saw one
+//! receiver class at (`profile.ts`) gets that class's case alone, guarded:
+//! any other receiver deoptimizes.
 
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
 import type { Program } from '../core/program.js';
 import type { Dependency } from './dependencies.js';
+import type { ReceiverProfile } from './profile.js';
 import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
 import { isInlinable } from './inlinable.js';
 import { leafOf, type Leaf } from './inline-leaf.js';
@@ -53,6 +57,8 @@ export interface CallCase {
   readonly fn: FunctionId;
   readonly run: CallRun;
   readonly assumes: readonly Dependency[];
+  /** A guard from the profile: a receiver of any other class deoptimizes (before the call) instead of dispatching. */
+  readonly guarded?: true;
 }
 
 /** The cases of each call, by program point; a virtual call without cases always goes to the dispatcher. */
@@ -63,6 +69,8 @@ export interface CallPlanOptions {
   readonly inline: boolean;
   /** Whether cases assume what the program is (optimizing tier) rather than check it. */
   readonly speculate?: boolean;
+  /** When speculating: the receivers the function's baseline code saw (`profile.ts`). */
+  readonly profile?: ReceiverProfile | null;
 }
 
 export function computeCallPlans(ir: IrFunction, program: Program, options: CallPlanOptions): CallPlans {
@@ -118,6 +126,15 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
       }
     }
     const classes = all.filter((k) => program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
+    // One receiver class in the profile where the hierarchy has several implementations: that class, guarded.
+    const seen = speculate && depth === 0 ? (options.profile?.monomorphic(s.point) ?? null) : null;
+    const profiled = classes.find((k) => k.id === seen);
+    const guarded = profiled && classes.length > 1 ? decide(profiled.vtable[slot] as FunctionId, profiled.id) : null;
+    // Only a body in place gains from the guard: a call would only call.
+    if (guarded && guarded.run.kind !== 'call') {
+      plans.set(s.point, [{ ...guarded, guarded: true }]);
+      return;
+    }
     const cached = classes.length <= MAX_CASES ? classes : [];
     plans.set(s.point, cached.map((k) => decide(k.vtable[slot] as FunctionId, k.id)));
   });

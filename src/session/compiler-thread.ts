@@ -3,7 +3,8 @@
 //! finds a definition hot installs its baseline code, keeps running it, and
 //! asks here for the optimized version (`Baseline.requestOptimized`: the
 //! request names the definition and the code id the version will have). This
-//! thread catches up with the load log, compiles the version (IR to bytes,
+//! thread catches up with the load log, compiles the version with what the
+//! baseline code's profile says (`passes/profile.ts`) (IR to bytes,
 //! then bytes to a `WebAssembly.Module`, the costly part), posts it to every
 //! program thread as any compiled code is posted (`core/code-sharing.ts`),
 //! and only then puts its id in the function's stub slot, if the slot still
@@ -20,7 +21,8 @@ import { Session } from './session.js';
 import { LoadLog } from './load-log.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
 import { SharedCode } from '../core/code-sharing.js';
-import { COMPILER_THREAD, stubSlot } from '../core/layout.js';
+import { COMPILER_THREAD, codeProfile, stubSlot } from '../core/layout.js';
+import { readProfile } from '../passes/profile.js';
 import { namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import { codeId, type FunctionId } from '../ir/ids.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
@@ -104,7 +106,8 @@ export class CompilerThread {
     this.optimized.add(definition);
     const start = performance.now();
     try {
-      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options), 0);
+      const profile = readProfile(ir, this.i32, Atomics.load(this.i32, codeProfile(definition) >>> 2));
+      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options, { profile }), 0);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(optimized, shared);
     } catch (e) {
@@ -113,7 +116,10 @@ export class CompilerThread {
     }
     this.seconds += (performance.now() - start) / 1000;
     this.compiled++;
-    Atomics.compareExchange(this.i32, slot, word, uncompiledWord(codeId(optimized)));
+    // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.
+    for (let now = Atomics.load(this.i32, slot); namedCodeId(now) === definition; now = Atomics.load(this.i32, slot)) {
+      if (Atomics.compareExchange(this.i32, slot, now, uncompiledWord(codeId(optimized))) === now) return;
+    }
   }
 
   stats(): CompilerStats {

@@ -21,7 +21,7 @@
 //! compiled callers; its interpreter keeps interpreting until its own count
 //! says hot).
 
-import { Baseline, type CompilePolicy, type OptimizeQueue } from '../backend/baseline.js';
+import { Baseline, type CompilePolicy, type OptimizeQueue, type Optimizing } from '../backend/baseline.js';
 import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
@@ -82,7 +82,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
 
   constructor(
     program: Program,
-    heap: Heap,
+    private readonly heap: Heap,
     host: RuntimeHost,
     sharing: CodeSharing,
     { thresholds, optimize, compileAll, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimize: true, compileAll: false },
@@ -115,7 +115,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (id === 0) return undefined;
     let callee = this.callees.get(id);
     if (!callee) {
-      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup);
+      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup, { heap: this.heap, id, stale: () => this.interpreter.relink(ir.id) });
       this.callees.set(id, callee);
     }
     return callee;
@@ -139,8 +139,8 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     return this.compileAll || this.hotVersions.has(ir);
   }
 
-  optimizes(): boolean {
-    return this.optimize;
+  optimizing(): Optimizing {
+    return !this.optimize ? 'never' : this.compileAll ? 'at-once' : 'when-hot';
   }
 
   resume(frames: readonly FrameState[]): Val | undefined {

@@ -93,3 +93,46 @@ test('deoptimizing at every third check (stress) changes no result', () => {
   assert.equal(session.call('main'), 10945);
   assert.ok((session.optStats().exits.get('stress') ?? 0) > 1000);
 });
+
+// A call site that the baseline code saw one receiver class at (B) is guarded in the optimized
+// code; a receiver of another class (C) fails the guard, and the call runs in the interpreter
+// (eager deoptimization). A site that keeps failing stops being guarded after a bound: the
+// code is invalidated and optimized again without the guard, so it cannot deoptimize forever.
+const GUARDED = `
+class A { fn m(self) -> i32 { return 1; } }
+class B extends A { fn m(self) -> i32 { return 2; } }
+class C extends A { fn m(self) -> i32 { return 3; } }
+fn work(a: A) -> i32 {
+  let t = 0;
+  for i in 0..1 { t += a.m(); }
+  return t;
+}
+fn rounds(a: A, n: i32) -> i32 {
+  let t = 0;
+  for i in 0..n { t += work(a); }
+  return t;
+}
+fn flips(n: i32, every: i32) -> i32 {
+  let b: A = new B;
+  let c: A = new C;
+  let t = 0;
+  for i in 0..n { if (i / every) % 2 == 0 { t += rounds(b, 1); } else { t += rounds(c, 1); } }
+  return t;
+}
+fn main() -> i32 { return rounds(new B, 2000) + rounds(new C, 50); }
+`;
+
+test('a guard from the profile fails: eager deoptimization before the call, and after a bound no guard', () => {
+  const interp = sessionWith('interp', {}).session;
+  interp.load(GUARDED, 'g.rj');
+  const { session } = sessionWith('auto', {});
+  session.load(GUARDED, 'g.rj');
+  assert.equal(session.call('main'), interp.call('main'));
+  assert.equal(session.call('main'), 2 * 2000 + 3 * 50);
+  const guard = session.optStats().exits.get('guard') ?? 0;
+  assert.ok(guard >= 50, `${guard} guard exits`);
+  // A site that flips between B and C every 500 rounds: at most a bounded number of guard exits.
+  assert.equal(session.call('flips', 100_000, 500), interp.call('flips', 100_000, 500));
+  const after = session.optStats().exits.get('guard') ?? 0;
+  assert.ok(after <= 200, `${after} guard exits: a deoptimization loop`);
+});

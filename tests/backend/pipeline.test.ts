@@ -47,9 +47,9 @@ test('emission follows the facts of the passes: without them, a counted loop is 
   const program = programWith(ir);
   const countedLoops = computeCountedLoops(ir);
   const callPlans = computeCallPlans(ir, program, DEFAULT_COMPILE_OPTIONS);
-  const withFacts = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans }).builder);
-  const withoutArrays = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans }).builder);
-  const without = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans }).builder);
+  const withFacts = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans, recording: null }).builder);
+  const withoutArrays = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans, recording: null }).builder);
+  const without = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans, recording: null }).builder);
   assert.equal(withFacts, printModule(compileFunction(ir, program, 1).builder), 'the pipeline computes the same facts');
   // The versioned loop has two copies of the loop's element load; the loop alone one.
   const loads = (wat: string): number => wat.split('\n').filter((l) => l.includes('i32.load offset=8')).length;

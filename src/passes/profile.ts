@@ -1,0 +1,63 @@
+//! Profiles: what a definition's baseline code records as it runs, for the
+//! optimizing tier to speculate on. A profile is a block of the shared
+//! memory (a runtime block: no program reference reaches it), one per
+//! definition, shared by every thread that runs the code:
+//!
+//! ```
+//! +0  flags: NO_GUARDS once guards made from it failed too often
+//! +4  calls: counted at entry; at OPTIMIZE_AFTER_CALLS the code asks to be optimized
+//! +8  per virtual call site of the function's own body, 8 bytes each:
+//!     the receiver class id last seen there, and how often it changed
+//! ```
+//!
+//! The counters are racy (threads add without atomics): a profile can only be
+//! imprecise, never unsafe, since optimized code guards what it learns here.
+//! The sites are numbered by `computeProfileSites`, in the same order when
+//! the baseline code records and when the optimizing tier reads.
+
+import type { IrFunction, PointId } from '../ir/ir.js';
+import { forEachStmt } from '../ir/operands.js';
+import type { ClassId } from '../ir/types.js';
+
+export const PROFILE_FLAGS = 0;
+export const PROFILE_CALLS = 4;
+export const PROFILE_SITES = 8;
+export const PROFILE_SITE_SIZE = 8;
+/** Flag: guards made from this profile failed too often; optimized code speculates on it no more. */
+export const NO_GUARDS = 1;
+
+/** Calls of baseline code after which it asks to be optimized (`--tier auto`). */
+export const OPTIMIZE_AFTER_CALLS = 1000;
+
+/** The profile site of each virtual call in `ir`'s own body, by call point. */
+export function computeProfileSites(ir: IrFunction): ReadonlyMap<PointId, number> {
+  const sites = new Map<PointId, number>();
+  forEachStmt(ir.body, (s) => {
+    if (s.op === 'call' && s.callee.kind === 'virtual') sites.set(s.point, sites.size);
+  });
+  return sites;
+}
+
+export function profileBytes(sites: number): number {
+  return PROFILE_SITES + PROFILE_SITE_SIZE * sites;
+}
+
+/** What the optimizing tier reads of a profile: the one receiver class seen at a virtual call, if one. */
+export interface ReceiverProfile {
+  monomorphic(point: PointId): ClassId | null;
+}
+
+/** A profile block read from memory (`words`: the memory as i32s, `address`: the block), or null when guards from it are off. */
+export function readProfile(ir: IrFunction, words: Int32Array, address: number): ReceiverProfile | null {
+  if (address === 0 || (words[(address + PROFILE_FLAGS) >>> 2] as number) & NO_GUARDS) return null;
+  const sites = computeProfileSites(ir);
+  return {
+    monomorphic: (point) => {
+      const site = sites.get(point);
+      if (site === undefined) return null;
+      const at = (address + PROFILE_SITES + PROFILE_SITE_SIZE * site) >>> 2;
+      // One change: from nothing to the one class ever seen there.
+      return words[at + 1] === 1 ? ((words[at] as number) as ClassId) : null;
+    },
+  };
+}
