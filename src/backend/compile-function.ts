@@ -9,6 +9,7 @@
 
 import type { IrFunction } from '../ir/ir.js';
 import { someStmt } from '../ir/operands.js';
+import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
@@ -35,7 +36,8 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
-  const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
+  // `ir` has its depth parameter (`passes/depth-param.ts`), the last of `params` as of the wasm signature.
+  const decl = { name: ir.name, ...wasmSig(params.slice(0, -1).map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
   const fx = emitFunction(new FunctionEmitter(ir, program, mb, imports, body, options, facts));
   const fb = mb.addFunction(decl);
@@ -61,11 +63,10 @@ function emitFunction(fx: FunctionEmitter): FunctionEmitter {
   declareLocals(ir, fb);
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll();
-  if (fx.countsFrame) fx.frameDepth = fx.enterFrame();
+  if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') fx.c.unreachable();
-  else if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
   return fx;
 }
 

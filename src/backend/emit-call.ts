@@ -161,7 +161,10 @@ interface Case {
 function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonly Expr[], cases: readonly Case[], pushFn: () => void): void {
   const c = fx.c;
   const stubs = fx.options.stubs;
-  const pushArgs = (): void => args.forEach((a) => emitExpr(fx, a));
+  const pushArgs = (): void => {
+    args.forEach((a) => emitExpr(fx, a));
+    fx.pushCallDepth();
+  };
   const out = c.block(fx.mb.type({ params: [], results: sig.results }));
   const slow = c.block();
   for (const { test, run } of cases) {

@@ -12,6 +12,7 @@ import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
 import { computeCallPlans } from '../passes/call-plans.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
+import { addDepthParam } from '../passes/depth-param.js';
 import { computeIndexedArrays } from '../passes/indexed-arrays.js';
 import { buildOsrEntry } from '../passes/osr-entry.js';
 import { printModule } from '../wasm/wat.js';
@@ -34,16 +35,19 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
   const entry = buildOsrEntry(ir, point);
   if (!entry) return null;
   check(entry, program, 'osr-entry', { osrEntry: true });
-  return compileVersion(entry, program, codeId, options);
+  return compileVersion(entry, program, codeId, options, { osrEntry: true });
 }
 
-function compileVersion(ir: IrFunction, program: Program, codeId: number, options: CompileOptions): CompiledFunction {
-  const countedLoops = computeCountedLoops(ir);
-  const indexedArrays = computeIndexedArrays(countedLoops);
+/** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
+function compileVersion(ir: IrFunction, program: Program, codeId: number, options: CompileOptions, verify: VerifyOptions = {}): CompiledFunction {
   const callPlans = computeCallPlans(ir, program, options);
-  const compiled = emitModule(ir, program, codeId, options, { countedLoops, indexedArrays, callPlans });
+  const code = addDepthParam(ir);
+  check(code, program, 'depth-param', verify);
+  const countedLoops = computeCountedLoops(code);
+  const indexedArrays = computeIndexedArrays(countedLoops);
+  const compiled = emitModule(code, program, codeId, options, { countedLoops, indexedArrays, callPlans });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
-  return compiled;
+  return { ...compiled, ir };
 }
 
 /** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`). */

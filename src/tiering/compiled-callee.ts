@@ -1,14 +1,17 @@
 //! Compiled code called from the interpreter: a `CallTarget` whose frame holds
 //! just the arguments and whose body calls one code version's wasm export
 //! with them (i64 as BigInt, references as unsigned numbers, which wasm
-//! takes as i32), then stores the result (references made unsigned again).
-//! The call is a boundary where a trap leaves compiled code
+//! takes as i32) and the depth, the interpreter's count of frames outside
+//! it (`core/limits.ts`), then stores the result (references made unsigned
+//! again). The call is a boundary where a trap leaves compiled code
 //! (`wasm-frames.ts`).
 
 import { NORMAL, type CallTarget, type Frame, type StmtFn, type Val } from '../interp/closures.js';
 import { frameMaker } from '../interp/code.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
+import type { Heap } from '../core/heap.js';
+import { depthWord } from '../core/limits.js';
 import { trapFromCompiled, type CodeLookup } from '../backend/wasm-frames.js';
 
 type Entry = (...args: Val[]) => Val | undefined;
@@ -18,16 +21,26 @@ export class CompiledCallee implements CallTarget {
   readonly newFrame: () => Frame;
   readonly body: StmtFn;
 
+  /**
+   * `counted`: the frames of the callee that the interpreter has counted
+   * already, left out of the depth it passes (1 for an on-stack replacement
+   * entry of a function that calls: the interpreter counted the frame that
+   * the entry continues).
+   */
   constructor(
     readonly ir: IrFunction,
     entry: WebAssembly.ExportedFunction,
     lookup: CodeLookup,
+    heap: Heap,
+    counted = 0,
   ) {
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
     const ret = params.length;
     this.ret = ret;
     this.newFrame = frameMaker([...params, ir.result]);
-    const call = caller(entry as Entry, params.length);
+    const word = depthWord(heap.threadId);
+    const run = caller(entry as Entry, params.length);
+    const call = (fr: Frame): Val | undefined => run(fr, (heap.i32[word] as number) - counted);
     if (ir.result === 'void') {
       this.body = (fr) => {
         try {
@@ -59,14 +72,14 @@ export class CompiledCallee implements CallTarget {
   }
 }
 
-/** Calls `entry` with the first `arity` slots of a frame (unrolled up to 4). */
-function caller(entry: Entry, arity: number): (fr: Frame) => Val | undefined {
+/** Calls `entry` with the first `arity` slots of a frame and the depth (unrolled up to 4). */
+function caller(entry: Entry, arity: number): (fr: Frame, depth: number) => Val | undefined {
   switch (arity) {
-    case 0: return () => entry();
-    case 1: return (fr) => entry(fr[0] as Val);
-    case 2: return (fr) => entry(fr[0] as Val, fr[1] as Val);
-    case 3: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val);
-    case 4: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, fr[3] as Val);
-    default: return (fr) => entry(...fr.slice(0, arity));
+    case 0: return (_, d) => entry(d);
+    case 1: return (fr, d) => entry(fr[0] as Val, d);
+    case 2: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, d);
+    case 3: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, d);
+    case 4: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, fr[3] as Val, d);
+    default: return (fr, d) => entry(...fr.slice(0, arity), d);
   }
 }

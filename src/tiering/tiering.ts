@@ -33,6 +33,7 @@ import type { RuntimeHost } from '../core/host.js';
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
+import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
@@ -61,7 +62,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   /** On-stack replacement entries of each version, by loop point. */
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
-  constructor(program: Program, heap: Heap, host: RuntimeHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
+  constructor(program: Program, private readonly heap: Heap, host: RuntimeHost, sharing: CodeSharing, thresholds: TierUpThresholds = DEFAULT_THRESHOLDS) {
     this.budget = thresholds.backEdges;
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
@@ -87,7 +88,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (id === 0) return undefined;
     let callee = this.callees.get(id);
     if (!callee) {
-      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup);
+      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup, this.heap);
       this.callees.set(id, callee);
     }
     return callee;
@@ -100,7 +101,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (callees.has(point)) return callees.get(point);
     const compiled = this.baseline.compileOsrEntry(ir, point);
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
-    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup) : undefined;
+    // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
+    const counted = makesCalls(ir.body) ? 1 : 0;
+    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
     callees.set(point, callee);
     return callee;
   }
@@ -112,7 +115,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   }
 
   interpreted(ir: IrFunction): BridgeTarget {
-    return bridgeTarget(this.interpreter.codeFor(ir), ir.locals.slice(0, ir.paramCount).map((l) => l.type));
+    return bridgeTarget(this.interpreter.codeFor(ir), ir.locals.slice(0, ir.paramCount).map((l) => l.type), this.heap);
   }
 
   changed(fn: FunctionId): void {
