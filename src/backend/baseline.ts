@@ -83,8 +83,11 @@ export interface CompilePolicy {
    * which then records a profile (`passes/profile.ts`), is hot.
    */
   optimizing(ir: IrFunction): Optimizing;
-  /** Continues frames that optimized code left (outermost first) in the interpreter; returns the call's result. */
-  resume(frames: readonly FrameState[]): number | bigint | undefined;
+  /**
+   * Continues frames that optimized code left (outermost first) in the
+   * interpreter, `depth` Rejit frames outside them; returns the call's result.
+   */
+  resume(frames: readonly FrameState[], depth: number): number | bigint | undefined;
   /** What the bridge to version `ir` runs (`tiering/bridge.ts`). */
   interpreted(ir: IrFunction): BridgeTarget;
   /** Function `fn`'s code on this thread has changed: a version was installed, or its slot was reset for relinking. */
@@ -241,7 +244,7 @@ export class Baseline {
       return { fn: f.fn, ir, point: f.point, locals, before: f.before === true };
     });
     if (taken.guard) this.guardFailed(code);
-    return this.policy.resume(frames);
+    return this.policy.resume(frames, values[table.depth] as number);
   }
 
   /**
@@ -277,15 +280,13 @@ export class Baseline {
   /** Runs function `fn` with arguments as the interpreter represents them (i64 as bigint); returns its result likewise. */
   call(fn: FunctionId, args: readonly (number | bigint)[]): number | bigint | undefined {
     return withFullStackTraces(() => {
-      const word = depthWord(this.heap.threadId);
-      const depth = this.heap.i32[word] as number;
+      // Compiled code takes the depth as a parameter and counts nothing in memory (`core/limits.ts`).
+      const depth = this.heap.i32[depthWord(this.heap.threadId)] as number;
       try {
-        const result = this.table.entry(this.codeOf(fn))(...args);
+        const result = this.table.entry(this.codeOf(fn))(...args, depth);
         const type = this.program.functionInfo(fn).result;
         return typeof type === 'object' ? (result as number) >>> 0 : result;
       } catch (e) {
-        // The frames that the trap unwound did not count themselves down.
-        this.heap.i32[word] = depth;
         const t = trapFromCompiled(e, this.lookup);
         // An overflow on entry: the interpreter reports it at the function.
         throw isStackOverflow(t) ? unwindOutermost(t, { ir: this.program.functionInfo(fn).ir as IrFunction }) : t;
@@ -524,7 +525,7 @@ export class Baseline {
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
     const start = performance.now();
-    const compiled = compileOsrEntry(ir, point, this.program, id, { ...this.options, countFrames: false });
+    const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
     if (!compiled) return null;
     this.nextOsrId++;
     const code = codeVersion(id, compiled, (performance.now() - start) / 1000);

@@ -9,6 +9,7 @@
 
 import { ENTRY_POINT, type IrFunction } from '../ir/ir.js';
 import { someStmt } from '../ir/operands.js';
+import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
@@ -44,7 +45,8 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   const mb = new ModuleBuilder(`${CODE_MODULE_PREFIX}${codeId}`);
   const imports = new ModuleImports(mb);
   const params = ir.locals.slice(0, ir.paramCount);
-  const decl = { name: ir.name, ...wasmSig(params.map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
+  // `ir` has its depth parameter (`passes/depth-param.ts`), the last of `params` as of the wasm signature.
+  const decl = { name: ir.name, ...wasmSig(params.slice(0, -1).map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
   const fx = new FunctionEmitter(ir, program, mb, imports, body, options, facts);
   const deopt = emitFunction(fx, codeId);
@@ -73,22 +75,18 @@ function emitFunction(fx: FunctionEmitter, codeId: number): DeoptTable | null {
   declareLocals(ir, fb);
   const { speculate, validityChecks, deoptEvery } = fx.options;
   const deopt = speculate === true ? c.block() : null;
-  if (deopt) fx.exits = new DeoptExits(codeId, deopt, fb.addLocal('i32'), deoptEvery !== undefined, validityChecks !== false);
-  // Counted before the poll, whose exit restores the count as every other does.
-  if (fx.countsFrame) fx.frameDepth = fx.enterFrame();
+  if (deopt) fx.exits = new DeoptExits(codeId, deopt, fb.addLocal('i32'), fx.depth, deoptEvery !== undefined, validityChecks !== false);
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
+  if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
   if (fx.facts.recording) countCall(fx, fx.facts.recording.address);
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') c.unreachable();
-  else if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
   if (!deopt || !fx.exits) return null;
   if (ir.result === 'void') c.return();
   c.end();
-  const table = fx.exits.emitDeoptBlock(fx, (local) => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType)));
-  if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
-  return table;
+  return fx.exits.emitDeoptBlock(fx, (local) => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType)));
 }
 
 /** Baseline code that records a profile counts its calls, and asks to be optimized after OPTIMIZE_AFTER_CALLS (`passes/profile.ts`). */

@@ -20,15 +20,6 @@ export interface CompileOptions {
   /** Small callees are inlined (`inline-call.ts`). */
   readonly inline: boolean;
   /**
-   * A function that calls counts its frame (`core/limits.ts`), so that
-   * compiled code stops at the interpreter's MAX_FRAMES rather than at V8's
-   * own stack limit. Off: it costs 1.6x on fib and 1.2x on Richards (a load
-   * and a store on every call's path), until the depth travels with the
-   * calls instead of through memory. Never for an on-stack replacement
-   * entry, whose frame the interpreter counted.
-   */
-  readonly countFrames?: boolean;
-  /**
    * Optimized code (the optimizing tier): call plans assume what the program
    * is (`passes/dependencies.ts`) and the code checks its validity, leaving
    * for the interpreter when a load has broken an assumption (`deopt-exits.ts`).

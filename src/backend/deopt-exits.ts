@@ -53,6 +53,8 @@ export interface DeoptTable {
   readonly exits: readonly DeoptExit[];
   /** How many values the deopt block hands over, before each exit call. */
   readonly dumped: number;
+  /** The position of the function's depth parameter among them (`passes/depth-param.ts`): the frames outside it. */
+  readonly depth: number;
 }
 
 /** A frame of the code being emitted: its IR and the wasm local of each of its IR locals. */
@@ -73,6 +75,8 @@ export class DeoptExits {
     private readonly deopt: Label,
     /** Where an exit leaves its number. */
     private readonly exitLocal: number,
+    /** The depth parameter, handed over with the frames' locals. */
+    private readonly depthLocal: number,
     /** Also exit at every check that `js.deoptTick` says (stress testing). */
     private readonly ticks: boolean,
     /** Leave the checks out (measurement only: then nothing ever deoptimizes). */
@@ -127,6 +131,7 @@ export class DeoptExits {
    */
   emitDeoptBlock(fx: FunctionEmitter, localType: (local: number) => ValType): DeoptTable {
     const c = fx.c;
+    this.position(this.depthLocal);
     for (const local of this.positions.keys()) {
       const t = localType(local);
       c.localGet(local).call(fx.imports.js(t === 'i64' ? 'deoptValueI64' : t === 'f64' ? 'deoptValueF64' : 'deoptValueI32'));
@@ -134,6 +139,6 @@ export class DeoptExits {
     c.localGet(this.exitLocal);
     const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
     fx.deoptCall(fx.imports.js(result === 'void' ? 'deoptVoid' : result === 'i64' ? 'deoptI64' : result === 'f64' ? 'deoptF64' : 'deoptI32'));
-    return { exits: this.exits, dumped: this.positions.size };
+    return { exits: this.exits, dumped: this.positions.size, depth: this.position(this.depthLocal) };
   }
 }

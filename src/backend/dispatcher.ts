@@ -1,6 +1,7 @@
 //! Hub dispatchers: the one place that calls through a thread's funcref
-//! table. A dispatcher for signature S takes S's parameters and a function
-//! id, loads the function's stub slot and tail-calls what the table holds at
+//! table. A dispatcher for signature S takes S's parameters (the depth
+//! last among them, `passes/depth-param.ts`) and a function id, loads the
+//! function's stub slot and tail-calls what the table holds at
 //! the version the slot names: its compiled code (slot `id`), or, for a
 //! version not compiled yet (slot `-id`), a bridge to the interpreter that
 //! this thread put there (`tiering/bridge.ts`). It asks the runtime to resolve the

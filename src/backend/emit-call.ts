@@ -184,7 +184,10 @@ interface Case {
 function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonly Expr[], cases: readonly Case[], pushFn: () => void): void {
   const c = fx.c;
   const stubs = fx.options.stubs;
-  const pushArgs = (): void => args.forEach((a) => emitExpr(fx, a));
+  const pushArgs = (): void => {
+    args.forEach((a) => emitExpr(fx, a));
+    fx.pushCallDepth();
+  };
   // Optimized code: a call may have applied a load that invalidated this code.
   const afterCall = (): void => {
     if (!fx.exits) return;

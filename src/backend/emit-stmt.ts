@@ -127,7 +127,6 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       if (s.value !== null) emitExpr(fx, s.value);
       const inlined = fx.inlineReturn;
       if (!inlined) {
-        if (fx.frameDepth !== null) fx.leaveFrame(fx.frameDepth);
         c.return();
         return;
       }

@@ -10,8 +10,8 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, LabelId, PointId } from '../ir/ir.js';
-import { POLL_REQUEST, TB_DEPTH } from '../core/layout.js';
-import { MAX_FRAMES, makesCalls } from '../core/limits.js';
+import { POLL_REQUEST } from '../core/layout.js';
+import { MAX_FRAMES } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import type { TrapKind } from '../core/trap.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
@@ -20,6 +20,7 @@ import type { FuncIdx, ValType } from '../wasm/types.js';
 import type { CallPlans } from '../passes/call-plans.js';
 import { PROFILE_SITES, PROFILE_SITE_SIZE } from '../passes/profile.js';
 import type { CountedLoops } from '../passes/counted-loop.js';
+import { depthParam } from '../passes/depth-param.js';
 import type { IndexedArrays } from '../passes/indexed-arrays.js';
 import type { CompileOptions } from './compile-options.js';
 import type { DeoptExits, EmittedFrame } from './deopt-exits.js';
@@ -57,6 +58,8 @@ export interface InlineSite {
 
 /** What the passes of the pipeline (`pipeline.ts`) decided about a function version, which its emission follows. */
 export interface FunctionFacts {
+  /** The version as defined, before `addDepthParam`: what deoptimization continues. */
+  readonly version: IrFunction;
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
   readonly callPlans: CallPlans;
@@ -88,8 +91,12 @@ export class FunctionEmitter {
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
   readonly isMethod: boolean;
-  /** True when the function's own frame counts towards MAX_FRAMES (`core/limits.ts`): it calls. */
-  readonly countsFrame: boolean;
+  /**
+   * The local that holds how many counted frames are outside the frame being
+   * emitted (`core/limits.ts`): the depth parameter, or in an inlined callee
+   * that calls, its own (`inline-call.ts`).
+   */
+  depth: number;
   private readonly labels = new Map<LabelId, LabelTargets>();
   private readonly spare = new Map<ValType, number[]>();
   /** Locals known to hold a non-null reference while code for an inlined callee is emitted. */
@@ -111,7 +118,7 @@ export class FunctionEmitter {
   ) {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
-    this.countsFrame = options.countFrames === true && makesCalls(ir.body);
+    this.depth = depthParam(ir);
   }
 
   /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
@@ -160,9 +167,11 @@ export class FunctionEmitter {
     return site === undefined ? null : recording.address + PROFILE_SITES + PROFILE_SITE_SIZE * site;
   }
 
-  /** The frames being emitted, outermost first: the function's own, then each inlined callee. */
+  /** The frames being emitted, outermost first: the function's own (its locals past the depth parameter), then each inlined callee. */
   private frames(): EmittedFrame[] {
-    const own: EmittedFrame = { ir: this.ir, definition: this.program.definitionIdOf(this.ir) as number, locals: this.ir.locals.map((_, i) => i) };
+    const version = this.facts.version;
+    const depth = depthParam(this.ir);
+    const own: EmittedFrame = { ir: version, definition: this.program.definitionIdOf(version) as number, locals: version.locals.map((_, i) => (i < depth ? i : i + 1)) };
     return [own, ...this.inlined.map((i) => i.site.frame)];
   }
 
@@ -225,27 +234,23 @@ export class FunctionEmitter {
   }
 
   /**
-   * Counts a frame in the thread's depth word; past MAX_FRAMES, the stack
-   * overflows (`core/limits.ts`). Returns the local that keeps the depth
-   * before the frame, which `leaveFrame` stores back: no load on the way out.
+   * At the entry of a frame that calls, with `depth` frames outside it: past
+   * MAX_FRAMES, the stack overflows (`core/limits.ts`). `js.frameLimit` throws
+   * what a V8 stack overflow throws, which traps at the innermost Rejit call:
+   * a function's caller's call (the check itself has no position), or for an
+   * inlined callee, its call at `inlinedAt`.
    */
-  enterFrame(): number {
-    const tb = this.imports.global('tb');
-    const outer = this.fb.addLocal('i32');
-    this.c.globalGet(tb).globalGet(tb).i32Load(TB_DEPTH).localTee(outer).i32Const(1).i32Add().i32Store(TB_DEPTH);
-    this.c.localGet(outer).i32Const(MAX_FRAMES).i32GeU().if();
-    this.c.call(this.imports.js('frameLimit'));
+  checkDepth(depth: number, inlinedAt?: Pos): void {
+    this.c.localGet(depth).i32Const(MAX_FRAMES).i32GeU().if();
+    if (inlinedAt) this.call(this.imports.js('frameLimit'), inlinedAt, true);
+    else this.c.call(this.imports.js('frameLimit'));
     this.c.end();
-    return outer;
   }
 
-  /** Uncounts the frame that `enterFrame` counted (`outer`: what it returned). */
-  leaveFrame(outer: number): void {
-    this.c.globalGet(this.imports.global('tb')).localGet(outer).i32Store(TB_DEPTH);
+  /** Pushes the depth that a call from the frame being emitted passes: the frames outside it and itself. */
+  pushCallDepth(): void {
+    this.c.localGet(this.depth).i32Const(1).i32Add();
   }
-
-  /** The local of this function's own frame count (`enterFrame`), when it counts. */
-  frameDepth: number | null = null;
 
   /** Runs `use` with a scratch local of `type`, free again afterwards. */
   scratch<T>(type: ValType, use: (local: number) => T): T {

@@ -40,18 +40,20 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const labels = fx.inlineLabels(maxLabel(ir.body) + 1);
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
-  // The inlined frame counts as a called one would (`core/limits.ts`).
-  const counts = fx.options.countFrames === true && makesCalls(ir.body);
+  // An inlined callee that calls counts as a called one would (`core/limits.ts`): the caller's frame is outside it.
+  const outer = fx.depth;
+  if (makesCalls(ir.body)) {
+    fx.pushCallDepth();
+    fx.depth = fx.fb.addLocal('i32');
+    c.localSet(fx.depth);
+    fx.checkDepth(fx.depth, callPos);
+  }
   const target = c.block();
-  let outer: number | null = null;
   const site = { frame: { ir, definition: fx.program.definitionIdOf(ir) as number, locals }, callPoint };
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, () => {
-    if (counts) outer = fx.enterFrame();
-    emitStmts(fx, body);
-  });
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, () => emitStmts(fx, body));
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
+  fx.depth = outer;
   c.end();
-  if (outer !== null) fx.leaveFrame(outer);
   if (result !== null) c.localGet(result);
 }

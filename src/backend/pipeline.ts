@@ -17,6 +17,7 @@ import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
 import { someStmt } from '../ir/operands.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
+import { addDepthParam } from '../passes/depth-param.js';
 import { computeIndexedArrays } from '../passes/indexed-arrays.js';
 import { buildOsrEntry } from '../passes/osr-entry.js';
 import { printModule } from '../wasm/wat.js';
@@ -49,18 +50,21 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
   const entry = buildOsrEntry(ir, point);
   if (!entry) return null;
   check(entry, program, 'osr-entry', { osrEntry: true });
-  return compileVersion(entry, program, codeId, options, {});
+  return compileVersion(entry, program, codeId, options, {}, { osrEntry: true });
 }
 
-function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback): CompiledFunction {
+/** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
+function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): CompiledFunction {
   const options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
-  const countedLoops = computeCountedLoops(ir);
-  const indexedArrays = computeIndexedArrays(countedLoops);
   const callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
+  const code = addDepthParam(ir);
+  check(code, program, 'depth-param', verify);
+  const countedLoops = computeCountedLoops(code);
+  const indexedArrays = computeIndexedArrays(countedLoops);
   const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: computeProfileSites(ir) };
-  const compiled = emitModule(ir, program, codeId, options, { countedLoops, indexedArrays, callPlans, recording });
+  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
-  return { ...compiled, dependencies: planDependencies(callPlans) };
+  return { ...compiled, ir, dependencies: planDependencies(callPlans) };
 }
 
 /**

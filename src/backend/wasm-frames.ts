@@ -15,7 +15,7 @@
 //! of the trap's own stack, which V8 captured where the trap was made: the
 //! boundaries a trap passes are exactly those outside the place where it was
 //! made, innermost first, and each has one run between it and the previous
-//! one. A trap remembers how many runs it has taken.
+//! one. A trap reads its runs once and remembers how many it has taken.
 //!
 //! A frame that deoptimized (in the call of its deopt block) is left out:
 //! the interpreter continued it, and its frames add their own entries.
@@ -38,7 +38,8 @@ export interface FrameInfo {
 export type CodeLookup = (codeId: number) => FrameInfo | undefined;
 
 const CODE_MODULE = new RegExp(`^wasm://wasm/${CODE_MODULE_PREFIX}(\\d+)(-|$)`);
-const runsTaken = new WeakMap<Trap, number>();
+/** Each trap's runs, read once (at every boundary, reading its whole stack again would make a deep mixed stack quadratic), and how many it has taken. */
+const trapRuns = new WeakMap<Trap, { readonly runs: readonly Frame[][]; taken: number }>();
 const NO_POS = { line: 0, col: 0 };
 
 /** The structured stack of `holder` (an Error, or an object given to `Error.captureStackTrace`). */
@@ -121,9 +122,9 @@ export function raiseTrap(kind: TrapKind, lookup: CodeLookup): never {
  */
 export function trapFromCompiled(e: unknown, lookup: CodeLookup): unknown {
   if (e instanceof Trap) {
-    const taken = runsTaken.get(e) ?? 0;
-    e.frames.push(...run(callSites(e), lookup, taken).map((f) => f.entry));
-    runsTaken.set(e, taken + 1);
+    let state = trapRuns.get(e);
+    if (!state) trapRuns.set(e, (state = { runs: runs(callSites(e), lookup), taken: 0 }));
+    e.frames.push(...(state.runs[state.taken++] ?? []).map((f) => f.entry));
     return e;
   }
   if (isStackOverflow(e)) {

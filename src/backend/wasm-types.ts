@@ -1,6 +1,7 @@
 //! How Rejit values are represented in wasm: i32 and i64 as themselves, f64
 //! as f64, bool as i32 0/1, references as i32 addresses into the shared
-//! memory (null = 0). A function's wasm signature follows from its Rejit one.
+//! memory (null = 0). A function's wasm signature follows from its Rejit one,
+//! with the depth parameter last (`passes/depth-param.ts`).
 
 import type { Type, ValueType } from '../ir/types.js';
 import { sigKey, type FuncSig } from '../wasm/types.js';
@@ -12,8 +13,9 @@ export function wasmType(t: Type): NumType {
   return t === 'i64' || t === 'f64' ? t : 'i32';
 }
 
+/** The signature of compiled code for a Rejit signature: its parameters, then the depth (`passes/depth-param.ts`). */
 export function wasmSig(params: readonly ValueType[], result: ValueType | 'void'): FuncSig {
-  return { params: params.map(wasmType), results: result === 'void' ? [] : [wasmType(result)] };
+  return { params: [...params.map(wasmType), 'i32'], results: result === 'void' ? [] : [wasmType(result)] };
 }
 
 /** The signature of a hub dispatcher: the callee's, plus the function id as a last parameter. */

@@ -1,17 +1,26 @@
 //! Limits on the size of a program's functions and on its recursion, the same
 //! at every tier (docs/LANGUAGE.md, "Limits"). They leave room below V8's
 //! WebAssembly limits (1,000 parameters, 50,000 locals per function) for
-//! what the baseline tier adds: the receiver, scratch locals and the locals
-//! of inlined callees.
+//! what the baseline tier adds: the receiver, the depth parameter, scratch
+//! locals and the locals of inlined callees.
 //!
-//! Recursion: the interpreter (and compiled code, with
-//! `CompileOptions.countFrames`: off by default for its cost) counts the
-//! frames of functions that make calls in one word of the thread block
-//! (`TB_DEPTH`), up at entry and down at exit, and a call that would pass
-//! MAX_FRAMES overflows the stack there. A frame of
-//! a function that calls nothing adds no depth beyond its own, so it is not
-//! counted. A trap does not count down the frames it unwinds: the tiers'
-//! entries from the host put back the count they started with.
+//! Recursion: every tier counts the frames of functions that make calls, and
+//! a call that would pass MAX_FRAMES overflows the stack there, at the same
+//! depth whichever tiers the frames run in. A frame of a function that calls
+//! nothing adds no depth beyond its own, so it is not counted.
+//!
+//! - The interpreter counts in one word of the thread block (`TB_DEPTH`), up
+//!   at entry and down at exit. A trap does not count down the frames it
+//!   unwinds: the entries from the host put back the count they started with.
+//! - Compiled code gets the depth with each call, as a parameter (in a
+//!   register, not through memory: `passes/depth-param.ts`): the frames
+//!   outside the callee. A function that calls compares it with MAX_FRAMES at
+//!   entry and passes one more to its calls; an inlined callee that calls
+//!   counts as the frame it stands for.
+//! - Where the tiers meet, the depth crosses: a call from the interpreter
+//!   (or the host) passes the depth word, a bridge to the interpreter sets
+//!   the word to the depth it gets (and puts it back on return), and an
+//!   on-stack replacement entry continues a frame that the interpreter counted.
 
 import type { Stmt } from '../ir/ir.js';
 import { someStmt } from '../ir/operands.js';

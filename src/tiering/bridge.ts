@@ -9,8 +9,15 @@
 //! The bridge is a JavaScript frame, so it ends a run of compiled frames in
 //! a trap's stack (`backend/wasm-frames.ts`); the interpreted frames inside it add
 //! their own entries as a trap unwinds through them.
+//!
+//! Compiled code passes the depth (`core/limits.ts`) as its last argument; the
+//! interpreted frames count on from there in the thread's depth word, which
+//! the bridge puts back as it found it on return (a trap leaves it to the
+//! entry from the host, which puts back the count it started with).
 
 import type { CallTarget, Val } from '../interp/closures.js';
+import type { Heap } from '../core/heap.js';
+import { depthWord } from '../core/limits.js';
 import { unwindCallee } from '../core/unwind.js';
 import { isRefType, type ValueType } from '../ir/types.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
@@ -20,18 +27,23 @@ import type { BridgeTarget } from '../backend/bridge-module.js';
  * as signed i32) and returns its result as wasm takes it. A stack overflow
  * in `code` itself passes through: its compiled caller reports it at its call.
  */
-export function bridgeTarget(code: CallTarget, params: readonly ValueType[]): BridgeTarget {
+export function bridgeTarget(code: CallTarget, params: readonly ValueType[], heap: Heap): BridgeTarget {
   const refs = params.flatMap((t, i) => (isRefType(t) ? [i] : []));
   const ret = code.ret;
+  const arity = params.length;
+  const word = depthWord(heap.threadId);
   return (...args) => {
     const fr = code.newFrame();
-    for (let i = 0; i < args.length; i++) fr[i] = args[i] as Val;
+    for (let i = 0; i < arity; i++) fr[i] = args[i] as Val;
     for (const i of refs) fr[i] = (fr[i] as number) >>> 0;
+    const depth = heap.i32[word] as number;
+    heap.i32[word] = args[arity] as number;
     try {
       code.body(fr);
     } catch (e) {
       throw unwindCallee(e, code);
     }
+    heap.i32[word] = depth;
     return fr[ret] as Val;
   };
 }

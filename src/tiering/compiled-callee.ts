@@ -1,8 +1,9 @@
 //! Compiled code called from the interpreter: a `CallTarget` whose frame holds
 //! just the arguments and whose body calls one code version's wasm export
 //! with them (i64 as BigInt, references as unsigned numbers, which wasm
-//! takes as i32), then stores the result (references made unsigned again).
-//! The call is a boundary where a trap leaves compiled code
+//! takes as i32) and the depth, the interpreter's count of frames outside
+//! it (`core/limits.ts`), then stores the result (references made unsigned
+//! again). The call is a boundary where a trap leaves compiled code
 //! (`wasm-frames.ts`).
 //!
 //! The interpreter keeps a callee linked while the function's definition is
@@ -17,6 +18,7 @@ import { frameMaker } from '../interp/code.js';
 import type { IrFunction } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
 import type { Heap } from '../core/heap.js';
+import { depthWord } from '../core/limits.js';
 import { stubSlot } from '../core/layout.js';
 import { trapFromCompiled, type CodeLookup } from '../backend/wasm-frames.js';
 
@@ -27,18 +29,34 @@ export class CompiledCallee implements CallTarget {
   readonly newFrame: () => Frame;
   readonly body: StmtFn;
 
+  /**
+   * `counted`: the frames of the callee that the interpreter has counted
+   * already, left out of the depth it passes (1 for an on-stack replacement
+   * entry of a function that calls: the interpreter counted the frame that
+   * the entry continues). `place`: the version's code id, whose stub slot
+   * naming another calls `stale` (absent for an on-stack replacement entry).
+   */
   constructor(
     readonly ir: IrFunction,
     entry: WebAssembly.ExportedFunction,
     lookup: CodeLookup,
-    /** The version's place: its stub slot still naming `id`; else `stale` is called. Absent for an on-stack replacement entry. */
-    place?: { readonly heap: Heap; readonly id: number; readonly stale: () => void },
+    heap: Heap,
+    counted = 0,
+    place?: { readonly id: number; readonly stale: () => void },
   ) {
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
     const ret = params.length;
     this.ret = ret;
     this.newFrame = frameMaker([...params, ir.result]);
-    const call = place ? checkingSlot(caller(entry as Entry, params.length), ir, place) : caller(entry as Entry, params.length);
+    const word = depthWord(heap.threadId);
+    const run = caller(entry as Entry, params.length);
+    const slot = stubSlot(ir.id) >>> 2;
+    const call = place
+      ? (fr: Frame): Val | undefined => {
+        if (heap.i32[slot] !== place.id) place.stale();
+        return run(fr, (heap.i32[word] as number) - counted);
+      }
+      : (fr: Frame): Val | undefined => run(fr, (heap.i32[word] as number) - counted);
     if (ir.result === 'void') {
       this.body = (fr) => {
         try {
@@ -70,22 +88,14 @@ export class CompiledCallee implements CallTarget {
   }
 }
 
-function checkingSlot(call: (fr: Frame) => Val | undefined, ir: IrFunction, { heap, id, stale }: NonNullable<ConstructorParameters<typeof CompiledCallee>[3]>): (fr: Frame) => Val | undefined {
-  const slot = stubSlot(ir.id) >>> 2;
-  return (fr) => {
-    if (heap.i32[slot] !== id) stale();
-    return call(fr);
-  };
-}
-
-/** Calls `entry` with the first `arity` slots of a frame (unrolled up to 4). */
-function caller(entry: Entry, arity: number): (fr: Frame) => Val | undefined {
+/** Calls `entry` with the first `arity` slots of a frame and the depth (unrolled up to 4). */
+function caller(entry: Entry, arity: number): (fr: Frame, depth: number) => Val | undefined {
   switch (arity) {
-    case 0: return () => entry();
-    case 1: return (fr) => entry(fr[0] as Val);
-    case 2: return (fr) => entry(fr[0] as Val, fr[1] as Val);
-    case 3: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val);
-    case 4: return (fr) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, fr[3] as Val);
-    default: return (fr) => entry(...fr.slice(0, arity));
+    case 0: return (_, d) => entry(d);
+    case 1: return (fr, d) => entry(fr[0] as Val, d);
+    case 2: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, d);
+    case 3: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, d);
+    case 4: return (fr, d) => entry(fr[0] as Val, fr[1] as Val, fr[2] as Val, fr[3] as Val, d);
+    default: return (fr, d) => entry(...fr.slice(0, arity), d);
   }
 }

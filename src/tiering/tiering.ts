@@ -32,8 +32,10 @@ import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import type { CompileOptions } from '../backend/compile-options.js';
+import { depthWord } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
+import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
@@ -115,7 +117,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (id === 0) return undefined;
     let callee = this.callees.get(id);
     if (!callee) {
-      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup, { heap: this.heap, id, stale: () => this.interpreter.relink(ir.id) });
+      callee = new CompiledCallee(ir, this.baseline.entry(id), this.baseline.lookup, this.heap, 0, { id, stale: () => this.interpreter.relink(ir.id) });
       this.callees.set(id, callee);
     }
     return callee;
@@ -128,7 +130,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     if (callees.has(point)) return callees.get(point);
     const compiled = this.baseline.compileOsrEntry(ir, point);
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
-    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup) : undefined;
+    // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
+    const counted = makesCalls(ir.body) ? 1 : 0;
+    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
     callees.set(point, callee);
     return callee;
   }
@@ -143,12 +147,21 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     return !this.optimize ? 'never' : this.compileAll ? 'at-once' : 'when-hot';
   }
 
-  resume(frames: readonly FrameState[]): Val | undefined {
-    return this.interpreter.resume(frames);
+  /** The frames count as running: the interpreter's depth word holds them and those outside, as a bridge's callee's does. */
+  resume(frames: readonly FrameState[], depth: number): Val | undefined {
+    const heap = this.heap;
+    const word = depthWord(heap.threadId);
+    const outside = heap.i32[word] as number;
+    heap.i32[word] = depth + frames.length;
+    try {
+      return this.interpreter.resume(frames);
+    } finally {
+      heap.i32[word] = outside;
+    }
   }
 
   interpreted(ir: IrFunction): BridgeTarget {
-    return bridgeTarget(this.interpreter.codeFor(ir), ir.locals.slice(0, ir.paramCount).map((l) => l.type));
+    return bridgeTarget(this.interpreter.codeFor(ir), ir.locals.slice(0, ir.paramCount).map((l) => l.type), this.heap);
   }
 
   changed(fn: FunctionId): void {

@@ -102,7 +102,8 @@ test('the text of compiled code names its callees and its imports', () => {
   t.commit();
   const wat = printModule(compileFunction(t.program.functionInfo(f).ir!, t.program, 3).builder);
   assert.match(wat, /\(module \$rejit-3/);
-  assert.match(wat, /\(func \$fib \(type \d+\) \(param \$l0 i32\) \(result i32\)/);
-  assert.match(wat, /i32\.atomic\.load offset=\d+\n\s+i32\.const \d+\n\s+i32\.ne\n\s+br_if \$L\d+\n(\s+local\.get \S+\n)+\s+call \$fib\n/);
-  assert.match(wat, /call \$dispatch_i32>i32/);
+  assert.match(wat, /\(func \$fib \(type \d+\) \(param \$l0 i32\) \(param \$depth i32\) \(result i32\)/);
+  // A call passes the depth, one more than fib's own (`passes/depth-param.ts`).
+  assert.match(wat, /i32\.atomic\.load offset=\d+\n\s+i32\.const \d+\n\s+i32\.ne\n\s+br_if \$L\d+\n(\s+local\.get \S+\n)+\s+local\.get \$depth\n\s+i32\.const 1\n\s+i32\.add\n\s+call \$fib\n/);
+  assert.match(wat, /call \$dispatch_i32\.i32>i32/);
 });

@@ -9,6 +9,7 @@ import { DEFAULT_COMPILE_OPTIONS } from '../../src/backend/compile-options.js';
 import { compileFunction, compileOsrEntry } from '../../src/backend/pipeline.js';
 import { computeCallPlans } from '../../src/passes/call-plans.js';
 import { computeCountedLoops } from '../../src/passes/counted-loop.js';
+import { addDepthParam } from '../../src/passes/depth-param.js';
 import { computeIndexedArrays } from '../../src/passes/indexed-arrays.js';
 import { printModule } from '../../src/wasm/wat.js';
 
@@ -45,11 +46,12 @@ function withVerify<T>(run: () => T): T {
 test('emission follows the facts of the passes: without them, a counted loop is polled at every iteration and not versioned', () => {
   const ir = parseFunction(SUM);
   const program = programWith(ir);
-  const countedLoops = computeCountedLoops(ir);
   const callPlans = computeCallPlans(ir, program, DEFAULT_COMPILE_OPTIONS);
-  const withFacts = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans, recording: null }).builder);
-  const withoutArrays = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans, recording: null }).builder);
-  const without = printModule(emitModule(ir, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans, recording: null }).builder);
+  const code = addDepthParam(ir);
+  const countedLoops = computeCountedLoops(code);
+  const withFacts = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans, recording: null, version: ir }).builder);
+  const withoutArrays = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans, recording: null, version: ir }).builder);
+  const without = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans, recording: null, version: ir }).builder);
   assert.equal(withFacts, printModule(compileFunction(ir, program, 1).builder), 'the pipeline computes the same facts');
   // The versioned loop has two copies of the loop's element load; the loop alone one.
   const loads = (wat: string): number => wat.split('\n').filter((l) => l.includes('i32.load offset=8')).length;

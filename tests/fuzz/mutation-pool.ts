@@ -56,7 +56,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     try {
       while (next < end) {
         const m = mutant(next++, root, programs);
-        worker ??= new Worker(new URL('./mutation-worker.js', import.meta.url));
+        // A thread of `rejit run` has 64 MiB of stack: room for MAX_FRAMES (`core/limits.ts`) at every tier.
+        worker ??= new Worker(new URL('./mutation-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: 64 } });
         const result = await runOne(worker, m, options.runMs);
         if (result.dead) {
           void worker.terminate();
