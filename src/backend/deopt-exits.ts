@@ -68,6 +68,7 @@ export class DeoptExits {
   private readonly exits: DeoptExit[] = [];
   /** The position of each dumped wasm local. */
   private readonly positions = new Map<number, number>();
+  private readonly framePositions = new Map<readonly number[], readonly number[]>();
 
   constructor(
     private readonly codeId: number,
@@ -109,10 +110,20 @@ export class DeoptExits {
       fn: f.ir.id,
       definition: f.definition,
       point: i === last ? point : (callPoints[i] as PointId),
-      locals: f.locals.map((l) => this.position(l)),
+      locals: this.positionsOf(f),
       ...(guard && i === last ? { before: true as const } : {}),
     }));
     return this.exits.push({ frames: exit, guard }) - 1;
+  }
+
+  /** The positions of a frame's locals, one array for every exit of the frame (a function may have thousands of each). */
+  private positionsOf(frame: EmittedFrame): readonly number[] {
+    let positions = this.framePositions.get(frame.locals);
+    if (!positions) {
+      positions = frame.locals.map((l) => this.position(l));
+      this.framePositions.set(frame.locals, positions);
+    }
+    return positions;
   }
 
   private position(local: number): number {

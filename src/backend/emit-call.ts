@@ -227,7 +227,10 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     c.end();
   }
   c.end();
-  if (cases.some((k) => k.guarded)) {
+  if (cases.some((k) => k.test === null && !checked(fx, k.run))) {
+    // A case always runs: nothing reaches the dispatcher.
+    c.unreachable();
+  } else if (cases.some((k) => k.guarded)) {
     fx.guardFailed(s.point);
   } else {
     pushArgs();
@@ -236,6 +239,11 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     afterCall();
   }
   c.end();
+}
+
+/** Whether a case checks that what it runs is current: a call of linked code always (its stub slot, or that it is linked), a body in place its definition word. */
+function checked(fx: FunctionEmitter, run: Run): boolean {
+  return run.kind === 'code' || (fx.options.stubs && run.definition !== null);
 }
 
 /** The function whose signature the call has: the callee, or the method in the vtable slot of the static class. */

@@ -169,11 +169,15 @@ export class FunctionEmitter {
 
   /** The frames being emitted, outermost first: the function's own (its locals past the depth parameter), then each inlined callee. */
   private frames(): EmittedFrame[] {
-    const version = this.facts.version;
-    const depth = depthParam(this.ir);
-    const own: EmittedFrame = { ir: version, definition: this.program.definitionIdOf(version) as number, locals: version.locals.map((_, i) => (i < depth ? i : i + 1)) };
-    return [own, ...this.inlined.map((i) => i.site.frame)];
+    if (!this.ownFrame) {
+      const version = this.facts.version;
+      const depth = depthParam(this.ir);
+      this.ownFrame = { ir: version, definition: this.program.definitionIdOf(version) as number, locals: version.locals.map((_, i) => (i < depth ? i : i + 1)) };
+    }
+    return [this.ownFrame, ...this.inlined.map((i) => i.site.frame)];
   }
+
+  private ownFrame: EmittedFrame | null = null;
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
   withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, body: () => void): void {

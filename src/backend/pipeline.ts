@@ -14,7 +14,7 @@ import type { IrFunction, PointId } from '../ir/ir.js';
 import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
 import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
-import { someStmt } from '../ir/operands.js';
+import { someStmt, stmtPoint } from '../ir/operands.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
 import { addDepthParam } from '../passes/depth-param.js';
@@ -68,12 +68,26 @@ function compileVersion(ir: IrFunction, program: Program, codeId: number, reques
 }
 
 /**
+ * Beyond this many locals times program points, a function assumes nothing:
+ * every exit keeps every local of its frames alive up to the one deopt block,
+ * and V8's optimizing compiler runs out of memory merging them (10,000 calls
+ * in a function of 30,000 locals: 24 GB).
+ */
+const MAX_EXIT_STATE = 1_000_000;
+
+/**
  * Whether optimized code of `ir` can speculate: after a `barrier` or
  * `sleep`, which apply other threads' loads, there is no program point to
- * deoptimize at (`deopt-exits.ts`), so such a function assumes nothing.
+ * deoptimize at (`deopt-exits.ts`), so such a function assumes nothing; nor
+ * does a huge one (MAX_EXIT_STATE).
  */
 function speculable(ir: IrFunction): boolean {
-  return !someStmt(ir.body, (s) => s.op === 'barrier' || s.op === 'sleep');
+  let points = 0;
+  const blocks = someStmt(ir.body, (s) => {
+    if (stmtPoint(s) !== null) points++;
+    return s.op === 'barrier' || s.op === 'sleep';
+  });
+  return !blocks && points * ir.locals.length <= MAX_EXIT_STATE;
 }
 
 /** The WebAssembly text of the module that the baseline tier makes of `ir` (as code `codeId`). */
