@@ -7,16 +7,9 @@
 // (`import ... from 'rejit'`) uses dist/src as built.
 //
 // The command line's bundle is CommonJS, loaded by bin/load-bundle.cjs with
-// V8's code cache, which this script makes last: it loads the bundle and
-// checks and runs (in the interpreter, which sets no V8 flags: the cache
-// holds only for the flags it was made with) a program, so that the cache
-// holds the code of the functions that start-up runs, and not only the
-// bundle's top level.
+// V8's code cache, which scripts/code-cache.cjs makes last.
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: true };
 await Promise.all([
@@ -31,15 +24,10 @@ await Promise.all([
   build({ ...common, format: 'esm', entryPoints: ['dist/src/session/worker.js'], outfile: 'dist/bundle/worker.js' }),
 ]);
 
-const { loadBundle, CACHE } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
-const { exports: cli, script } = loadBundle();
-const dir = mkdtempSync(join(tmpdir(), 'rejit-bundle-'));
-try {
-  const program = join(dir, 'start.rj');
-  writeFileSync(program, 'class C { v: i32; fn get(self) -> i32 { return self.v; } }\nfn main() -> i32 { let c = new C; return c.get(); }\n');
-  const status = await cli.main(['run', program, '--tier', 'interp']);
-  if (status !== 0) throw new Error(`the program that warms the code cache exited ${status}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+// Its output (the program's WebAssembly, what it prints) is of no interest.
+execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+// A cache made after something set V8 flags is rejected at every start: a cache that costs and saves nothing.
+const loads = "process.stdout.write(String(require('./bin/load-bundle.cjs').loadBundle().script.cachedDataRejected))";
+if (execFileSync(process.execPath, ['-e', loads], { encoding: 'utf8' }) !== 'false') {
+  throw new Error('V8 rejects the code cache of dist/bundle/cli.cjs just made (were V8 flags set while making it?)');
 }
-writeFileSync(CACHE, script.createCachedData());

@@ -134,3 +134,10 @@ test('Ctrl-C interrupts a running program with status 130, on one thread (the ma
     assert.match(stderr, /interrupted/);
   }
 });
+
+test('the command line\'s bundle compiles from the V8 code cache the build made', () => {
+  // Rejected if anything the build ran to make it (check, dump, run in the interpreter) had set V8 flags.
+  const loads = "process.stdout.write(String(require('./bin/load-bundle.cjs').loadBundle().script.cachedDataRejected))";
+  const r = spawnSync(process.execPath, ['-e', loads], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.stdout, 'false', r.stderr);
+});

@@ -260,13 +260,21 @@ async function runOnWorkers(threaded: ThreadedSession, timeout: number | undefin
   }
 }
 
+/**
+ * `check` and `dump` run nothing: their sessions are interpreted, for a
+ * compiling tier would compile its runtime and set V8's flags at start.
+ */
+function checkingSession(resolve: ModuleResolver): Session {
+  return new Session({ tier: 'interp', print: () => {}, resolve });
+}
+
 function check(file: string, resolve: ModuleResolver): number {
-  const session = new Session({ print: () => {}, resolve });
+  const session = checkingSession(resolve);
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
 function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
-  const session = new Session({ print: () => {}, resolve });
+  const session = checkingSession(resolve);
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {
