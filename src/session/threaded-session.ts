@@ -327,7 +327,7 @@ export class ThreadedSession {
   runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
     if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
     this.beginRun(name, args);
-    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines));
+    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log);
     const thread = this.here;
     this.running = true;
     this.control.startRun(1);
