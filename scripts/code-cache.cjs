@@ -26,6 +26,8 @@ fn main() -> i32 {
 `;
 
 async function warm() {
+  // Compiled afresh, not from an older cache: what the cache holds is what this run compiled.
+  rmSync(CACHE, { force: true });
   const { exports: cli, script } = loadBundle();
   const dir = mkdtempSync(join(tmpdir(), 'rejit-code-cache-'));
   try {
