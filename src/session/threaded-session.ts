@@ -7,12 +7,13 @@
 //! (most of the start-up of a short run). Loads from here follow the same
 //! protocol as loads from a running thread (`control.ts`).
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CompileError } from '../frontend/diagnostic.js';
 import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-channels.js';
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
+import { workerThreads } from '../core/worker-threads.js';
 import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
@@ -171,7 +172,7 @@ export class ThreadedSession {
 
   private startWorker(threadId: number, ports: ThreadPorts): Promise<void> {
     const start = this.threadStart(threadId, ports);
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    const worker = new (workerThreads().Worker)(new URL('./worker.js', import.meta.url), {
       workerData: start,
       transferList: portsOf(ports),
       resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
