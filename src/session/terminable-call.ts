@@ -7,7 +7,7 @@
 //! caller must not trust what the call was changing (a threaded session
 //! writes out the output it holds and closes).
 
-import { Script, createContext } from 'node:vm';
+import { Script } from 'node:vm';
 import { StopReason } from '../core/control.js';
 
 /** What ends a terminable call from outside. */
@@ -22,15 +22,19 @@ export type Terminated<T> =
   | { readonly value: T; readonly stopped: StopReason.None }
   | { readonly stopped: StopReason.Timeout | StopReason.Interrupt };
 
-const CALL = new Script('call()');
+/** Where the script finds the function to call: a property of the global object while the call runs (a new context would cost its creation). */
+const KEY = 'rejit.terminableCall';
+const CALL = new Script(`globalThis[Symbol.for(${JSON.stringify(KEY)})]()`);
 
 /** Runs `f`; returns its value, or why it was ended. What `f` throws is thrown. */
 export function callTerminable<T>(f: () => T, terminators: Terminators): Terminated<T> {
   const { timeoutMs, interrupt = false } = terminators;
   if (timeoutMs === undefined && !interrupt) return { value: f(), stopped: StopReason.None };
   const timeout = timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(timeoutMs));
+  const global = globalThis as unknown as Record<symbol, unknown>;
+  global[Symbol.for(KEY)] = f;
   try {
-    const value = CALL.runInContext(createContext({ call: f }), { timeout, breakOnSigint: interrupt }) as T;
+    const value = CALL.runInThisContext({ timeout, breakOnSigint: interrupt }) as T;
     return { value, stopped: StopReason.None };
   } catch (e) {
     switch ((e as NodeJS.ErrnoException).code) {
@@ -38,5 +42,7 @@ export function callTerminable<T>(f: () => T, terminators: Terminators): Termina
       case 'ERR_SCRIPT_EXECUTION_INTERRUPTED': return { stopped: StopReason.Interrupt };
       default: throw e;
     }
+  } finally {
+    delete global[Symbol.for(KEY)];
   }
 }
