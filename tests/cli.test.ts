@@ -111,19 +111,33 @@ test('--timeout stops a program that loops forever, on one thread and on several
   }
 });
 
-test('Ctrl-C interrupts a running program with status 130', async () => {
-  const child = spawn(process.execPath, ['bin/rejit', 'run', LOOP, '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  // One Ctrl-C, once the program runs: a second one after the run has stopped would kill the process.
-  child.stdout.once('data', () => child.kill('SIGINT'));
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  assert.equal(status, 130);
-  assert.match(stderr, /interrupted/);
+test('Ctrl-C interrupts a running program with status 130, on one thread (the main thread) and on several', async () => {
+  // One thread holds its output until the run ends or sleeps: the sleep shows that the loop has started.
+  const program = join(dir, 'loop-seen.rj');
+  writeFileSync(program, 'fn main() {\n  print("started");\n  sleep_ms(1);\n  let x = 0;\n  while true { x = x + 1; }\n}\n');
+  for (const threads of ['1', '2']) {
+    const child = spawn(process.execPath, ['bin/rejit', 'run', program, '--threads', threads], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    // One Ctrl-C, once the program runs: a second one after the run has stopped would kill the process.
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    assert.equal(status, 130, `${threads} thread(s): ${stderr}`);
+    // Of several threads, some may not have started when the run stops.
+    assert.match(stdout, threads === '1' ? /^started\n$/ : /^(started\n)+$/);
+    assert.match(stderr, /interrupted/);
+  }
+});
+
+test('the command line\'s bundle compiles from the V8 code cache the build made', () => {
+  // Rejected if anything the build ran to make it (check, dump, run in the interpreter) had set V8 flags.
+  const loads = "process.stdout.write(String(require('./bin/load-bundle.cjs').loadBundle().script.cachedDataRejected))";
+  const r = spawnSync(process.execPath, ['-e', loads], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.stdout, 'false', r.stderr);
 });

@@ -33,6 +33,7 @@
 //! now linked to the callee: a direct call, with nothing compiled again
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
+import { performance } from 'node:perf_hooks';
 import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';

@@ -4,6 +4,7 @@
 //! A version may reuse the module of an earlier one, instantiated again to
 //! link it to callees that have code now (relinking, `baseline.ts`).
 
+import { performance } from 'node:perf_hooks';
 import type { FuncSig } from '../wasm/types.js';
 import type { CompiledFunction } from './compile-function.js';
 import type { FrameInfo } from './wasm-frames.js';

@@ -15,6 +15,7 @@ import { StopReason } from '../core/control.js';
 import { MAX_THREADS } from '../core/layout.js';
 import { InternalError, REPORT_REQUEST } from '../core/internal-error.js';
 import { ThreadedSession, type RunResult, type ThreadedSessionOptions } from '../session/threaded-session.js';
+import { fitsMainThread } from '../session/call-depth.js';
 import { DEFAULT_THRESHOLDS } from '../tiering/tiering.js';
 import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
 import { printFunction } from '../ir/printer.js';
@@ -211,10 +212,15 @@ function loadProgram(session: Session, file: string): boolean {
   }
 }
 
-/** Runs FILE's `main` on `threads` worker threads; this thread watches the clock and Ctrl-C. */
+/**
+ * Runs FILE's `main`: on this thread when it is one thread whose calls fit
+ * this thread's stack (`session/call-depth.ts`), else on `threads` worker
+ * threads while this thread watches the clock, Ctrl-C and (`--watch`) the files.
+ */
 async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean): Promise<number> {
-  // The workers boot while this thread reads and checks the program.
-  const threaded = ThreadedSession.start(options);
+  const here = options.threads === 1 && !watch;
+  // Workers that will run in any case boot while this thread reads and checks the program.
+  const threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options);
   try {
     if (!loadProgram(threaded.session, file)) return EXIT.compileError;
     const main = threaded.session.functionInfo('main');
@@ -223,18 +229,9 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
       stderr(`${file}: error: ${what}`);
       return EXIT.compileError;
     }
-    const timer = timeout === undefined ? undefined : setTimeout(() => threaded.stop(StopReason.Timeout), timeout * 1000);
-    const interrupt = (): void => threaded.stop(StopReason.Interrupt);
-    process.on('SIGINT', interrupt);
-    const watcher = watch ? new Watcher(threaded, stderr) : null;
-    let result: RunResult;
-    try {
-      result = await threaded.run('main');
-    } finally {
-      clearTimeout(timer);
-      process.off('SIGINT', interrupt);
-      watcher?.close();
-    }
+    const result = here && fitsMainThread(threaded.session.program, main.id)
+      ? threaded.runHere('main', [], { timeoutMs: timeout === undefined ? undefined : timeout * 1000, interrupt: true })
+      : await runOnWorkers(threaded, timeout, watch);
     if (result.internal !== null) return internalError(result.internal);
     if (result.trap !== null) {
       stderr(result.trap);
@@ -256,13 +253,35 @@ async function run(file: string, options: ThreadedSessionOptions, timeout: numbe
   }
 }
 
+async function runOnWorkers(threaded: ThreadedSession, timeout: number | undefined, watch: boolean): Promise<RunResult> {
+  const timer = timeout === undefined ? undefined : setTimeout(() => threaded.stop(StopReason.Timeout), timeout * 1000);
+  const interrupt = (): void => threaded.stop(StopReason.Interrupt);
+  process.on('SIGINT', interrupt);
+  const watcher = watch ? new Watcher(threaded, stderr) : null;
+  try {
+    return await threaded.run('main');
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', interrupt);
+    watcher?.close();
+  }
+}
+
+/**
+ * `check` and `dump` run nothing: their sessions are interpreted, for a
+ * compiling tier would compile its runtime and set V8's flags at start.
+ */
+function checkingSession(resolve: ModuleResolver): Session {
+  return new Session({ tier: 'interp', print: () => {}, resolve });
+}
+
 function check(file: string, resolve: ModuleResolver): number {
-  const session = new Session({ print: () => {}, resolve });
+  const session = checkingSession(resolve);
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
 function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
-  const session = new Session({ print: () => {}, resolve });
+  const session = checkingSession(resolve);
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {

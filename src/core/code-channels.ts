@@ -6,7 +6,8 @@
 //! publishes a module and then a flag in shared memory never has a reader
 //! that sees the flag but not the module.
 
-import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { workerThreads } from './worker-threads.js';
 
 /** What one thread holds: a port to send to each other thread, and one to receive from each. */
 export interface ThreadPorts {
@@ -22,7 +23,7 @@ export function createThreadPorts(threads: number): ThreadPorts[] {
   for (let from = 0; from < threads; from++) {
     for (let to = 0; to < threads; to++) {
       if (from === to) continue;
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = new (workerThreads().MessageChannel)();
       (outbox[from] as (MessagePort | undefined)[])[to] = port1;
       (inbox[to] as (MessagePort | undefined)[])[from] = port2;
     }
@@ -53,6 +54,7 @@ export class CodeChannels {
     const out: CodeMessage[] = [];
     for (const port of this.ports.inbox) {
       if (!port) continue;
+      const { receiveMessageOnPort } = workerThreads();
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) out.push(m.message as CodeMessage);
     }
     return out;

@@ -13,6 +13,7 @@
 //! epoch store are sequentially consistent atomics: either the loader sees
 //! the thread running and waits for it, or the thread sees the new epoch.)
 
+import { performance } from 'node:perf_hooks';
 import {
   BARRIER_ARRIVED, BARRIER_GENERATION, LIVE_THREADS, LOAD_EPOCH, LOAD_LOCK, POLL_REQUEST, PRINT_LOCK, STOP_REASON,
   STUB_SLOTS_BASE, TB_ACK_EPOCH, TB_STATE, THREAD_COUNT, threadBlock,

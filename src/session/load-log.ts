@@ -47,6 +47,12 @@ export class LoadLog {
   /** Where entry `cursorIndex` starts: readers go through the log in order. */
   private cursorIndex = 0;
   private cursorOffset = HEADER_BYTES;
+  /**
+   * The entries appended through this object, as given: a reader on the
+   * same thread (a one-thread run on the main thread, `ThreadedSession.runHere`)
+   * takes them as they are rather than decoding and parsing them again.
+   */
+  private readonly appended = new Map<number, LoggedModule>();
 
   constructor(readonly buffer: SharedArrayBuffer) {
     this.words = new Int32Array(buffer, 0, HEADER_BYTES / 4);
@@ -78,10 +84,13 @@ export class LoadLog {
     this.bytes.set(text, start + ENTRY_HEADER);
     Atomics.store(this.words, 1, (end + 3) & ~3);
     Atomics.store(this.words, 0, n + 1);
+    this.appended.set(n, entry);
     return true;
   }
 
   entry(i: number): LoggedModule {
+    const own = this.appended.get(i);
+    if (own) return own;
     if (i < this.cursorIndex) {
       this.cursorIndex = 0;
       this.cursorOffset = HEADER_BYTES;

@@ -66,11 +66,13 @@ export class Thread implements ThreadHooks {
     start: ThreadStart,
     /** Receives batches of output lines in 'message' mode. */
     private readonly post: (lines: string[]) => void,
+    /** `start.log` as the object that loads on this same thread appended through, if there is one. */
+    log?: LoadLog,
   ) {
     this.threadId = start.threadId;
     this.threadCount = start.threadCount;
     this.control = new Control(start.memory.buffer);
-    this.log = new LoadLog(start.log);
+    this.log = log ?? new LoadLog(start.log);
     this.code = new SharedCode(start.memory.buffer, new CodeChannels(start.ports), (wait) => this.blocked(wait), () => this.control.checkStop());
     const print = start.output === 'stdout'
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))

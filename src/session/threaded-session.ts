@@ -1,27 +1,29 @@
 //! A session whose code runs on a pool of worker threads that share one
-//! memory: the library API for threaded runs, and what `rejit run` uses
-//! (even with one thread, so that the main thread stays free to time out or
-//! interrupt a run).
+//! memory: the library API for threaded runs, and what `rejit run` uses.
 //!
 //! The main thread keeps its own copy of the program tables for checking
-//! loads and resolving names; it never runs program code. Loads from here
-//! follow the same protocol as loads from a running thread (`control.ts`).
+//! loads and resolving names; it runs no program code, but for `runHere`: a
+//! one-thread run on the main thread itself, which saves booting a worker
+//! (most of the start-up of a short run). Loads from here follow the same
+//! protocol as loads from a running thread (`control.ts`).
 
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CompilerStart, CompilerStats } from './compiler-thread.js';
-import type { OptSnapshot } from '../backend/opt-stats.js';
+import { snapshotOf, type OptSnapshot } from '../backend/opt-stats.js';
 import { DEFAULT_TIER, tierEntry } from '../tiering/tiers.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-channels.js';
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
+import { workerThreads } from '../core/worker-threads.js';
 import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
-import type { OutputMode, ThreadOutcome, ThreadStart } from './thread.js';
+import { Thread, type OutputMode, type ThreadOutcome, type ThreadStart } from './thread.js';
+import { callTerminable, type Terminators } from './terminable-call.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
@@ -87,6 +89,10 @@ export class ThreadedSession {
   private readonly control: Control;
   private readonly log = LoadLog.create();
   private readonly workers: Worker[] = [];
+  /** Whether the workers have been started (`start`, or the first `run` after `open`). */
+  private booted = false;
+  /** The thread of `runHere`, once it has run. */
+  private here: Thread | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
   private applied = 0;
@@ -111,7 +117,10 @@ export class ThreadedSession {
       endLoad: () => this.control.unlockLoads(),
     };
     const dirs = options.loadDirectories;
-    this.session = new Session({ memory, thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
+    // 'interp': this session only checks. Compiling would also set the engine's flags (`backend/engine-flags.ts`)
+    // before the workers boot, and a worker booted with other flags than Node's code cache was made with compiles
+    // all of Node's own modules afresh: twice the time.
+    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
   }
 
   /** Starts the workers; resolves when every one of them is ready. */
@@ -129,19 +138,34 @@ export class ThreadedSession {
    * `run` waits until every worker is ready.
    */
   static start(options: ThreadedSessionOptions): ThreadedSession {
+    const s = ThreadedSession.open(options);
+    s.boot();
+    return s;
+  }
+
+  /**
+   * A session whose workers start at its first `run`, and not at all if it
+   * only loads and checks, or runs on this thread (`runHere`).
+   */
+  static open(options: ThreadedSessionOptions): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
-    const s = new ThreadedSession(options);
-    const background = tierEntry(options.tier ?? DEFAULT_TIER).optimizesInBackground;
+    return new ThreadedSession(options);
+  }
+
+  private boot(): void {
+    if (this.booted) return;
+    this.booted = true;
+    const threads = this.options.threads;
+    const background = tierEntry(this.options.tier ?? DEFAULT_TIER).optimizesInBackground;
     // The compiler thread, when there is one, posts its code as the last of the threads.
-    const ports = createThreadPorts(options.threads + (background ? 1 : 0));
-    const requests = background ? Array.from({ length: options.threads }, () => new MessageChannel()) : [];
-    if (background) s.startCompiler(ports[options.threads] as ThreadPorts, requests.map((c) => c.port2));
-    s.ready = Promise.all(ports.slice(0, options.threads).map((p, i) => s.startWorker(i, p, requests[i]?.port1))).then(() => {});
+    const ports = createThreadPorts(threads + (background ? 1 : 0));
+    const requests = background ? Array.from({ length: threads }, () => new (workerThreads().MessageChannel)()) : [];
+    if (background) this.startCompiler(ports[threads] as ThreadPorts, requests.map((c) => c.port2));
+    this.ready = Promise.all(ports.slice(0, threads).map((p, i) => this.startWorker(i, p, requests[i]?.port1))).then(() => {});
     // A worker that fails to start is reported by `run` (or `create`), not as an unhandled rejection meanwhile.
-    s.ready.catch(() => {});
-    return s;
+    this.ready.catch(() => {});
   }
 
   /** Settles once every worker has started (`start`). */
@@ -157,7 +181,7 @@ export class ThreadedSession {
       compile: this.options.compile,
       requests,
     };
-    const worker = new Worker(new URL('./compiler-worker.js', import.meta.url), { workerData: start, transferList: [...portsOf(ports), ...requests] });
+    const worker = new (workerThreads().Worker)(new URL('./compiler-worker.js', import.meta.url), { workerData: start, transferList: [...portsOf(ports), ...requests] });
     worker.on('error', (e) => this.failed(-1, `${InternalError.from(e).format()}\n  on the compiler thread`, false));
     worker.unref();
     this.compiler = worker;
@@ -178,9 +202,10 @@ export class ThreadedSession {
     return { threads: [...this.threadStats], compiler: stats };
   }
 
-  private startWorker(threadId: number, ports: ThreadPorts, optimizer?: MessagePort): Promise<void> {
+  /** What thread `threadId` is built from, in a worker or (`runHere`) on this thread; `optimizer`: its port to the compiler thread. */
+  private threadStart(threadId: number, ports: ThreadPorts, optimizer?: MessagePort): ThreadStart {
     const output: OutputMode = this.options.print ? 'message' : 'stdout';
-    const start: ThreadStart = {
+    return {
       memory: this.session.memory,
       log: this.log.buffer,
       ports,
@@ -193,7 +218,11 @@ export class ThreadedSession {
       output,
       loadDirectories: this.options.loadDirectories,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+  }
+
+  private startWorker(threadId: number, ports: ThreadPorts, optimizer?: MessagePort): Promise<void> {
+    const start = this.threadStart(threadId, ports, optimizer);
+    const worker = new (workerThreads().Worker)(new URL('./worker.js', import.meta.url), {
       workerData: start,
       transferList: optimizer ? [...portsOf(ports), optimizer] : portsOf(ports),
       resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
@@ -203,16 +232,7 @@ export class ThreadedSession {
       worker.on('message', (reply: WorkerReply) => {
         switch (reply.kind) {
           case 'ready': return resolve();
-          case 'print': {
-            // No output after an internal error, as none after a trap.
-            if (this.fault !== null) return;
-            try {
-              for (const line of reply.lines) this.options.print?.(line);
-            } catch (e) {
-              this.failed(threadId, `${InternalError.from(e).format()}\n  in the print callback`, false);
-            }
-            return;
-          }
+          case 'print': return this.printed(threadId, reply.lines);
           case 'done': {
             const p = this.pending.get(reply.id);
             this.pending.delete(reply.id);
@@ -231,6 +251,17 @@ export class ThreadedSession {
         this.failed(threadId, `internal error: the worker of thread ${threadId} exited (code ${code})`, true);
       });
     });
+  }
+
+  /** Lines that thread `threadId` printed, for the `print` callback. */
+  private printed(threadId: number, lines: readonly string[]): void {
+    // No output after an internal error, as none after a trap.
+    if (this.fault !== null) return;
+    try {
+      for (const line of lines) this.options.print?.(line);
+    } catch (e) {
+      this.failed(threadId, `${InternalError.from(e).format()}\n  in the print callback`, false);
+    }
   }
 
   /**
@@ -319,38 +350,84 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
+    if (this.here !== null) throw new Error('this session runs on this thread (runHere)');
+    this.boot();
     await this.ready;
+    this.beginRun(name, args);
+    const threads = only === undefined ? this.workers.map((_, i) => i) : [only];
+    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw new RangeError(`no thread ${only}`);
+    this.running = true;
+    this.control.startRun(threads.length);
+    try {
+      return this.result(await Promise.all(threads.map((t) => this.request(t, name, args))));
+    } finally {
+      this.running = false;
+      // The runtime's state after an internal error is not to be trusted: no more runs.
+      if (this.fault !== null) await this.close();
+    }
+  }
+
+  /**
+   * Runs function `name` with `args` on this thread, as the one thread of a
+   * one-thread session whose workers have not started (`open`): the same
+   * run as `run`'s, without booting a worker. This thread is busy until the
+   * run ends, so `terminators` end it from outside, at once rather than at
+   * a poll; the output printed before is written out, and the session is
+   * closed. Its stack is a worker's sixty-fourth (`call-depth.ts`): for
+   * runs whose calls nest deeply, `run`.
+   */
+  runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
+    if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
+    this.beginRun(name, args);
+    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log);
+    const thread = this.here;
+    this.running = true;
+    this.control.startRun(1);
+    try {
+      const ran = callTerminable(() => thread.run(name, args), terminators);
+      this.threadStats[0] = snapshotOf(thread.session.optStats());
+      if (ran.stopped === StopReason.None) return this.result([ran.value]);
+      this.control.requestStop(ran.stopped);
+      this.closed = true;
+      const outcome: ThreadOutcome = { kind: 'stopped', reason: ran.stopped };
+      try {
+        thread.flush();
+      } catch (e) {
+        return { outcomes: [outcome], trap: null, internal: `${InternalError.from(e).format()}\n  on thread 0`, stopped: StopReason.None };
+      }
+      return { outcomes: [outcome], trap: null, internal: null, stopped: ran.stopped };
+    } finally {
+      this.running = false;
+      if (this.fault !== null) void this.close();
+    }
+  }
+
+  /** Checks a run of `name` with `args`, after applying the loads of running threads. */
+  private beginRun(name: string, args: readonly HostValue[]): void {
     this.checkOpen();
     if (this.running) throw new Error('a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);
     if (!fn) throw new Error(`no function '${name}'`);
     if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
-    const threads = only === undefined ? this.workers.map((_, i) => i) : [only];
-    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw new RangeError(`no thread ${only}`);
-    this.running = true;
-    this.control.startRun(threads.length);
-    try {
-      const outcomes = await Promise.all(threads.map((t) => this.request(t, name, args)));
-      const trapped = outcomes.find((o) => o.kind === 'trapped');
-      const stop = this.control.stopReason;
-      let internal: string | null = null;
-      if (stop === StopReason.Internal) {
-        const failed = outcomes.find((o) => o.kind === 'internal');
-        internal = this.fault ?? (failed?.kind === 'internal' ? failed.error : 'internal error: the run stopped for an unknown fault');
-        this.fault = internal;
-      }
-      return {
-        outcomes,
-        trap: trapped?.kind === 'trapped' ? trapped.trap : null,
-        internal,
-        stopped: stop === StopReason.Trap || stop === StopReason.Internal ? StopReason.None : stop,
-      };
-    } finally {
-      this.running = false;
-      // The runtime's state after an internal error is not to be trusted: no more runs.
-      if (this.fault !== null) await this.close();
+  }
+
+  /** The result of a run whose threads ended as `outcomes`. */
+  private result(outcomes: ThreadOutcome[]): RunResult {
+    const trapped = outcomes.find((o) => o.kind === 'trapped');
+    const stop = this.control.stopReason;
+    let internal: string | null = null;
+    if (stop === StopReason.Internal) {
+      const failed = outcomes.find((o) => o.kind === 'internal');
+      internal = this.fault ?? (failed?.kind === 'internal' ? failed.error : 'internal error: the run stopped for an unknown fault');
+      this.fault = internal;
     }
+    return {
+      outcomes,
+      trap: trapped?.kind === 'trapped' ? trapped.trap : null,
+      internal,
+      stopped: stop === StopReason.Trap || stop === StopReason.Internal ? StopReason.None : stop,
+    };
   }
 
   private request(thread: number, name: string, args: readonly HostValue[]): Promise<ThreadOutcome> {

@@ -54,3 +54,14 @@ test('a tree that is only part of its text is logged as the tree, with the text 
   const back = new LoadLog(log.buffer).entry(0);
   assert.deepEqual(back, { module: part, source, parsed: false, firstCodeId: 3 });
 });
+
+test('entries read through the object that appended them are the entries given, not decoded again', () => {
+  const log = LoadLog.create();
+  const entry = { module: { fileName: 'm.rj', items: [] }, source: 'fn f() -> i32 { return 1; }', parsed: true, firstCodeId: 3 };
+  assert.equal(log.append(entry), true);
+  assert.equal(log.entry(0), entry);
+  // Another object on the buffer parses the text again.
+  const decoded = new LoadLog(log.buffer).entry(0);
+  assert.notEqual(decoded, entry);
+  assert.equal(decoded.module.items.length, 1);
+});

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
+import { StopReason } from '../../src/core/control.js';
 
 const PROGRAM = `
 global hits: i32 = 0;
@@ -163,4 +164,49 @@ test('arguments and results cross to the workers and back exactly (±Infinity, N
   } finally {
     await s.close();
   }
+});
+
+test('runHere runs a one-thread session on this thread, with the results of run, and no worker', async () => {
+  const lines: string[] = [];
+  const s = ThreadedSession.open({ threads: 1, print: (l) => lines.push(l) });
+  try {
+    s.load(PROGRAM, 'p.rj');
+    assert.deepEqual(s.runHere('who').outcomes, [{ kind: 'returned', value: 1 }]);
+    s.runHere('say');
+    // Delivered before runHere returned: nothing went through a worker's messages.
+    assert.deepEqual(lines, ['from 0']);
+    const r = s.runHere('fail', [0]);
+    assert.match(r.trap ?? '', /^p\.rj:4:36: trap: division by zero\n {2}at fail \(p\.rj:4:36\)/);
+    s.load('fn who() -> i32 { return 7; }', 'again.rj');
+    assert.deepEqual(s.runHere('who').outcomes, [{ kind: 'returned', value: 7 }]);
+    assert.equal(s.session.readGlobal('hits'), 1);
+    await assert.rejects(s.run('who'), /runs on this thread/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('runHere: a timeout ends a run at once, keeps what it printed, and closes the session', async () => {
+  const lines: string[] = [];
+  const s = ThreadedSession.open({ threads: 1, print: (l) => lines.push(l) });
+  s.load('fn spin() { print("before"); let x = 0; while true { x = x + 1; } }', 'spin.rj');
+  const started = Date.now();
+  const r = s.runHere('spin', [], { timeoutMs: 300 });
+  assert.ok(Date.now() - started < 10_000);
+  assert.equal(r.stopped, StopReason.Timeout);
+  assert.deepEqual(r.outcomes, [{ kind: 'stopped', reason: StopReason.Timeout }]);
+  assert.deepEqual(lines, ['before']);
+  assert.throws(() => s.load('fn f() {}', 'f.rj'), /the session is closed/);
+  await s.close();
+});
+
+test('runHere needs one thread and no workers', async () => {
+  const two = ThreadedSession.open({ threads: 2, print: () => {} });
+  two.load(PROGRAM, 'p.rj');
+  assert.throws(() => two.runHere('who'), /one-thread session/);
+  await two.close();
+  const started = await ThreadedSession.create({ threads: 1, print: () => {} });
+  started.load(PROGRAM, 'p.rj');
+  assert.throws(() => started.runHere('who'), /workers have not started/);
+  await started.close();
 });
