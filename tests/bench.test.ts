@@ -1,6 +1,6 @@
 //! The benchmark runner's quick mode as a correctness check: every benchmark program, at the
-//! interpreter and baseline tiers, with both harness counts 1, must print exactly what its
-//! JavaScript version prints (and the C version too, where gcc is present).
+//! interpreter, baseline and optimizing tiers, with both harness counts 1, must print exactly
+//! what its JavaScript version prints (and the C version too, where gcc is present).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Row } from '../bench/report.js';
 
 const RUNNER = fileURLToPath(new URL('../bench/run.js', import.meta.url));
-const TIERS = ['interp', 'baseline'];
+const TIERS = ['interp', 'baseline', 'opt'];
 
 interface Report {
   readonly verified: boolean;
