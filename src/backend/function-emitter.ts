@@ -18,6 +18,7 @@ import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
 import type { CallPlans } from '../passes/call-plans.js';
+import type { ClassId } from '../ir/types.js';
 import { PROFILE_SITES, PROFILE_SITE_SIZE } from '../passes/profile.js';
 import type { CountedLoops } from '../passes/counted-loop.js';
 import { depthParam } from '../passes/depth-param.js';
@@ -63,6 +64,8 @@ export interface FunctionFacts {
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
   readonly callPlans: CallPlans;
+  /** Optimized code: classes tested that nothing extends, each test one compare (`passes/leaf-classes.ts`). */
+  readonly leafClasses: ReadonlySet<ClassId>;
   /** Baseline code that records a profile (`passes/profile.ts`): the block, and the site of each virtual call. */
   readonly recording: { readonly address: number; readonly sites: ReadonlyMap<PointId, number> } | null;
 }

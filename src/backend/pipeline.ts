@@ -16,6 +16,9 @@ import type { Program } from '../core/program.js';
 import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
 import { someStmt, stmtPoint } from '../ir/operands.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
+import { computeLeafClasses } from '../passes/leaf-classes.js';
+import type { Dependency } from '../passes/dependencies.js';
+import type { ClassId } from '../ir/types.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
 import { addDepthParam } from '../passes/depth-param.js';
 import { computeIndexedArrays } from '../passes/indexed-arrays.js';
@@ -61,10 +64,12 @@ function compileVersion(ir: IrFunction, program: Program, codeId: number, reques
   check(code, program, 'depth-param', verify);
   const countedLoops = computeCountedLoops(code);
   const indexedArrays = computeIndexedArrays(countedLoops);
+  const leafClasses = options.speculate ? computeLeafClasses(ir, callPlans, program) : new Set<ClassId>();
   const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: computeProfileSites(ir) };
-  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, recording });
+  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, leafClasses, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
-  return { ...compiled, ir, dependencies: planDependencies(callPlans) };
+  const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));
+  return { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves] };
 }
 
 /**

@@ -8,6 +8,8 @@
 //! - `implementation`: every loaded class at or below `classId` runs `fn`
 //!   for vtable slot `slot` (a virtual call is a direct call, or inlined, with
 //!   no inline cache). A load that adds a subclass overriding the slot breaks it.
+//! - `leafClass`: no loaded class extends `classId` (a class test against it
+//!   is one compare, `leaf-classes.ts`). A load that adds a subclass breaks it.
 //!
 //! The key of a dependency (`dependencyKey`) is what a load changes that may
 //! break it: a function's definition, or the subclasses of a class. The
@@ -20,7 +22,8 @@ import type { Program } from '../core/program.js';
 
 export type Dependency =
   | { readonly kind: 'definition'; readonly fn: FunctionId; readonly definition: number }
-  | { readonly kind: 'implementation'; readonly classId: ClassId; readonly slot: number; readonly fn: FunctionId };
+  | { readonly kind: 'implementation'; readonly classId: ClassId; readonly slot: number; readonly fn: FunctionId }
+  | { readonly kind: 'leafClass'; readonly classId: ClassId };
 
 /** What a load changes that may break `d`: `fn:<id>` (a redefinition) or `class:<id>` (a new subclass). */
 export function dependencyKey(d: Dependency): string {
@@ -35,6 +38,8 @@ export function holds(d: Dependency, program: Program): boolean {
     }
     case 'implementation':
       return program.subclassesOf(d.classId).every((k) => k.vtable[d.slot] === d.fn);
+    case 'leafClass':
+      return program.subclassesOf(d.classId).length === 1;
   }
 }
 
@@ -42,5 +47,6 @@ export function describeDependency(d: Dependency, program: Program): string {
   switch (d.kind) {
     case 'definition': return `definition of ${program.functionInfo(d.fn).name} is code ${d.definition}`;
     case 'implementation': return `every ${program.classInfo(d.classId).name} runs ${program.functionInfo(d.fn).name}`;
+    case 'leafClass': return `nothing extends ${program.classInfo(d.classId).name}`;
   }
 }
