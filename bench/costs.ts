@@ -10,6 +10,10 @@
 //!   every call and at each poll's safepoint (`backend/deopt-exits.ts`):
 //!   fib and AWFY Richards against the same code without the checks
 //!   (`CompileOptions.validityChecks` off);
+//! - profiles: baseline code that records a profile (`passes/profile.ts`: a
+//!   call count, the receiver class at each virtual call), as at `--tier
+//!   auto`, against baseline code that does not, on fib and AWFY Richards
+//!   (`CompileOptions.recordProfiles`);
 //! - compilation: each benchmark program at the baseline tier, the time spent
 //!   making code (IR to bytes to `WebAssembly.Module`) as a share of its run
 //!   (load and `main`, in this process), and the slowest functions.
@@ -20,7 +24,7 @@
 //! and the medians count. Wall-clock and CPU time are both shown: on a busy
 //! machine CPU time is the steadier.
 //!
-//! `node dist/bench/costs.js [--quick] [--runs N] [--parts stubs,polls,checks,compile] [--iterations N] [--inner N]`
+//! `node dist/bench/costs.js [--quick] [--runs N] [--parts stubs,polls,checks,profiles,compile] [--iterations N] [--inner N]`
 
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,11 +41,11 @@ import { findPrograms, writeSizedRejit, type BenchProgram, type Sizes } from './
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUITES = [['micro', 'bench/programs'], ['awfy', 'bench/awfy']] as const;
-const PARTS = ['stubs', 'polls', 'checks', 'compile'] as const;
+const PARTS = ['stubs', 'polls', 'checks', 'profiles', 'compile'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: node dist/bench/costs.js [options]
-  --parts P,Q        stubs, polls, checks, compile (default: all four)
+  --parts P,Q        stubs, polls, checks, profiles, compile (default: all five)
   --runs N           timed runs of each variant; the median counts (default: 7)
   --iterations N     override every program's ITERATIONS (compile part)
   --inner N          override every program's INNER_ITERATIONS (compile part)
@@ -213,8 +217,16 @@ async function pollCosts(options: Options): Promise<Comparison[]> {
 }
 
 async function checkCosts(options: Options): Promise<Comparison[]> {
+  return fibAndRichards(options, [ALL_ON, { ...ALL_ON, validityChecks: false }], 'opt');
+}
+
+async function profileCosts(options: Options): Promise<Comparison[]> {
+  return fibAndRichards(options, [{ ...ALL_ON, recordProfiles: true }, ALL_ON], 'baseline');
+}
+
+/** Recursive fib and AWFY Richards, each compiled with `variants[0]` against `variants[1]`, at `tier`. */
+async function fibAndRichards(options: Options, variants: readonly [CompileOptions, CompileOptions], tier: Tier): Promise<Comparison[]> {
   const n = options.quick ? 20 : 35;
-  const variants = [ALL_ON, { ...ALL_ON, validityChecks: false }] as const;
   const richards = findPrograms('awfy', join(ROOT, 'bench/awfy')).find((p) => p.name === 'richards');
   if (!richards) throw new Error('bench/awfy/richards.rj is missing');
   const sizes = options.sizes(richards);
@@ -222,8 +234,8 @@ async function checkCosts(options: Options): Promise<Comparison[]> {
   try {
     const source = readFileSync(writeSizedRejit(richards, sizes, scratch), 'utf8');
     return [
-      await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs, 'opt'),
-      await compare(`Richards (awfy) ${sizes.iterations}x${sizes.innerIterations}`, source, 'main', [], [[]], variants, options.runs, 'opt'),
+      await compare(`fib(${n})`, FIB, 'fib', [n], [[20], [20], [n]], variants, options.runs, tier),
+      await compare(`Richards (awfy) ${sizes.iterations}x${sizes.innerIterations}`, source, 'main', [], [[]], variants, options.runs, tier),
     ];
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -313,6 +325,7 @@ async function main(options: Options): Promise<number> {
   if (options.parts.includes('stubs')) out.push(formatComparisons('Stubs: self-calls through the stub check against plain calls', 'stubs', 'direct', await stubCosts(options), options.runs));
   if (options.parts.includes('polls')) out.push(formatComparisons('Polls: loops with polls against the same loops without', 'polls', 'no polls', await pollCosts(options), options.runs));
   if (options.parts.includes('checks')) out.push(formatComparisons('Validity checks: optimized code with its checks against the same code without', 'checks', 'no checks', await checkCosts(options), options.runs));
+  if (options.parts.includes('profiles')) out.push(formatComparisons('Profiles: baseline code that records one against baseline code that does not', 'profile', 'no profile', await profileCosts(options), options.runs));
   if (options.parts.includes('compile')) {
     const scratch = mkdtempSync(join(tmpdir(), 'rejit-costs-'));
     try {

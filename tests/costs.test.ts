@@ -14,7 +14,7 @@ function programs(suite: string, dir: string): string[] {
   return readdirSync(`${ROOT}/${dir}`).filter((f) => f.endsWith('.rj')).map((f) => `${suite}/${f.slice(0, -3)}`);
 }
 
-test('bench/costs --quick prints the stub, poll, validity check and compile rows', { timeout: 300_000 }, async () => {
+test('bench/costs --quick prints the stub, poll, validity check, profile and compile rows', { timeout: 300_000 }, async () => {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, [SCRIPT, '--quick'], { maxBuffer: 1 << 24 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
   });
@@ -23,7 +23,7 @@ test('bench/costs --quick prints the stub, poll, validity check and compile rows
   for (const start of ['fib(20) ', 'for loop,', 'while loop,', 'sieve of ', 'Richards (awfy) ']) {
     assert.match(row(start) ?? '', /\d\.\d{3}x/, `no ratio in the row of ${start}:\n${stdout}`);
   }
-  assert.equal(rows.filter((r) => r.startsWith('fib(20) ')).length, 2, 'fib with stubs, and optimized with checks');
+  assert.equal(rows.filter((r) => r.startsWith('fib(20) ')).length, 3, 'fib with stubs, optimized with checks, and recording a profile');
   for (const program of [...programs('micro', 'bench/programs'), ...programs('awfy', 'bench/awfy')]) {
     assert.match(row(`${program} `) ?? '', /\d+\.\d+%/, `no compile share for ${program}:\n${stdout}`);
   }

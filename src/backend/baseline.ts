@@ -265,6 +265,7 @@ export class Baseline {
 
   /** Baseline `code`, which records a profile, is hot: its definition is to be optimized (off this thread, or at its next call). */
   private baselineHot(code: CodeVersion): void {
+    if (this.policy.optimizing(code.ir) === 'never') return;
     const definition = codeId(moduleIdOf(code));
     const fn = code.ir.id;
     this.hot.add(definition);
@@ -462,7 +463,7 @@ export class Baseline {
 
   /** Whether the baseline code of definition `ir` (code `id`) records a profile: it is to be optimized once hot. */
   private records(id: CodeId, ir: IrFunction): boolean {
-    return this.program.definitionIdOf(ir) === id && this.policy.optimizing(ir) === 'when-hot';
+    return this.program.definitionIdOf(ir) === id && (this.policy.optimizing(ir) === 'when-hot' || this.options.recordProfiles === true);
   }
 
   /** A profile block for definition `id`, named in its profile word for the optimizing tier (wherever it runs) to find. */

@@ -29,6 +29,8 @@ export interface CompileOptions {
   readonly validityChecks?: boolean;
   /** Stress testing: optimized code also deoptimizes at every Nth validity check (`Baseline`). */
   readonly deoptEvery?: number;
+  /** Baseline code records a profile even where nothing will be optimized: for measuring what recording costs only. */
+  readonly recordProfiles?: boolean;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true, inline: true };

@@ -1,0 +1,190 @@
+//! Deoptimization benchmarks (a script, not a test):
+//!
+//! - cost per deoptimized frame: optimized code of `outer`, with `middle` and
+//!   `inner` inlined into it, takes an exit at every validity check
+//!   (`--deopt-every 1`), so that every call of `outer` continues its three
+//!   frames in the interpreter; the time per call over the same calls that
+//!   take no exit, divided by the frames continued;
+//! - deoptimization latency: a thread spins in optimized code with no call
+//!   left in its loop (`make` inlined); the host loads a redefinition of
+//!   `make`, and the time from the start of the load to the spinning thread's
+//!   first call of the new `make` (which reads the clock) is the time from a
+//!   load to the deoptimization of a frame on another thread (p50, p99);
+//! - no deoptimization loop: a call site whose receivers flip between one
+//!   class and two every few thousand rounds, at `--tier auto`, against the
+//!   same work polymorphic from the start.
+//!
+//! `node dist/bench/deopt.js [--loads N] [--runs N] [--quick] [--help]`
+
+import { parseArgs } from 'node:util';
+import { Session } from '../src/session/session.js';
+import { ThreadedSession } from '../src/session/threaded-session.js';
+import { DEFAULT_COMPILE_OPTIONS } from '../src/backend/compile-options.js';
+import { HELP, positiveInteger, runScript } from './arguments.js';
+import { median } from './measure.js';
+
+const FRAMES = `
+fn inner(x: i32) -> i32 { return leaf(x) + 1; }
+fn middle(x: i32) -> i32 { return inner(x) * 2; }
+fn outer(x: i32) -> i32 { return middle(x) - 3; }
+fn leaf(x: i32) -> i32 { let s = 0; for i in 0..1 { s += x; } return s; }
+fn calls(n: i32) -> i32 {
+  let t = 0;
+  for i in 0..n { t = (t + outer(i)) & 65535; }
+  return t;
+}
+`;
+
+const SPIN = `
+global seen: i64 = 0;
+global spinning: i32 = 0;
+global stop: i32 = 0;
+fn make() -> i32 { return 1; }
+`;
+
+/** A spinning loop of its own for round `k` (a function invalidated too often gets baseline code instead). */
+function spinner(k: number): string {
+  return `fn spin${k}() -> i32 {
+  atomic_store(spinning, 1);
+  let t = 0;
+  while atomic_load(stop) == 0 { t = make(); }
+  return t;
+}`;
+}
+
+const FLIPS = `
+class A { fn m(self) -> i32 { return 1; } }
+class B extends A { fn m(self) -> i32 { return 2; } }
+class C extends A { fn m(self) -> i32 { return 3; } }
+fn work(a: A) -> i32 {
+  let t = 0;
+  for i in 0..1 { t += a.m(); }
+  return t;
+}
+fn rounds(b: A, c: A, n: i32, every: i32) -> i32 {
+  let t = 0;
+  for i in 0..n {
+    if (i / every) % 2 == 0 { t += work(b); } else { t += work(c); t += work(b); }
+  }
+  return t;
+}
+fn flipping(n: i32) -> i32 { return rounds(new B, new C, n, 3000); }
+fn polymorphic(n: i32) -> i32 { return rounds(new B, new C, n, 1); }
+`;
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+/** Microseconds per deoptimized frame, and the exits and frames counted. */
+function framesCost(calls: number, runs: number): { readonly usPerFrame: number; readonly frames: number } {
+  const sessions = [1, undefined].map((every) => {
+    const session = new Session({ tier: 'opt', compile: { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: every }, print: () => {} });
+    session.load(FRAMES, 'frames.rj');
+    session.call('calls', 1000);
+    return session;
+  });
+  const [deopting, plain] = sessions as [Session, Session];
+  const times: [number[], number[]] = [[], []];
+  for (let r = 0; r < runs; r++) {
+    sessions.forEach((s, k) => {
+      const start = performance.now();
+      s.call('calls', calls);
+      times[k]?.push(performance.now() - start);
+    });
+  }
+  const before = deopting.optStats().frames;
+  deopting.call('calls', calls);
+  const frames = deopting.optStats().frames - before;
+  void plain;
+  return { usPerFrame: ((median(times[0]) - median(times[1])) * 1000) / frames, frames };
+}
+
+async function latency(loads: number): Promise<{ readonly p50: number; readonly p99: number }> {
+  const session = await ThreadedSession.create({ threads: 1, tier: 'opt', print: () => {} });
+  const settle = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    session.load(SPIN, 'spin.rj');
+    const times: number[] = [];
+    for (let k = 0; k < loads; k++) {
+      session.load(spinner(k), `spin-${k}.rj`);
+      const run = session.run(`spin${k}`);
+      while (session.session.readGlobal('spinning') !== 1) await settle(1);
+      // Let the loop settle in its optimized code.
+      await settle(5);
+      const start = process.hrtime.bigint();
+      session.load('fn make() -> i32 { seen = clock_ns(); return 2; }', `make-${k}.rj`);
+      while (session.session.readGlobal('seen') === 0n) await settle(0);
+      times.push(Number((session.session.readGlobal('seen') as bigint) - start) / 1000);
+      session.session.writeGlobal('stop', 1);
+      await run;
+      for (const [name, value] of [['stop', 0], ['spinning', 0], ['seen', 0n]] as const) session.session.writeGlobal(name, value);
+      session.load('fn make() -> i32 { return 1; }', `back-${k}.rj`);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+  } finally {
+    await session.close();
+  }
+}
+
+function flips(n: number, runs: number): { readonly flipping: number; readonly polymorphic: number; readonly guardExits: number } {
+  const times: [number[], number[]] = [[], []];
+  let guardExits = 0;
+  for (let r = 0; r < runs; r++) {
+    (['flipping', 'polymorphic'] as const).forEach((fn, k) => {
+      const session = new Session({ tier: 'auto', print: () => {} });
+      session.load(FLIPS, 'flips.rj');
+      const start = performance.now();
+      session.call(fn, n);
+      times[k]?.push(performance.now() - start);
+      if (fn === 'flipping') guardExits = Math.max(guardExits, session.optStats().exits.get('guard') ?? 0);
+    });
+  }
+  return { flipping: median(times[0]), polymorphic: median(times[1]), guardExits };
+}
+
+const USAGE = `Usage: node dist/bench/deopt.js [options]
+  --loads N     loads timed for the deoptimization latency (default: 200)
+  --runs N      runs of each timed part; the median counts (default: 7)
+  --quick       few loads, runs and calls (a check that everything runs)
+`;
+
+interface Options {
+  readonly loads: number;
+  readonly runs: number;
+  readonly calls: number;
+  readonly rounds: number;
+}
+
+function parseOptions(argv: string[]): Options | typeof HELP {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      loads: { type: 'string' },
+      runs: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return HELP;
+  const quick = values.quick as boolean;
+  return {
+    loads: quick ? 5 : (positiveInteger(values.loads, '--loads') ?? 200),
+    runs: quick ? 1 : (positiveInteger(values.runs, '--runs') ?? 7),
+    calls: quick ? 2_000 : 200_000,
+    rounds: quick ? 20_000 : 3_000_000,
+  };
+}
+
+async function main(options: Options): Promise<number> {
+  const cost = framesCost(options.calls, options.runs);
+  console.log(`cost per deoptimized frame: ${cost.usPerFrame.toFixed(2)} us (${cost.frames} frames continued in the interpreter, 3 per exit)`);
+  const { p50, p99 } = await latency(options.loads);
+  console.log(`load on one thread to the deoptimization of a frame spinning on another, ${options.loads} loads: p50 ${p50.toFixed(0)} us, p99 ${p99.toFixed(0)} us`);
+  const f = flips(options.rounds, options.runs);
+  console.log(`a call site flipping between one receiver class and two every 3,000 rounds: ${f.flipping.toFixed(0)} ms, against ${f.polymorphic.toFixed(0)} ms polymorphic from the start (${(f.flipping / f.polymorphic).toFixed(2)}x; ${f.guardExits} guard exits)`);
+  return 0;
+}
+
+process.exitCode = await runScript('deopt', USAGE, process.argv.slice(2), parseOptions, main);

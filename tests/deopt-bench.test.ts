@@ -1,0 +1,18 @@
+//! The deoptimization benchmark's quick mode as a check that it runs: it
+//! exits 0 and prints each of its three figures (not checked: timings).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('../bench/deopt.js', import.meta.url));
+
+test('bench/deopt --quick prints the cost per frame, the latency and the flipping call site', { timeout: 120_000 }, async () => {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [SCRIPT, '--quick'], (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+  });
+  assert.match(stdout, /^cost per deoptimized frame: -?\d+\.\d\d us \(\d+ frames continued/m);
+  assert.match(stdout, /^load on one thread to the deoptimization of a frame spinning on another, 5 loads: p50 \d+ us, p99 \d+ us$/m);
+  assert.match(stdout, /^a call site flipping between one receiver class and two every 3,000 rounds: \d+ ms, against \d+ ms/m);
+});
