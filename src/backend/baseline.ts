@@ -34,7 +34,7 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import { performance } from 'node:perf_hooks';
-import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import type { FrameState, FunctionId, IrFunction, Local, PointId } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -230,22 +230,24 @@ export class Baseline {
    */
   private deoptimize(code: CodeVersion, exit: number): number | bigint | undefined {
     const values = this.deoptValues.splice(0);
-    const table = code.deopt;
-    const taken = table?.exits[exit];
-    if (!table || !taken || values.length !== table.dumped) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
+    const taken = code.deopt?.exits[exit];
+    if (!taken || values.length !== taken.values) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
     const reason: DeoptReason = taken.guard ? 'guard' : this.isInvalid(code) ? 'invalidated' : 'stress';
     this.stats.count(reason, taken.frames.length);
     const frames = taken.frames.map((f, i): FrameState => {
       const ir = i === 0 ? code.ir : this.program.definition(codeId(f.definition));
       if (!ir) throw new Error(`code ${code.id}: exit ${exit} names definition ${f.definition}, unknown here`);
       const locals = f.locals.map((at, l) => {
+        const type = (ir.locals[l] as Local).type;
+        // Not live at the exit: its value is never read again.
+        if (at < 0) return type === 'i64' ? 0n : 0;
         const v = values[at] as number | bigint;
-        return isRefType((ir.locals[l] as { type: Parameters<typeof isRefType>[0] }).type) ? (v as number) >>> 0 : v;
+        return isRefType(type) ? (v as number) >>> 0 : v;
       });
       return { fn: f.fn, ir, point: f.point, locals, before: f.before === true };
     });
     if (taken.guard) this.guardFailed(code);
-    return this.policy.resume(frames, values[table.depth] as number);
+    return this.policy.resume(frames, values[0] as number);
   }
 
   /**

@@ -69,13 +69,15 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   };
 }
 
-/** Emits the function's body; in optimized code, inside the block that its deopt exits leave (`deopt-exits.ts`). */
+/** Emits the function's body; in optimized code, with its deopt exits (`deopt-exits.ts`). */
 function emitFunction(fx: FunctionEmitter, codeId: number): DeoptTable | null {
   const { ir, fb, c } = fx;
   declareLocals(ir, fb);
   const { speculate, validityChecks, deoptEvery } = fx.options;
-  const deopt = speculate === true ? c.block() : null;
-  if (deopt) fx.exits = new DeoptExits(codeId, deopt, fb.addLocal('i32'), fx.depth, deoptEvery !== undefined, validityChecks !== false);
+  if (speculate === true) {
+    const localType = (local: number): ValType => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType));
+    fx.exits = new DeoptExits(codeId, fx.depth, deoptEvery !== undefined, validityChecks !== false, localType);
+  }
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
   if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
@@ -83,10 +85,7 @@ function emitFunction(fx: FunctionEmitter, codeId: number): DeoptTable | null {
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') c.unreachable();
-  if (!deopt || !fx.exits) return null;
-  if (ir.result === 'void') c.return();
-  c.end();
-  return fx.exits.emitDeoptBlock(fx, (local) => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType)));
+  return fx.exits?.table() ?? null;
 }
 
 /** Baseline code that records a profile counts its calls, and asks to be optimized after OPTIMIZE_AFTER_CALLS (`passes/profile.ts`). */
