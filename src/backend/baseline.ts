@@ -39,7 +39,7 @@ import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { codeOrigin, codeProfile, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
+import { VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
 import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
 import type { Program } from '../core/program.js';
 import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
@@ -130,6 +130,8 @@ export class Baseline {
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
   private readonly dependencies = new DependencyRegistry();
+  /** False once the code ids for optimized versions are used up. */
+  private idsLeft = true;
   /** Definitions whose baseline code has asked to be optimized (`passes/profile.ts`). */
   private readonly hot = new Set<CodeId>();
   /** Failed guards of each optimized version run here, by module id. */
@@ -369,14 +371,15 @@ export class Baseline {
 
   /** Whether definition `ir`, named by `id` (not an optimized version's id), gets optimized code now. */
   private optimizes(id: CodeId, ir: IrFunction): boolean {
-    if (this.origin(id) !== 0 || this.program.definitionIdOf(ir) !== id || (this.invalidations.get(ir.id) ?? 0) >= MAX_INVALIDATIONS) return false;
+    if (!this.idsLeft || this.origin(id) !== 0 || this.program.definitionIdOf(ir) !== id || (this.invalidations.get(ir.id) ?? 0) >= MAX_INVALIDATIONS) return false;
     const when = this.policy.optimizing(ir);
     return when === 'at-once' || (when === 'when-hot' && this.hot.has(id));
   }
 
   /** Takes a code id for an optimized version of definition `id` and puts it in `fn`'s slot (for `named`); returns what the slot holds then. */
   private claimOptimized(fn: FunctionId, named: number, id: CodeId): number {
-    const optimized = codeId(takeCodeIds(this.heap.i32, 1));
+    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
+    if (optimized === 0) return this.outOfIds(named);
     Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
     const was = Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, uncompiledWord(optimized));
     return was === named ? uncompiledWord(optimized) : was;
@@ -387,9 +390,20 @@ export class Baseline {
     const ir = this.program.definition(id);
     if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
     this.requested.add(id);
-    const optimized = codeId(takeCodeIds(this.heap.i32, 1));
+    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
+    if (optimized === 0) return void this.outOfIds(0);
     Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
     (this.queue as OptimizeQueue).request(fn, id, optimized);
+  }
+
+  /**
+   * The ids for optimized versions are used up (ids are never reused: a
+   * run that redefines without end gets there): nothing more is optimized
+   * on this thread. Returns `named`, the slot word the caller resolves.
+   */
+  private outOfIds(named: number): number {
+    this.idsLeft = false;
+    return named;
   }
 
   /** The definition code id that optimized version `id` was made of; 0 for any other id. */
@@ -510,7 +524,8 @@ export class Baseline {
   private relink(code: CodeVersion): void {
     const ir = code.ir;
     if (this.isInvalid(code)) return;
-    const fresh = codeId(takeCodeIds(this.heap.i32, 1));
+    const fresh = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
+    if (fresh === 0) return;
     this.program.bindCodeId(ir, fresh);
     this.relinking.set(fresh, code);
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) return;

@@ -97,9 +97,15 @@ export const CODE_IDS_TAKEN = 48;
  * thread that relinks its own code must not take an id that a later load,
  * replayed on other threads, gives to a new definition).
  */
-export function takeCodeIds(words: Int32Array, count: number): number {
-  return Atomics.add(words, CODE_IDS_TAKEN >> 2, count) + 1;
+export function takeCodeIds(words: Int32Array, count: number, below = MAX_CODES): number {
+  for (;;) {
+    const taken = Atomics.load(words, CODE_IDS_TAKEN >> 2);
+    // None left: 0. Ids are never reused, so a run that redefines without end runs out (its loads then fail cleanly).
+    if (taken + count >= below) return 0;
+    if (Atomics.compareExchange(words, CODE_IDS_TAKEN >> 2, taken, taken + count) === taken) return taken + 1;
+  }
 }
+
 
 export const GLOBALS_BASE = 64 * 1024;
 /** Each global takes one 8-byte slot, whatever its type. */
@@ -140,6 +146,11 @@ export const MAX_CLASSES = 65536;
  */
 export const CODE_STATES_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
 export const MAX_CODES = 65536;
+/**
+ * Code ids kept for definitions: optimized and relinked versions take ids
+ * only below this, so that loads never lack them for an optimization.
+ */
+export const VERSION_IDS_BELOW = MAX_CODES - 8192;
 
 export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 

@@ -14,7 +14,7 @@ import type { FunctionId, IrFunction } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
@@ -230,6 +230,10 @@ export class Session {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
+    if (firstCodeId === 0) {
+      const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions, and ids are never reused`;
+      throw new CompileError([{ fileName: module.fileName, line: 1, col: 1, message }], this.sources);
+    }
     if (own) this.thread.logLoad({ module, source, parsed, firstCodeId });
     this.commit(delta, own, firstCodeId);
     if (own) this.thread.publishLoad();
