@@ -206,7 +206,9 @@ export class Baseline {
     const fn = code.ir.id;
     const slot = stubSlot(fn) >>> 2;
     const word = Atomics.load(this.heap.i32, slot);
-    const named = this.versions.get(namedCodeId(word)) ?? this.relinking.get(namedCodeId(word));
+    const id = namedCodeId(word);
+    // `code` itself, or an instance of its module (installed, or relinked and not installed yet).
+    const named = id === code.id ? code : (this.versions.get(id) ?? this.relinking.get(id));
     if (named && moduleIdOf(named) === module) {
       Atomics.compareExchange(this.heap.i32, slot, word, uncompiledWord(this.program.definitionIdOf(code.ir) as CodeId));
     }
@@ -378,9 +380,8 @@ export class Baseline {
 
   /** Takes a code id for an optimized version of definition `id` and puts it in `fn`'s slot (for `named`); returns what the slot holds then. */
   private claimOptimized(fn: FunctionId, named: number, id: CodeId): number {
-    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
-    if (optimized === 0) return this.outOfIds(named);
-    Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
+    const optimized = this.optimizedId(id);
+    if (optimized === 0) return named;
     const was = Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, uncompiledWord(optimized));
     return was === named ? uncompiledWord(optimized) : was;
   }
@@ -390,20 +391,21 @@ export class Baseline {
     const ir = this.program.definition(id);
     if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
     this.requested.add(id);
-    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
-    if (optimized === 0) return void this.outOfIds(0);
-    Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
-    (this.queue as OptimizeQueue).request(fn, id, optimized);
+    const optimized = this.optimizedId(id);
+    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized);
   }
 
   /**
-   * The ids for optimized versions are used up (ids are never reused: a
-   * run that redefines without end gets there): nothing more is optimized
-   * on this thread. Returns `named`, the slot word the caller resolves.
+   * A code id for an optimized version of definition `id`, its origin word
+   * written; 0 once the ids for versions are used up (ids are never reused:
+   * a run that redefines without end gets there), and from then on nothing
+   * more is optimized on this thread.
    */
-  private outOfIds(named: number): number {
-    this.idsLeft = false;
-    return named;
+  private optimizedId(id: CodeId): CodeId {
+    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
+    if (optimized === 0) this.idsLeft = false;
+    else Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
+    return optimized;
   }
 
   /** The definition code id that optimized version `id` was made of; 0 for any other id. */
@@ -455,9 +457,7 @@ export class Baseline {
       // Another thread may have compiled it against loads not applied here yet.
       if (shared) this.host.safepoint();
       if (!code.dependencies.every((d) => holds(d, this.program))) {
-        this.versions.set(id, code);
         this.invalidate(code);
-        this.versions.delete(id);
         return false;
       }
       this.dependencies.register(code);
@@ -527,8 +527,8 @@ export class Baseline {
     const fresh = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
     if (fresh === 0) return;
     this.program.bindCodeId(ir, fresh);
-    this.relinking.set(fresh, code);
     if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) return;
+    this.relinking.set(fresh, code);
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);
   }

@@ -34,7 +34,7 @@ export interface CallPosition {
   readonly rejit: boolean;
   /** In code inlined from callees (outermost first): the frames the instruction stands in, besides the function's own. */
   readonly inlined?: readonly InlinedFrame[];
-  /** The call of the deopt block (`deopt-exits.ts`): the interpreter reports this frame, continued there, itself. */
+  /** The call of a deopt exit (`deopt-exits.ts`): the interpreter reports this frame, continued there, itself. */
   readonly replaced?: true;
 }
 
@@ -90,6 +90,8 @@ export class FunctionEmitter {
   private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite }[] = [];
   /** Optimized code's exits (`deopt-exits.ts`); null in code that assumes nothing. */
   exits: DeoptExits | null = null;
+  /** The function's own frame as its exits see it, made at the first exit. */
+  private ownFrame: EmittedFrame | null = null;
   /** Labels of inlined bodies are renumbered from here, above any label of the function's own. */
   private nextInlineLabel = 1 << 24;
   /** True in a method: local 0 is `self`, never null (a call on null traps before entering). */
@@ -141,7 +143,7 @@ export class FunctionEmitter {
     this.positions.push([this.c.out.length, inlined ? { pos, rejit, inlined } : { pos, rejit }]);
   }
 
-  /** A call of the deopt block's exit, whose frame the interpreter continues (and reports). */
+  /** The call of a deopt exit, whose frame the interpreter continues (and reports). */
   deoptCall(index: FuncIdx): void {
     this.positions.push([this.c.out.length, { pos: this.ir.pos, rejit: false, replaced: true }]);
     this.c.call(index);
@@ -179,8 +181,6 @@ export class FunctionEmitter {
     }
     return [this.ownFrame, ...this.inlined.map((i) => i.site.frame)];
   }
-
-  private ownFrame: EmittedFrame | null = null;
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
   withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, body: () => void): void {

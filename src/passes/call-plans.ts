@@ -94,7 +94,7 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     const callee = fn === root.id ? root : info.ir;
     const definition = callee && program.definitionIdOf(callee);
     // Checked unless speculating; a method, which no load redefines, never is.
-    const checked = method || !definition ? null : speculate ? null : definition;
+    const checked = !method && !speculate && definition ? definition : null;
     const own: Dependency[] = [...assumes];
     if (speculate && !method && definition) own.push({ kind: 'definition', fn, definition });
     const withRun = (run: CallRun): CallCase => ({ classId, fn, run, assumes: run.kind === 'call' ? assumes : own });

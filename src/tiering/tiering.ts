@@ -32,10 +32,9 @@ import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import type { CompileOptions } from '../backend/compile-options.js';
-import { depthWord } from '../core/limits.js';
+import { depthWord, makesCalls } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
-import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
@@ -53,15 +52,15 @@ export interface TierUpThresholds {
  */
 export const DEFAULT_THRESHOLDS: TierUpThresholds = { calls: 100, backEdges: 10_000 };
 
-/**
- * `optimize`: what compiling makes, optimized code (`CompileOptions.speculate`)
- * or baseline code. `compileAll`: every version is compiled at its first
- * call, and the interpreter runs only frames that optimized code left.
- */
 export interface TieringOptions {
   readonly thresholds: TierUpThresholds;
-  readonly optimize: boolean;
-  readonly compileAll: boolean;
+  /**
+   * When a definition gets optimized code (`CompileOptions.speculate`):
+   * never (baseline code only), when its baseline code is hot, or at once
+   * (then every version is compiled at its first call, and the interpreter
+   * runs only frames that optimized code left).
+   */
+  readonly optimizing: Optimizing;
   /** For measurement and stress testing only (`backend/compile-options.ts`). */
   readonly compile?: CompileOptions;
   /** Where optimized versions are compiled off this thread; without one, they are compiled here. */
@@ -79,7 +78,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   /** On-stack replacement entries of each version, by loop point. */
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
-  private readonly optimize: boolean;
+  private readonly when: Optimizing;
   private readonly compileAll: boolean;
 
   constructor(
@@ -87,10 +86,10 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     private readonly heap: Heap,
     host: RuntimeHost,
     sharing: CodeSharing,
-    { thresholds, optimize, compileAll, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimize: true, compileAll: false },
+    { thresholds, optimizing, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimizing: 'when-hot' },
   ) {
-    this.optimize = optimize;
-    this.compileAll = compileAll;
+    this.when = optimizing;
+    this.compileAll = optimizing === 'at-once';
     this.budget = thresholds.backEdges;
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
@@ -144,7 +143,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   }
 
   optimizing(): Optimizing {
-    return !this.optimize ? 'never' : this.compileAll ? 'at-once' : 'when-hot';
+    return this.when;
   }
 
   /** The frames count as running: the interpreter's depth word holds them and those outside, as a bridge's callee's does. */

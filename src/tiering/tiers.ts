@@ -70,7 +70,7 @@ export const TIERS = [
     summary: 'compiles every function with the optimizing tier at its first call (deoptimizes to the interpreter)',
     optimizesInBackground: false,
     create({ program, heap, host, sharing, tierUp, compile }: TierContext): TierSet {
-      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: true, compile });
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimizing: 'at-once', compile });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
     },
   },
@@ -79,7 +79,7 @@ export const TIERS = [
     summary: 'interprets, compiles a function once it is hot, and optimizes it (on a compiler thread: baseline code runs meanwhile)',
     optimizesInBackground: true,
     create({ program, heap, host, sharing, tierUp, compile, optimizeQueue }: TierContext): TierSet {
-      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimize: true, compileAll: false, compile, optimizeQueue });
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimizing: 'when-hot', compile, optimizeQueue });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
     },
   },

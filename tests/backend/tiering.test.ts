@@ -180,7 +180,7 @@ function sharedPair(): { sharing: CodeSharing[]; compiles: Map<number, number>; 
 test('two threads decide for themselves and still compile each version once; a redefinition reaches both tiers of both', () => {
   const { sharing, compiles, close } = sharedPair();
   const a = new Mixed({ threadCount: 2 }, { calls: 3, backEdges: 10_000 }, sharing[0]);
-  const b = new Tiering(a.program, new Heap(a.heap.memory, 1), { ...a.interp.host, threadId: 1 }, sharing[1]!, { thresholds: { calls: 3, backEdges: 10_000 }, optimize: false, compileAll: false });
+  const b = new Tiering(a.program, new Heap(a.heap.memory, 1), { ...a.interp.host, threadId: 1 }, sharing[1]!, { thresholds: { calls: 3, backEdges: 10_000 }, optimizing: 'never' });
   const f = a.fn('f', [], 'i32', [], [ret(i32(1))]);
   const g = a.fn('g', [], 'i32', ['i32'], [call(f, [], 0, 0), ret(bin('add', 'i32', loc(0), i32(10)))]);
   a.commit();

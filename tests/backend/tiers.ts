@@ -71,7 +71,7 @@ export class Mixed extends Rt {
 
   constructor(host: Partial<RuntimeHost> = {}, thresholds: TierUpThresholds = NEVER, sharing: CodeSharing = UNSHARED) {
     super(host);
-    this.tiering = new Tiering(this.program, this.heap, this.interp.host, sharing, { thresholds, optimize: false, compileAll: false });
+    this.tiering = new Tiering(this.program, this.heap, this.interp.host, sharing, { thresholds, optimizing: 'never' });
   }
 
   commit(): void {

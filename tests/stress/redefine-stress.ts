@@ -24,6 +24,22 @@ export interface StressResult {
   readonly traps: number;
 }
 
+/** A worker's loop, `name`: `round` until stopped, counting the `checked` calls each round makes. */
+function hammer(name: string, round: string, checked: number): string {
+  return `
+fn ${name}() {
+  atomic_add(running, 1);
+  let probe = new Probe;
+  let n: i64 = 0;
+  while atomic_load(stop) == 0 {
+    ${round}(probe);
+    n += ${checked};
+  }
+  atomic_add(calls, n);
+}
+`;
+}
+
 /**
  * Each worker thread loops: reads `returned` (the newest version whose load
  * has returned), calls `version()` (directly, and through a virtual call),
@@ -57,18 +73,7 @@ fn round(probe: Probe) {
   let before2 = atomic_load(returned);
   check(before2, probe.version());
 }
-
-fn hammer() {
-  atomic_add(running, 1);
-  let probe = new Probe;
-  let n: i64 = 0;
-  while atomic_load(stop) == 0 {
-    round(probe);
-    n += 2;
-  }
-  atomic_add(calls, n);
-}
-`;
+${hammer('hammer', 'round', 2)}`;
 
 /**
  * With `hierarchy`, each round also calls `version` through a receiver that
@@ -88,18 +93,7 @@ fn round2(probe: Probe) {
   let p = make();
   check(before, p.version());
 }
-
-fn hammer2() {
-  atomic_add(running, 1);
-  let probe = new Probe;
-  let n: i64 = 0;
-  while atomic_load(stop) == 0 {
-    round2(probe);
-    n += 3;
-  }
-  atomic_add(calls, n);
-}
-`;
+${hammer('hammer2', 'round2', 3)}`;
 
 function hierarchyLoad(k: number): string {
   return `class P${k} extends Probe { fn version(self) -> i32 { return ${k}; } }
