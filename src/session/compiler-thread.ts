@@ -47,7 +47,7 @@ export interface CompilerStart {
 /** What the compiler has done so far. */
 export interface CompilerStats {
   readonly compiled: number;
-  /** Requests dropped: the definition was redefined or optimized meanwhile, or asked for twice. */
+  /** Requests dropped: the definition was redefined or optimized meanwhile. */
   readonly dropped: number;
   readonly seconds: number;
 }
@@ -59,7 +59,6 @@ export class CompilerThread {
   private readonly i32: Int32Array;
   private readonly options: CompileOptions;
   private applied = 0;
-  private readonly optimized = new Set<number>();
   private compiled = 0;
   private dropped = 0;
   private seconds = 0;
@@ -99,11 +98,11 @@ export class CompilerThread {
     const slot = stubSlot(fn) >>> 2;
     const word = Atomics.load(this.i32, slot);
     const ir = this.session.program.definition(codeId(definition));
-    if (!ir || namedCodeId(word) !== definition || this.optimized.has(definition) || this.sharing.acquire(optimized) !== null) {
+    // A request that another thread's request has answered finds the slot naming that version: dropped.
+    if (!ir || namedCodeId(word) !== definition || this.sharing.acquire(optimized) !== null) {
       this.dropped++;
       return;
     }
-    this.optimized.add(definition);
     const start = performance.now();
     try {
       const profile = readProfile(ir, this.i32, Atomics.load(this.i32, codeProfile(definition) >>> 2));
