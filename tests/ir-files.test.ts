@@ -29,6 +29,8 @@ import { irErrors } from '../src/ir/verify.js';
 import { Program } from '../src/core/program.js';
 import { computeCallPlans, type CallPlans } from '../src/passes/call-plans.js';
 import { computeCountedLoops } from '../src/passes/counted-loop.js';
+import { computeGlobalUses } from '../src/passes/stable-globals.js';
+import type { GlobalId } from '../src/ir/ids.js';
 import { computeIndexedArrays } from '../src/passes/indexed-arrays.js';
 import { buildOsrEntry } from '../src/passes/osr-entry.js';
 import { pointPath, pointStmt } from '../src/interp/frame-state.js';
@@ -80,6 +82,16 @@ const RUNS: Record<string, Run> = {
       const path = pointPath(fn, p).map((s) => (s.branch === 1 ? `${s.index}:else` : String(s.index))).join(' ');
       return `@${p} [${path}]: ${printStmts([pointStmt(fn, p)], fn, program)[0]}`;
     }),
+  /**
+   * The globals the optimizing tier's version reads and stores, inlined
+   * bodies included (`passes/stable-globals.ts`), and those it may fold
+   * while no store has touched them.
+   */
+  'global-uses': (fn, program) => {
+    const uses = computeGlobalUses(fn, computeCallPlans(fn, program, { inline: true, speculate: true }));
+    const names = (gs: Iterable<GlobalId>): string => [...gs].map((g) => program.globals[g]?.name).sort().join(' ') || '-';
+    return [`read: ${names(uses.read)}`, `stored: ${names(uses.stored)}`, `may fold: ${names([...uses.read].filter((g) => !uses.stored.has(g)))}`];
+  },
   /** What the verifier finds wrong (`ir/verify.ts`), or `ok`. */
   verify: (fn, program) => {
     const errors = irErrors(fn, program);

@@ -52,6 +52,7 @@ import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, moduleIdOf, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { DependencyRegistry } from './dependency-registry.js';
+import { GlobalStates } from '../core/global-states.js';
 import { holds } from '../passes/dependencies.js';
 import { OptStats, type DeoptReason } from './opt-stats.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
@@ -130,6 +131,7 @@ export class Baseline {
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
   private readonly dependencies = new DependencyRegistry();
+  private readonly globals: GlobalStates;
   /** False once the code ids for optimized versions are used up. */
   private idsLeft = true;
   /** Definitions whose baseline code has asked to be optimized (`passes/profile.ts`). */
@@ -163,6 +165,7 @@ export class Baseline {
     /** Optimizes off this thread when given; otherwise optimized code is compiled here, at once. */
     private readonly queue: OptimizeQueue | null = null,
   ) {
+    this.globals = new GlobalStates(heap.memory.buffer);
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
     const every = options.deoptEvery ?? 0;
@@ -191,7 +194,7 @@ export class Baseline {
       writeClassMetadata(this.heap, c);
       added.push(c);
     }
-    for (const code of this.dependencies.broken({ redefined, classes: added }, this.program)) this.invalidate(code);
+    for (const code of this.dependencies.broken({ redefined, classes: added }, this.program, this.globals)) this.invalidate(code);
   }
 
   /**
@@ -456,7 +459,7 @@ export class Baseline {
     if (code.dependencies.length > 0) {
       // Another thread may have compiled it against loads not applied here yet.
       if (shared) this.host.safepoint();
-      if (!code.dependencies.every((d) => holds(d, this.program))) {
+      if (!code.dependencies.every((d) => holds(d, this.program, this.globals))) {
         this.invalidate(code);
         return false;
       }
@@ -508,7 +511,7 @@ export class Baseline {
     try {
       const start = performance.now();
       const compiled = speculate
-        ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)) })
+        ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)), globals: this.globals })
         : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.newProfile(id, ir) } : {});
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       const { ir: _own, ...shared } = code;

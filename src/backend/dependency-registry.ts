@@ -9,6 +9,7 @@
 import type { FunctionId } from '../ir/ir.js';
 import type { ClassInfo, Program } from '../core/program.js';
 import { dependencyKey, holds } from '../passes/dependencies.js';
+import type { GlobalStates } from '../core/global-states.js';
 import type { CodeVersion } from './code-version.js';
 
 /** What a load changed that dependencies are keyed by. */
@@ -28,21 +29,31 @@ export class DependencyRegistry {
     }
   }
 
-  /** The versions whose assumptions `change` broke, which leave the registry. */
-  broken(change: ProgramChange, program: Program): CodeVersion[] {
+  /**
+   * The versions whose assumptions `change` broke, which leave the registry.
+   * Every load asks about the folded globals too: the first store of one
+   * runs a load (of nothing) to have every thread drop its code.
+   */
+  broken(change: ProgramChange, program: Program, globals: GlobalStates): CodeVersion[] {
     const keys = [
       ...change.redefined.map((fn) => `fn:${fn}`),
       // A new class is a new subclass of each of its ancestors.
       ...new Set(change.classes.flatMap((c) => c.ancestors.map((a) => `class:${a}`))),
+      ...[...this.byKey.keys()].filter((key) => key.startsWith('global:')),
     ];
     const broken = new Set<CodeVersion>();
     for (const key of keys) {
       for (const code of this.byKey.get(key) ?? []) {
-        if (!code.dependencies.every((d) => holds(d, program))) broken.add(code);
+        if (!code.dependencies.every((d) => holds(d, program, globals))) broken.add(code);
       }
     }
     for (const code of broken) {
-      for (const d of code.dependencies) this.byKey.get(dependencyKey(d))?.delete(code);
+      for (const d of code.dependencies) {
+        const key = dependencyKey(d);
+        const versions = this.byKey.get(key);
+        versions?.delete(code);
+        if (versions?.size === 0) this.byKey.delete(key);
+      }
     }
     return [...broken];
   }

@@ -8,7 +8,9 @@ import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
 import { unreachable } from '../ir/ops.js';
 import { ARITHMETIC, COMPARISONS, UNARY, isComparison } from '../ir/operators.js';
 import { storageSize, type ClassId, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, GLOBAL_STATES, globalAddress } from '../core/layout.js';
+import { GlobalState } from '../core/global-states.js';
+import type { GlobalId } from '../ir/ids.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -58,7 +60,10 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
   switch (e.op) {
     case 'const': return emitConst(fx, e.type, e.value);
     case 'local': c.localGet(e.local); return;
-    case 'global': c.i32Const(0).memOp(loadOp(e.type), globalAddress(e.global)); return;
+    case 'global':
+      if (fx.facts.foldedGlobals.has(e.global)) return emitExpr(fx, { op: 'const', type: e.type, value: fx.program.globals[e.global]?.initial ?? null });
+      c.i32Const(0).memOp(loadOp(e.type), globalAddress(e.global));
+      return;
     case 'binary': return emitBinary(fx, e);
     case 'unary': return emitUnary(fx, e);
     case 'logical':
@@ -364,6 +369,7 @@ export function emitAtomic(fx: FunctionEmitter, place: AtomicPlace, values: read
   };
   switch (place.kind) {
     case 'global':
+      if (!op.endsWith('.load')) emitGlobalStoreBarrier(fx, place.global);
       fx.c.i32Const(0);
       for (const v of values) emitExpr(fx, v);
       fx.c.memOp(op, globalAddress(place.global));
@@ -372,4 +378,16 @@ export function emitAtomic(fx: FunctionEmitter, place: AtomicPlace, values: read
     case 'elem': return withElement(fx, place.array, place.index, place.pos, values, finish(ELEMENTS));
     default: return unreachable(place);
   }
+}
+
+/**
+ * Before every store of `global`, at every tier: while its state is not
+ * published, the session's `globalStored` makes every thread drop code that
+ * folded it (`core/global-states.ts`). After the first store, one byte load
+ * and a branch.
+ */
+export function emitGlobalStoreBarrier(fx: FunctionEmitter, global: GlobalId): void {
+  fx.c.i32Const(0).memOp('i32.load8_u', GLOBAL_STATES + global).i32Const(GlobalState.Published).i32And().op('i32.eqz').if();
+  fx.c.i32Const(global).call(fx.imports.js('globalStored'));
+  fx.c.end();
 }

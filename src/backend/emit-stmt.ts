@@ -11,7 +11,7 @@ import { emitDelete } from './emit-alloc.js';
 import { emitCall } from './emit-call.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { emitLoop } from './emit-loop.js';
-import { ELEMENTS, elemTypeOf, emitAtomic, emitExpr, storeOp, withElement, withObject } from './emit-expr.js';
+import { ELEMENTS, elemTypeOf, emitAtomic, emitExpr, emitGlobalStoreBarrier, storeOp, withElement, withObject } from './emit-expr.js';
 import type { PrintPart } from './js-imports.js';
 import { wasmType, type NumType } from './wasm-types.js';
 
@@ -27,6 +27,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       c.localSet(s.local);
       return;
     case 'setGlobal':
+      emitGlobalStoreBarrier(fx, s.global);
       c.i32Const(0);
       emitExpr(fx, s.value);
       c.memOp(storeOp(s.value.type), globalAddress(s.global));

@@ -10,6 +10,7 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, LabelId, PointId } from '../ir/ir.js';
+import type { GlobalId } from '../ir/ids.js';
 import { POLL_REQUEST } from '../core/layout.js';
 import { MAX_FRAMES } from '../core/limits.js';
 import type { Program } from '../core/program.js';
@@ -66,6 +67,8 @@ export interface FunctionFacts {
   readonly callPlans: CallPlans;
   /** Optimized code: classes tested that nothing extends, each test one compare (`passes/leaf-classes.ts`). */
   readonly leafClasses: ReadonlySet<ClassId>;
+  /** Optimized code: globals read as their initializer, no store having touched them (`passes/stable-globals.ts`). */
+  readonly foldedGlobals: ReadonlySet<GlobalId>;
   /** Baseline code that records a profile (`passes/profile.ts`): the block, and the site of each virtual call. */
   readonly recording: { readonly address: number; readonly sites: ReadonlyMap<PointId, number> } | null;
 }

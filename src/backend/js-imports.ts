@@ -7,6 +7,7 @@
 
 import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
+import type { GlobalId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
 import { frameLimit } from '../core/limits.js';
@@ -66,6 +67,7 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     barrier: () => host.barrier(),
     sleep: (ms: number) => host.sleep(ms),
     safepoint: () => host.safepoint(),
+    globalStored: (global: number) => host.globalStored(global as GlobalId),
     frameLimit: () => frameLimit(),
     printFixed: (x: number, digits: number) => host.print(x.toFixed(Math.min(100, Math.max(0, digits)))),
     load: (site: number) => {

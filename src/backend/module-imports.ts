@@ -35,6 +35,7 @@ export const JS_FUNCTIONS = {
   barrier: { params: [], results: [] },
   sleep: { params: ['i32'], results: [] },
   safepoint: { params: [], results: [] },
+  globalStored: { params: ['i32'], results: [] },
   printFixed: { params: ['f64', 'i32'], results: [] },
   load: { params: ['i32'], results: [] },
   frameLimit: { params: [], results: [] },

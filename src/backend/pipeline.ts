@@ -17,6 +17,9 @@ import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
 import { someStmt, stmtPoint } from '../ir/operands.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeLeafClasses } from '../passes/leaf-classes.js';
+import { computeGlobalUses } from '../passes/stable-globals.js';
+import type { GlobalStates } from '../core/global-states.js';
+import type { GlobalId } from '../ir/ids.js';
 import type { Dependency } from '../passes/dependencies.js';
 import type { ClassId } from '../ir/types.js';
 import { computeCountedLoops } from '../passes/counted-loop.js';
@@ -35,6 +38,8 @@ import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.
 export interface Feedback {
   readonly recordAt?: number;
   readonly profile?: ReceiverProfile | null;
+  /** Which globals are stored (`core/global-states.ts`): optimized code folds the others. Without it, none is folded. */
+  readonly globals?: GlobalStates;
 }
 
 /** A function version (a definition, or a version the tiering made) to the module of code `codeId`. */
@@ -58,18 +63,31 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
 
 /** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
 function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): CompiledFunction {
-  const options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
-  const callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
+  let options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
+  let callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
+  let foldedGlobals: ReadonlySet<GlobalId> = new Set();
+  if (options.speculate) {
+    const uses = computeGlobalUses(ir, callPlans);
+    const globals = feedback.globals;
+    if ([...uses.stored].some((g) => !globals?.published(g))) {
+      // The store's call may apply loads where no exit could follow (`core/global-states.ts`).
+      options = { ...options, speculate: false };
+      callPlans = computeCallPlans(ir, program, options);
+    } else if (globals) {
+      foldedGlobals = new Set([...uses.read].filter((g) => !uses.stored.has(g) && globals.claimFold(g)));
+    }
+  }
   const code = addDepthParam(ir);
   check(code, program, 'depth-param', verify);
   const countedLoops = computeCountedLoops(code);
   const indexedArrays = computeIndexedArrays(countedLoops);
   const leafClasses = options.speculate ? computeLeafClasses(ir, callPlans, program) : new Set<ClassId>();
   const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: computeProfileSites(ir) };
-  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, leafClasses, recording });
+  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, leafClasses, foldedGlobals, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
   const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));
-  return { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves] };
+  const stable = [...foldedGlobals].map((global): Dependency => ({ kind: 'stableGlobal', global }));
+  return { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves, ...stable] };
 }
 
 /**
@@ -81,7 +99,8 @@ function compileVersion(ir: IrFunction, program: Program, codeId: number, reques
 const MAX_EXIT_STATE = 1_000_000;
 
 /**
- * Whether optimized code of `ir` can speculate: after a `barrier` or
+ * Whether optimized code of `ir` can speculate (a version that stores a
+ * global not yet known stored cannot either, above): after a `barrier` or
  * `sleep`, which apply other threads' loads, there is no program point to
  * deoptimize at (`deopt-exits.ts`), so such a function assumes nothing; nor
  * does a huge one (MAX_EXIT_STATE).

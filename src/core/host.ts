@@ -4,6 +4,7 @@
 //! tiers' host imports (`backend/js-imports.ts`) call them.
 
 import type { Pos } from '../ir/pos.js';
+import type { GlobalId } from '../ir/ids.js';
 
 export interface RuntimeHost {
   /** Writes one line of program output. */
@@ -21,6 +22,12 @@ export interface RuntimeHost {
    */
   readonly pollWord: Int32Array;
   safepoint(): void;
+  /**
+   * Before a store of global `global` while its state is not published
+   * (`global-states.ts`): makes every thread drop code that folded it. May
+   * apply other threads' loads.
+   */
+  globalStored(global: GlobalId): void;
   readonly threadId: number;
   readonly threadCount: number;
 }

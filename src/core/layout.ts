@@ -5,7 +5,8 @@
 //! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB  1.75 MiB + 2 KiB = HEAP_BASE
 //! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | code profiles   | heap: chunks handed to threads ...
 //!
-//! (66 thread blocks of 1 KiB: one per thread of a run, the coordinator's and the compiler's.)
+//! (Control: the control words, and from 32 KiB a state byte per global. 66 thread blocks of
+//! 1 KiB: one per thread of a run, the coordinator's and the compiler's.)
 //! ```
 //!
 //! Stub slots: one i32 per function id, the table index of the function's
@@ -106,6 +107,13 @@ export function takeCodeIds(words: Int32Array, count: number, below = MAX_CODES)
   }
 }
 
+
+/**
+ * One byte per global id in the control region, its `GlobalState` bits
+ * (`core/global-states.ts`): whether it has been stored since its
+ * initializer, and whether optimized code folded it.
+ */
+export const GLOBAL_STATES = 32 * 1024;
 
 export const GLOBALS_BASE = 64 * 1024;
 /** Each global takes one 8-byte slot, whatever its type. */

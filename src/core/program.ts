@@ -3,7 +3,7 @@
 //! `Session.load` changes it, and only after a whole module has checked.
 
 import type { Pos } from '../ir/pos.js';
-import type { FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
+import type { ConstValue, FieldRef, FunctionId, GlobalId, IrFunction } from '../ir/ir.js';
 import type { CodeId } from '../ir/ids.js';
 import type { ClassId, ValueType } from '../ir/types.js';
 import { ArrayTypes } from './array-types.js';
@@ -53,6 +53,8 @@ export interface GlobalInfo {
   readonly id: GlobalId;
   readonly name: string;
   readonly type: ValueType;
+  /** The initializer's value: the global's value until its first store (`global-states.ts`). */
+  readonly initial: ConstValue;
   readonly fileName: string;
   readonly pos: Pos;
 }

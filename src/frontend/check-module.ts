@@ -380,7 +380,7 @@ class ModuleChecker implements Namespace {
         this.error(item.pos, `too many globals (at most ${MAX_GLOBALS})`);
         continue;
       }
-      const info: GlobalInfo = { id, name: item.name, type: r.type, fileName: this.fileName, pos: item.pos };
+      const info: GlobalInfo = { id, name: item.name, type: r.type, initial: r.value, fileName: this.fileName, pos: item.pos };
       this.newGlobals.set(item.name, info);
       out.push({ info, value: r.value });
     }

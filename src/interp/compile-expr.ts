@@ -12,7 +12,9 @@ import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
 import { ARITHMETIC, COMPARISONS, UNARY, isComparison, type Arithmetic, type Comparison } from '../ir/operators.js';
 import { unreachable } from '../ir/ops.js';
 import { storageKind, storageSize, typeToString, type ClassId } from '../ir/types.js';
-import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, GLOBAL_STATES, globalAddress } from '../core/layout.js';
+import { GlobalState } from '../core/global-states.js';
+import type { GlobalId } from '../ir/ids.js';
 import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
 import type { Ctx } from './context.js';
@@ -591,7 +593,7 @@ function i64Atomics(heap: Heap): AtomicWidth<bigint> {
 /** `atomic_load`, `atomic_add` and `atomic_cas` of one width; operands are evaluated before the place is checked for null. */
 function compileAtomic<T extends number | bigint>(cx: Ctx, e: ExprOf<'atomicLoad' | 'atomicAdd' | 'atomicCas'>, width: AtomicWidth<T>, operand: (cx: Ctx, e: Expr) => (f: Frame) => T): (f: Frame) => T {
   const heap = cx.heap;
-  const place = compilePlace(cx, e.place);
+  const place = compilePlace(cx, e.place, e.op !== 'atomicLoad');
   const synced = (v: T): T => {
     heap.refresh();
     return v;
@@ -635,14 +637,20 @@ export interface Place {
   fail(code: number): Trap;
 }
 
-export function compilePlace(cx: Ctx, place: AtomicPlace): Place {
+export function compilePlace(cx: Ctx, place: AtomicPlace, stores: boolean): Place {
   const heap = cx.heap;
   const file = cx.ir.fileName;
   switch (place.kind) {
     case 'global': {
       const addr = globalAddress(place.global);
+      const barrier = globalStoreBarrier(cx, place.global);
       return {
-        addr: () => addr,
+        addr: stores
+          ? () => {
+              barrier();
+              return addr;
+            }
+          : () => addr,
         fail: () => {
           throw new Error('a global is always addressable');
         },
@@ -683,4 +691,20 @@ function storageSizeOfElem(array: Expr): number {
   const t = array.type;
   if (typeof t !== 'object' || t.kind !== 'array') throw new Error('atomic element of a non-array');
   return storageSize(t.elem);
+}
+
+/**
+ * Before every store of `global`: while its state is not published, the
+ * session's `globalStored` makes every thread drop code that folded it
+ * (`core/global-states.ts`); it may apply loads, so the views are refreshed.
+ */
+export function globalStoreBarrier(cx: Ctx, global: GlobalId): () => void {
+  const { heap, host } = cx;
+  const state = GLOBAL_STATES + global;
+  return () => {
+    if (((heap.u8[state] as number) & GlobalState.Published) === 0) {
+      host.globalStored(global);
+      heap.refresh();
+    }
+  };
 }

@@ -9,7 +9,7 @@ import { ARRAY_DATA, ARRAY_LENGTH, globalAddress } from '../core/layout.js';
 import { Trap } from '../core/trap.js';
 import { NORMAL, RETURN, breakCode, continueCode, type CondFn, type Frame, type StmtFn, type Val } from './closures.js';
 import { compileCall } from './compile-call.js';
-import { compileBig, compileCond, compileNum, compilePlace, compileVal, elemCheck, numConst } from './compile-expr.js';
+import { compileBig, compileCond, compileNum, compilePlace, compileVal, elemCheck, globalStoreBarrier, numConst } from './compile-expr.js';
 import type { Ctx } from './context.js';
 
 type StmtOf<K extends Stmt['op']> = Extract<Stmt, { op: K }>;
@@ -58,10 +58,12 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
     case 'setLocal': return setLocal(cx, s.local, s.value);
     case 'setGlobal': {
       const addr = globalAddress(s.global);
+      const barrier = globalStoreBarrier(cx, s.global);
       switch (storeKind(s.value.type)) {
         case 'i64': {
           const v = compileBig(cx, s.value);
           return (f) => {
+            barrier();
             heap.i64[addr >>> 3] = v(f);
             return NORMAL;
           };
@@ -69,6 +71,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
         case 'f64': {
           const v = compileNum(cx, s.value);
           return (f) => {
+            barrier();
             heap.f64[addr >>> 3] = v(f);
             return NORMAL;
           };
@@ -76,6 +79,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
         default: {
           const v = compileNum(cx, s.value);
           return (f) => {
+            barrier();
             heap.i32[addr >>> 2] = v(f);
             return NORMAL;
           };
@@ -101,7 +105,7 @@ export function compileStmt(cx: Ctx, s: Stmt): StmtFn {
       };
     }
     case 'atomicStore': {
-      const place = compilePlace(cx, s.place);
+      const place = compilePlace(cx, s.place, true);
       if (s.value.type === 'i64') {
         const v = compileBig(cx, s.value);
         return (f) => {

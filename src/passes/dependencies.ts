@@ -10,27 +10,38 @@
 //!   no inline cache). A load that adds a subclass overriding the slot breaks it.
 //! - `leafClass`: no loaded class extends `classId` (a class test against it
 //!   is one compare, `leaf-classes.ts`). A load that adds a subclass breaks it.
+//! - `stableGlobal`: no store of `global` has begun since its initializer (a
+//!   read of it is that constant, `stable-globals.ts`). Its first store breaks
+//!   it, through a load handshake of its own (`core/global-states.ts`).
 //!
 //! The key of a dependency (`dependencyKey`) is what a load changes that may
-//! break it: a function's definition, or the subclasses of a class. The
+//! break it: a function's definition, the subclasses of a class, or a
+//! global's state. The
 //! registry (`backend/dependency-registry.ts`) keeps the code versions by key.
 //! Dependencies are plain data, posted with the code to other threads.
 
 import type { FunctionId } from '../ir/ir.js';
+import type { GlobalId } from '../ir/ids.js';
+import type { GlobalStates } from '../core/global-states.js';
 import type { ClassId } from '../ir/types.js';
 import type { Program } from '../core/program.js';
 
 export type Dependency =
   | { readonly kind: 'definition'; readonly fn: FunctionId; readonly definition: number }
   | { readonly kind: 'implementation'; readonly classId: ClassId; readonly slot: number; readonly fn: FunctionId }
-  | { readonly kind: 'leafClass'; readonly classId: ClassId };
+  | { readonly kind: 'leafClass'; readonly classId: ClassId }
+  | { readonly kind: 'stableGlobal'; readonly global: GlobalId };
 
-/** What a load changes that may break `d`: `fn:<id>` (a redefinition) or `class:<id>` (a new subclass). */
+/** What may break `d`: `fn:<id>` (a redefinition), `class:<id>` (a new subclass) or `global:<id>` (a store). */
 export function dependencyKey(d: Dependency): string {
-  return d.kind === 'definition' ? `fn:${d.fn}` : `class:${d.classId}`;
+  switch (d.kind) {
+    case 'definition': return `fn:${d.fn}`;
+    case 'stableGlobal': return `global:${d.global}`;
+    default: return `class:${d.classId}`;
+  }
 }
 
-export function holds(d: Dependency, program: Program): boolean {
+export function holds(d: Dependency, program: Program, globals: GlobalStates): boolean {
   switch (d.kind) {
     case 'definition': {
       const ir = program.functionInfo(d.fn).ir;
@@ -40,6 +51,8 @@ export function holds(d: Dependency, program: Program): boolean {
       return program.subclassesOf(d.classId).every((k) => k.vtable[d.slot] === d.fn);
     case 'leafClass':
       return program.subclassesOf(d.classId).length === 1;
+    case 'stableGlobal':
+      return globals.stable(d.global);
   }
 }
 
@@ -48,5 +61,6 @@ export function describeDependency(d: Dependency, program: Program): string {
     case 'definition': return `definition of ${program.functionInfo(d.fn).name} is code ${d.definition}`;
     case 'implementation': return `every ${program.classInfo(d.classId).name} runs ${program.functionInfo(d.fn).name}`;
     case 'leafClass': return `nothing extends ${program.classInfo(d.classId).name}`;
+    case 'stableGlobal': return `${program.globals[d.global]?.name ?? `global ${d.global}`} is not stored`;
   }
 }

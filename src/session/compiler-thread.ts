@@ -28,6 +28,7 @@ import { codeId, type FunctionId } from '../ir/ids.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
 import { compileFunction } from '../backend/pipeline.js';
 import { codeVersion } from '../backend/code-version.js';
+import { GlobalStates } from '../core/global-states.js';
 
 /** What a program thread asks for: definition `definition` of `fn`, optimized, as code `optimized`. */
 export interface OptimizeRequest {
@@ -58,6 +59,7 @@ export class CompilerThread {
   private readonly sharing: SharedCode;
   private readonly i32: Int32Array;
   private readonly options: CompileOptions;
+  private readonly globals: GlobalStates;
   private applied = 0;
   private compiled = 0;
   private dropped = 0;
@@ -66,6 +68,7 @@ export class CompilerThread {
   constructor(start: CompilerStart) {
     this.log = new LoadLog(start.log);
     this.i32 = new Int32Array(start.memory.buffer);
+    this.globals = new GlobalStates(start.memory.buffer);
     this.options = { ...(start.compile ?? DEFAULT_COMPILE_OPTIONS), speculate: true };
     // Nothing here waits for another thread's compile, nor is ever stopped.
     this.sharing = new SharedCode(start.memory.buffer, new CodeChannels(start.ports), (wait) => wait(), () => {});
@@ -106,7 +109,7 @@ export class CompilerThread {
     const start = performance.now();
     try {
       const profile = readProfile(ir, this.i32, Atomics.load(this.i32, codeProfile(definition) >>> 2));
-      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options, { profile }), 0);
+      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options, { profile, globals: this.globals }), 0);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(optimized, shared);
     } catch (e) {

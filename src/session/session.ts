@@ -22,6 +22,8 @@ import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { Stopped } from '../core/control.js';
+import { GlobalState, GlobalStates } from '../core/global-states.js';
+import type { GlobalId } from '../ir/ids.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
@@ -97,6 +99,9 @@ export interface ThreadHooks {
   endLoad(): void;
 }
 
+/** The name of the empty module whose load has every thread drop code that folded a global now stored. */
+const STORE_PUBLICATION = '<first store of a folded global>';
+
 const SINGLE_THREAD: ThreadHooks = {
   threadId: 0,
   threadCount: 1,
@@ -139,11 +144,13 @@ export class Session {
   private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
+  private readonly globalStates: GlobalStates;
 
   constructor(options: SessionOptions = {}) {
     this.memory = options.memory ?? createMemory();
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
+    this.globalStates = new GlobalStates(this.memory.buffer);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     this.resolve = options.resolve ?? NO_FILES;
     const thread = this.thread;
@@ -153,6 +160,7 @@ export class Session {
       barrier: () => thread.barrier(),
       sleep: (ms) => thread.sleep(ms),
       safepoint: () => thread.safepoint(),
+      globalStored: (global) => this.globalStored(global),
       pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
       threadId: thread.threadId,
       threadCount: thread.threadCount,
@@ -229,8 +237,9 @@ export class Session {
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
-    const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
-    if (firstCodeId === 0) {
+    const needed = codeIdsNeeded(delta);
+    const firstCodeId = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).firstCodeId;
+    if (firstCodeId === 0 && needed > 0) {
       const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions, and ids are never reused`;
       throw new CompileError([{ fileName: module.fileName, line: 1, col: 1, message }], this.sources);
     }
@@ -286,6 +295,7 @@ export class Session {
     const g = this.globalNamed(name);
     const raw = toRaw(value, g.type, name);
     const addr = globalAddress(g.id);
+    if (!this.globalStates.published(g.id)) this.globalStored(g.id);
     if (g.type === 'i64') Atomics.store(this.heap.i64, addr >>> 3, raw as bigint);
     else if (g.type === 'i32') Atomics.store(this.heap.i32, addr >>> 2, raw as number);
     else this.heap.storeGlobal(addr, g.type, raw);
@@ -349,6 +359,28 @@ export class Session {
     }
     for (const c of delta.consts) p.constByName.set(c.name, c);
     this.baseline?.commit(delta.redefinitions.map((r) => r.fn));
+  }
+
+  /**
+   * Before a store of `global` whose state is not published, from any tier
+   * or the host (`core/global-states.ts`): the first such store on any
+   * thread marks it stored and, if code folded it, has every thread drop
+   * that code in a handshake, as for a load (of nothing); later ones wait
+   * for that under the load lock.
+   */
+  private globalStored(global: GlobalId): void {
+    this.thread.beginLoad();
+    try {
+      const before = this.globalStates.markStored(global);
+      if ((before & GlobalState.Stored) === 0 && (before & GlobalState.Folded) !== 0) {
+        this.thread.logLoad({ module: { fileName: STORE_PUBLICATION, items: [] }, source: null, parsed: false, firstCodeId: 0 });
+        this.baseline?.commit();
+        this.thread.publishLoad();
+      }
+      this.globalStates.markPublished(global);
+    } finally {
+      this.thread.endLoad();
+    }
   }
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */

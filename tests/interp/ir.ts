@@ -30,6 +30,7 @@ export class Rt {
       sleep: () => {},
       pollWord: new Int32Array(1),
       safepoint: () => {},
+      globalStored: () => {},
       threadId: 0,
       threadCount: 1,
       ...host,
