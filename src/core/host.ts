@@ -4,6 +4,7 @@
 //! tiers' host imports (`backend/js-imports.ts`) call them.
 
 import type { Pos } from '../ir/pos.js';
+import type { Tracer } from './trace.js';
 
 export interface RuntimeHost {
   /** Writes one line of program output. */
@@ -23,4 +24,6 @@ export interface RuntimeHost {
   safepoint(): void;
   readonly threadId: number;
   readonly threadCount: number;
+  /** The thread's trace events (`--trace`); absent when tracing is off. */
+  readonly trace?: Tracer | null;
 }

@@ -36,6 +36,7 @@ import { depthWord, makesCalls } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
+import type { Tracer } from '../core/trace.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
 export interface TierUpThresholds {
@@ -79,6 +80,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
   private readonly when: Optimizing;
+  private readonly trace: Tracer | null;
   private readonly compileAll: boolean;
 
   constructor(
@@ -88,6 +90,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     sharing: CodeSharing,
     { thresholds, optimizing, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimizing: 'when-hot' },
   ) {
+    this.trace = host.trace ?? null;
     this.when = optimizing;
     this.compileAll = optimizing === 'at-once';
     this.budget = thresholds.backEdges;
@@ -106,6 +109,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   // ---- the interpreter's side
 
   hot(ir: IrFunction): void {
+    if (!this.hotVersions.has(ir)) this.trace?.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
     this.hotVersions.add(ir);
     this.baseline.compiledVersion(ir);
   }
