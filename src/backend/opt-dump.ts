@@ -21,18 +21,20 @@ import { inspectOptimized } from './pipeline.js';
 export function optimizedText(ir: IrFunction, program: Program, id: number): string {
   const { code, callPlans, compiled } = inspectOptimized(ir, program, id);
   const lines = [`; optimized version ${id} of ${ir.name}: ${compiled.bytes.length} wasm bytes`, printFunction(code, program).trimEnd()];
-  lines.push('; calls');
-  lines.push(...planLines(callPlans, ir, program, '  '));
+  const calls = planLines(callPlans, ir, program, '  ');
+  lines.push(calls.length === 0 ? '; calls: none' : '; calls', ...calls);
   const exits = compiled.deopt?.exits ?? [];
   lines.push(exits.length === 0 ? '; deopt points: none (the version assumes nothing)' : '; deopt points');
   exits.forEach((exit, i) => {
     lines.push(`  exit ${i}: ${exit.guard ? 'guard failed (before the call)' : 'validity check'}, ${exit.frames.length} frame${exit.frames.length === 1 ? '' : 's'}`);
-    for (const f of exit.frames) {
-      const frameIr = program.definition(codeId(f.definition)) ?? ir;
-      const live = f.locals.flatMap((at, l) => (at < 0 ? [] : [`$${(frameIr.locals[l] as Local).name}:${l}`]));
+    exit.frames.forEach((f, depth) => {
+      const frameIr = depth === 0 ? ir : (program.definition(codeId(f.definition)) ?? ir);
+      // The function's own locals as the IR above numbers them (after its depth parameter); an inlined callee's as its own IR does.
+      const index = (l: number): number => (depth === 0 && l >= ir.paramCount ? l + 1 : l);
+      const live = f.locals.flatMap((at, l) => (at < 0 ? [] : [`${(frameIr.locals[l] as Local).name}:${index(l)}`]));
       const where = f.point < 0 ? 'entry' : `@${f.point}`;
       lines.push(`    ${program.functionInfo(f.fn).name} ${where} (${pointPosition(frameIr, f.point)}) live: ${live.length === 0 ? '-' : live.join(' ')}`);
-    }
+    });
   });
   const deps = compiled.dependencies;
   lines.push(deps.length === 0 ? '; depends on: nothing' : '; depends on');
