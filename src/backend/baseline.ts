@@ -311,7 +311,7 @@ export class Baseline {
     if (this.policy.optimizing(code.ir) === 'never') return;
     const definition = codeId(moduleIdOf(code));
     const fn = code.ir.id;
-    if (!this.hot.has(definition)) this.trace?.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
+    if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
       this.requestOptimized(fn, definition);

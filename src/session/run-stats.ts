@@ -78,9 +78,9 @@ export function formatStats(s: RunStats): string {
   const l = s.loads;
   return [
     'rejit stats',
-    `  tier      compiled  compile time  code bytes`,
+    `  ${'tier'.padEnd(9)}${'compiled'.padStart(9)}${'compile time'.padStart(14)}${'code bytes'.padStart(12)}`,
     ...rows,
-    `deopts       count  reason`,
+    `  ${'deopt'.padEnd(12)}${'count'.padStart(8)}  why`,
     ...reasons,
     `  frames rebuilt ${s.framesRebuilt}, optimized versions invalidated ${s.invalidated}`,
     `loads ${l.count}, handshake p50 ${l.p50Ms.toFixed(3)} ms, p99 ${l.p99Ms.toFixed(3)} ms, max ${l.maxMs.toFixed(3)} ms`,

@@ -26,7 +26,7 @@ import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
 import { withFullStackTraces } from '../backend/wasm-frames.js';
-import type { CallTarget, Val } from '../interp/closures.js';
+import type { CallTarget, StmtFn, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -109,7 +109,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   // ---- the interpreter's side
 
   hot(ir: IrFunction): void {
-    if (!this.hotVersions.has(ir)) this.trace?.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
+    if (this.trace && !this.hotVersions.has(ir)) this.trace.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
     this.hotVersions.add(ir);
     this.baseline.compiledVersion(ir);
   }
@@ -135,7 +135,8 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
     // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
     const counted = makesCalls(ir.body) ? 1 : 0;
-    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const entry = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const callee = entry && this.trace ? tracedEntry(entry, this.trace, ir.name, point) : entry;
     callees.set(point, callee);
     return callee;
   }
@@ -170,4 +171,17 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   changed(fn: FunctionId): void {
     this.interpreter.relink(fn);
   }
+}
+
+/** An on-stack replacement entry whose runs (the rest of a call, in compiled code) are durations of the trace. */
+function tracedEntry(entry: CallTarget, trace: Tracer, fn: string, point: PointId): CallTarget {
+  const body: StmtFn = (f) => {
+    trace.begin('tier', 'osr', { function: fn, point });
+    try {
+      return entry.body(f);
+    } finally {
+      trace.end('tier', 'osr');
+    }
+  };
+  return { ir: entry.ir, ret: entry.ret, newFrame: entry.newFrame, body };
 }

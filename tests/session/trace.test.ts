@@ -163,6 +163,7 @@ test('rejit run --trace --stats: tier-ups at low thresholds on two threads and t
   const tierUps = eventsNamed(events, 'tier-up');
   assert.ok(tierUps.some((e) => e.args.to === 'baseline' && e.args.function === 'sq'));
   assert.ok(tierUps.some((e) => e.args.to === 'opt'));
+  assert.ok(eventsNamed(events, 'osr', 'B').some((e) => e.args.function === 'sum' && e.args.point === 0), 'a loop continued in compiled code');
   assert.ok(eventsNamed(events, 'compile').some((e) => e.args.tier === 'opt' && names.get(e.tid) === 'compiler'));
   const printed = printedStats(r.stderr);
   assert.deepEqual(printed.compiled, compilesByTier(events));
