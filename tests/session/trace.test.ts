@@ -114,6 +114,30 @@ test('a trace path that cannot be written fails before anything is made', () => 
   assert.throws(() => ThreadedSession.open({ threads: 1, trace: bad }), /cannot write the trace file/);
 });
 
+test('a ThreadedSession traces every thread of its run, and its stats() count what the trace shows', async () => {
+  const path = tracePath();
+  const lines: string[] = [];
+  const t = await ThreadedSession.create({ threads: 2, tier: 'auto', tierUp: { calls: 2, backEdges: 20 }, trace: path, print: (line) => lines.push(line) });
+  try {
+    t.load('fn sq(x: i32) -> i32 { return x * x; }\nfn work() -> i32 { let s = 0; for i in 0..1500 { s = s + sq(i % 7); } return s; }', 'w.rj');
+    const r = await t.run('work');
+    assert.deepEqual(r.outcomes.map((o) => o.kind === 'returned' && o.value), [19475, 19475]);
+    t.load('fn sq(x: i32) -> i32 { return x; }', 'w2.rj');
+    const stats = await t.stats();
+    await t.close();
+    const events = validTrace(path);
+    assert.deepEqual(compilesByTier(events), { baseline: stats.tiers.baseline.compiled, opt: stats.tiers.opt.compiled, osr: stats.tiers.osr.compiled });
+    assert.equal(stats.loads.count, 2);
+    assert.equal(eventsNamed(events, 'handshake', 'B').length, 2);
+    // The loads from this thread are on the main track, each with both threads' acknowledgements.
+    const handshakes = events.filter((e) => e.name === 'handshake' && e.ph === 'E');
+    assert.ok(handshakes.every((e) => e.tid === 0 && (e.args.acknowledgedMs as number[]).length === 2));
+    assert.ok(stats.loads.maxMs >= stats.loads.p50Ms);
+  } finally {
+    await t.close();
+  }
+});
+
 // ---- the command line
 
 const LOOPS = join(dir, 'loops.rj');
