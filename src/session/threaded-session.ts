@@ -204,6 +204,11 @@ export class ThreadedSession {
       if (reply.kind === 'trace') this.traceFile?.write(reply.events);
       else this.compilerAnswers.shift()?.(reply.stats);
     });
+    // A compiler thread that is gone answers nothing more.
+    worker.on('exit', () => {
+      this.compiler = null;
+      for (const answer of this.compilerAnswers.splice(0)) answer(null);
+    });
     worker.unref();
     this.compiler = worker;
   }
