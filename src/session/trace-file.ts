@@ -35,6 +35,7 @@ export class TraceFile {
     }
     writeSync(this.fd, '{"displayTimeUnit":"ms","traceEvents":[\n');
     process.on('exit', this.atExit);
+    this.write([{ name: 'process_name', cat: '__metadata', ph: 'M', ts: 0, pid: TRACE_PID, tid: MAIN_TRACK, args: { name: 'rejit' } }]);
   }
 
   get closed(): boolean {
