@@ -4,6 +4,8 @@
 //! Rejit/C and their geometric means. Every run's output must equal JavaScript's (which checks
 //! its own result): a run that differs or fails counts as a failure and the exit status is 1.
 //! `--quick` runs each program once with both harness counts 1: the test suite uses it.
+//! `--trace` also runs each tier with `rejit run --trace` (runner TIER+trace), to measure
+//! what tracing costs.
 
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -31,6 +33,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --timeout S        seconds a single process may take (default: 900)
   --against DIR      also run each tier with DIR's bin/rejit (another built checkout), as
                      runner TIER@before, side by side in the same rounds; prints after/before
+  --trace            also run each tier with --trace to a scratch file, as runner TIER+trace,
+                     side by side in the same rounds; prints traced/untraced
   --cpu              tables of CPU time instead of wall-clock time (JSON has both)
   --json             print the results as JSON instead of tables
 `;
@@ -40,6 +44,8 @@ interface Options {
   readonly tiers: string[];
   /** Another checkout's root, whose tiers run as `TIER@before`. */
   readonly against: string | null;
+  /** Whether each tier also runs with `--trace`, as `TIER+trace`. */
+  readonly trace: boolean;
   readonly runs: number;
   readonly sizes: (p: BenchProgram) => Sizes;
   readonly timeout: number;
@@ -60,6 +66,7 @@ function parseOptions(argv: string[]): Options | typeof HELP {
       quick: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '900' },
       against: { type: 'string' },
+      trace: { type: 'boolean', default: false },
       cpu: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -88,6 +95,7 @@ function parseOptions(argv: string[]): Options | typeof HELP {
     programs,
     tiers,
     against: values.against ?? null,
+    trace: values.trace,
     runs: positiveInteger(values.runs, '--runs') ?? (values.quick ? 1 : 5),
     sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: innerIterations ?? p.defaults.innerIterations }),
     timeout: positiveInteger(values.timeout, '--timeout') as number,
@@ -118,8 +126,9 @@ function benchmark(program: BenchProgram, options: Options, scratch: string, gcc
   const sizes = options.sizes(program);
   const file = writeSizedRejit(program, sizes, scratch);
   const args = sizeArguments(sizes);
-  const rejit = (root: string, tier: string) => () => timeProcess(process.execPath, [join(root, 'bin/rejit'), 'run', file, '--tier', tier], options.timeout);
+  const rejit = (root: string, tier: string, ...flags: string[]) => () => timeProcess(process.execPath, [join(root, 'bin/rejit'), 'run', file, '--tier', tier, ...flags], options.timeout);
   const runners: [string, () => Measurement][] = options.tiers.map((tier) => [tier, rejit(ROOT, tier)]);
+  if (options.trace) runners.push(...options.tiers.map((tier): [string, () => Measurement] => [tracedName(tier), rejit(ROOT, tier, '--trace', join(scratch, 'trace.json'))]));
   const against = options.against;
   if (against !== null) runners.push(...options.tiers.map((tier): [string, () => Measurement] => [beforeName(tier), rejit(against, tier)]));
   if (program.javascript) {
@@ -172,6 +181,10 @@ function beforeName(tier: string): string {
   return `${tier}@before`;
 }
 
+function tracedName(tier: string): string {
+  return `${tier}+trace`;
+}
+
 function main(options: Options): number {
   const gcc = spawnSync('gcc', ['--version']).status === 0;
   if (!gcc) process.stderr.write('bench: gcc not found, the C versions are skipped\n');
@@ -184,7 +197,7 @@ function main(options: Options): number {
     progress.done();
     rmSync(scratch, { recursive: true, force: true });
   }
-  const runnerNames = options.against === null ? options.tiers : [...options.tiers, ...options.tiers.map(beforeName)];
+  const runnerNames = [...options.tiers, ...(options.against === null ? [] : options.tiers.map(beforeName)), ...(options.trace ? options.tiers.map(tracedName) : [])];
   const verified = rows.every((r) => Object.values(r.results).every((x) => x.failure === null));
   if (options.json) {
     const report = { date: new Date().toISOString(), machine: machineDescription(gcc), argv: process.argv.slice(2), runs: options.runs, tiers: options.tiers, verified, rows, summary: (['wall', 'cpu'] as const).flatMap((m) => summarize(rows, runnerNames, m)) };
@@ -192,6 +205,7 @@ function main(options: Options): number {
   } else {
     process.stdout.write(formatTables(rows, runnerNames, options.runs, options.metric));
     if (options.against !== null) process.stdout.write(formatComparison(rows, options.tiers.map((t) => [t, beforeName(t)]), options.metric));
+    if (options.trace) process.stdout.write(formatComparison(rows, options.tiers.map((t) => [tracedName(t), t]), options.metric));
   }
   return verified ? 0 : 1;
 }

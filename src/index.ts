@@ -5,6 +5,8 @@ import './core/webassembly-api.js';
 
 export { Session, type SessionOptions, type LoadResult, type HostValue } from './session/session.js';
 export { ThreadedSession, type ThreadedSessionOptions, type RunResult } from './session/threaded-session.js';
+export { TraceFileError } from './session/trace-file.js';
+export { formatStats, type RunStats } from './session/run-stats.js';
 export type { ThreadOutcome } from './session/thread.js';
 export { ModuleBuilder, type TypeName } from './frontend/builder.js';
 export { CompileError, formatDiagnostic, type Diagnostic } from './frontend/diagnostic.js';

@@ -48,12 +48,15 @@ import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
 import { depthWord } from '../core/limits.js';
 import type { BridgeTarget } from './bridge-module.js';
+import type { DeoptFrame } from './deopt-exits.js';
 import { writeClassMetadata } from './class-metadata.js';
 import { CodeTable, SharedModules } from './code-table.js';
 import { codeVersion, moduleIdOf, relinkedVersion, type CodeVersion, type SharedCodeVersion } from './code-version.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import { GlobalStates } from '../core/global-states.js';
-import { holds } from '../passes/dependencies.js';
+import { describeDependency, holds } from '../passes/dependencies.js';
+import { pointPosition } from '../ir/point-positions.js';
+import type { Tracer } from '../core/trace.js';
 import { OptStats, type DeoptReason } from './opt-stats.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compile-options.js';
 import { compileFunction, compileOsrEntry } from './pipeline.js';
@@ -154,6 +157,8 @@ export class Baseline {
 
   /** Versions whose bridge stands in this thread's table. */
   private readonly bridged = new Set<number>();
+  /** Compiles, tier-ups, invalidations and deopts go here when tracing (`core/trace.ts`). */
+  private readonly trace: Tracer | null;
 
   constructor(
     readonly program: Program,
@@ -166,6 +171,7 @@ export class Baseline {
     private readonly queue: OptimizeQueue | null = null,
   ) {
     this.globals = new GlobalStates(heap.memory.buffer);
+    this.trace = host.trace ?? null;
     const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
     const threaded = host.threadCount > 1;
     const every = options.deoptEvery ?? 0;
@@ -194,7 +200,22 @@ export class Baseline {
       writeClassMetadata(this.heap, c);
       added.push(c);
     }
-    for (const code of this.dependencies.broken({ redefined, classes: added }, this.program, this.globals)) this.invalidate(code);
+    const broken = this.dependencies.broken({ redefined, classes: added }, this.program, this.globals);
+    if (this.trace && broken.length > 0) this.traceInvalidations(this.trace, broken);
+    for (const code of broken) this.invalidate(code);
+  }
+
+  /** One event per assumption that `codes` made and that no longer holds, naming the versions that made it. */
+  private traceInvalidations(trace: Tracer, codes: readonly CodeVersion[]): void {
+    const dependents = new Map<string, string[]>();
+    for (const code of codes) {
+      for (const d of code.dependencies) {
+        if (holds(d, this.program, this.globals)) continue;
+        const assumption = describeDependency(d, this.program);
+        dependents.set(assumption, [...(dependents.get(assumption) ?? []), `${code.ir.name} v${code.id}`]);
+      }
+    }
+    for (const [assumption, versions] of dependents) trace.instant('opt', 'invalidate', { assumption, dependents: versions });
   }
 
   /**
@@ -241,6 +262,7 @@ export class Baseline {
     if (!taken || values.length !== taken.values) throw new Error(`code ${code.id}: no deopt exit ${exit} with ${values.length} values`);
     const reason: DeoptReason = taken.guard ? 'guard' : this.isInvalid(code) ? 'invalidated' : 'stress';
     this.stats.count(reason, taken.frames.length);
+    if (this.trace) this.traceDeopt(this.trace, code, taken.frames, reason);
     const frames = taken.frames.map((f, i): FrameState => {
       const ir = i === 0 ? code.ir : this.program.definition(codeId(f.definition));
       if (!ir) throw new Error(`code ${code.id}: exit ${exit} names definition ${f.definition}, unknown here`);
@@ -257,6 +279,20 @@ export class Baseline {
     return this.policy.resume(frames, values[0] as number);
   }
 
+  /** A deopt event: the version, where its innermost frame stood (point, source position), why, and each frame rebuilt. */
+  private traceDeopt(trace: Tracer, code: CodeVersion, frames: readonly DeoptFrame[], reason: DeoptReason): void {
+    const inner = frames[frames.length - 1] as DeoptFrame;
+    const ir = frames.length === 1 ? code.ir : this.program.definition(codeId(inner.definition));
+    trace.instant('opt', 'deopt', {
+      function: code.ir.name,
+      version: code.id,
+      point: inner.point,
+      position: ir ? pointPosition(ir, inner.point) : code.ir.fileName,
+      reason,
+      frames: frames.map((f) => this.program.functionInfo(f.fn).name),
+    });
+  }
+
   /**
    * A guard of optimized `code` failed; after MAX_GUARD_FAILURES, its
    * definition's profile is marked untrusted and the code invalidated: the
@@ -269,6 +305,7 @@ export class Baseline {
     if (failures !== MAX_GUARD_FAILURES) return;
     const profile = this.profileOf(code.ir);
     if (profile !== 0) Atomics.or(this.heap.i32, (profile + PROFILE_FLAGS) >>> 2, NO_GUARDS);
+    this.trace?.instant('opt', 'invalidate', { assumption: `the receivers ${code.ir.name}'s profile saw (${MAX_GUARD_FAILURES} failed guards)`, dependents: [`${code.ir.name} v${code.id}`] });
     this.invalidate(code);
   }
 
@@ -277,6 +314,7 @@ export class Baseline {
     if (this.policy.optimizing(code.ir) === 'never') return;
     const definition = codeId(moduleIdOf(code));
     const fn = code.ir.id;
+    if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
       this.requestOptimized(fn, definition);
@@ -460,6 +498,7 @@ export class Baseline {
       // Another thread may have compiled it against loads not applied here yet.
       if (shared) this.host.safepoint();
       if (!code.dependencies.every((d) => holds(d, this.program, this.globals))) {
+        if (this.trace) this.traceInvalidations(this.trace, [code]);
         this.invalidate(code);
         return false;
       }
@@ -508,18 +547,25 @@ export class Baseline {
   }
 
   private compile(id: CodeId, ir: IrFunction, speculate: boolean): CodeVersion {
+    const tier = speculate ? 'opt' : 'baseline';
+    this.trace?.begin('compile', 'compile', { tier, function: ir.name, version: id });
+    let bytes = 0;
     try {
       const start = performance.now();
       const compiled = speculate
         ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)), globals: this.globals })
         : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.newProfile(id, ir) } : {});
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+      bytes = compiled.bytes.length;
+      this.stats.compiledCode(tier, code.emitSeconds + code.moduleSeconds, bytes);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(id, shared satisfies SharedCodeVersion);
       return code;
     } catch (e) {
       this.sharing.abandon(id);
       throw e;
+    } finally {
+      this.trace?.end('compile', 'compile', { bytes });
     }
   }
 
@@ -546,17 +592,30 @@ export class Baseline {
    */
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
-    const start = performance.now();
-    const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
-    if (!compiled) return null;
-    this.nextOsrId++;
-    const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
-    this.versions.set(id, code);
-    return { ir: compiled.ir, entry: this.table.entryOf(code) };
+    this.trace?.begin('compile', 'compile', { tier: 'osr', function: ir.name, version: id, point });
+    let bytes = 0;
+    try {
+      const start = performance.now();
+      const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
+      if (!compiled) return null;
+      this.nextOsrId++;
+      const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+      bytes = compiled.bytes.length;
+      this.stats.compiledCode('osr', code.emitSeconds + code.moduleSeconds, bytes);
+      this.versions.set(id, code);
+      return { ir: compiled.ir, entry: this.table.entryOf(code) };
+    } finally {
+      this.trace?.end('compile', 'compile', { bytes });
+    }
   }
 
   /** Every code version made so far, oldest first. */
   codeVersions(): CodeVersion[] {
     return [...this.versions.values()];
+  }
+
+  /** Code versions installed on this thread, and those freed since (none: versions live as long as the thread). */
+  codeLifetimes(): { readonly live: number; readonly freed: number } {
+    return { live: this.versions.size, freed: 0 };
   }
 }

@@ -1,7 +1,9 @@
 //! What the optimizing tier did on one thread: the optimized versions it
 //! compiled or installed (and the time that took on this thread: with a
 //! compiler thread, only installing, the pause a program thread sees), and
-//! why optimized code left for the interpreter, from one table of reasons.
+//! why optimized code left for the interpreter, from one table of reasons;
+//! and, for `--stats`, every compile of each tier on the thread (versions,
+//! seconds, wasm bytes).
 
 export const DEOPT_REASONS = {
   invalidated: 'a load broke an assumption of the code (a redefinition, a new subclass)',
@@ -10,6 +12,23 @@ export const DEOPT_REASONS = {
 } as const;
 
 export type DeoptReason = keyof typeof DEOPT_REASONS;
+
+/** The code each compile makes: a version of a function (baseline or optimized), or an on-stack replacement entry. */
+export const COMPILED_TIERS = ['baseline', 'opt', 'osr'] as const;
+export type CompiledTier = (typeof COMPILED_TIERS)[number];
+
+/** Compiles of one tier: versions compiled, the seconds they took, and their wasm module bytes. */
+export interface TierFigures {
+  compiled: number;
+  seconds: number;
+  bytes: number;
+}
+
+const noFigures = (): Record<CompiledTier, TierFigures> => ({
+  baseline: { compiled: 0, seconds: 0, bytes: 0 },
+  opt: { compiled: 0, seconds: 0, bytes: 0 },
+  osr: { compiled: 0, seconds: 0, bytes: 0 },
+});
 
 export class OptStats {
   /** Optimized versions compiled on this thread, and the seconds that took. */
@@ -24,6 +43,15 @@ export class OptStats {
   frames = 0;
   /** Optimized versions made invalid on this thread. */
   invalidated = 0;
+  /** Every compile on this thread (installing code compiled elsewhere is none), by tier. */
+  readonly tiers = noFigures();
+
+  compiledCode(tier: CompiledTier, seconds: number, bytes: number): void {
+    const figures = this.tiers[tier];
+    figures.compiled++;
+    figures.seconds += seconds;
+    figures.bytes += bytes;
+  }
 
   count(reason: DeoptReason, frames: number): void {
     this.exits.set(reason, (this.exits.get(reason) ?? 0) + 1);
@@ -32,9 +60,13 @@ export class OptStats {
 }
 
 /** `OptStats` as plain data, to post from a worker. */
-export type OptSnapshot = Omit<OptStats, 'exits' | 'count' | 'snapshot'> & { readonly exits: Readonly<Partial<Record<DeoptReason, number>>> };
+export type OptSnapshot = Omit<OptStats, 'exits' | 'count' | 'compiledCode' | 'tiers'> & {
+  readonly exits: Readonly<Partial<Record<DeoptReason, number>>>;
+  readonly tiers: Readonly<Record<CompiledTier, Readonly<TierFigures>>>;
+};
 
 export function snapshotOf(stats: OptStats): OptSnapshot {
   const { compiled, compileSeconds, installed, installSeconds, frames, invalidated } = stats;
-  return { compiled, compileSeconds, installed, installSeconds, frames, invalidated, exits: Object.fromEntries(stats.exits) };
+  const tiers = { baseline: { ...stats.tiers.baseline }, opt: { ...stats.tiers.opt }, osr: { ...stats.tiers.osr } };
+  return { compiled, compileSeconds, installed, installSeconds, frames, invalidated, exits: Object.fromEntries(stats.exits), tiers };
 }

@@ -13,7 +13,7 @@
 import type { IrFunction, PointId } from '../ir/ir.js';
 import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
-import { computeCallPlans, planDependencies } from '../passes/call-plans.js';
+import { computeCallPlans, planDependencies, type CallPlans } from '../passes/call-plans.js';
 import { someStmt, stmtPoint } from '../ir/operands.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeLeafClasses } from '../passes/leaf-classes.js';
@@ -61,8 +61,25 @@ export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program
   return compileVersion(entry, program, codeId, options, {}, { osrEntry: true });
 }
 
-/** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
+/** A version as the passes left it: the IR that was emitted, the plan of each of its calls, and the module. */
+export interface InspectedVersion {
+  readonly code: IrFunction;
+  readonly callPlans: CallPlans;
+  readonly compiled: CompiledFunction;
+}
+
+/** The optimizing tier's version of `ir` with no profile, with what its passes decided (`rejit dump --opt`). */
+export function inspectOptimized(ir: IrFunction, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): InspectedVersion {
+  check(ir, program, 'the checker');
+  return buildVersion(ir, program, codeId, { ...options, speculate: true }, {});
+}
+
 function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): CompiledFunction {
+  return buildVersion(ir, program, codeId, requested, feedback, verify).compiled;
+}
+
+/** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
+function buildVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): InspectedVersion {
   let options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
   let callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
   let foldedGlobals: ReadonlySet<GlobalId> = new Set();
@@ -87,7 +104,7 @@ function compileVersion(ir: IrFunction, program: Program, codeId: number, reques
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
   const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));
   const stable = [...foldedGlobals].map((global): Dependency => ({ kind: 'stableGlobal', global }));
-  return { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves, ...stable] };
+  return { code, callPlans, compiled: { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves, ...stable] } };
 }
 
 /**

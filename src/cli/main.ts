@@ -21,6 +21,9 @@ import { DEFAULT_TIER, TIERS, TIER_NAMES, isTier } from '../tiering/tiers.js';
 import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/pipeline.js';
+import { optimizedText } from '../backend/opt-dump.js';
+import { TraceFileError } from '../session/trace-file.js';
+import { formatStats } from '../session/run-stats.js';
 import { Watcher } from './watch.js';
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
@@ -31,9 +34,9 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
-                 [--deopt-every N]
+                 [--deopt-every N] [--trace OUT.json] [--stats]
   rejit check FILE [--allow-load DIR]...
-  rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
+  rejit dump FILE [--ir] [--wat] [--opt] [--function NAME] [--allow-load DIR]...
   rejit --help | --version
 
 Commands:
@@ -45,8 +48,13 @@ ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the
           check (stress testing: the output must not change)
           --watch: while it runs, load each change to FILE or a module it loaded
           (changed functions are redefined, new items added; other changes are refused)
+          --trace OUT.json: write what the JIT does (loads, compiles, tier-ups,
+          invalidations, deopts, traps) as a Chrome trace (Perfetto, chrome://tracing)
+          --stats: at exit, print on stderr a summary of compiles, deopts, loads, memory
   check   parse and type-check FILE, print its diagnostics
-  dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
+  dump    print the typed IR (--ir), the baseline tier's WebAssembly text (--wat),
+          or the optimized version (--opt: its IR after the passes, call plans and
+          guards, deopt points with the live locals they rebuild, its assumptions)
           of FILE's functions (or only NAME)
 
 Loading (every command):
@@ -94,6 +102,9 @@ const OPTIONS = {
   ir: { type: 'boolean' },
   wat: { type: 'boolean' },
   function: { type: 'string' },
+  opt: { type: 'boolean' },
+  trace: { type: 'string' },
+  stats: { type: 'boolean' },
 } as const;
 
 /** `--flag -1`: a value that looks like a flag is the flag's value (checked by the flag), as in `--flag=-1`. */
@@ -155,12 +166,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       };
       const deoptEvery = values['deopt-every'];
       const compile = deoptEvery === undefined ? undefined : { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: positiveInt(deoptEvery, '--deopt-every') };
-      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories }, timeout, values.watch === true);
+      const report = { stats: values.stats === true };
+      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, trace: values.trace }, timeout, values.watch === true, report);
     }
     case 'check': return check(file, resolve.resolve);
     case 'dump':
-      if (!values.ir && !values.wat) throw new UsageError("'dump' needs --ir or --wat");
-      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true });
+      if (!values.ir && !values.wat && !values.opt) throw new UsageError("'dump' needs --ir, --wat or --opt");
+      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true, opt: values.opt === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -217,40 +229,54 @@ function loadProgram(session: Session, file: string): boolean {
  * this thread's stack (`session/call-depth.ts`), else on `threads` worker
  * threads while this thread watches the clock, Ctrl-C and (`--watch`) the files.
  */
-async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean): Promise<number> {
+async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean, report: { readonly stats: boolean }): Promise<number> {
   const here = options.threads === 1 && !watch;
-  // Workers that will run in any case boot while this thread reads and checks the program.
-  const threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options);
+  let threaded: ThreadedSession;
   try {
-    if (!loadProgram(threaded.session, file)) return EXIT.compileError;
-    const main = threaded.session.functionInfo('main');
-    if (!main || main.params.length > 0 || (main.result !== 'void' && main.result !== 'i32')) {
-      const what = main ? "'main' must be 'fn main()' or 'fn main() -> i32'" : "no function 'main'";
-      stderr(`${file}: error: ${what}`);
-      return EXIT.compileError;
-    }
-    const result = here && fitsMainThread(threaded.session.program, main.id)
-      ? threaded.runHere('main', [], { timeoutMs: timeout === undefined ? undefined : timeout * 1000, interrupt: true })
-      : await runOnWorkers(threaded, timeout, watch);
-    if (result.internal !== null) return internalError(result.internal);
-    if (result.trap !== null) {
-      stderr(result.trap);
-      return EXIT.trap;
-    }
-    if (result.stopped === StopReason.Timeout) {
-      stderr(`rejit: ${file}: timed out after ${timeout} s`);
-      return EXIT.timeout;
-    }
-    if (result.stopped === StopReason.Interrupt) {
-      stderr(`rejit: ${file}: interrupted`);
-      return EXIT.interrupted;
-    }
-    const first = result.outcomes[0];
-    const value = first?.kind === 'returned' ? first.value : undefined;
-    return typeof value === 'number' ? value & 0xff : EXIT.ok;
+    // Workers that will run in any case boot while this thread reads and checks the program.
+    threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options);
+  } catch (e) {
+    if (!(e instanceof TraceFileError)) throw e;
+    stderr(`rejit: ${e.message}`);
+    return EXIT.usage;
+  }
+  try {
+    const status = await runLoaded(threaded, file, here, timeout, watch);
+    if (report.stats && status !== EXIT.compileError) stderr(formatStats(await threaded.stats()));
+    return status;
   } finally {
     await threaded.close();
   }
+}
+
+/** Loads FILE and runs its `main`: the exit status. */
+async function runLoaded(threaded: ThreadedSession, file: string, here: boolean, timeout: number | undefined, watch: boolean): Promise<number> {
+  if (!loadProgram(threaded.session, file)) return EXIT.compileError;
+  const main = threaded.session.functionInfo('main');
+  if (!main || main.params.length > 0 || (main.result !== 'void' && main.result !== 'i32')) {
+    const what = main ? "'main' must be 'fn main()' or 'fn main() -> i32'" : "no function 'main'";
+    stderr(`${file}: error: ${what}`);
+    return EXIT.compileError;
+  }
+  const result = here && fitsMainThread(threaded.session.program, main.id)
+    ? threaded.runHere('main', [], { timeoutMs: timeout === undefined ? undefined : timeout * 1000, interrupt: true })
+    : await runOnWorkers(threaded, timeout, watch);
+  if (result.internal !== null) return internalError(result.internal);
+  if (result.trap !== null) {
+    stderr(result.trap);
+    return EXIT.trap;
+  }
+  if (result.stopped === StopReason.Timeout) {
+    stderr(`rejit: ${file}: timed out after ${timeout} s`);
+    return EXIT.timeout;
+  }
+  if (result.stopped === StopReason.Interrupt) {
+    stderr(`rejit: ${file}: interrupted`);
+    return EXIT.interrupted;
+  }
+  const first = result.outcomes[0];
+  const value = first?.kind === 'returned' ? first.value : undefined;
+  return typeof value === 'number' ? value & 0xff : EXIT.ok;
 }
 
 async function runOnWorkers(threaded: ThreadedSession, timeout: number | undefined, watch: boolean): Promise<RunResult> {
@@ -280,7 +306,7 @@ function check(file: string, resolve: ModuleResolver): number {
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
+function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean; readonly opt: boolean }): number {
   const session = checkingSession(resolve);
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
@@ -289,7 +315,8 @@ function dump(file: string, resolve: ModuleResolver, only: string | undefined, s
     return EXIT.usage;
   }
   const text = (ir: IrFunction, codeId: number): string =>
-    (show.ir ? printFunction(ir, session.program) : '') + (show.wat ? functionText(ir, session.program, codeId) : '');
+    (show.ir ? printFunction(ir, session.program) : '') + (show.wat ? functionText(ir, session.program, codeId) : '') +
+    (show.opt ? optimizedText(ir, session.program, codeId) : '');
   writeFully(1, fns.map((f, i) => text(f.ir!, i + 1)).join('\n'));
   return EXIT.ok;
 }

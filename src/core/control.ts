@@ -119,9 +119,10 @@ export class Control {
   /**
    * After publishing epoch `epoch`: waits until every thread but `self` has
    * acknowledged it or is outside program code. Stops waiting when the run
-   * is stopped (the waiting threads may never poll again).
+   * is stopped (the waiting threads may never poll again). `acknowledged`
+   * hears of each thread as its wait ends (tracing: when each acknowledged).
    */
-  awaitAcknowledgements(epoch: number, self: number, threads: number): void {
+  awaitAcknowledgements(epoch: number, self: number, threads: number, acknowledged?: (thread: number) => void): void {
     for (let t = 0; t < threads; t++) {
       if (t === self) continue;
       const ack = threadBlock(t) + TB_ACK_EPOCH;
@@ -132,6 +133,7 @@ export class Control {
         if (this.stopReason !== StopReason.None) return;
         Atomics.wait(this.words, ack >> 2, seen, WAIT_SLICE_MS);
       }
+      acknowledged?.(t);
     }
   }
 

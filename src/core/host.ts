@@ -5,6 +5,7 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { GlobalId } from '../ir/ids.js';
+import type { Tracer } from './trace.js';
 
 export interface RuntimeHost {
   /** Writes one line of program output. */
@@ -30,4 +31,6 @@ export interface RuntimeHost {
   globalStored(global: GlobalId): void;
   readonly threadId: number;
   readonly threadCount: number;
+  /** The thread's trace events (`--trace`); absent when tracing is off. */
+  readonly trace?: Tracer | null;
 }

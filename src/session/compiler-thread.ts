@@ -29,6 +29,7 @@ import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile
 import { compileFunction } from '../backend/pipeline.js';
 import { codeVersion } from '../backend/code-version.js';
 import { GlobalStates } from '../core/global-states.js';
+import { Tracer, trackOf, type TraceEvent, type TraceStart } from '../core/trace.js';
 
 /** What a program thread asks for: definition `definition` of `fn`, optimized, as code `optimized`. */
 export interface OptimizeRequest {
@@ -43,6 +44,8 @@ export interface CompilerStart {
   readonly ports: ThreadPorts;
   readonly threadCount: number;
   readonly compile?: CompileOptions;
+  /** When the run is traced: the trace's origin. */
+  readonly trace?: TraceStart;
 }
 
 /** What the compiler has done so far. */
@@ -51,7 +54,14 @@ export interface CompilerStats {
   /** Requests dropped: the definition was redefined or optimized meanwhile. */
   readonly dropped: number;
   readonly seconds: number;
+  /** Wasm bytes of the versions compiled. */
+  readonly bytes: number;
 }
+
+/** What the compiler worker posts to its session: its figures when asked, and its trace events. */
+export type CompilerReply =
+  | { readonly kind: 'stats'; readonly stats: CompilerStats }
+  | { readonly kind: 'trace'; readonly events: readonly TraceEvent[] };
 
 export class CompilerThread {
   private readonly session: Session;
@@ -64,8 +74,12 @@ export class CompilerThread {
   private compiled = 0;
   private dropped = 0;
   private seconds = 0;
+  private bytes = 0;
+  private readonly trace: Tracer | null;
 
-  constructor(start: CompilerStart) {
+  /** `traceSink` takes the trace events in batches, when the run is traced. */
+  constructor(start: CompilerStart, traceSink: (events: TraceEvent[]) => void = () => {}) {
+    this.trace = start.trace ? new Tracer(trackOf(COMPILER_THREAD), 'compiler', start.trace.origin, traceSink) : null;
     this.log = new LoadLog(start.log);
     this.i32 = new Int32Array(start.memory.buffer);
     this.globals = new GlobalStates(start.memory.buffer);
@@ -107,16 +121,25 @@ export class CompilerThread {
       return;
     }
     const start = performance.now();
+    let bytes = 0;
+    this.trace?.begin('compile', 'compile', { tier: 'opt', function: ir.name, version: optimized });
     try {
       const profile = readProfile(ir, this.i32, Atomics.load(this.i32, codeProfile(definition) >>> 2));
-      const code = codeVersion(optimized, compileFunction(ir, this.session.program, optimized, this.options, { profile, globals: this.globals }), 0);
+      const compiled = compileFunction(ir, this.session.program, optimized, this.options, { profile, globals: this.globals });
+      bytes = compiled.bytes.length;
+      const code = codeVersion(optimized, compiled, 0);
       const { ir: _own, ...shared } = code;
       this.sharing.publish(optimized, shared);
     } catch (e) {
       this.sharing.abandon(optimized);
       throw e;
+    } finally {
+      this.trace?.end('compile', 'compile', { bytes });
+      // Each compile's events go out with it: the compiler thread may be idle for long.
+      this.trace?.flush();
     }
     this.seconds += (performance.now() - start) / 1000;
+    this.bytes += bytes;
     this.compiled++;
     // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.
     for (let now = Atomics.load(this.i32, slot); namedCodeId(now) === definition; now = Atomics.load(this.i32, slot)) {
@@ -125,7 +148,7 @@ export class CompilerThread {
   }
 
   stats(): CompilerStats {
-    return { compiled: this.compiled, dropped: this.dropped, seconds: this.seconds };
+    return { compiled: this.compiled, dropped: this.dropped, seconds: this.seconds, bytes: this.bytes };
   }
 
   private catchUp(): void {

@@ -6,6 +6,7 @@
 //! redefinition replaces a function's IR; calls already running keep the
 //! body they started with (the tiers look a function's code up at call time).
 
+import { performance } from 'node:perf_hooks';
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
@@ -30,7 +31,10 @@ import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { OptimizeQueue } from '../backend/baseline.js';
-import { OptStats } from '../backend/opt-stats.js';
+import { OptStats, snapshotOf } from '../backend/opt-stats.js';
+import { trackOf, type TraceArgs, type Tracer } from '../core/trace.js';
+import { TraceFile } from './trace-file.js';
+import { runStats, type RunStats, type ThreadFigures } from './run-stats.js';
 import type { CodeVersion } from '../backend/code-version.js';
 import { DEFAULT_THRESHOLDS, type TierUpThresholds } from '../tiering/tiering.js';
 import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
@@ -73,6 +77,13 @@ export interface SessionOptions {
    * the session reads no files, and `load` traps.
    */
   readonly resolve?: ModuleResolver;
+  /**
+   * Trace events of loads, compiles, tier-ups, invalidations, deopts and
+   * traps (Chrome's Trace Event Format): the path of a file to write them
+   * to (finished by `close`, or at exit), or, in a threaded session, the
+   * tracer of this session's thread. Default: no tracing.
+   */
+  readonly trace?: string | Tracer;
 }
 
 /**
@@ -94,8 +105,8 @@ export interface ThreadHooks {
   beginLoad(): void;
   /** The module has checked: logs it, or throws a CompileError (nothing changed) when it cannot. */
   logLoad(entry: LoggedModule): void;
-  /** The module is applied here: publishes it and waits until every thread has it. */
-  publishLoad(): void;
+  /** The module is applied here: publishes it and waits until every thread has it (`acknowledged` hears of each). */
+  publishLoad(acknowledged?: (thread: number) => void): void;
   endLoad(): void;
 }
 
@@ -145,10 +156,18 @@ export class Session {
 
   private readonly thread: ThreadHooks;
   private readonly globalStates: GlobalStates;
+  private readonly trace: Tracer | null;
+  /** The file this session writes its trace to, when it was given a path. */
+  private readonly traceFile: TraceFile | null;
+  /** Milliseconds each load of this thread's waited for the other threads to take it. */
+  private readonly handshakes: number[] = [];
 
   constructor(options: SessionOptions = {}) {
-    this.memory = options.memory ?? createMemory();
     this.thread = options.thread ?? SINGLE_THREAD;
+    // First: a trace file that cannot be written fails before anything is made.
+    this.traceFile = typeof options.trace === 'string' ? new TraceFile(options.trace) : null;
+    this.trace = this.traceFile ? this.traceFile.tracer(trackOf(this.thread.threadId), `thread ${this.thread.threadId}`) : ((options.trace as Tracer | undefined) ?? null);
+    this.memory = options.memory ?? createMemory();
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.globalStates = new GlobalStates(this.memory.buffer);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
@@ -164,6 +183,7 @@ export class Session {
       pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
       threadId: thread.threadId,
       threadCount: thread.threadCount,
+      trace: this.trace,
     };
     const tiers = tierEntry(options.tier ?? DEFAULT_TIER).create({
       program: this.program,
@@ -180,11 +200,25 @@ export class Session {
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
-    this.thread.beginLoad();
+    return this.span('load', { file: fileName }, () => {
+      this.thread.beginLoad();
+      try {
+        return this.apply(this.span('parse', {}, () => this.parse(source, fileName)), source, true, true);
+      } finally {
+        this.thread.endLoad();
+      }
+    });
+  }
+
+  /** `f` as a duration of the trace's load events, ended however `f` ends. */
+  private span<T>(name: string, args: TraceArgs, f: () => T): T {
+    const trace = this.trace;
+    if (!trace) return f();
+    trace.begin('load', name, args);
     try {
-      return this.apply(this.parse(source, fileName), source, true, true);
+      return f();
     } finally {
-      this.thread.endLoad();
+      trace.end('load', name);
     }
   }
 
@@ -213,13 +247,15 @@ export class Session {
    * positions refer to, for diagnostics.
    */
   loadModule(module: Module, source: string | null = null): LoadResult {
-    this.thread.beginLoad();
-    try {
-      if (source !== null) this.sources.set(module.fileName, source);
-      return this.apply(module, source, false, true);
-    } finally {
-      this.thread.endLoad();
-    }
+    return this.span('load', { file: module.fileName }, () => {
+      this.thread.beginLoad();
+      try {
+        if (source !== null) this.sources.set(module.fileName, source);
+        return this.apply(module, source, false, true);
+      } finally {
+        this.thread.endLoad();
+      }
+    });
   }
 
   /**
@@ -229,13 +265,13 @@ export class Session {
    */
   replay(entry: LoggedModule): void {
     if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
-    this.apply(entry.module, entry.source, entry.parsed, false, entry);
+    this.span('replay', { file: entry.module.fileName }, () => this.apply(entry.module, entry.source, entry.parsed, false, entry));
   }
 
   /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
   /** `parsed`: `module` is what parsing `source` gives. */
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
-    const { delta, diagnostics } = checkModule(module, this.program);
+    const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program));
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const needed = codeIdsNeeded(delta);
     const firstCodeId = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).firstCodeId;
@@ -244,8 +280,8 @@ export class Session {
       throw new CompileError([{ fileName: module.fileName, line: 1, col: 1, message }], this.sources);
     }
     if (own) this.thread.logLoad({ module, source, parsed, firstCodeId });
-    this.commit(delta, own, firstCodeId);
-    if (own) this.thread.publishLoad();
+    this.span('apply', {}, () => this.commit(delta, own, firstCodeId));
+    if (own) this.handshake();
     return {
       fileName: module.fileName,
       classes: delta.classes.map((c) => c.name),
@@ -253,6 +289,24 @@ export class Session {
       redefined: delta.redefinitions.map((r) => this.program.functionInfo(r.fn).name),
       globals: delta.globals.map((g) => g.info.name),
     };
+  }
+
+  /**
+   * Publishes this thread's load and waits for every thread to take it: how
+   * long that took, and (tracing) when each thread had it.
+   */
+  private handshake(): void {
+    const start = performance.now();
+    const acknowledgedMs: number[] = [];
+    const trace = this.trace;
+    trace?.begin('load', 'handshake', {});
+    try {
+      this.thread.publishLoad(trace ? (t) => void (acknowledgedMs[t] = Math.round((performance.now() - start) * 1000) / 1000) : undefined);
+    } finally {
+      this.handshakes.push(performance.now() - start);
+      // The loading thread's own entry is 0.
+      trace?.end('load', 'handshake', { acknowledgedMs: Array.from(acknowledgedMs, (ms) => ms ?? 0) });
+    }
   }
 
   /**
@@ -270,6 +324,7 @@ export class Session {
     try {
       result = this.enter(fn.id, raw);
     } catch (e) {
+      if (e instanceof Trap) this.trace?.instant('run', 'trap', { message: e.message, position: `${e.fileName}:${e.pos.line}:${e.pos.col}` });
       if (e instanceof Trap || e instanceof Stopped) throw e;
       const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
       throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
@@ -315,6 +370,27 @@ export class Session {
   /** The optimizing tier on this thread: versions compiled and installed, deoptimizations by reason, versions invalidated by loads. */
   optStats(): OptStats {
     return this.baseline?.stats ?? new OptStats();
+  }
+
+  /** What the tiers did on this thread (`--stats`): compiles by tier, deopts by reason, loads, code versions, memory. */
+  stats(): RunStats {
+    return runStats([this.figures()], null, this.memory.buffer.byteLength);
+  }
+
+  /** This thread's part of `stats()`, as plain data (a worker posts it). */
+  figures(): ThreadFigures {
+    return { opt: snapshotOf(this.optStats()), handshakeMs: [...this.handshakes], code: this.baseline?.codeLifetimes() ?? { live: 0, freed: 0 } };
+  }
+
+  /** Hands this thread's buffered trace events on. */
+  flushTrace(): void {
+    this.trace?.flush();
+  }
+
+  /** Finishes the trace file, if this session writes one (`trace` given as a path). */
+  close(): void {
+    this.trace?.flush();
+    this.traceFile?.close();
   }
 
   /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */

@@ -17,6 +17,7 @@ import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
+import { Tracer, trackOf, type TraceEvent, type TraceStart } from '../core/trace.js';
 
 /** Where a thread's program output goes. */
 export type OutputMode =
@@ -40,6 +41,8 @@ export interface ThreadStart {
   readonly output: OutputMode;
   /** As `ThreadedSessionOptions.loadDirectories`. */
   readonly loadDirectories?: readonly string[];
+  /** When the run is traced (`ThreadedSessionOptions.trace`). */
+  readonly trace?: TraceStart;
 }
 
 /** What one thread's run of a function ended with. */
@@ -68,6 +71,8 @@ export class Thread implements ThreadHooks {
     private readonly post: (lines: string[]) => void,
     /** `start.log` as the object that loads on this same thread appended through, if there is one. */
     log?: LoadLog,
+    /** Takes the thread's trace events in batches, when the run is traced. */
+    traceSink: (events: TraceEvent[]) => void = () => {},
   ) {
     this.threadId = start.threadId;
     this.threadCount = start.threadCount;
@@ -82,7 +87,8 @@ export class Thread implements ThreadHooks {
     const resolve = dirs ? directoryResolver(dirs) : undefined;
     const optimizer = start.optimizer;
     const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number) => optimizer.postMessage({ fn, definition, optimized } satisfies OptimizeRequest) };
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve });
+    const trace = start.trace ? new Tracer(trackOf(this.threadId), `thread ${this.threadId}`, start.trace.origin, traceSink) : undefined;
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace });
   }
 
   private readonly output: OutputMode;
@@ -104,6 +110,7 @@ export class Thread implements ThreadHooks {
     } finally {
       this.control.setState(this.threadId, ThreadState.Outside);
       this.control.leave();
+      this.session.flushTrace();
     }
     return outcome;
   }
@@ -186,12 +193,12 @@ export class Thread implements ThreadHooks {
     }
   }
 
-  publishLoad(): void {
+  publishLoad(acknowledged?: (thread: number) => void): void {
     const epoch = this.log.length;
     this.applied = epoch;
     this.control.acknowledge(this.threadId, epoch);
     this.control.publish(epoch);
-    this.control.awaitAcknowledgements(epoch, this.threadId, this.threadCount);
+    this.control.awaitAcknowledgements(epoch, this.threadId, this.threadCount, acknowledged);
     this.control.handshakeDone();
     this.session.heap.refresh();
   }

@@ -8,8 +8,11 @@
 //! protocol as loads from a running thread (`control.ts`).
 
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { CompilerStart, CompilerStats } from './compiler-thread.js';
-import { snapshotOf, type OptSnapshot } from '../backend/opt-stats.js';
+import type { CompilerReply, CompilerStart, CompilerStats } from './compiler-thread.js';
+import type { OptSnapshot } from '../backend/opt-stats.js';
+import type { Tracer } from '../core/trace.js';
+import { TraceFile } from './trace-file.js';
+import { runStats, type RunStats, type ThreadFigures } from './run-stats.js';
 import { DEFAULT_TIER, tierEntry } from '../tiering/tiers.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-channels.js';
@@ -48,6 +51,12 @@ export interface ThreadedSessionOptions {
    * it. Default: none; the session reads no files, and `load` traps.
    */
   readonly loadDirectories?: readonly string[];
+  /**
+   * A file to write the run's trace events to (`SessionOptions.trace`), from
+   * every thread: one track each, and one for this thread's loads. Opened at
+   * once (a path that cannot be written throws a `TraceFileError`), finished by `close`.
+   */
+  readonly trace?: string;
 }
 
 /** How a run on one or more threads ended: the outcome of each thread, in thread order. */
@@ -100,8 +109,14 @@ export class ThreadedSession {
   private closed = false;
   /** The first internal error seen by this thread (a worker died, the print callback threw). */
   private fault: string | null = null;
+  private readonly traceFile: TraceFile | null;
+  /** This thread's trace events: loads from the host, stops. */
+  private readonly trace: Tracer | null;
 
   private constructor(private readonly options: ThreadedSessionOptions) {
+    // First: a trace file that cannot be written fails before anything is made.
+    this.traceFile = options.trace === undefined ? null : new TraceFile(options.trace);
+    this.trace = this.traceFile?.mainTracer() ?? null;
     const memory = createMemory();
     this.control = new Control(memory.buffer);
     const hooks: ThreadHooks = {
@@ -113,14 +128,15 @@ export class ThreadedSession {
       safepoint: () => {},
       beginLoad: () => this.beginLoad(),
       logLoad: (entry) => this.logLoad(entry),
-      publishLoad: () => this.publishLoad(),
+      publishLoad: (acknowledged) => this.publishLoad(acknowledged),
       endLoad: () => this.control.unlockLoads(),
     };
     const dirs = options.loadDirectories;
     // 'interp': this session only checks. Compiling would also set the engine's flags (`backend/engine-flags.ts`)
     // before the workers boot, and a worker booted with other flags than Node's code cache was made with compiles
     // all of Node's own modules afresh: twice the time.
-    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
+    const trace = this.trace ?? undefined;
+    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined, trace });
   }
 
   /** Starts the workers; resolves when every one of them is ready. */
@@ -179,27 +195,61 @@ export class ThreadedSession {
       ports,
       threadCount: this.options.threads,
       compile: this.options.compile,
+      trace: this.traceFile ? { origin: this.traceFile.origin } : undefined,
       requests,
     };
     const worker = new (workerThreads().Worker)(new URL('./compiler-worker.js', import.meta.url), { workerData: start, transferList: [...portsOf(ports), ...requests] });
     worker.on('error', (e) => this.failed(-1, `${InternalError.from(e).format()}\n  on the compiler thread`, false));
+    worker.on('message', (reply: CompilerReply) => {
+      if (reply.kind === 'trace') this.traceFile?.write(reply.events);
+      else this.compilerAnswers.shift()?.(reply.stats);
+    });
+    // A compiler thread that is gone answers nothing more.
+    worker.on('exit', () => {
+      this.compiler = null;
+      for (const answer of this.compilerAnswers.splice(0)) answer(null);
+    });
     worker.unref();
     this.compiler = worker;
   }
 
   private compiler: Worker | null = null;
+  /** Who waits for the compiler thread's figures, in the order they asked. */
+  private readonly compilerAnswers: ((stats: CompilerStats | null) => void)[] = [];
   private readonly threadStats: (OptSnapshot | undefined)[] = [];
+  private readonly threadFigures: (ThreadFigures | undefined)[] = [];
 
   /** What the optimizing tier has done so far (the program threads' figures as of their last run). */
   async optimizationReport(): Promise<OptimizationReport> {
+    return { threads: [...this.threadStats], compiler: await this.compilerStats() };
+  }
+
+  /**
+   * What the tiers did in the run so far (`--stats`): every thread's figures
+   * as of its last run, the compiler thread's, and this thread's loads.
+   */
+  async stats(): Promise<RunStats> {
+    const compiler = await this.compilerStats();
+    return runStats([this.session.figures(), ...this.threadFigures], compiler, this.session.memory.buffer.byteLength);
+  }
+
+  /**
+   * The compiler thread's figures; null without one, once closed, or when it
+   * does not answer within STOP_GRACE_MS. Its trace events posted before
+   * arrive before the answer.
+   */
+  private compilerStats(): Promise<CompilerStats | null> {
     const compiler = this.compiler;
-    const stats = compiler && !this.closed
-      ? await new Promise<CompilerStats>((resolve) => {
-        compiler.once('message', resolve);
-        compiler.postMessage('stats');
-      })
-      : null;
-    return { threads: [...this.threadStats], compiler: stats };
+    if (!compiler || this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), STOP_GRACE_MS);
+      timer.unref();
+      this.compilerAnswers.push((stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      });
+      compiler.postMessage('stats');
+    });
   }
 
   /** What thread `threadId` is built from, in a worker or (`runHere`) on this thread; `optimizer`: its port to the compiler thread. */
@@ -217,6 +267,7 @@ export class ThreadedSession {
       optimizer,
       output,
       loadDirectories: this.options.loadDirectories,
+      trace: this.traceFile ? { origin: this.traceFile.origin } : undefined,
     };
   }
 
@@ -233,10 +284,12 @@ export class ThreadedSession {
         switch (reply.kind) {
           case 'ready': return resolve();
           case 'print': return this.printed(threadId, reply.lines);
+          case 'trace': return this.traceFile?.write(reply.events);
           case 'done': {
             const p = this.pending.get(reply.id);
             this.pending.delete(reply.id);
             this.threadStats[threadId] = reply.stats;
+            this.threadFigures[threadId] = reply.figures;
             p?.resolve(reply.outcome);
             return;
           }
@@ -335,11 +388,11 @@ export class ThreadedSession {
     }
   }
 
-  private publishLoad(): void {
+  private publishLoad(acknowledged?: (thread: number) => void): void {
     const epoch = this.log.length;
     this.applied = epoch;
     this.control.publish(epoch);
-    this.control.awaitAcknowledgements(epoch, -1, this.options.threads);
+    this.control.awaitAcknowledgements(epoch, -1, this.options.threads, acknowledged);
     this.control.handshakeDone();
   }
 
@@ -379,14 +432,20 @@ export class ThreadedSession {
   runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
     if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
     this.beginRun(name, args);
-    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log);
+    const traceFile = this.traceFile;
+    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined);
     const thread = this.here;
     this.running = true;
     this.control.startRun(1);
     try {
       const ran = callTerminable(() => thread.run(name, args), terminators);
-      this.threadStats[0] = snapshotOf(thread.session.optStats());
+      const figures = thread.session.figures();
+      this.threadStats[0] = figures.opt;
+      this.threadFigures[0] = figures;
       if (ran.stopped === StopReason.None) return this.result([ran.value]);
+      // Ended from outside: the run's own `finally` did not hand its events on.
+      thread.session.flushTrace();
+      this.trace?.instant('run', 'stop', { reason: stopName(ran.stopped) });
       this.control.requestStop(ran.stopped);
       this.closed = true;
       const outcome: ThreadOutcome = { kind: 'stopped', reason: ran.stopped };
@@ -445,6 +504,7 @@ export class ThreadedSession {
    * is closed.
    */
   stop(reason: StopReason.Timeout | StopReason.Interrupt): void {
+    this.trace?.instant('run', 'stop', { reason: stopName(reason) });
     this.control.requestStop(reason);
     this.closeAfterGrace();
   }
@@ -456,12 +516,22 @@ export class ThreadedSession {
     timer.unref();
   }
 
-  /** Ends every worker; a run still going ends as stopped. */
+  /** Ends every worker (a run still going ends as stopped) and finishes the trace file. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: this.control.stopReason });
-    this.pending.clear();
-    await Promise.all([...this.workers, ...(this.compiler ? [this.compiler] : [])].map((w) => w.terminate()));
+    if (!this.closed) {
+      // The compiler thread's last trace events arrive before its answer.
+      const drained = this.traceFile ? this.compilerStats() : null;
+      this.closed = true;
+      for (const p of this.pending.values()) p.resolve({ kind: 'stopped', reason: this.control.stopReason });
+      this.pending.clear();
+      await drained;
+      await Promise.all([...this.workers, ...(this.compiler ? [this.compiler] : [])].map((w) => w.terminate()));
+    }
+    this.trace?.flush();
+    this.traceFile?.close();
   }
+}
+
+function stopName(reason: StopReason): string {
+  return reason === StopReason.Timeout ? 'timeout' : reason === StopReason.Interrupt ? 'interrupt' : 'stop';
 }

@@ -3,6 +3,8 @@
 import type { HostValue } from './session.js';
 import type { ThreadOutcome } from './thread.js';
 import type { OptSnapshot } from '../backend/opt-stats.js';
+import type { TraceEvent } from '../core/trace.js';
+import type { ThreadFigures } from './run-stats.js';
 
 /** Run function `name` on this worker's thread. */
 export interface WorkerRequest {
@@ -14,5 +16,7 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'print'; readonly lines: readonly string[] }
-  /** With what the optimizing tier did on the thread so far. */
-  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome; readonly stats: OptSnapshot };
+  /** With what the optimizing tier did on the thread so far, and all the thread's figures for `stats()`. */
+  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome; readonly stats: OptSnapshot; readonly figures: ThreadFigures }
+  /** A batch of the thread's trace events (`core/trace.ts`), sent before the `done` of the run they belong to. */
+  | { readonly kind: 'trace'; readonly events: readonly TraceEvent[] };

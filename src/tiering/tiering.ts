@@ -26,7 +26,7 @@ import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
 import { withFullStackTraces } from '../backend/wasm-frames.js';
-import type { CallTarget, Val } from '../interp/closures.js';
+import type { CallTarget, StmtFn, Val } from '../interp/closures.js';
 import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -36,6 +36,7 @@ import { depthWord, makesCalls } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
+import type { Tracer } from '../core/trace.js';
 
 /** When a function version is hot: whichever of the two counts it reaches first, a back-edge costing `backEdges / calls` of a call. */
 export interface TierUpThresholds {
@@ -79,6 +80,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   private readonly osrCallees = new WeakMap<IrFunction, Map<PointId, CallTarget | undefined>>();
 
   private readonly when: Optimizing;
+  private readonly trace: Tracer | null;
   private readonly compileAll: boolean;
 
   constructor(
@@ -88,6 +90,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     sharing: CodeSharing,
     { thresholds, optimizing, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimizing: 'when-hot' },
   ) {
+    this.trace = host.trace ?? null;
     this.when = optimizing;
     this.compileAll = optimizing === 'at-once';
     this.budget = thresholds.backEdges;
@@ -106,6 +109,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   // ---- the interpreter's side
 
   hot(ir: IrFunction): void {
+    if (this.trace && !this.hotVersions.has(ir)) this.trace.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
     this.hotVersions.add(ir);
     this.baseline.compiledVersion(ir);
   }
@@ -131,7 +135,8 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
     // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
     const counted = makesCalls(ir.body) ? 1 : 0;
-    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const entry = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const callee = entry && this.trace ? tracedEntry(entry, this.trace, ir.name, point) : entry;
     callees.set(point, callee);
     return callee;
   }
@@ -166,4 +171,17 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   changed(fn: FunctionId): void {
     this.interpreter.relink(fn);
   }
+}
+
+/** An on-stack replacement entry whose runs (the rest of a call, in compiled code) are durations of the trace. */
+function tracedEntry(entry: CallTarget, trace: Tracer, fn: string, point: PointId): CallTarget {
+  const body: StmtFn = (f) => {
+    trace.begin('tier', 'osr', { function: fn, point });
+    try {
+      return entry.body(f);
+    } finally {
+      trace.end('tier', 'osr');
+    }
+  };
+  return { ir: entry.ir, ret: entry.ret, newFrame: entry.newFrame, body };
 }
