@@ -21,8 +21,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IrFunction, Stmt } from '../src/ir/ir.js';
-import { forEachStmt } from '../src/ir/operands.js';
+import type { Expr, IrFunction, Stmt } from '../src/ir/ir.js';
+import { forEachOperand, forEachStmt, stmtOperands } from '../src/ir/operands.js';
 import { parseFunctions } from '../src/ir/parse.js';
 import { printExpr, printFunction, printStmts } from '../src/ir/printer.js';
 import { irErrors } from '../src/ir/verify.js';
@@ -30,6 +30,7 @@ import { Program } from '../src/core/program.js';
 import { computeCallPlans, type CallPlans } from '../src/passes/call-plans.js';
 import { computeCountedLoops } from '../src/passes/counted-loop.js';
 import { computeGlobalUses } from '../src/passes/stable-globals.js';
+import { computeFieldReuse } from '../src/passes/field-reuse.js';
 import type { GlobalId } from '../src/ir/ids.js';
 import { computeIndexedArrays } from '../src/passes/indexed-arrays.js';
 import { buildOsrEntry } from '../src/passes/osr-entry.js';
@@ -91,6 +92,24 @@ const RUNS: Record<string, Run> = {
     const uses = computeGlobalUses(fn, computeCallPlans(fn, program, { inline: true, speculate: true }));
     const names = (gs: Iterable<GlobalId>): string => [...gs].map((g) => program.globals[g]?.name).sort().join(' ') || '-';
     return [`read: ${names(uses.read)}`, `stored: ${names(uses.stored)}`, `may fold: ${names([...uses.read].filter((g) => !uses.stored.has(g)))}`];
+  },
+  /** Each field read, in evaluation order: the slot it fills, reads instead of loading, or reads once its object is not null (`passes/field-reuse.ts`), or a load; and what each loop loads before it. */
+  'field-reuse': (fn, program) => {
+    const reuse = computeFieldReuse(fn.body, computeCallPlans(fn, program, { inline: true, speculate: true }), program);
+    const lines: string[] = [];
+    const expr = (e: Expr): void => {
+      forEachOperand(e, expr);
+      if (e.op !== 'getField') return;
+      const use = reuse.uses.get(e);
+      lines.push(`${printExpr(e, fn, program)}: ${use ? `${use.kind} s${use.slot}` : 'load'}`);
+    };
+    forEachStmt(fn.body, (s) => {
+      if (s.op === 'loop') {
+        for (const p of reuse.preloads.get(s.label) ?? []) lines.push(`before L${s.label}: s${p.slot} = $${fn.locals[p.object]?.name}:${p.object}.${p.field.name}`);
+      }
+      stmtOperands(s).forEach(expr);
+    });
+    return lines;
   },
   /** What the verifier finds wrong (`ir/verify.ts`), or `ok`. */
   verify: (fn, program) => {

@@ -78,10 +78,22 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       return;
     case 'convert': return emitConvert(fx, e);
     case 'math': return emitMath(fx, e);
-    case 'getField':
+    case 'getField': {
+      const kept = fx.keptField(e);
+      if (kept?.kind === 'test' && !fx.nonNull(e.object)) {
+        emitExpr(fx, e.object);
+        c.i32Eqz();
+        fx.trapIf('nullReference', e.pos);
+      }
+      if (kept && kept.kind !== 'fill') {
+        c.localGet(kept.local);
+        return;
+      }
       emitObject(fx, e.object, e.pos);
       c.memOp(loadOp(e.type), e.field.offset);
+      if (kept) c.localTee(kept.local);
       return;
+    }
     case 'getElem':
       withElement(fx, e.array, e.index, e.pos, [], () => c.memOp(loadOp(e.type), ELEMENTS));
       return;

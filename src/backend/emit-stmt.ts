@@ -117,7 +117,9 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       c.end();
       return;
     }
-    case 'loop': return emitLoop(fx, s, emitStmts);
+    case 'loop':
+      fx.preloadFields(s.label);
+      return emitLoop(fx, s, emitStmts);
     case 'break':
       c.br(fx.target(s.label, 'brk'));
       return;

@@ -9,7 +9,7 @@
 //! the innermost frame's position is the trap's own.
 
 import type { Pos } from '../ir/pos.js';
-import type { Expr, IrFunction, LabelId, PointId } from '../ir/ir.js';
+import type { Expr, FieldRef, IrFunction, LabelId, PointId } from '../ir/ir.js';
 import type { GlobalId } from '../ir/ids.js';
 import { POLL_REQUEST } from '../core/layout.js';
 import { MAX_FRAMES } from '../core/limits.js';
@@ -19,6 +19,8 @@ import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
 import type { CallPlans } from '../passes/call-plans.js';
+import type { FieldReuse, FieldUse } from '../passes/field-reuse.js';
+import { wasmType } from './wasm-types.js';
 import type { ClassId } from '../ir/types.js';
 import { PROFILE_SITES, PROFILE_SITE_SIZE } from '../passes/profile.js';
 import type { CountedLoops } from '../passes/counted-loop.js';
@@ -69,8 +71,16 @@ export interface FunctionFacts {
   readonly leafClasses: ReadonlySet<ClassId>;
   /** Optimized code: globals read as their initializer, no store having touched them (`passes/stable-globals.ts`). */
   readonly foldedGlobals: ReadonlySet<GlobalId>;
+  /** Optimized code: field reads kept in locals (`passes/field-reuse.ts`), of the function's own body. */
+  readonly fieldReuse: FieldReuse;
   /** Baseline code that records a profile (`passes/profile.ts`): the block, and the site of each virtual call. */
   readonly recording: { readonly address: number; readonly sites: ReadonlyMap<PointId, number> } | null;
+}
+
+/** A body's field reads kept in locals: the analysis, and the local of each of its slots once emitted. */
+interface KeptFields {
+  readonly reuse: FieldReuse;
+  readonly locals: Map<number, number>;
 }
 
 interface LabelTargets {
@@ -90,7 +100,9 @@ export class FunctionEmitter {
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
-  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite }[] = [];
+  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite; readonly fields: KeptFields }[] = [];
+  /** The function's own body's field reads kept in locals. */
+  private readonly ownFields: KeptFields;
   /** Optimized code's exits (`deopt-exits.ts`); null in code that assumes nothing. */
   exits: DeoptExits | null = null;
   /** The function's own frame as its exits see it, made at the first exit. */
@@ -127,6 +139,41 @@ export class FunctionEmitter {
     this.c = fb.code;
     this.isMethod = program.functionInfo(ir.id).owner !== null;
     this.depth = depthParam(ir);
+    this.ownFields = { reuse: facts.fieldReuse, locals: new Map() };
+  }
+
+  /**
+   * How field read `e` of the body being emitted uses a local
+   * (`passes/field-reuse.ts`): the local it fills, or reads instead of
+   * loading; null for neither.
+   */
+  keptField(e: Extract<Expr, { op: 'getField' }>): { readonly local: number; readonly kind: FieldUse['kind'] } | null {
+    const use = this.keptFields.reuse.uses.get(e);
+    return use ? { local: this.slotLocal(use.slot, e.field), kind: use.kind } : null;
+  }
+
+  /** Before the loop labelled `label` of the body being emitted: the fields it keeps in locals, of locals that are not null. */
+  preloadFields(label: LabelId): void {
+    const c = this.c;
+    for (const { slot, object, field } of this.keptFields.reuse.preloads.get(label) ?? []) {
+      c.localGet(object).if();
+      c.localGet(object).memOp(`${wasmType(field.type)}.load`, field.offset).localSet(this.slotLocal(slot, field));
+      c.end();
+    }
+  }
+
+  private get keptFields(): KeptFields {
+    return this.inlined[this.inlined.length - 1]?.fields ?? this.ownFields;
+  }
+
+  private slotLocal(slot: number, field: FieldRef): number {
+    const locals = this.keptFields.locals;
+    let local = locals.get(slot);
+    if (local === undefined) {
+      local = this.fb.addLocal(wasmType(field.type));
+      locals.set(slot, local);
+    }
+    return local;
   }
 
   /** A call at `pos`; `rejit` for calls of Rejit functions (frames that a stack trace shows). */
@@ -186,8 +233,8 @@ export class FunctionEmitter {
   }
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
-  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, body: () => void): void {
-    this.inlined.push({ frame, ret, calls, site });
+  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, reuse: FieldReuse, body: () => void): void {
+    this.inlined.push({ frame, ret, calls, site, fields: { reuse, locals: new Map() } });
     try {
       body();
     } finally {

@@ -16,6 +16,7 @@ import { makesCalls } from '../core/limits.js';
 import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, PointId } from '../ir/ir.js';
 import type { CallPlans } from '../passes/call-plans.js';
+import { NO_FIELD_REUSE, computeFieldReuse } from '../passes/field-reuse.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
@@ -40,6 +41,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const labels = fx.inlineLabels(maxLabel(ir.body) + 1);
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
+  const reuse = fx.options.speculate ? computeFieldReuse(body, calls, fx.program) : NO_FIELD_REUSE;
   // An inlined callee that calls counts as a called one would (`core/limits.ts`): the caller's frame is outside it.
   const outer = fx.depth;
   if (makesCalls(ir.body)) {
@@ -50,7 +52,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   }
   const target = c.block();
   const site = { frame: { ir, definition: fx.program.definitionIdOf(ir) as number, locals }, callPoint };
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, () => emitStmts(fx, body));
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, reuse, () => emitStmts(fx, body));
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   fx.depth = outer;
