@@ -163,7 +163,7 @@ export class Baseline {
     /** Optimizes off this thread when given; otherwise optimized code is compiled here, at once. */
     private readonly queue: OptimizeQueue | null = null,
   ) {
-    const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
+    const raise = (kind: TrapKind, detail?: string): never => raiseTrap(kind, this.lookup, detail);
     const threaded = host.threadCount > 1;
     const every = options.deoptEvery ?? 0;
     const deopt = {

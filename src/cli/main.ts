@@ -31,7 +31,7 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
-                 [--deopt-every N]
+                 [--deopt-every N] [-- ARG...]
   rejit check FILE [--allow-load DIR]...
   rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
   rejit --help | --version
@@ -45,6 +45,8 @@ ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the
           check (stress testing: the output must not change)
           --watch: while it runs, load each change to FILE or a module it loaded
           (changed functions are redefined, new items added; other changes are refused)
+          ARGs after '--' are the program's (the arg_count and arg builtins);
+          read_byte reads standard input
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
@@ -126,7 +128,10 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv);
+  // Everything after the first `--` is the program's.
+  const end = argv.indexOf('--');
+  const programArgs = end < 0 ? [] : argv.slice(end + 1);
+  const { values, positionals } = parseCommandLine(end < 0 ? argv : argv.slice(0, end));
   if (values.help) {
     writeFully(1, USAGE);
     return EXIT.ok;
@@ -139,6 +144,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!command) throw new UsageError('no command given');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!file) throw new UsageError(`'${command}' needs a FILE`);
+  if (end >= 0 && command !== 'run') throw new UsageError(`'${command}' takes no program arguments ('--')`);
   const resolve = resolverFor(file, values['allow-load'] ?? []);
   switch (command) {
     case 'run': {
@@ -155,7 +161,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       };
       const deoptEvery = values['deopt-every'];
       const compile = deoptEvery === undefined ? undefined : { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: positiveInt(deoptEvery, '--deopt-every') };
-      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories }, timeout, values.watch === true);
+      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, args: programArgs }, timeout, values.watch === true);
     }
     case 'check': return check(file, resolve.resolve);
     case 'dump':

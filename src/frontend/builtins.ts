@@ -7,4 +7,5 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'clock_ns', 'sleep_ms', 'thread_id', 'thread_count', 'barrier',
   'atomic_load', 'atomic_store', 'atomic_add', 'atomic_cas',
   'load',
+  'read_byte', 'write_byte', 'arg_count', 'arg',
 ]);

@@ -27,6 +27,8 @@ import { callTerminable, type Terminators } from './terminable-call.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
+import { SharedInput } from '../core/input.js';
+import { importHostModule, moduleUrl, type HostFunction } from '../core/host-function.js';
 
 /** How a `ThreadedSession` runs: its number of threads and their tier, output and loadable directories. */
 export interface ThreadedSessionOptions {
@@ -48,6 +50,18 @@ export interface ThreadedSessionOptions {
    * it. Default: none; the session reads no files, and `load` traps.
    */
   readonly loadDirectories?: readonly string[];
+  /** As `SessionOptions.input`: what `read_byte` reads, on every thread (default: the process's standard input). */
+  readonly input?: Uint8Array | string;
+  /** As `SessionOptions.args`: the program's arguments (`arg_count`, `arg`). */
+  readonly args?: readonly string[];
+  /**
+   * A module whose exported functions are the session's host functions
+   * (`SessionOptions.host`). Each worker imports it (a function cannot
+   * cross to a worker), so each thread has its own instance of the module's
+   * state. Needs `ThreadedSession.create`, which imports it on this thread
+   * too, before any load, to know its names.
+   */
+  readonly hostModule?: string | URL;
 }
 
 /** How a run on one or more threads ended: the outcome of each thread, in thread order. */
@@ -101,8 +115,12 @@ export class ThreadedSession {
   /** The first internal error seen by this thread (a worker died, the print callback threw). */
   private fault: string | null = null;
 
-  private constructor(private readonly options: ThreadedSessionOptions) {
+  /** The run's input, shared by its threads (`core/input.ts`). */
+  private readonly input: SharedArrayBuffer;
+
+  private constructor(private readonly options: ThreadedSessionOptions, private readonly host?: Readonly<Record<string, HostFunction>>) {
     const memory = createMemory();
+    this.input = SharedInput.create(options.input);
     this.control = new Control(memory.buffer);
     const hooks: ThreadHooks = {
       threadId: COORDINATOR_THREAD,
@@ -120,12 +138,14 @@ export class ThreadedSession {
     // 'interp': this session only checks. Compiling would also set the engine's flags (`backend/engine-flags.ts`)
     // before the workers boot, and a worker booted with other flags than Node's code cache was made with compiles
     // all of Node's own modules afresh: twice the time.
-    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined });
+    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined, host });
   }
 
-  /** Starts the workers; resolves when every one of them is ready. */
+  /** Starts the workers (after importing `hostModule`, if given); resolves when every one of them is ready. */
   static async create(options: ThreadedSessionOptions): Promise<ThreadedSession> {
-    const s = ThreadedSession.start(options);
+    const host = options.hostModule === undefined ? undefined : await importHostModule(options.hostModule);
+    const s = ThreadedSession.open(options, host);
+    s.boot();
     await s.ready;
     return s;
   }
@@ -147,11 +167,14 @@ export class ThreadedSession {
    * A session whose workers start at its first `run`, and not at all if it
    * only loads and checks, or runs on this thread (`runHere`).
    */
-  static open(options: ThreadedSessionOptions): ThreadedSession {
+  static open(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
-    return new ThreadedSession(options);
+    if (options.hostModule !== undefined && host === undefined) {
+      throw new Error('a session with a hostModule is made by ThreadedSession.create, which imports the module before any load');
+    }
+    return new ThreadedSession(options, host);
   }
 
   private boot(): void {
@@ -217,6 +240,9 @@ export class ThreadedSession {
       optimizer,
       output,
       loadDirectories: this.options.loadDirectories,
+      input: this.input,
+      args: this.options.args,
+      hostModule: this.options.hostModule === undefined ? undefined : moduleUrl(this.options.hostModule),
     };
   }
 
@@ -379,7 +405,7 @@ export class ThreadedSession {
   runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
     if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
     this.beginRun(name, args);
-    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log);
+    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, this.host);
     const thread = this.here;
     this.running = true;
     this.control.startRun(1);

@@ -5,11 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Thread, type ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { snapshotOf } from '../backend/opt-stats.js';
+import { importHostModule } from '../core/host-function.js';
 
 const port = parentPort;
 if (!port) throw new Error('session/worker.js runs only as a worker thread');
 const send = (reply: WorkerReply): void => port.postMessage(reply);
-const thread = new Thread(workerData as ThreadStart, (lines) => send({ kind: 'print', lines }));
+const start = workerData as ThreadStart;
+const host = start.hostModule === undefined ? undefined : await importHostModule(start.hostModule);
+const thread = new Thread(start, (lines) => send({ kind: 'print', lines }), undefined, host);
 
 port.on('message', (request: WorkerRequest) => {
   const outcome = thread.run(request.name, request.args);

@@ -32,6 +32,7 @@ export class Rt {
       safepoint: () => {},
       threadId: 0,
       threadCount: 1,
+      hostCall: () => () => undefined,
       ...host,
     });
   }
