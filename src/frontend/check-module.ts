@@ -51,8 +51,12 @@ export function isSubclass(sub: ClassInfo, sup: ClassInfo): boolean {
 
 const PRIMITIVES = new Set(['i32', 'i64', 'f64', 'bool']);
 
-/** `host`: the names of the host functions the session has, which `host fn` items may declare. */
-export function checkModule(module: Module, program: Program, host: ReadonlySet<string> = new Set()): { delta: ModuleDelta | null; diagnostics: Diagnostic[] } {
+/** The host functions a session has, by name: which `host fn` items may declare. */
+export interface HostNames {
+  has(name: string): boolean;
+}
+
+export function checkModule(module: Module, program: Program, host: HostNames = new Set()): { delta: ModuleDelta | null; diagnostics: Diagnostic[] } {
   const checker = new ModuleChecker(module, program, host);
   const delta = checker.run();
   const diagnostics = checker.diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -75,7 +79,7 @@ class ModuleChecker implements Namespace {
   /** Functions of this module (new or existing) that get a body here, with the item that defines them. */
   private readonly bodies: { fn: FunctionInfo; item: FnItem; owner: ClassInfo | null }[] = [];
 
-  constructor(private readonly module: Module, readonly program: Program, private readonly host: ReadonlySet<string>) {
+  constructor(private readonly module: Module, readonly program: Program, private readonly host: HostNames) {
     this.fileName = module.fileName;
   }
 

@@ -7,7 +7,7 @@
 //! body they started with (the tiers look a function's code up at call time).
 
 import { parseModule } from '../frontend/parser.js';
-import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
+import { checkModule, type HostNames, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
@@ -136,6 +136,8 @@ const SINGLE_THREAD: ThreadHooks = {
   publishLoad: () => {},
   endLoad: () => {},
 };
+
+const ANY_HOST: HostNames = { has: () => true };
 
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
@@ -273,7 +275,8 @@ export class Session {
   /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
   /** `parsed`: `module` is what parsing `source` gives. */
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
-    const { delta, diagnostics } = checkModule(module, this.program, this.hostNames);
+    // A replayed module was checked against the loader's host functions (a thread without them, the compiler's, replays it too).
+    const { delta, diagnostics } = checkModule(module, this.program, own ? this.hostNames : ANY_HOST);
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
     if (firstCodeId === 0) {

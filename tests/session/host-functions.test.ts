@@ -153,6 +153,12 @@ test('a threaded session takes its host functions from a module that every worke
     assert.match(f.trap ?? '', /^p\.rj:3:9: trap: host function failed\n {2}host function 'bad' returned the string "x", not an i32/);
     const again = await s.run('main', [], 0);
     assert.deepEqual(again.outcomes, [{ kind: 'returned', value: 1008 }]);
+    // Hot enough to be optimized on the compiler thread, which replays the module without host functions.
+    s.load('fn sum(n: i32) -> i32 { let s = 0; for i in 0..n { s += twice(i); } return s; }\nfn hot() -> i32 { let s = 0; for k in 0..300 { s += sum(100); } return s; }', 'hot.rj');
+    const hot = await s.run('hot');
+    assert.deepEqual(hot.outcomes, [{ kind: 'returned', value: 2970000 }, { kind: 'returned', value: 2970000 }], hot.internal ?? '');
+    const report = await s.optimizationReport();
+    assert.ok((report.compiler?.compiled ?? 0) > 0, JSON.stringify(report.compiler));
   } finally {
     await s.close();
   }
