@@ -78,6 +78,21 @@ test("the arguments after '--' are the program's, flags too; read_byte reads sta
   assert.match(r.stderr, /'check' takes no program arguments/);
 });
 
+test('before read_byte waits for input, the output so far is written, a prompt without a newline too', { timeout: 30_000 }, async () => {
+  const ask = join(dir, 'ask.rj');
+  writeFileSync(ask, 'fn main() {\n  print("hello");\n  write_byte(63);\n  write_byte(32);\n  print(read_byte());\n}\n');
+  const child = spawn(process.execPath, ['bin/rejit', 'run', ask]);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    // The answer is given only once the prompt is seen: without it, the run would wait for good.
+    if (out === 'hello\n? ') child.stdin.end('x');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(out, 'hello\n? 120\n');
+  assert.equal(status, 0);
+});
+
 test('the longest --timeout that Node can time is accepted', () => {
   const r = rejit('run', 'examples/hello.rj', '--timeout', '2147483');
   assert.equal(r.status, 0);

@@ -23,7 +23,7 @@ import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
-import { HostFault, HOST_BUILTINS, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
+import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
 import { hostFunctionCall, type HostFunction } from '../core/host-function.js';
 import { SharedInput } from '../core/input.js';
 import type { Val } from '../interp/closures.js';
@@ -109,8 +109,12 @@ export interface ThreadHooks {
   sleep(ms: number): void;
   /** Called by a poll that found the poll request raised. */
   safepoint(): void;
-  /** The `read_byte` builtin: the next byte of the run's input, -1 at its end (default: the session's own `input`). */
-  readByte?(): number;
+  /**
+   * The `read_byte` builtin: the next byte of the run's input, -1 at its end
+   * (default: the session's own `input`). `beforeWait` runs first when it
+   * has to wait (for the input or another thread's read).
+   */
+  readByte?(beforeWait: () => void): number;
   /** Output that does not end a line, at the end of a call from the host. */
   write?(text: string): void;
   /** Before checking a module: waits for the load lock and applies other threads' loads. */
@@ -187,12 +191,19 @@ export class Session {
     this.hostFunctions = options.host ?? {};
     this.hostNames = new Set(Object.keys(this.hostFunctions).filter((name) => typeof this.hostFunctions[name] === 'function'));
     const thread = this.thread;
+    // Before waiting for input, the output so far goes out, a line begun with one thread too (a prompt shows).
+    const beforeWait = (): void => {
+      if (thread.threadCount === 1) this.endOutput();
+    };
     const readByte = thread.readByte?.bind(thread);
     if (readByte) {
-      this.readByte = readByte;
+      this.readByte = () => readByte(beforeWait);
     } else {
       let input: SharedInput | null = null;
-      this.readByte = () => (input ??= new SharedInput(SharedInput.create(options.input))).readByte((wait) => wait());
+      this.readByte = () => (input ??= new SharedInput(SharedInput.create(options.input))).readByte((wait) => {
+        beforeWait();
+        wait();
+      });
     }
     const host: RuntimeHost = {
       print: (line) => this.printLine(line),
@@ -421,7 +432,7 @@ export class Session {
     if (this.partial.length > 0) this.write(this.takePartial());
   }
 
-  /** The call of a `host` site: one of the builtins `HOST_BUILTINS`, or a host function. */
+  /** The call of a `host` site: one of the builtins the session serves (`HOST_BUILTINS`), or a host function. */
   private hostCall(site: HostSite): HostCall {
     switch (site.name) {
       case 'read_byte': return () => this.readByte();
@@ -434,8 +445,8 @@ export class Session {
       case 'arg_count': return () => this.args.length;
       case 'arg': return (args) => this.argument(args[0] as number);
     }
-    const fn = this.hostFunctions[site.name];
-    if (HOST_BUILTINS.has(site.name) || typeof fn !== 'function') {
+    const fn = Object.hasOwn(this.hostFunctions, site.name) ? this.hostFunctions[site.name] : undefined;
+    if (typeof fn !== 'function') {
       return () => {
         throw new HostFault('hostFunction', `  the session has no host function '${site.name}'`);
       };

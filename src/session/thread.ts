@@ -188,9 +188,17 @@ export class Thread implements ThreadHooks {
     this.catchUp();
   }
 
-  /** Waiting for the input (another thread's read, or the file) counts as outside program code, as a sleep does. */
-  readByte(): number {
-    return this.input.readByte((wait) => this.blocked(wait));
+  /**
+   * Waiting for the input (another thread's read, or the file) counts as
+   * outside program code, as a sleep does; the lines printed so far are
+   * written first.
+   */
+  readByte(beforeWait: () => void): number {
+    return this.input.readByte((wait) => {
+      beforeWait();
+      this.flush();
+      this.blocked(wait);
+    });
   }
 
   beginLoad(): void {
