@@ -165,7 +165,9 @@ export class ThreadedSession {
 
   /**
    * A session whose workers start at its first `run`, and not at all if it
-   * only loads and checks, or runs on this thread (`runHere`).
+   * only loads and checks, or runs on this thread (`runHere`). With
+   * `options.hostModule`, `host` must be its functions, imported
+   * (`create` does it).
    */
   static open(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
