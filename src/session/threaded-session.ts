@@ -39,7 +39,11 @@ export interface ThreadedSessionOptions {
   readonly tierUp?: TierUpThresholds;
   /** As `SessionOptions.compile`: for measurement and stress testing only. */
   readonly compile?: CompileOptions;
-  /** Receives each printed line (default: written straight to standard output by the threads). */
+  /**
+   * Receives each printed line (default: written straight to standard output
+   * by the threads); bytes that `write_byte` left without a newline at the
+   * end of a run come as a line of their own.
+   */
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
   readonly stackSizeMb?: number;
