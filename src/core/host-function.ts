@@ -42,12 +42,13 @@ export function moduleUrl(url: string | URL): string {
 /** The call of host function `fn` at `site`, its values checked both ways. */
 export function hostFunctionCall(site: HostSite, fn: HostFunction): HostCall {
   const { name, params, result } = site;
-  const toHost = params.map((t) => (t === 'bool' ? (v: number | bigint) => v === 1 : (v: number | bigint) => v));
+  // Only booleans change form on the way out (0/1 to false/true).
+  const toHost = params.includes('bool') ? (args: readonly (number | bigint)[]) => args.map((a, i) => (params[i] === 'bool' ? a === 1 : a)) : (args: readonly (number | bigint)[]) => args;
   const call = fn as (...args: unknown[]) => unknown;
   return (args) => {
     let value: unknown;
     try {
-      value = call(...args.map((a, i) => (toHost[i] as (v: number | bigint) => unknown)(a)));
+      value = call(...toHost(args));
     } catch (e) {
       if (e instanceof Trap || e instanceof Stopped) throw e;
       throw new HostFault('hostFunction', `  host function '${name}' threw ${describeError(e)}`);
