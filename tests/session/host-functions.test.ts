@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Session } from '../../src/session/session.js';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
+import { ModuleBuilder } from '../../src/frontend/builder.js';
 import { Trap } from '../../src/core/trap.js';
 import { TIER_NAMES } from '../../src/tiering/tiers.js';
 import type { HostFunction } from '../../src/core/host-function.js';
@@ -159,6 +160,13 @@ test('a threaded session takes its host functions from a module that every worke
     assert.deepEqual(hot.outcomes, [{ kind: 'returned', value: 2970000 }, { kind: 'returned', value: 2970000 }], hot.internal ?? '');
     const report = await s.optimizationReport();
     assert.ok((report.compiler?.compiled ?? 0) > 0, JSON.stringify(report.compiler));
+    // A module built with the builder reaches the workers through the load log with its host function.
+    const m = new ModuleBuilder('built.rj');
+    m.hostFn('twice', [['x', 'i32']], 'i32');
+    m.fn('built', [], 'i32', [m.stmt.return(m.expr.call('twice', m.expr.int(21)))]);
+    s.session.loadModule(m.build());
+    const built = await s.run('built');
+    assert.deepEqual(built.outcomes, [{ kind: 'returned', value: 42 }, { kind: 'returned', value: 42 }]);
   } finally {
     await s.close();
   }
