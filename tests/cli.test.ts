@@ -76,6 +76,9 @@ test("the arguments after '--' are the program's, flags too; read_byte reads sta
   const r = rejit('check', echo, '--', 'a');
   assert.equal(r.status, 64);
   assert.match(r.stderr, /'check' takes no program arguments/);
+  const missing = rejit('run', echo, '--host', join(dir, 'no-such-host.mjs'));
+  assert.equal(missing.status, 64);
+  assert.match(missing.stderr, /^rejit: --host cannot import '.*no-such-host\.mjs': Cannot find module/);
 });
 
 test('before read_byte waits for input, the output so far is written, a prompt without a newline too', { timeout: 30_000 }, async () => {

@@ -35,6 +35,8 @@ test('standard input lines and program arguments', () => {
   assert.equal(parseDirectives('').stdin, '');
   assert.deepEqual(parseDirectives('').args, []);
   assert.throws(() => parseDirectives('// args: a\n// args: b'), DirectiveError);
+  assert.equal(parseDirectives('// host: modules/h.mjs').host, 'modules/h.mjs');
+  assert.equal(parseDirectives('').host, null);
   const src = '// stdin: q\n// args: a\nfn main() {}\n';
   assert.equal(blessSource(src, { stdout: [], trap: null, errors: [], exit: 0 }), src);
 });

@@ -8,6 +8,7 @@
 //!   // threads: N                      run with N threads
 //!   // stdin: TEXT                     one line TEXT (and a newline) of standard input, in order
 //!   // args: A B ...                   the program's arguments (after `--`), split at spaces
+//!   // host: FILE                      the host functions' module (`--host`), relative to the test file
 //!
 //! A directive is a `//` comment anywhere on a line (alone or after code).
 //! FILE, when given, is relative to the directory of the test file.
@@ -37,6 +38,8 @@ export interface Directives {
   readonly stdin: string;
   /** The `args:` directive's words. */
   readonly args: readonly string[];
+  /** The `host:` directive's module, relative to the test file's directory, or null. */
+  readonly host: string | null;
 }
 
 /** What a run produced, in directive terms (what `blessSource` writes). */
@@ -54,7 +57,7 @@ export class DirectiveError extends Error {
   }
 }
 
-type Kind = 'expect' | 'trap' | 'error' | 'exit' | 'threads' | 'stdin' | 'args';
+type Kind = 'expect' | 'trap' | 'error' | 'exit' | 'threads' | 'stdin' | 'args' | 'host';
 
 interface RawDirective {
   readonly kind: Kind;
@@ -69,7 +72,7 @@ interface RawDirective {
  * `// expect: x` (also after code). The text is everything after `expect:` and one
  * space; `// expect:` alone expects an empty line.
  */
-const DIRECTIVE = /\/\/ ?(expect trap|expect error|expect|exit|threads|stdin|args):(.*)$/;
+const DIRECTIVE = /\/\/ ?(expect trap|expect error|expect|exit|threads|stdin|args|host):(.*)$/;
 
 function scan(source: string): { lines: string[]; directives: RawDirective[] } {
   const lines = source.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -115,6 +118,7 @@ export function parseDirectives(source: string): Directives {
   let threads: number | null = null;
   let stdin = '';
   let args: string[] | null = null;
+  let host: string | null = null;
   for (const d of scan(source).directives) {
     const line = d.lineIndex + 1;
     switch (d.kind) {
@@ -145,11 +149,15 @@ export function parseDirectives(source: string): Directives {
         if (args !== null) throw new DirectiveError(line, 'more than one args directive');
         args = d.text.split(' ').filter((a) => a !== '');
         break;
+      case 'host':
+        if (host !== null) throw new DirectiveError(line, 'more than one host directive');
+        host = d.text.trim();
+        break;
     }
   }
   if (trap && errors.length > 0) throw new DirectiveError(1, 'a file cannot expect both a trap and compile errors');
   if (errors.length > 0 && stdout.length > 0) throw new DirectiveError(1, 'a file that expects compile errors cannot expect output');
-  return { stdout, trap, errors, exit, threads, stdin, args: args ?? [] };
+  return { stdout, trap, errors, exit, threads, stdin, args: args ?? [], host };
 }
 
 /** The exit status a file expects: its `exit:` directive, or 65 with errors, 70 with a trap, else 0. */
@@ -162,7 +170,7 @@ export function expectedExit(d: Directives): number {
 
 /**
  * Rewrites `source`'s directives to describe `outcome` (for `BLESS=1`).
- * `threads:`, `stdin:` and `args:` directives are input and stay. Existing directive comments are
+ * `threads:`, `stdin:`, `args:` and `host:` directives are input and stay. Existing directive comments are
  * reused in place, in order, per kind (`expect:`; `expect trap:`/`expect error:`;
  * `exit:`); those left over are removed (a line holding only a directive is
  * deleted, and the line numbers of the new trap/error directives for this file

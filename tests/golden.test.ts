@@ -98,6 +98,7 @@ function runRejit(file: string, tier: string, d: Directives): Promise<RunResult>
   const [name = '', ...options] = tier.split(/\s+/);
   const args = [join(ROOT, 'bin', 'rejit'), 'run', file, '--tier', name, ...options];
   if (d.threads !== null) args.push('--threads', String(d.threads));
+  if (d.host !== null) args.push('--host', posix.join(posix.dirname(file), d.host));
   if (d.args.length > 0) args.push('--', ...d.args);
   return limited(
     () =>

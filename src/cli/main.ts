@@ -22,6 +22,10 @@ import { printFunction } from '../ir/printer.js';
 import type { IrFunction } from '../ir/ir.js';
 import { functionText } from '../backend/pipeline.js';
 import { Watcher } from './watch.js';
+import { hostFunctionNames } from './host-names.js';
+import type { HostFunction } from '../core/host-function.js';
+
+type HostFunctions = Readonly<Record<string, HostFunction>>;
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
 
@@ -31,9 +35,9 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
-                 [--deopt-every N] [-- ARG...]
-  rejit check FILE [--allow-load DIR]...
-  rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]...
+                 [--deopt-every N] [--host MODULE] [-- ARG...]
+  rejit check FILE [--allow-load DIR]... [--host MODULE]
+  rejit dump FILE [--ir] [--wat] [--function NAME] [--allow-load DIR]... [--host MODULE]
   rejit --help | --version
 
 Commands:
@@ -47,6 +51,8 @@ ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the
           (changed functions are redefined, new items added; other changes are refused)
           ARGs after '--' are the program's (the arg_count and arg builtins);
           read_byte reads standard input
+          --host MODULE: a JavaScript module whose exported functions are the
+          program's host functions ('host fn f(..) -> T;'); every thread imports it
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir) or the baseline tier's WebAssembly text (--wat)
           of FILE's functions (or only NAME)
@@ -92,6 +98,7 @@ const OPTIONS = {
   'hot-loops': { type: 'string' },
   'deopt-every': { type: 'string' },
   'allow-load': { type: 'string', multiple: true },
+  host: { type: 'string' },
   watch: { type: 'boolean' },
   ir: { type: 'boolean' },
   wat: { type: 'boolean' },
@@ -146,6 +153,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!file) throw new UsageError(`'${command}' needs a FILE`);
   if (end >= 0 && command !== 'run') throw new UsageError(`'${command}' takes no program arguments ('--')`);
   const resolve = resolverFor(file, values['allow-load'] ?? []);
+  const hostModule = values.host;
+  const host = hostModule === undefined ? undefined : await hostStandIns(hostModule);
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
@@ -161,12 +170,12 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       };
       const deoptEvery = values['deopt-every'];
       const compile = deoptEvery === undefined ? undefined : { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: positiveInt(deoptEvery, '--deopt-every') };
-      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, args: programArgs }, timeout, values.watch === true);
+      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, args: programArgs, hostModule }, host, timeout, values.watch === true);
     }
-    case 'check': return check(file, resolve.resolve);
+    case 'check': return check(file, resolve.resolve, host);
     case 'dump':
       if (!values.ir && !values.wat) throw new UsageError("'dump' needs --ir or --wat");
-      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true });
+      return dump(file, resolve.resolve, host, values.function, { ir: values.ir === true, wat: values.wat === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -179,6 +188,24 @@ function resolverFor(file: string, allowed: readonly string[]): { directories: s
   }
   const directories = [dirname(file), ...allowed];
   return { directories, resolve: directoryResolver(directories) };
+}
+
+/**
+ * Stand-ins of the functions `--host MODULE` exports, for checking loads on
+ * this thread: the program threads import the module and call the real
+ * ones. A module that cannot be imported is a usage error.
+ */
+async function hostStandIns(module: string): Promise<HostFunctions> {
+  let names: string[];
+  try {
+    names = await hostFunctionNames(module);
+  } catch (e) {
+    throw new UsageError(`--host cannot import '${module}': ${(e as Error).message}`);
+  }
+  const elsewhere = (): never => {
+    throw new Error('host functions run on the program threads');
+  };
+  return Object.fromEntries(names.map((name) => [name, elsewhere]));
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -223,10 +250,11 @@ function loadProgram(session: Session, file: string): boolean {
  * this thread's stack (`session/call-depth.ts`), else on `threads` worker
  * threads while this thread watches the clock, Ctrl-C and (`--watch`) the files.
  */
-async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean): Promise<number> {
-  const here = options.threads === 1 && !watch;
+async function run(file: string, options: ThreadedSessionOptions, host: HostFunctions | undefined, timeout: number | undefined, watch: boolean): Promise<number> {
+  // Host functions are imported by the workers only (`cli/host-names.ts`).
+  const here = options.threads === 1 && !watch && host === undefined;
   // Workers that will run in any case boot while this thread reads and checks the program.
-  const threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options);
+  const threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options, host);
   try {
     if (!loadProgram(threaded.session, file)) return EXIT.compileError;
     const main = threaded.session.functionInfo('main');
@@ -277,17 +305,17 @@ async function runOnWorkers(threaded: ThreadedSession, timeout: number | undefin
  * `check` and `dump` run nothing: their sessions are interpreted, for a
  * compiling tier would compile its runtime and set V8's flags at start.
  */
-function checkingSession(resolve: ModuleResolver): Session {
-  return new Session({ tier: 'interp', print: () => {}, resolve });
+function checkingSession(resolve: ModuleResolver, host: HostFunctions | undefined): Session {
+  return new Session({ tier: 'interp', print: () => {}, resolve, host });
 }
 
-function check(file: string, resolve: ModuleResolver): number {
-  const session = checkingSession(resolve);
+function check(file: string, resolve: ModuleResolver, host: HostFunctions | undefined): number {
+  const session = checkingSession(resolve, host);
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
-  const session = checkingSession(resolve);
+function dump(file: string, resolve: ModuleResolver, host: HostFunctions | undefined, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean }): number {
+  const session = checkingSession(resolve, host);
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {

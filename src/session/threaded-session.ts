@@ -148,8 +148,7 @@ export class ThreadedSession {
   /** Starts the workers (after importing `hostModule`, if given); resolves when every one of them is ready. */
   static async create(options: ThreadedSessionOptions): Promise<ThreadedSession> {
     const host = options.hostModule === undefined ? undefined : await importHostModule(options.hostModule);
-    const s = ThreadedSession.open(options, host);
-    s.boot();
+    const s = ThreadedSession.start(options, host);
     await s.ready;
     return s;
   }
@@ -159,10 +158,10 @@ export class ThreadedSession {
    * check modules while they boot (`rejit run` does: booting a worker is
    * most of its start-up). Loads need not wait for them: a worker that is
    * not running counts as acknowledged and applies the log before it runs.
-   * `run` waits until every worker is ready.
+   * `run` waits until every worker is ready. `host`: as for `open`.
    */
-  static start(options: ThreadedSessionOptions): ThreadedSession {
-    const s = ThreadedSession.open(options);
+  static start(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
+    const s = ThreadedSession.open(options, host);
     s.boot();
     return s;
   }
@@ -171,7 +170,8 @@ export class ThreadedSession {
    * A session whose workers start at its first `run`, and not at all if it
    * only loads and checks, or runs on this thread (`runHere`). With
    * `options.hostModule`, `host` must be its functions, imported
-   * (`create` does it).
+   * (`create` does it), or stand-ins of their names when every run is on
+   * the workers (`run`, not `runHere`), which import the module themselves.
    */
   static open(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
