@@ -8,6 +8,14 @@ export function positiveInteger(text: string | undefined, option: string): numbe
   return n;
 }
 
+/** The comma-separated parts of `--parts`, each one of `all`; throws on any other. */
+export function partsOf<P extends string>(text: string, all: readonly P[]): P[] {
+  const parts = text.split(',');
+  const unknown = parts.filter((p) => !(all as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')} (use ${all.join(', ')})`);
+  return parts as P[];
+}
+
 /** What a script's option parser returns for `--help`. */
 export const HELP = Symbol('help');
 

@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import type { CompileOptions } from '../src/backend/compile-options.js';
 import { directoryResolver } from '../src/session/module-resolver.js';
 import { Session, type HostValue, type Tier } from '../src/session/session.js';
-import { HELP, positiveInteger, runScript } from './arguments.js';
+import { HELP, partsOf, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
 import { formatTable } from './text-table.js';
 import { findPrograms, writeSizedRejit, type BenchProgram, type Sizes } from './program.js';
@@ -119,14 +119,12 @@ function parseOptions(argv: string[]): Options | typeof HELP {
     },
   });
   if (values.help) return HELP;
-  const parts = (values.parts as string).split(',');
-  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')} (use ${PARTS.join(', ')})`);
+  const parts = partsOf(values.parts as string, PARTS);
   const quick = values.quick as boolean;
   const iterations = quick ? 1 : positiveInteger(values.iterations, '--iterations');
   const inner = quick ? 1 : positiveInteger(values.inner, '--inner');
   return {
-    parts: parts as Part[],
+    parts,
     runs: positiveInteger(values.runs, '--runs') ?? (quick ? 3 : 7),
     quick,
     sizes: (p) => ({ iterations: iterations ?? p.defaults.iterations, innerIterations: inner ?? p.defaults.innerIterations }),

@@ -15,4 +15,5 @@ export { TIER_NAMES, DEFAULT_TIER, type Tier } from './tiering/tiers.js';
 export { DEFAULT_THRESHOLDS, type TierUpThresholds } from './tiering/tiering.js';
 export type { CompileOptions } from './backend/compile-options.js';
 export { InternalError } from './core/internal-error.js';
+export type { HostFunction } from './core/host-function.js';
 export { directoryResolver, LoadRefused, type ModuleResolver, type LoadRequest, type ResolvedModule } from './session/module-resolver.js';

@@ -53,6 +53,49 @@ test('every bad flag is a usage error with status 64 and no JavaScript stack', (
   }
 });
 
+test("the arguments after '--' are the program's, flags too; read_byte reads standard input", () => {
+  const echo = join(dir, 'echo.rj');
+  writeFileSync(echo, [
+    'fn main() -> i32 {',
+    '  for i in 0..arg_count() { let a = arg(i); for j in 0..a.length { write_byte(a[j]); } write_byte(32); }',
+    '  let n = 0;',
+    '  while read_byte() >= 0 { n += 1; }',
+    '  print(n);',
+    '  return arg_count();',
+    '}',
+  ].join('\n'));
+  for (const threads of ['1', '2']) {
+    const r = spawnSync(process.execPath, ['bin/rejit', 'run', echo, '--threads', threads, '--', '--threads', '-x', '--'], { input: 'abc\n', encoding: 'utf8', timeout: 30_000 });
+    // Each thread prints its line; the four bytes of input go to one thread or are shared between them.
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, Number(threads), r.stdout);
+    assert.ok(lines.every((l) => l.startsWith('--threads -x -- ')), r.stdout);
+    assert.equal(lines.reduce((n, l) => n + Number(l.split(' ').pop()), 0), 4, r.stdout);
+    assert.equal(r.status, 3);
+  }
+  const r = rejit('check', echo, '--', 'a');
+  assert.equal(r.status, 64);
+  assert.match(r.stderr, /'check' takes no program arguments/);
+  const missing = rejit('run', echo, '--host', join(dir, 'no-such-host.mjs'));
+  assert.equal(missing.status, 64);
+  assert.match(missing.stderr, /^rejit: --host cannot import '.*no-such-host\.mjs': Cannot find module/);
+});
+
+test('before read_byte waits for input, the output so far is written, a prompt without a newline too', { timeout: 30_000 }, async () => {
+  const ask = join(dir, 'ask.rj');
+  writeFileSync(ask, 'fn main() {\n  print("hello");\n  write_byte(63);\n  write_byte(32);\n  print(read_byte());\n}\n');
+  const child = spawn(process.execPath, ['bin/rejit', 'run', ask]);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    // The answer is given only once the prompt is seen: without it, the run would wait for good.
+    if (out === 'hello\n? ') child.stdin.end('x');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(out, 'hello\n? 120\n');
+  assert.equal(status, 0);
+});
+
 test('the longest --timeout that Node can time is accepted', () => {
   const r = rejit('run', 'examples/hello.rj', '--timeout', '2147483');
   assert.equal(r.status, 0);

@@ -66,5 +66,31 @@ test('examples/live.rj under --watch picks up an edit of frame() while it runs',
 
 test('the README points to every example', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  for (const file of [...PROGRAMS, 'live.rj']) assert.ok(readme.includes(`examples/${file}`), file);
+  for (const file of [...PROGRAMS, 'live.rj', 'bf/']) assert.ok(readme.includes(`examples/${file}`), file);
+});
+
+test('examples/bf runs Brainf*** from generated source and from the builder, with the byte builtins and with host functions', { timeout: 120_000 }, () => {
+  const bf = (program: string, input: string, ...flags: string[]): string => {
+    const r = spawnSync(process.execPath, [join(EXAMPLES, 'bf/bf.mjs'), join(EXAMPLES, 'bf', program), ...flags], { cwd: ROOT, input, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${program} ${flags.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  for (const flags of [[], ['--builder'], ['--host'], ['--builder', '--host'], ['--tier', 'interp'], ['--tier', 'opt', '--host']]) {
+    assert.equal(bf('hello.b', '', ...flags), 'Hello World!\n', flags.join(' '));
+    assert.equal(bf('reverse.b', 'abc\ndé', ...flags), Buffer.from([...Buffer.from('abc\ndé')].reverse()).toString(), flags.join(' '));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rejit-bf-'));
+  try {
+    // The generated source is a Rejit program like any other: `rejit run` runs it.
+    writeFileSync(join(dir, 'hello.rj'), bf('hello.b', '', '--emit'));
+    const r = spawnSync(process.execPath, [REJIT, 'run', join(dir, 'hello.rj')], { encoding: 'utf8' });
+    assert.equal(r.stdout, 'Hello World!\n', r.stderr);
+    // A trap names the BF offset it came from.
+    writeFileSync(join(dir, 'off.b'), '+[>+]');
+    const off = spawnSync(process.execPath, [join(EXAMPLES, 'bf/bf.mjs'), join(dir, 'off.b')], { encoding: 'utf8' });
+    assert.equal(off.status, 70);
+    assert.match(off.stderr, /off\.b: index out of bounds \(BF offset 3\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

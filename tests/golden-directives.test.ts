@@ -28,6 +28,19 @@ test('trap, exit and threads', () => {
   assert.equal(expectedExit(parseDirectives('// expect trap: 1:1: bad cast')), 70);
 });
 
+test('standard input lines and program arguments', () => {
+  const d = parseDirectives('// stdin: ab c\n// args: x  y\n// stdin:\n// stdin: é\n');
+  assert.equal(d.stdin, 'ab c\n\né\n');
+  assert.deepEqual(d.args, ['x', 'y']);
+  assert.equal(parseDirectives('').stdin, '');
+  assert.deepEqual(parseDirectives('').args, []);
+  assert.throws(() => parseDirectives('// args: a\n// args: b'), DirectiveError);
+  assert.equal(parseDirectives('// host: modules/h.mjs').host, 'modules/h.mjs');
+  assert.equal(parseDirectives('').host, null);
+  const src = '// stdin: q\n// args: a\nfn main() {}\n';
+  assert.equal(blessSource(src, { stdout: [], trap: null, errors: [], exit: 0 }), src);
+});
+
 test('errors in order, with an optional file', () => {
   const d = parseDirectives('// expect error: 2:5: unknown name \'y\'\r\n// expect error: modules/m.rj:1:4: expected i32, found bool: really\r\n');
   assert.deepEqual(d.errors, [

@@ -6,6 +6,9 @@
 //!   // expect error: [FILE:]LINE:COL: MESSAGE  one compile diagnostic, in order
 //!   // exit: N                         the exit status
 //!   // threads: N                      run with N threads
+//!   // stdin: TEXT                     one line TEXT (and a newline) of standard input, in order
+//!   // args: A B ...                   the program's arguments (after `--`), split at spaces
+//!   // host: FILE                      the host functions' module (`--host`), relative to the test file
 //!
 //! A directive is a `//` comment anywhere on a line (alone or after code).
 //! FILE, when given, is relative to the directory of the test file.
@@ -31,6 +34,12 @@ export interface Directives {
   readonly exit: number | null;
   /** The `threads:` directive, or null. */
   readonly threads: number | null;
+  /** Standard input: the `stdin:` lines, each with its newline ('' without any). */
+  readonly stdin: string;
+  /** The `args:` directive's words. */
+  readonly args: readonly string[];
+  /** The `host:` directive's module, relative to the test file's directory, or null. */
+  readonly host: string | null;
 }
 
 /** What a run produced, in directive terms (what `blessSource` writes). */
@@ -48,7 +57,7 @@ export class DirectiveError extends Error {
   }
 }
 
-type Kind = 'expect' | 'trap' | 'error' | 'exit' | 'threads';
+type Kind = 'expect' | 'trap' | 'error' | 'exit' | 'threads' | 'stdin' | 'args' | 'host';
 
 interface RawDirective {
   readonly kind: Kind;
@@ -63,7 +72,7 @@ interface RawDirective {
  * `// expect: x` (also after code). The text is everything after `expect:` and one
  * space; `// expect:` alone expects an empty line.
  */
-const DIRECTIVE = /\/\/ ?(expect trap|expect error|expect|exit|threads):(.*)$/;
+const DIRECTIVE = /\/\/ ?(expect trap|expect error|expect|exit|threads|stdin|args|host):(.*)$/;
 
 function scan(source: string): { lines: string[]; directives: RawDirective[] } {
   const lines = source.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -107,6 +116,9 @@ export function parseDirectives(source: string): Directives {
   let trap: Located | null = null;
   let exit: number | null = null;
   let threads: number | null = null;
+  let stdin = '';
+  let args: string[] | null = null;
+  let host: string | null = null;
   for (const d of scan(source).directives) {
     const line = d.lineIndex + 1;
     switch (d.kind) {
@@ -130,11 +142,22 @@ export function parseDirectives(source: string): Directives {
         if (threads !== null) throw new DirectiveError(line, 'more than one threads directive');
         threads = parseCount(d.text, line, 'thread count', 1);
         break;
+      case 'stdin':
+        stdin += `${d.text}\n`;
+        break;
+      case 'args':
+        if (args !== null) throw new DirectiveError(line, 'more than one args directive');
+        args = d.text.split(' ').filter((a) => a !== '');
+        break;
+      case 'host':
+        if (host !== null) throw new DirectiveError(line, 'more than one host directive');
+        host = d.text.trim();
+        break;
     }
   }
   if (trap && errors.length > 0) throw new DirectiveError(1, 'a file cannot expect both a trap and compile errors');
   if (errors.length > 0 && stdout.length > 0) throw new DirectiveError(1, 'a file that expects compile errors cannot expect output');
-  return { stdout, trap, errors, exit, threads };
+  return { stdout, trap, errors, exit, threads, stdin, args: args ?? [], host };
 }
 
 /** The exit status a file expects: its `exit:` directive, or 65 with errors, 70 with a trap, else 0. */
@@ -147,7 +170,7 @@ export function expectedExit(d: Directives): number {
 
 /**
  * Rewrites `source`'s directives to describe `outcome` (for `BLESS=1`).
- * `threads:` directives are input and stay. Existing directive comments are
+ * `threads:`, `stdin:`, `args:` and `host:` directives are input and stay. Existing directive comments are
  * reused in place, in order, per kind (`expect:`; `expect trap:`/`expect error:`;
  * `exit:`); those left over are removed (a line holding only a directive is
  * deleted, and the line numbers of the new trap/error directives for this file

@@ -94,14 +94,16 @@ function limited<T>(start: () => Promise<T>): Promise<T> {
   });
 }
 
-function runRejit(file: string, tier: string, threads: number | null): Promise<RunResult> {
+function runRejit(file: string, tier: string, d: Directives): Promise<RunResult> {
   const [name = '', ...options] = tier.split(/\s+/);
   const args = [join(ROOT, 'bin', 'rejit'), 'run', file, '--tier', name, ...options];
-  if (threads !== null) args.push('--threads', String(threads));
+  if (d.threads !== null) args.push('--threads', String(d.threads));
+  if (d.host !== null) args.push('--host', posix.join(posix.dirname(file), d.host));
+  if (d.args.length > 0) args.push('--', ...d.args);
   return limited(
     () =>
       new Promise<RunResult>((resolve) => {
-        execFile(
+        const child = execFile(
           process.execPath,
           args,
           // The corpus runs with the IR verified after every pass and every module validated.
@@ -118,6 +120,9 @@ function runRejit(file: string, tier: string, threads: number | null): Promise<R
             });
           },
         );
+        // Standard input is the `stdin:` lines, then its end (never left open: a read would wait for good).
+        child.stdin?.on('error', () => {}); // a program that ends without reading it all
+        child.stdin?.end(d.stdin);
       }),
   );
 }
@@ -194,7 +199,7 @@ for (const file of files) {
   const runs: Promise<RunResult>[] = [];
   for (const [i, tier] of TIERS.entries()) {
     // Start the run now, so that several run while the tests are reported in order.
-    const run = directives instanceof Error ? null : runRejit(file, tier, directives.threads);
+    const run = directives instanceof Error ? null : runRejit(file, tier, directives);
     if (run) runs.push(run);
     test(`${file} [${tier}]`, async () => {
       if (directives instanceof Error) throw new Error(`${file}: ${directives.message}`);

@@ -172,7 +172,7 @@ export class Baseline {
   ) {
     this.globals = new GlobalStates(heap.memory.buffer);
     this.trace = host.trace ?? null;
-    const raise = (kind: TrapKind): never => raiseTrap(kind, this.lookup);
+    const raise = (kind: TrapKind, detail?: string): never => raiseTrap(kind, this.lookup, detail);
     const threaded = host.threadCount > 1;
     const every = options.deoptEvery ?? 0;
     const deopt = {

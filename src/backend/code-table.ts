@@ -143,7 +143,7 @@ export class CodeTable {
     const callee: Funcs = {};
     const calleeId: Record<string, number> = {};
     for (const link of code.links) {
-      if (link.module === 'js') js[link.field] = link.field.startsWith('print_') ? services.print : services[link.field as JsService];
+      if (link.module === 'js') js[link.field] = link.field.startsWith('print_') ? services.print : link.field.startsWith('host_') ? services.host : services[link.field as JsService];
       else if (link.module === 'hub') hub[link.field] = this.dispatcher({ params: link.sig.params.slice(0, -1), results: link.sig.results });
       else if (link.module === 'callee') {
         const fn = functionId(Number(link.field));

@@ -48,8 +48,8 @@ export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds:
   const links = builder.imports.flatMap((imp) =>
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],
   );
-  const { ir, positions, fileName, prints, loads, deopt, dependencies } = compiled;
-  return { id, ir, positions, fileName, prints, loads, module, links, emitSeconds, moduleSeconds, relinkOf: null, deopt, dependencies };
+  const { ir, positions, fileName, prints, loads, hosts, deopt, dependencies } = compiled;
+  return { id, ir, positions, fileName, prints, loads, hosts, module, links, emitSeconds, moduleSeconds, relinkOf: null, deopt, dependencies };
 }
 
 /** Version `id`: `code`'s module, to be linked again. */

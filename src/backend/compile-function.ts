@@ -64,6 +64,7 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
     fileName: ir.fileName,
     prints: fx.prints,
     loads: fx.loads,
+    hosts: fx.hosts,
     positions: new Map(fx.positions.map(([offset, p]) => [start + offset, p])),
     deopt,
   };

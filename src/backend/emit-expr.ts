@@ -131,6 +131,13 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
     case 'atomicLoad': return emitAtomic(fx, e.place, [], `${e.type}.atomic.load`);
     case 'atomicAdd': return emitAtomic(fx, e.place, [e.value], `${e.type}.atomic.rmw.add`);
     case 'atomicCas': return emitAtomic(fx, e.place, [e.expected, e.replacement], `${e.type}.atomic.rmw.cmpxchg`);
+    case 'host': {
+      const params = e.args.map((a) => a.type as ValueType);
+      c.i32Const(fx.hosts.push({ name: e.name, params, result: e.type }) - 1);
+      for (const a of e.args) emitExpr(fx, a);
+      fx.call(fx.imports.host(params.map(wasmType), e.type === 'void' ? [] : [wasmType(e.type)]), e.pos);
+      return;
+    }
     default: return unreachable(e);
   }
 }

@@ -52,7 +52,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       return;
     case 'drop':
       emitExpr(fx, s.value);
-      c.drop();
+      if (s.value.type !== 'void') c.drop();
       return;
     case 'atomicStore':
       return emitAtomic(fx, s.place, [s.value], `${s.value.type === 'i64' ? 'i64' : 'i32'}.atomic.store`);

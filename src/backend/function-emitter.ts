@@ -15,6 +15,7 @@ import { POLL_REQUEST } from '../core/layout.js';
 import { MAX_FRAMES } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import type { TrapKind } from '../core/trap.js';
+import type { HostSite } from '../core/host.js';
 import type { CodeEmitter, Label } from '../wasm/code-emitter.js';
 import type { FunctionBuilder, ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncIdx, ValType } from '../wasm/types.js';
@@ -97,6 +98,8 @@ export class FunctionEmitter {
   readonly positions: [number, CallPosition][] = [];
   readonly prints: (readonly PrintPart[])[] = [];
   readonly loads: LoadSite[] = [];
+  /** Host call sites, by the index their import takes first (`js-imports.ts`). */
+  readonly hosts: HostSite[] = [];
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */

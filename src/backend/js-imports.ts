@@ -2,18 +2,19 @@
 //! version on one thread: traps, printing (formats fixed at compile time, so
 //! a `print` crosses to JavaScript once, with its values), the clock, the
 //! barrier, safepoints (stops and loads of other threads), `load`, the
-//! f64 remainder (JavaScript's `%`, which wasm lacks), and optimized code's
-//! deoptimization.
+//! f64 remainder (JavaScript's `%`, which wasm lacks), host calls (host
+//! functions and the byte and argument builtins: `core/host.ts`), and
+//! optimized code's deoptimization.
 
 import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
 import type { GlobalId } from '../ir/ids.js';
-import type { RuntimeHost } from '../core/host.js';
+import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
 import { TRAP_MESSAGES, type TrapKind } from '../core/trap.js';
 import { frameLimit } from '../core/limits.js';
 import type { JsFunction } from './module-imports.js';
 
-export type JsService = JsFunction | 'print';
+export type JsService = JsFunction | 'print' | 'host';
 
 export const TRAP_KINDS = Object.keys(TRAP_MESSAGES) as TrapKind[];
 
@@ -32,6 +33,7 @@ export interface JsImportData {
   readonly fileName: string;
   readonly prints: readonly (readonly PrintPart[])[];
   readonly loads: readonly LoadSite[];
+  readonly hosts: readonly HostSite[];
 }
 
 /** How optimized code of one version leaves for the interpreter (`deopt-exits.ts`, `Baseline.deoptimize`). */
@@ -46,11 +48,13 @@ export interface DeoptImports {
   optimize(): void;
 }
 
-/** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame. */
-export type RaiseTrap = (kind: TrapKind) => never;
+/** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame, with optional detail lines. */
+export type RaiseTrap = (kind: TrapKind, detail?: string) => never;
 
-/** The services by import name; every `print_<signature>` import is `print`. */
+/** The services by import name; every `print_<signature>` import is `print`, every `host_<signature>` import `host`. */
 export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTrap, deopt: DeoptImports): Record<JsService, (...args: never[]) => unknown> {
+  // Each site's call, resolved at its first call on this thread.
+  const hostCalls: (HostCall | undefined)[] = [];
   return {
     deoptValueI32: deopt.value,
     deoptValueI64: deopt.value,
@@ -73,6 +77,15 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     load: (site: number) => {
       const { path, pos } = code.loads[site] as LoadSite;
       host.load(path, code.fileName, pos);
+    },
+    host: (site: number, ...args: (number | bigint)[]) => {
+      const call = (hostCalls[site] ??= host.hostCall(code.hosts[site] as HostSite));
+      try {
+        return call(args);
+      } catch (e) {
+        if (e instanceof HostFault) raise(e.kind, e.detail);
+        throw e;
+      }
     },
     print: (format: number, ...values: (number | bigint)[]) => {
       let next = 0;

@@ -3,7 +3,8 @@
 //! Namespaces: `env` (the memory, the thread's id and count, its block and
 //! free-list table), `rt` (the per-thread runtime module: allocation,
 //! delete, class tests), `js` (host
-//! services: traps, printing, clock, barrier, load, f64 remainder), `hub`
+//! services: traps, printing, clock, barrier, load, f64 remainder, host
+//! calls), `hub`
 //! (dispatchers, by signature), `callee` and `calleeId` (for each function
 //! called directly, by function id: the code that function had when the
 //! module was instantiated and its code id, an i32 global; or a placeholder
@@ -83,6 +84,12 @@ export class ModuleImports {
   print(values: FuncSig['params']): FuncIdx {
     const sig = { params: values, results: [] };
     return this.func('js', `print_${sigName(sig)}`, { params: ['i32', ...values], results: [] }, 'print');
+  }
+
+  /** `js.host_<sig>(site, ...args)`: a host call (`js-imports.ts`), one import per signature. */
+  host(params: FuncSig['params'], results: FuncSig['results']): FuncIdx {
+    const name = `host_${sigName({ params, results })}`;
+    return this.func('js', name, { params: ['i32', ...params], results }, name);
   }
 
   /** The hub dispatcher for callees of signature `sig`. */

@@ -10,11 +10,12 @@
 //! IR is verified after every pass (`ir/verify.ts`), an error naming the
 //! pass, and every module is checked with `WebAssembly.validate`.
 
-import type { IrFunction, PointId } from '../ir/ir.js';
+import type { Expr, IrFunction, PointId } from '../ir/ir.js';
 import { verifyFunction, verifying, type VerifyOptions } from '../ir/verify.js';
 import type { Program } from '../core/program.js';
 import { computeCallPlans, planDependencies, type CallPlans } from '../passes/call-plans.js';
-import { someStmt, stmtPoint } from '../ir/operands.js';
+import { exprOperands, someStmt, stmtOperands, stmtPoint } from '../ir/operands.js';
+import { WAITING_BUILTINS } from '../core/host.js';
 import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeLeafClasses } from '../passes/leaf-classes.js';
 import { computeGlobalUses } from '../passes/stable-globals.js';
@@ -119,16 +120,17 @@ const MAX_EXIT_STATE = 1_000_000;
 
 /**
  * Whether optimized code of `ir` can speculate (a version that stores a
- * global not yet known stored cannot either, above): after a `barrier` or
- * `sleep`, which apply other threads' loads, there is no program point to
+ * global not yet known stored cannot either, above): after a `barrier`,
+ * `sleep` or `read_byte` (`WAITING_BUILTINS`), which apply other threads' loads, there is no program point to
  * deoptimize at (`deopt-exits.ts`), so such a function assumes nothing; nor
  * does a huge one (MAX_EXIT_STATE).
  */
 function speculable(ir: IrFunction): boolean {
   let points = 0;
+  const waits = (e: Expr): boolean => (e.op === 'host' && WAITING_BUILTINS.has(e.name)) || exprOperands(e).some(waits);
   const blocks = someStmt(ir.body, (s) => {
     if (stmtPoint(s) !== null) points++;
-    return s.op === 'barrier' || s.op === 'sleep';
+    return s.op === 'barrier' || s.op === 'sleep' || stmtOperands(s).some(waits);
   });
   return !blocks && points * ir.locals.length <= MAX_EXIT_STATE;
 }

@@ -102,12 +102,12 @@ function run(sites: readonly NodeJS.CallSite[], lookup: CodeLookup, index: numbe
  * definition, of an allocation that found no memory). Its frames are added
  * where it leaves compiled code.
  */
-export function raiseTrap(kind: TrapKind, lookup: CodeLookup): never {
+export function raiseTrap(kind: TrapKind, lookup: CodeLookup, detail = ''): never {
   throw withFullStackTraces(() => {
     const holder = {};
     Error.captureStackTrace(holder, raiseTrap);
     const top = run(callSites(holder), lookup, 0)[0]?.entry;
-    return new Trap(kind, top?.fileName ?? '', top?.pos ?? NO_POS);
+    return new Trap(kind, top?.fileName ?? '', top?.pos ?? NO_POS, detail);
   });
 }
 

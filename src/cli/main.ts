@@ -25,6 +25,10 @@ import { optimizedText } from '../backend/opt-dump.js';
 import { TraceFileError } from '../session/trace-file.js';
 import { formatStats } from '../session/run-stats.js';
 import { Watcher } from './watch.js';
+import { hostFunctionNames } from './host-names.js';
+import type { HostFunction } from '../core/host-function.js';
+
+type HostFunctions = Readonly<Record<string, HostFunction>>;
 
 export const EXIT = { ok: 0, usage: 64, compileError: 65, noInput: 66, trap: 70, internal: 71, timeout: 124, interrupted: 130 } as const;
 
@@ -34,9 +38,9 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 const USAGE = `Usage:
   rejit run FILE [--threads N] [--tier ${TIER_NAMES.join('|')}] [--timeout SECONDS]
                  [--hot-calls N] [--hot-loops N] [--allow-load DIR]... [--watch]
-                 [--deopt-every N] [--trace OUT.json] [--stats]
-  rejit check FILE [--allow-load DIR]...
-  rejit dump FILE [--ir] [--wat] [--opt] [--function NAME] [--allow-load DIR]...
+                 [--deopt-every N] [--trace OUT.json] [--stats] [--host MODULE] [-- ARG...]
+  rejit check FILE [--allow-load DIR]... [--host MODULE]
+  rejit dump FILE [--ir] [--wat] [--opt] [--function NAME] [--allow-load DIR]... [--host MODULE]
   rejit --help | --version
 
 Commands:
@@ -51,6 +55,10 @@ ${TIERS.map((t) => `          --tier ${t.name}${t.name === DEFAULT_TIER ? ' (the
           --trace OUT.json: write what the JIT does (loads, compiles, tier-ups,
           invalidations, deopts, traps) as a Chrome trace (Perfetto, chrome://tracing)
           --stats: at exit, print on stderr a summary of compiles, deopts, loads, memory
+          ARGs after '--' are the program's (the arg_count and arg builtins);
+          read_byte reads standard input
+          --host MODULE: a JavaScript module whose exported functions are the
+          program's host functions ('host fn f(..) -> T;'); every thread imports it
   check   parse and type-check FILE, print its diagnostics
   dump    print the typed IR (--ir), the baseline tier's WebAssembly text (--wat),
           or the optimized version (--opt: its IR after the passes, call plans and
@@ -98,6 +106,7 @@ const OPTIONS = {
   'hot-loops': { type: 'string' },
   'deopt-every': { type: 'string' },
   'allow-load': { type: 'string', multiple: true },
+  host: { type: 'string' },
   watch: { type: 'boolean' },
   ir: { type: 'boolean' },
   wat: { type: 'boolean' },
@@ -137,7 +146,10 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv);
+  // Everything after the first `--` is the program's.
+  const end = argv.indexOf('--');
+  const programArgs = end < 0 ? [] : argv.slice(end + 1);
+  const { values, positionals } = parseCommandLine(end < 0 ? argv : argv.slice(0, end));
   if (values.help) {
     writeFully(1, USAGE);
     return EXIT.ok;
@@ -150,7 +162,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!command) throw new UsageError('no command given');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!file) throw new UsageError(`'${command}' needs a FILE`);
+  if (end >= 0 && command !== 'run') throw new UsageError(`'${command}' takes no program arguments ('--')`);
   const resolve = resolverFor(file, values['allow-load'] ?? []);
+  const hostModule = values.host;
+  const host = hostModule === undefined ? undefined : await hostStandIns(hostModule);
   switch (command) {
     case 'run': {
       const threads = values.threads === undefined ? 1 : positiveInt(values.threads, '--threads');
@@ -167,12 +182,12 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       const deoptEvery = values['deopt-every'];
       const compile = deoptEvery === undefined ? undefined : { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: positiveInt(deoptEvery, '--deopt-every') };
       const report = { stats: values.stats === true };
-      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, trace: values.trace }, timeout, values.watch === true, report);
+      return run(file, { threads, tier, tierUp, compile, loadDirectories: resolve.directories, trace: values.trace, args: programArgs, hostModule }, host, timeout, values.watch === true, report);
     }
-    case 'check': return check(file, resolve.resolve);
+    case 'check': return check(file, resolve.resolve, host);
     case 'dump':
       if (!values.ir && !values.wat && !values.opt) throw new UsageError("'dump' needs --ir, --wat or --opt");
-      return dump(file, resolve.resolve, values.function, { ir: values.ir === true, wat: values.wat === true, opt: values.opt === true });
+      return dump(file, resolve.resolve, host, values.function, { ir: values.ir === true, wat: values.wat === true, opt: values.opt === true });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -185,6 +200,24 @@ function resolverFor(file: string, allowed: readonly string[]): { directories: s
   }
   const directories = [dirname(file), ...allowed];
   return { directories, resolve: directoryResolver(directories) };
+}
+
+/**
+ * Stand-ins of the functions `--host MODULE` exports, for checking loads on
+ * this thread: the program threads import the module and call the real
+ * ones. A module that cannot be imported is a usage error.
+ */
+async function hostStandIns(module: string): Promise<HostFunctions> {
+  let names: string[];
+  try {
+    names = await hostFunctionNames(module);
+  } catch (e) {
+    throw new UsageError(`--host cannot import '${module}': ${(e as Error).message}`);
+  }
+  const elsewhere = (): never => {
+    throw new Error('host functions run on the program threads');
+  };
+  return Object.fromEntries(names.map((name) => [name, elsewhere]));
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -229,12 +262,13 @@ function loadProgram(session: Session, file: string): boolean {
  * this thread's stack (`session/call-depth.ts`), else on `threads` worker
  * threads while this thread watches the clock, Ctrl-C and (`--watch`) the files.
  */
-async function run(file: string, options: ThreadedSessionOptions, timeout: number | undefined, watch: boolean, report: { readonly stats: boolean }): Promise<number> {
-  const here = options.threads === 1 && !watch;
+async function run(file: string, options: ThreadedSessionOptions, host: HostFunctions | undefined, timeout: number | undefined, watch: boolean, report: { readonly stats: boolean }): Promise<number> {
+  // Host functions are imported by the workers only (`cli/host-names.ts`).
+  const here = options.threads === 1 && !watch && host === undefined;
   let threaded: ThreadedSession;
   try {
     // Workers that will run in any case boot while this thread reads and checks the program.
-    threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options);
+    threaded = here ? ThreadedSession.open(options) : ThreadedSession.start(options, host);
   } catch (e) {
     if (!(e instanceof TraceFileError)) throw e;
     stderr(`rejit: ${e.message}`);
@@ -297,17 +331,17 @@ async function runOnWorkers(threaded: ThreadedSession, timeout: number | undefin
  * `check` and `dump` run nothing: their sessions are interpreted, for a
  * compiling tier would compile its runtime and set V8's flags at start.
  */
-function checkingSession(resolve: ModuleResolver): Session {
-  return new Session({ tier: 'interp', print: () => {}, resolve });
+function checkingSession(resolve: ModuleResolver, host: HostFunctions | undefined): Session {
+  return new Session({ tier: 'interp', print: () => {}, resolve, host });
 }
 
-function check(file: string, resolve: ModuleResolver): number {
-  const session = checkingSession(resolve);
+function check(file: string, resolve: ModuleResolver, host: HostFunctions | undefined): number {
+  const session = checkingSession(resolve, host);
   return loadProgram(session, file) ? EXIT.ok : EXIT.compileError;
 }
 
-function dump(file: string, resolve: ModuleResolver, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean; readonly opt: boolean }): number {
-  const session = checkingSession(resolve);
+function dump(file: string, resolve: ModuleResolver, host: HostFunctions | undefined, only: string | undefined, show: { readonly ir: boolean; readonly wat: boolean; readonly opt: boolean }): number {
+  const session = checkingSession(resolve, host);
   if (!loadProgram(session, file)) return EXIT.compileError;
   const fns = session.program.functions.filter((f) => f.ir && (only === undefined || f.name === only));
   if (only !== undefined && fns.length === 0) {

@@ -1,11 +1,43 @@
 //! The services every tier reaches outside compiled or interpreted code for:
-//! output, loading, barriers and the poll word that leads to safepoints. The
-//! session implements them once per thread; the interpreter and the wasm
-//! tiers' host imports (`backend/js-imports.ts`) call them.
+//! output, loading, barriers, the poll word that leads to safepoints, and
+//! host calls (host functions and the byte input/output and argument
+//! builtins, IR `host`). The session implements them once per thread; the
+//! interpreter and the wasm tiers' host imports (`backend/js-imports.ts`)
+//! call them.
 
 import type { Pos } from '../ir/pos.js';
 import type { GlobalId } from '../ir/ids.js';
 import type { Tracer } from './trace.js';
+import type { ValueType } from '../ir/types.js';
+import type { TrapKind } from './trap.js';
+
+/** The builtins that the IR's `host` op calls (reserved names, so no host function has them). */
+export const HOST_BUILTINS: ReadonlySet<string> = new Set(['read_byte', 'write_byte', 'arg_count', 'arg']);
+
+/**
+ * The builtins that may wait outside program code, and so apply other
+ * threads' loads, as `barrier` does: no program point follows them for
+ * optimized code to deoptimize at (`backend/pipeline.ts`).
+ */
+export const WAITING_BUILTINS: ReadonlySet<string> = new Set(['read_byte']);
+
+/** What a host call site needs: the name it calls and the types it was checked with. */
+export interface HostSite {
+  readonly name: string;
+  readonly params: readonly ValueType[];
+  readonly result: ValueType | 'void';
+}
+
+/** A host call with its arguments in the tiers' representation (i64 as bigint, bool as 0/1, references as addresses). */
+export type HostCall = (args: readonly (number | bigint)[]) => number | bigint | undefined;
+
+/** Thrown by a `HostCall` that failed; the tier makes it a trap of `kind` at the call's position. */
+export class HostFault extends Error {
+  constructor(readonly kind: TrapKind, readonly detail: string) {
+    super(detail);
+    this.name = 'HostFault';
+  }
+}
 
 export interface RuntimeHost {
   /** Writes one line of program output. */
@@ -33,4 +65,6 @@ export interface RuntimeHost {
   readonly threadCount: number;
   /** The thread's trace events (`--trace`); absent when tracing is off. */
   readonly trace?: Tracer | null;
+  /** The call of `site`, resolved once per site (at its compilation), not per call. */
+  hostCall(site: HostSite): HostCall;
 }

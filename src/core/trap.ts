@@ -19,6 +19,7 @@ export const TRAP_MESSAGES = {
   stackOverflow: 'stack overflow',
   outOfMemory: 'out of memory',
   loadFailed: 'load failed',
+  hostFunction: 'host function failed',
   interrupted: 'interrupted',
   timeout: 'timeout',
 } as const;

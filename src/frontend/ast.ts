@@ -28,6 +28,8 @@ export interface FnItem {
   readonly result: TypeExpr | null;
   /** `null` for a declaration (or an abstract method): `fn f(..) -> T;`. */
   readonly body: Block | null;
+  /** `host fn f(..) -> T;`: defined by the host function `f` given to the session (no body). */
+  readonly host?: boolean;
 }
 
 export interface FieldDecl {

@@ -54,6 +54,12 @@ export class ModuleBuilder {
     return this;
   }
 
+  /** `host fn name(..) -> T;`: a function the session's host gives (`SessionOptions.host`). */
+  hostFn(name: string, params: readonly (readonly [string, TypeName])[], result: TypeName | null): this {
+    this.items.push({ ...this.fnItem(name, false, params, result, null), host: true });
+    return this;
+  }
+
   /** A class with fields and methods (methods take `self` implicitly; `body` null makes one abstract). */
   class(
     name: string,

@@ -1,6 +1,8 @@
 //! The checker's builtins: the typing and lowering of calls of `print`,
-//! `assert`, `load`, the math and thread builtins, the atomics and the
-//! conversions, over the function checker's operations (`BodyChecker`).
+//! `assert`, `load`, the math and thread builtins, the atomics, the
+//! conversions, and the byte input/output and argument builtins (IR `host`
+//! calls the session serves), over the function checker's operations
+//! (`BodyChecker`).
 //! Which names are builtins: `builtins.ts`.
 
 import type * as A from './ast.js';
@@ -118,6 +120,23 @@ export function checkBuiltin(c: BodyChecker, e: A.Expr & { kind: 'call' }, disca
     }
     case 'clock_ns':
       return arity(0) ? { e: { op: 'clock', type: 'i64' }, t: 'i64' } : ERROR;
+    case 'read_byte':
+    case 'arg_count':
+      return arity(0) ? c.maybeDrop({ e: { op: 'host', type: 'i32', name: e.callee, args: [], pos: e.pos }, t: 'i32' }, discard) : ERROR;
+    case 'write_byte':
+      return statementOnly(() => {
+        if (!arity(1)) return;
+        const b = c.expr(arg(0), 'i32');
+        c.expectType(b, 'i32', arg(0).pos);
+        c.out.push({ op: 'drop', value: { op: 'host', type: 'void', name: 'write_byte', args: [b.e], pos: e.pos } });
+      });
+    case 'arg': {
+      if (!arity(1)) return ERROR;
+      const i = c.expr(arg(0), 'i32');
+      c.expectType(i, 'i32', arg(0).pos);
+      const t: Type = { kind: 'array', elem: 'i32' };
+      return c.maybeDrop({ e: { op: 'host', type: t, name: 'arg', args: [i.e], pos: e.pos }, t }, discard);
+    }
     case 'thread_id':
       return arity(0) ? { e: { op: 'threadId', type: 'i32' }, t: 'i32' } : ERROR;
     case 'thread_count':

@@ -20,6 +20,7 @@ import { BINARY_OPS, UNARY_OPS } from './operator-names.js';
 import { ifChain, leftSpine, type BinaryExpr, type IfStmt } from './chains.js';
 import { terminates } from './paths.js';
 import { ERROR, checkBuiltin, checkConversion, typeOf, type BodyChecker, type CType, type Typed } from './check-builtins.js';
+import { HIDEABLE_BUILTINS } from './builtins.js';
 import type { Callee, Expr, FieldRef, IrFunction, LabelId, Local, LocalIndex, PointId, Stmt } from '../ir/ir.js';
 import { isIntType, isRefType, sameType, typeToString, type ClassType, type Type, type ValueType } from '../ir/types.js';
 import { binaryOperands, isComparison, takes, UNARY } from '../ir/operators.js';
@@ -681,9 +682,9 @@ class FunctionChecker implements BodyChecker {
 
   private call(e: A.Expr & { kind: 'call' }, discard: boolean): Typed {
     if (e.callee === 'i32' || e.callee === 'i64' || e.callee === 'f64') return checkConversion(this, e);
-    const builtin = checkBuiltin(this, e, discard);
-    if (builtin) return builtin;
     const fn = this.ctx.functionByName(e.callee);
+    const builtin = fn && HIDEABLE_BUILTINS.has(e.callee) ? undefined : checkBuiltin(this, e, discard);
+    if (builtin) return builtin;
     if (!fn) {
       if (this.lookupLocal(e.callee) || this.ctx.globalByName(e.callee)) this.report(e.pos, `'${e.callee}' is not a function`);
       else this.report(e.pos, `unknown function '${e.callee}'`);

@@ -12,6 +12,7 @@ import type { ClassItem, FnItem, GlobalItem, Module, Pos, TypeExpr } from './ast
 import { diagnostic, type Diagnostic } from './diagnostic.js';
 import { ConstError, evalConst, type ConstResult } from './const-eval.js';
 import { checkFunctionBody } from './check-function.js';
+import { hostFunctionIr } from './host-function.js';
 import { BUILTIN_NAMES } from './builtins.js';
 import type { ConstValue, FieldRef, FunctionId, IrFunction } from '../ir/ir.js';
 import { HEADER_SIZE } from '../core/layout.js';
@@ -50,8 +51,13 @@ export function isSubclass(sub: ClassInfo, sup: ClassInfo): boolean {
 
 const PRIMITIVES = new Set(['i32', 'i64', 'f64', 'bool']);
 
-export function checkModule(module: Module, program: Program): { delta: ModuleDelta | null; diagnostics: Diagnostic[] } {
-  const checker = new ModuleChecker(module, program);
+/** The host functions a session has, by name: which `host fn` items may declare. */
+export interface HostNames {
+  has(name: string): boolean;
+}
+
+export function checkModule(module: Module, program: Program, host: HostNames = new Set()): { delta: ModuleDelta | null; diagnostics: Diagnostic[] } {
+  const checker = new ModuleChecker(module, program, host);
   const delta = checker.run();
   const diagnostics = checker.diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   return { delta: diagnostics.length === 0 ? delta : null, diagnostics };
@@ -73,7 +79,7 @@ class ModuleChecker implements Namespace {
   /** Functions of this module (new or existing) that get a body here, with the item that defines them. */
   private readonly bodies: { fn: FunctionInfo; item: FnItem; owner: ClassInfo | null }[] = [];
 
-  constructor(private readonly module: Module, readonly program: Program) {
+  constructor(private readonly module: Module, readonly program: Program, private readonly host: HostNames) {
     this.fileName = module.fileName;
   }
 
@@ -106,7 +112,7 @@ class ModuleChecker implements Namespace {
     const globalValues = this.defineGlobals(globals);
     const redefinitions: { fn: FunctionId; ir: IrFunction }[] = [];
     for (const { fn, item, owner } of this.bodies) {
-      const ir = checkFunctionBody(this, fn, item, owner, this.fileName, (pos, msg) => this.error(pos, msg));
+      const ir = item.host ? hostFunctionIr(fn, item, this.fileName) : checkFunctionBody(this, fn, item, owner, this.fileName, (pos, msg) => this.error(pos, msg));
       this.checkSize(item, ir);
       if (fn.id < this.program.functions.length) {
         redefinitions.push({ fn: fn.id, ir });
@@ -342,7 +348,8 @@ class ModuleChecker implements Namespace {
           ok = false;
         }
         signature ??= sig;
-        if (item.body) {
+        if (item.host && !this.checkHost(item, sig)) ok = false;
+        if (item.body || item.host) {
           if (definition) {
             this.error(item.pos, `function '${name}' is defined twice`);
             ok = false;
@@ -365,6 +372,23 @@ class ModuleChecker implements Namespace {
       this.newFunctions.set(name, fn);
       if (definition) this.bodies.push({ fn, item: definition, owner: null });
     }
+  }
+
+  /** A `host fn` names a host function the session has, and takes and returns only primitive values. */
+  private checkHost(item: FnItem, sig: { params: readonly ValueType[]; result: ValueType | 'void' }): boolean {
+    let ok = true;
+    if (!this.host.has(item.name)) {
+      this.error(item.pos, `no host function '${item.name}': the session was given none of that name`);
+      ok = false;
+    }
+    const types = [...item.params.map((p, i) => [p.type, sig.params[i]] as const), ...(item.result ? [[item.result, sig.result] as const] : [])];
+    for (const [expr, t] of types) {
+      if (typeof t === 'object') {
+        this.error(expr.pos, `a host function takes and returns only i32, i64, f64 and bool, not ${typeToString(t)}`);
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private defineGlobals(items: GlobalItem[]): { info: GlobalInfo; value: ConstValue }[] {

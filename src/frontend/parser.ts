@@ -70,6 +70,7 @@ class Parser {
   private item(): A.Item {
     const t = this.peek();
     if (this.isKeyword('fn')) return this.fnItem();
+    if (t.kind === 'name' && t.text === 'host' && this.peek(1).kind === 'keyword' && this.peek(1).text === 'fn') return this.hostFnItem();
     if (this.isKeyword('class')) return this.classItem();
     if (this.isKeyword('global') || this.isKeyword('const')) {
       this.next();
@@ -105,6 +106,14 @@ class Parser {
     let body: A.Block | null = null;
     if (!this.accept(';')) body = this.block();
     return { kind: 'fn', name: name.text, pos: name.pos, hasSelf, params, result, body };
+  }
+
+  /** `host fn f(..) -> T;`: `host` is a word only here (before `fn`, at the start of an item), not a keyword. */
+  private hostFnItem(): A.FnItem {
+    this.next();
+    const fn = this.fnItem();
+    if (fn.body) this.report(fn.body.pos, 'a host function has no body: the host defines it');
+    return { ...fn, body: null, host: true };
   }
 
   private param(): A.Param {

@@ -19,6 +19,7 @@ import { Trap } from '../core/trap.js';
 import type { BigFn, CondFn, Frame, NumFn, ValFn } from './closures.js';
 import type { Ctx } from './context.js';
 import type { Heap } from '../core/heap.js';
+import { compileHost } from './compile-host.js';
 
 type ExprOf<K extends Expr['op']> = Extract<Expr, { op: K }>;
 
@@ -137,6 +138,7 @@ export function compileNum(cx: Ctx, e: Expr): NumFn {
       return compileAtomic(cx, e, i32Atomics(heap), compileNum);
     case 'clock':
       throw new Error('clock is i64');
+    case 'host': return compileHost(cx, e, e.args.map((a) => compileVal(cx, a))) as NumFn;
   }
 }
 
@@ -188,6 +190,7 @@ export function compileBig(cx: Ctx, e: Expr): BigFn {
     }
     case 'clock':
       return () => BigInt.asIntN(64, process.hrtime.bigint());
+    case 'host': return compileHost(cx, e, e.args.map((a) => compileVal(cx, a))) as BigFn;
     case 'atomicLoad':
     case 'atomicAdd':
     case 'atomicCas':

@@ -90,7 +90,15 @@ export type Expr =
   /** Returns the old value. */
   | { readonly op: 'atomicAdd'; readonly type: 'i32' | 'i64'; readonly place: AtomicPlace; readonly value: Expr }
   /** Returns the old value; stores `replacement` when it equalled `expected`. */
-  | { readonly op: 'atomicCas'; readonly type: 'i32' | 'i64'; readonly place: AtomicPlace; readonly expected: Expr; readonly replacement: Expr };
+  | { readonly op: 'atomicCas'; readonly type: 'i32' | 'i64'; readonly place: AtomicPlace; readonly expected: Expr; readonly replacement: Expr }
+  /**
+   * A call of the host: a host function (`host fn`, whose whole body this is)
+   * or a builtin the host serves (`read_byte`, `write_byte`, `arg_count`,
+   * `arg`). Of type `void` only as the value of a `drop`. Traps when the host
+   * fails, returns a value not of `type`, or (`arg`) is asked for an argument
+   * it does not have.
+   */
+  | { readonly op: 'host'; readonly type: ValueType | 'void'; readonly name: string; readonly args: readonly Expr[]; readonly pos: Pos };
 
 export type PrintArg = { readonly kind: 'string'; readonly text: string } | { readonly kind: 'value'; readonly value: Expr };
 

@@ -80,6 +80,7 @@ export const EXPR_OPS = {
   atomicLoad: { operands: [['place', 'place']] },
   atomicAdd: { operands: [['place', 'place'], ['value', 'expr']] },
   atomicCas: { operands: [['place', 'place'], ['expected', 'expr'], ['replacement', 'expr']] },
+  host: { operands: [['args', 'exprs']] },
 } as const satisfies { readonly [K in Expr['op']]: ExprInfo<ExprOf<K>> };
 
 export const PLACE_KINDS = {

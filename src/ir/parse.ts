@@ -322,6 +322,12 @@ class FunctionParser {
       const operand = this.expr();
       return { op: 'convert', type: this.prim(kind), from: this.prim(suffix.slice('from_'.length)), operand, pos: this.pos() };
     }
+    if (kind === 'host') {
+      const name = this.take();
+      const args: Expr[] = [];
+      while (this.peek() !== ')' && !this.peek().startsWith('@')) args.push(this.expr());
+      return { op: 'host', type: suffix === 'void' ? 'void' : this.type(suffix), name, args, pos: this.pos() };
+    }
     if (UNARY.includes(kind)) return { op: 'unary', type: this.type(suffix), kind: kind as UnaryOp, operand: this.expr() };
     if (MATH.includes(kind)) {
       const args: Expr[] = [];

@@ -133,6 +133,7 @@ class Printer {
       case 'atomicLoad': return `(atomic_load ${this.place(e.place)})`;
       case 'atomicAdd': return `(atomic_add ${this.place(e.place)} ${this.expr(e.value)})`;
       case 'atomicCas': return `(atomic_cas ${this.place(e.place)} ${this.expr(e.expected)} ${this.expr(e.replacement)})`;
+      case 'host': return `(host.${typeToString(e.type)} ${e.name}${e.args.map((a) => ` ${this.expr(a)}`).join('')}${this.at(e.pos)})`;
     }
   }
 

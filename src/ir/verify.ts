@@ -189,6 +189,12 @@ class Verifier {
         this.want(this.expr(e.expected), e.type, 'atomic compare-exchange');
         this.want(this.expr(e.replacement), e.type, 'atomic compare-exchange');
         return this.same(this.place(e.place), e.type, 'atomic compare-exchange');
+      case 'host':
+        for (const a of e.args) {
+          const t = this.expr(a);
+          if (t === 'void') this.error(`a void argument of host call ${e.name}`);
+        }
+        return e.type;
     }
   }
 

@@ -13,7 +13,8 @@
 //! - a call (the callee may store fields, load modules or synchronize),
 //!   unless every receiver runs a body inlined or computed in place, with no
 //!   check that could fall back to a call (`call-plans.ts`): then what those
-//!   bodies store; `load`, `barrier`, `sleep` and every atomic.
+//!   bodies store; `load`, `barrier`, `sleep`, every atomic and every host
+//!   call (`read_byte` may wait and apply loads).
 //! - `new C`, which may take a deleted C's block and zero it: the offsets of
 //!   C's fields (a stale reference to that block reads zeros at every tier).
 //! Element and global stores, `delete` (which leaves the fields as they
@@ -95,7 +96,7 @@ export function computeFieldReuse(body: readonly Stmt[], plans: CallPlans, progr
       return;
     }
     forEachOperand(e, (x) => expr(x, env));
-    if (e.op === 'atomicAdd' || e.op === 'atomicCas') env.clear();
+    if (e.op === 'atomicAdd' || e.op === 'atomicCas' || e.op === 'host') env.clear();
     if (e.op === 'newObject') kill(env, { all: false, locals: new Set(), offsets: fieldOffsets(program, e.classId) });
     if (e.op !== 'getField' || e.object.op !== 'local') return;
     const key = `${e.object.local}:${e.field.offset}`;
@@ -193,7 +194,7 @@ function kill(env: Available, kills: Kills): void {
 /** What `list` may change, nested statements included; `own`: false for an inlined body, whose locals are not the caller's. */
 function killsOf(list: readonly Stmt[], plans: CallPlans, program: Program, kills: Kills = { all: false, locals: new Set(), offsets: new Set() }, own = true): Kills {
   const expr = (e: Expr): void => {
-    if (e.op === 'atomicAdd' || e.op === 'atomicCas') kills.all = true;
+    if (e.op === 'atomicAdd' || e.op === 'atomicCas' || e.op === 'host') kills.all = true;
     if (e.op === 'newObject') for (const offset of fieldOffsets(program, e.classId)) kills.offsets.add(offset);
     forEachOperand(e, expr);
   };

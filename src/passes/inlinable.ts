@@ -1,11 +1,14 @@
 //! Small callees, which the baseline tier inlines at their call sites
 //! (`call-plans.ts` decides, `backend/inline-call.ts` emits): a body without
-//! loops, loads, barriers or sleeps, of at most MAX_NODES IR nodes, that does not
-//! call itself. It may trap and call: the inlined code records the callee's
-//! frame for stack traces.
+//! loops, loads, barriers, sleeps or calls of host functions (which may load
+//! modules: the call is kept as a program point after which the caller sees
+//! the load), of at most MAX_NODES IR nodes, that does not call itself. It
+//! may trap and call: the inlined code records the callee's frame for stack
+//! traces.
 
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { forEachOperand, stmtOperands } from '../ir/operands.js';
+import { HOST_BUILTINS, WAITING_BUILTINS } from '../core/host.js';
 
 /**
  * Bodies larger than this are called: each call site gets its own copy. The
@@ -19,6 +22,7 @@ export function isInlinable(ir: IrFunction, speculating = false): boolean {
   let fits = true;
   const expr = (e: Expr): void => {
     nodes++;
+    if (e.op === 'host' && (!HOST_BUILTINS.has(e.name) || WAITING_BUILTINS.has(e.name))) fits = false;
     forEachOperand(e, expr);
   };
   const stmt = (s: Stmt): void => {

@@ -62,6 +62,7 @@ export function leafOf(ir: IrFunction, isMethod: boolean): Leaf | null {
       case 'atomicLoad':
       case 'atomicAdd':
       case 'atomicCas':
+      case 'host':
         return false;
       default:
         return unreachable(e);

@@ -8,14 +8,14 @@
 
 import { performance } from 'node:perf_hooks';
 import { parseModule } from '../frontend/parser.js';
-import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
+import { checkModule, type HostNames, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
@@ -26,7 +26,9 @@ import { Stopped } from '../core/control.js';
 import { GlobalState, GlobalStates } from '../core/global-states.js';
 import type { GlobalId } from '../ir/ids.js';
 import { faultFrame } from '../backend/wasm-frames.js';
-import type { RuntimeHost } from '../core/host.js';
+import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
+import { hostFunctionCall, type HostFunction } from '../core/host-function.js';
+import { SharedInput } from '../core/input.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
@@ -49,6 +51,25 @@ export type HostValue = number | bigint | boolean;
 export interface SessionOptions {
   /** Receives each line a program prints (default: standard output). */
   readonly print?: (line: string) => void;
+  /**
+   * Receives output that does not end a line: what `write_byte` wrote after
+   * the last newline, when a call from the host returns (default: standard
+   * output, or `print` as a line when `print` is given).
+   */
+  readonly write?: (text: string) => void;
+  /**
+   * What the `read_byte` builtin reads: these bytes (a string as UTF-8), then
+   * the end. Default: the process's standard input.
+   */
+  readonly input?: Uint8Array | string;
+  /** The program's arguments, for the `arg_count` and `arg` builtins (default: none). */
+  readonly args?: readonly string[];
+  /**
+   * Host functions by name: a module's `host fn name(..) -> T;` calls the
+   * one of that name (a load that declares one not given here fails).
+   * Values are checked where they cross (`core/host-function.ts`).
+   */
+  readonly host?: Readonly<Record<string, HostFunction>>;
   /**
    * Default: 'baseline': compiles every function at its first call.
    * 'interp' never compiles; 'auto' starts every function in the interpreter
@@ -101,6 +122,14 @@ export interface ThreadHooks {
   sleep(ms: number): void;
   /** Called by a poll that found the poll request raised. */
   safepoint(): void;
+  /**
+   * The `read_byte` builtin: the next byte of the run's input, -1 at its end
+   * (default: the session's own `input`). `beforeWait` runs first when it
+   * has to wait (for the input or another thread's read).
+   */
+  readByte?(beforeWait: () => void): number;
+  /** Output that does not end a line, at the end of a call from the host. */
+  write?(text: string): void;
   /** Before checking a module: waits for the load lock and applies other threads' loads. */
   beginLoad(): void;
   /** The module has checked: logs it, or throws a CompileError (nothing changed) when it cannot. */
@@ -128,6 +157,8 @@ const SINGLE_THREAD: ThreadHooks = {
   endLoad: () => {},
 };
 
+const ANY_HOST: HostNames = { has: () => true };
+
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
   readonly fileName: string;
@@ -152,7 +183,15 @@ export class Session {
   private readonly enter: (fn: FunctionId, args: readonly Val[]) => Val | undefined;
   private readonly sources = new Map<string, string>();
   private readonly print: (line: string) => void;
+  private readonly write: (text: string) => void;
   private readonly resolve: ModuleResolver;
+  private readonly readByte: () => number;
+  private readonly args: readonly Uint8Array[];
+  private readonly hostFunctions: Readonly<Record<string, HostFunction>>;
+  /** The names of `hostFunctions`: a `host fn` must name one of them. */
+  private readonly hostNames: ReadonlySet<string>;
+  /** Bytes `write_byte` wrote since the last newline: they go out with the line they end. */
+  private partial: number[] = [];
 
   private readonly thread: ThreadHooks;
   private readonly globalStates: GlobalStates;
@@ -170,11 +209,30 @@ export class Session {
     this.memory = options.memory ?? createMemory();
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.globalStates = new GlobalStates(this.memory.buffer);
-    this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+    const print = options.print;
+    this.print = print ?? ((line) => process.stdout.write(`${line}\n`));
+    this.write = options.write ?? options.thread?.write?.bind(options.thread) ?? (print ?? ((text) => process.stdout.write(text)));
     this.resolve = options.resolve ?? NO_FILES;
+    this.args = (options.args ?? []).map((a) => Buffer.from(a, 'utf8'));
+    this.hostFunctions = options.host ?? {};
+    this.hostNames = new Set(Object.keys(this.hostFunctions).filter((name) => typeof this.hostFunctions[name] === 'function'));
     const thread = this.thread;
+    // Before waiting for input, the output so far goes out, a line begun with one thread too (a prompt shows).
+    const beforeWait = (): void => {
+      if (thread.threadCount === 1) this.endOutput();
+    };
+    const readByte = thread.readByte?.bind(thread);
+    if (readByte) {
+      this.readByte = () => readByte(beforeWait);
+    } else {
+      let input: SharedInput | null = null;
+      this.readByte = () => (input ??= new SharedInput(SharedInput.create(options.input))).readByte((wait) => {
+        beforeWait();
+        wait();
+      });
+    }
     const host: RuntimeHost = {
-      print: (line) => this.print(line),
+      print: (line) => this.printLine(line),
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
       sleep: (ms) => thread.sleep(ms),
@@ -184,6 +242,7 @@ export class Session {
       threadId: thread.threadId,
       threadCount: thread.threadCount,
       trace: this.trace,
+      hostCall: (site) => this.hostCall(site),
     };
     const tiers = tierEntry(options.tier ?? DEFAULT_TIER).create({
       program: this.program,
@@ -271,7 +330,8 @@ export class Session {
   /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
   /** `parsed`: `module` is what parsing `source` gives. */
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
-    const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program));
+    // A replayed module was checked against the loader's host functions (a thread without them, the compiler's, replays it too).
+    const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program, own ? this.hostNames : ANY_HOST));
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const needed = codeIdsNeeded(delta);
     const firstCodeId = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).firstCodeId;
@@ -328,6 +388,8 @@ export class Session {
       if (e instanceof Trap || e instanceof Stopped) throw e;
       const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
       throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
+    } finally {
+      this.endOutput();
     }
     return fn.result === 'bool' ? result === 1 : result;
   }
@@ -457,6 +519,63 @@ export class Session {
     } finally {
       this.thread.endLoad();
     }
+  }
+
+  // ---- host calls and byte output
+
+  /** One line of output: the bytes `write_byte` wrote before it start it. */
+  private printLine(line: string): void {
+    if (this.partial.length === 0) this.print(line);
+    else this.print(this.takePartial() + line);
+  }
+
+  private takePartial(): string {
+    const text = Buffer.from(this.partial).toString('utf8');
+    this.partial = [];
+    return text;
+  }
+
+  /** The end of a call from the host: a line `write_byte` began and did not end goes out as it is. */
+  private endOutput(): void {
+    if (this.partial.length > 0) this.write(this.takePartial());
+  }
+
+  /** The call of a `host` site: one of the builtins the session serves (`HOST_BUILTINS`), or a host function. */
+  private hostCall(site: HostSite): HostCall {
+    switch (site.name) {
+      case 'read_byte': return () => this.readByte();
+      case 'write_byte': return (args) => {
+        const b = (args[0] as number) & 0xff;
+        if (b === 10) this.print(this.takePartial());
+        else this.partial.push(b);
+        return undefined;
+      };
+      case 'arg_count': return () => this.args.length;
+      case 'arg': return (args) => this.argument(args[0] as number);
+    }
+    const fn = Object.hasOwn(this.hostFunctions, site.name) ? this.hostFunctions[site.name] : undefined;
+    if (typeof fn !== 'function') {
+      return () => {
+        throw new HostFault('hostFunction', `  the session has no host function '${site.name}'`);
+      };
+    }
+    return hostFunctionCall(site, fn);
+  }
+
+  /** The `arg(i)` builtin: a new `i32[]` of argument `i`'s bytes. */
+  private argument(i: number): number {
+    const bytes = this.args[i];
+    if (bytes === undefined) throw new HostFault('indexOutOfBounds', '');
+    let addr: number;
+    try {
+      addr = this.heap.allocArray(this.program.arrayTypes.idOf('i32'), bytes.length);
+    } catch (e) {
+      if (e instanceof Trap) throw new HostFault(e.kind, '');
+      throw e;
+    }
+    const at = (addr + ARRAY_DATA) >>> 2;
+    for (let k = 0; k < bytes.length; k++) this.heap.i32[at + k] = bytes[k] as number;
+    return addr;
   }
 
   /** The `load("path")` builtin: relative to the calling module's file; a failure is a trap. */

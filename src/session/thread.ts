@@ -13,6 +13,8 @@ import { SharedCode, type CodeSharing } from '../core/code-sharing.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
 import { Session, type HostValue, type ThreadHooks, type Tier } from './session.js';
+import { SharedInput } from '../core/input.js';
+import type { HostFunction } from '../core/host-function.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import type { CompileOptions } from '../backend/compile-options.js';
@@ -43,6 +45,12 @@ export interface ThreadStart {
   readonly loadDirectories?: readonly string[];
   /** When the run is traced (`ThreadedSessionOptions.trace`). */
   readonly trace?: TraceStart;
+  /** The run's input, shared by its threads (`core/input.ts`). */
+  readonly input: SharedArrayBuffer;
+  /** As `ThreadedSessionOptions.args`. */
+  readonly args?: readonly string[];
+  /** As `ThreadedSessionOptions.hostModule`, as a URL: each worker imports it for its host functions. */
+  readonly hostModule?: string;
 }
 
 /** What one thread's run of a function ended with. */
@@ -73,6 +81,8 @@ export class Thread implements ThreadHooks {
     log?: LoadLog,
     /** Takes the thread's trace events in batches, when the run is traced. */
     traceSink: (events: TraceEvent[]) => void = () => {},
+    /** The host functions of `start.hostModule`, imported. */
+    host?: Readonly<Record<string, HostFunction>>,
   ) {
     this.threadId = start.threadId;
     this.threadCount = start.threadCount;
@@ -88,10 +98,12 @@ export class Thread implements ThreadHooks {
     const optimizer = start.optimizer;
     const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number) => optimizer.postMessage({ fn, definition, optimized } satisfies OptimizeRequest) };
     const trace = start.trace ? new Tracer(trackOf(this.threadId), `thread ${this.threadId}`, start.trace.origin, traceSink) : undefined;
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace });
+    this.input = new SharedInput(start.input);
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace, args: start.args, host });
   }
 
   private readonly output: OutputMode;
+  private readonly input: SharedInput;
 
   /** Runs function `name` on this thread; never throws. */
   run(name: string, args: readonly HostValue[]): ThreadOutcome {
@@ -183,6 +195,19 @@ export class Thread implements ThreadHooks {
     this.catchUp();
   }
 
+  /**
+   * Waiting for the input (another thread's read, or the file) counts as
+   * outside program code, as a sleep does; the lines printed so far are
+   * written first.
+   */
+  readByte(beforeWait: () => void): number {
+    return this.input.readByte((wait) => {
+      beforeWait();
+      this.flush();
+      this.blocked(wait);
+    });
+  }
+
   beginLoad(): void {
     this.blocked(() => this.control.lockLoads(() => this.control.checkStop()));
   }
@@ -223,6 +248,27 @@ export class Thread implements ThreadHooks {
     this.control.lockPrint(() => this.control.checkStop());
     try {
       writeFully(1, `${line}\n`);
+    } finally {
+      this.control.unlockPrint();
+    }
+  }
+
+  /**
+   * Output that does not end a line (`write_byte` before the end of a run):
+   * a line of its own for the `print` callback, else written as it is, after
+   * the lines before it, and by several threads under the print lock.
+   */
+  write(text: string): void {
+    if (this.output === 'message') return this.buffer(text);
+    if (this.threadCount === 1) {
+      this.flush();
+      writeFully(1, text);
+      return;
+    }
+    if (this.control.stopReason !== StopReason.None) return;
+    this.control.lockPrint(() => {});
+    try {
+      writeFully(1, text);
     } finally {
       this.control.unlockPrint();
     }

@@ -30,6 +30,8 @@ import { callTerminable, type Terminators } from './terminable-call.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
+import { SharedInput } from '../core/input.js';
+import { importHostModule, moduleUrl, type HostFunction } from '../core/host-function.js';
 
 /** How a `ThreadedSession` runs: its number of threads and their tier, output and loadable directories. */
 export interface ThreadedSessionOptions {
@@ -40,7 +42,11 @@ export interface ThreadedSessionOptions {
   readonly tierUp?: TierUpThresholds;
   /** As `SessionOptions.compile`: for measurement and stress testing only. */
   readonly compile?: CompileOptions;
-  /** Receives each printed line (default: written straight to standard output by the threads). */
+  /**
+   * Receives each printed line (default: written straight to standard output
+   * by the threads); bytes that `write_byte` left without a newline at the
+   * end of a run come as a line of their own.
+   */
   readonly print?: (line: string) => void;
   /** Stack of each worker in MiB: deep recursion in the interpreter needs more than Node's default. */
   readonly stackSizeMb?: number;
@@ -57,6 +63,18 @@ export interface ThreadedSessionOptions {
    * once (a path that cannot be written throws a `TraceFileError`), finished by `close`.
    */
   readonly trace?: string;
+  /** As `SessionOptions.input`: what `read_byte` reads, on every thread (default: the process's standard input). */
+  readonly input?: Uint8Array | string;
+  /** As `SessionOptions.args`: the program's arguments (`arg_count`, `arg`). */
+  readonly args?: readonly string[];
+  /**
+   * A module whose exported functions are the session's host functions
+   * (`SessionOptions.host`). Each worker imports it (a function cannot
+   * cross to a worker), so each thread has its own instance of the module's
+   * state. Needs `ThreadedSession.create`, which imports it on this thread
+   * too, before any load, to know its names.
+   */
+  readonly hostModule?: string | URL;
 }
 
 /** How a run on one or more threads ended: the outcome of each thread, in thread order. */
@@ -113,11 +131,15 @@ export class ThreadedSession {
   /** This thread's trace events: loads from the host, stops. */
   private readonly trace: Tracer | null;
 
-  private constructor(private readonly options: ThreadedSessionOptions) {
+  /** The run's input, shared by its threads (`core/input.ts`). */
+  private readonly input: SharedArrayBuffer;
+
+  private constructor(private readonly options: ThreadedSessionOptions, private readonly host?: Readonly<Record<string, HostFunction>>) {
     // First: a trace file that cannot be written fails before anything is made.
     this.traceFile = options.trace === undefined ? null : new TraceFile(options.trace);
     this.trace = this.traceFile?.mainTracer() ?? null;
     const memory = createMemory();
+    this.input = SharedInput.create(options.input);
     this.control = new Control(memory.buffer);
     const hooks: ThreadHooks = {
       threadId: COORDINATOR_THREAD,
@@ -136,12 +158,13 @@ export class ThreadedSession {
     // before the workers boot, and a worker booted with other flags than Node's code cache was made with compiles
     // all of Node's own modules afresh: twice the time.
     const trace = this.trace ?? undefined;
-    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined, trace });
+    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined, trace, host });
   }
 
-  /** Starts the workers; resolves when every one of them is ready. */
+  /** Starts the workers (after importing `hostModule`, if given); resolves when every one of them is ready. */
   static async create(options: ThreadedSessionOptions): Promise<ThreadedSession> {
-    const s = ThreadedSession.start(options);
+    const host = options.hostModule === undefined ? undefined : await importHostModule(options.hostModule);
+    const s = ThreadedSession.start(options, host);
     await s.ready;
     return s;
   }
@@ -151,23 +174,29 @@ export class ThreadedSession {
    * check modules while they boot (`rejit run` does: booting a worker is
    * most of its start-up). Loads need not wait for them: a worker that is
    * not running counts as acknowledged and applies the log before it runs.
-   * `run` waits until every worker is ready.
+   * `run` waits until every worker is ready. `host`: as for `open`.
    */
-  static start(options: ThreadedSessionOptions): ThreadedSession {
-    const s = ThreadedSession.open(options);
+  static start(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
+    const s = ThreadedSession.open(options, host);
     s.boot();
     return s;
   }
 
   /**
    * A session whose workers start at its first `run`, and not at all if it
-   * only loads and checks, or runs on this thread (`runHere`).
+   * only loads and checks, or runs on this thread (`runHere`). With
+   * `options.hostModule`, `host` must be its functions, imported
+   * (`create` does it), or stand-ins of their names when every run is on
+   * the workers (`run`, not `runHere`), which import the module themselves.
    */
-  static open(options: ThreadedSessionOptions): ThreadedSession {
+  static open(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
       throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
-    return new ThreadedSession(options);
+    if (options.hostModule !== undefined && host === undefined) {
+      throw new Error('a session with a hostModule is made by ThreadedSession.create, which imports the module before any load');
+    }
+    return new ThreadedSession(options, host);
   }
 
   private boot(): void {
@@ -268,6 +297,9 @@ export class ThreadedSession {
       output,
       loadDirectories: this.options.loadDirectories,
       trace: this.traceFile ? { origin: this.traceFile.origin } : undefined,
+      input: this.input,
+      args: this.options.args,
+      hostModule: this.options.hostModule === undefined ? undefined : moduleUrl(this.options.hostModule),
     };
   }
 
@@ -433,7 +465,7 @@ export class ThreadedSession {
     if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
     this.beginRun(name, args);
     const traceFile = this.traceFile;
-    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined);
+    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined, this.host);
     const thread = this.here;
     this.running = true;
     this.control.startRun(1);

@@ -4,11 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Thread, type ThreadStart } from './thread.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { importHostModule } from '../core/host-function.js';
 
 const port = parentPort;
 if (!port) throw new Error('session/worker.js runs only as a worker thread');
 const send = (reply: WorkerReply): void => port.postMessage(reply);
-const thread = new Thread(workerData as ThreadStart, (lines) => send({ kind: 'print', lines }), undefined, (events) => send({ kind: 'trace', events }));
+const start = workerData as ThreadStart;
+const host = start.hostModule === undefined ? undefined : await importHostModule(start.hostModule);
+const thread = new Thread(start, (lines) => send({ kind: 'print', lines }), undefined, (events) => send({ kind: 'trace', events }), host);
 
 port.on('message', (request: WorkerRequest) => {
   const outcome = thread.run(request.name, request.args);

@@ -72,7 +72,7 @@ function runMutant(job: MutantJob, send: (reply: MutantReply) => void): MutantOu
     const print = (line: string): void => {
       if (lineCount++ < KEPT_LINES) lines.push(line);
     };
-    const session = new Session({ memory, tier: config.tier, tierUp: config.tierUp, compile: config.compile, print, thread: TIMED });
+    const session = new Session({ memory, tier: config.tier, tierUp: config.tierUp, compile: config.compile, print, thread: TIMED, input: '' });
     try {
       session.load(job.source, MUTANT_FILE);
     } catch (e) {

@@ -33,6 +33,7 @@ export class Rt {
       globalStored: () => {},
       threadId: 0,
       threadCount: 1,
+      hostCall: () => () => undefined,
       ...host,
     });
   }

@@ -48,6 +48,7 @@ const SAMPLES: { readonly [K in Expr['op']]: Extract<Expr, { op: K }> } = (() =>
     newArray: { op: 'newArray', type: A, elem: 'i32', length: loc(1), pos: p },
     isInstance: { op: 'isInstance', type: 'bool', value: loc(1), classId: classId(1) },
     cast: { op: 'cast', type: classTy(1, 'C'), value: loc(1), classId: classId(1), pos: p },
+    host: { op: 'host', type: 'i32', name: 'f', args: [loc(1), loc(2)], pos: p },
     clock: { op: 'clock', type: 'i64' },
     threadId: { op: 'threadId', type: 'i32' },
     threadCount: { op: 'threadCount', type: 'i32' },
