@@ -90,8 +90,18 @@ export class ModuleBuilder {
 
   /** Expression constructors. */
   readonly expr = {
-    int: (v: number | bigint): A.Expr => ({ kind: 'int', pos: this.pos(), value: BigInt(v), text: String(v) }),
-    float: (v: number): A.Expr => ({ kind: 'float', pos: this.pos(), value: v, text: String(v) }),
+    /** A negative value is `-` applied to its magnitude, as the parser reads `-5`. */
+    int: (v: number | bigint): A.Expr => {
+      const pos = this.pos();
+      const value = BigInt(v);
+      if (value < 0n) return { kind: 'unary', pos, op: '-', operand: { kind: 'int', pos, value: -value, text: String(-value) } };
+      return { kind: 'int', pos, value, text: String(v) };
+    },
+    float: (v: number): A.Expr => {
+      const pos = this.pos();
+      if (v < 0 || Object.is(v, -0)) return { kind: 'unary', pos, op: '-', operand: { kind: 'float', pos, value: -v, text: String(-v) } };
+      return { kind: 'float', pos, value: v, text: String(v) };
+    },
     bool: (v: boolean): A.Expr => ({ kind: 'bool', pos: this.pos(), value: v }),
     null: (): A.Expr => ({ kind: 'null', pos: this.pos() }),
     str: (v: string): A.Expr => ({ kind: 'string', pos: this.pos(), value: v }),

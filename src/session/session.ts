@@ -9,9 +9,10 @@
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
+import { validateTree } from '../frontend/validate-tree.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
-import { typeToString, type ValueType } from '../ir/types.js';
+import type { ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
 import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
@@ -21,6 +22,8 @@ import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
+import { apiError } from './api-errors.js';
+import { fromRaw, toRaw, type HostValue, type ValueContext } from './host-values.js';
 import { Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -36,8 +39,7 @@ import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 export type { Tier };
 export { InternalError };
 
-/** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
-export type HostValue = number | bigint | boolean;
+export type { HostValue };
 
 /** How a `Session` runs: its tier, output, memory, module resolver and, for measurement, compile options. */
 export interface SessionOptions {
@@ -139,11 +141,14 @@ export class Session {
   private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
+  /** What conversions of host values check against: this session's handles, classes and memory. */
+  private readonly values: ValueContext;
 
   constructor(options: SessionOptions = {}) {
     this.memory = options.memory ?? createMemory();
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
+    this.values = { owner: this, program: this.program, heap: this.heap };
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     this.resolve = options.resolve ?? NO_FILES;
     const thread = this.thread;
@@ -201,10 +206,14 @@ export class Session {
 
   /**
    * Loads a module built with the builder API (`frontend/builder.ts`), or a
-   * syntax tree parsed elsewhere; `source`, when given, is the text its
-   * positions refer to, for diagnostics.
+   * syntax tree made elsewhere; `source`, when given, is the text its
+   * positions refer to, for diagnostics. The tree is validated first
+   * (`frontend/validate-tree.ts`): a malformed one is a CompileError, as a
+   * module with errors is.
    */
   loadModule(module: Module, source: string | null = null): LoadResult {
+    const malformed = validateTree(module);
+    if (malformed.length > 0) throw new CompileError(malformed, source === null ? this.sources : new Map(this.sources).set(module.fileName, source));
     this.thread.beginLoad();
     try {
       if (source !== null) this.sources.set(module.fileName, source);
@@ -253,10 +262,8 @@ export class Session {
    * `InternalError`.
    */
   call(name: string, ...args: HostValue[]): HostValue | undefined {
-    const fn = this.program.functionByName.get(name);
-    if (!fn) throw new Error(`no function '${name}'`);
-    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
-    const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
+    const fn = this.functionNamed(name);
+    const raw = checkArguments(fn, args, this.values);
     let result: Val | undefined;
     try {
       result = this.enter(fn.id, raw);
@@ -265,7 +272,14 @@ export class Session {
       const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
       throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
     }
-    return fn.result === 'bool' ? result === 1 : result;
+    return fn.result === 'void' || result === undefined ? undefined : fromRaw(result, fn.result, this.values);
+  }
+
+  /** The top-level function `name`, or an `ERR_REJIT_NO_SUCH_NAME` error. */
+  private functionNamed(name: string): FunctionInfo {
+    const fn = this.program.functionByName.get(name);
+    if (!fn) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no function '${name}'`);
+    return fn;
   }
 
   /**
@@ -277,14 +291,13 @@ export class Session {
     const addr = globalAddress(g.id);
     if (g.type === 'i64') return Atomics.load(this.heap.i64, addr >>> 3);
     if (g.type === 'i32') return Atomics.load(this.heap.i32, addr >>> 2);
-    const raw = this.heap.loadGlobal(addr, g.type);
-    return g.type === 'bool' ? raw === 1 : raw;
+    return fromRaw(this.heap.loadGlobal(addr, g.type), g.type, this.values);
   }
 
   /** Stores `value` into global `name` (atomically for integers). */
   writeGlobal(name: string, value: HostValue): void {
     const g = this.globalNamed(name);
-    const raw = toRaw(value, g.type, name);
+    const raw = toRaw(value, g.type, `global '${name}'`, this.values);
     const addr = globalAddress(g.id);
     if (g.type === 'i64') Atomics.store(this.heap.i64, addr >>> 3, raw as bigint);
     else if (g.type === 'i32') Atomics.store(this.heap.i32, addr >>> 2, raw as number);
@@ -293,7 +306,7 @@ export class Session {
 
   private globalNamed(name: string): GlobalInfo {
     const g = this.program.globalByName.get(name);
-    if (!g) throw new Error(`no global '${name}'`);
+    if (!g) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no global '${name}'`);
     return g;
   }
 
@@ -368,15 +381,10 @@ export class Session {
   }
 }
 
-function toRaw(v: HostValue, t: ValueType, fn: string): number | bigint {
-  const bad = (): never => {
-    throw new Error(`argument of '${fn}' must be ${typeToString(t)}, got ${typeof v}`);
-  };
-  switch (t) {
-    case 'bool': return typeof v === 'boolean' ? (v ? 1 : 0) : bad();
-    case 'i64': return typeof v === 'bigint' ? BigInt.asIntN(64, v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : bad();
-    case 'i32': return typeof v === 'number' && Number.isInteger(v) ? v | 0 : bad();
-    case 'f64': return typeof v === 'number' ? v : bad();
-    default: return typeof v === 'number' ? v : bad();
+/** `args` as the raw values of a call of `fn`, each checked (`host-values.ts`). */
+export function checkArguments(fn: FunctionInfo, args: readonly unknown[], cx: ValueContext): Val[] {
+  if (args.length !== fn.params.length) {
+    throw apiError('ERR_REJIT_ARGUMENT_COUNT', `'${fn.name}' takes ${fn.params.length} arguments, got ${args.length}`);
   }
+  return args.map((a, i) => toRaw(a, fn.params[i] as ValueType, `argument ${i + 1} of '${fn.name}'`, cx));
 }
