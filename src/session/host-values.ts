@@ -13,8 +13,8 @@
 import type { Val } from '../interp/closures.js';
 import type { Program } from '../core/program.js';
 import type { Heap } from '../core/heap.js';
-import { MAX_ARRAY_TYPES, MAX_CLASSES } from '../core/layout.js';
-import { typeToString, type RefType, type ValueType } from '../ir/types.js';
+import { ARRAY_DATA, ARRAY_LENGTH, MAX_ARRAY_TYPES, MAX_CLASSES } from '../core/layout.js';
+import { typeToString, type ArrayType, type RefType, type ValueType } from '../ir/types.js';
 import { apiError } from './api-errors.js';
 
 // Set by `Ref`'s static block: the only code that reads a handle's parts.
@@ -175,4 +175,64 @@ function describe(v: unknown): string {
 /** The address a handle stands for, for a value that goes to another thread of the same run (which makes its own handle of it). */
 export function refAddress(r: Ref): number {
   return refParts(r).address;
+}
+// ---- arrays
+
+/** What `Session.readArray` returns for each element type, and `Session.newArray` takes (or any array-like of such elements). */
+export type ArrayValues = Int32Array | BigInt64Array | Float64Array | boolean[] | (Ref | null)[];
+
+/** The array type named `name` (`'i32[]'`, `'Shape[]'`, `'f64[][]'`), its element type resolved in `program`. */
+export function arrayTypeNamed(name: string, program: Program): ArrayType {
+  const fail = (): never => {
+    throw apiError('ERR_REJIT_ARRAY_TYPE', `'${name}' is not an array type of this program (i32[], i64[], f64[], bool[], or a class or array type followed by [])`);
+  };
+  if (typeof name !== 'string' || !name.endsWith('[]')) return fail();
+  let elem: ValueType;
+  const inner = name.slice(0, -2);
+  if (inner.endsWith('[]')) elem = arrayTypeNamed(inner, program);
+  else if (inner === 'i32' || inner === 'i64' || inner === 'f64' || inner === 'bool') elem = inner;
+  else {
+    const c = program.classByName.get(inner);
+    elem = c ? { kind: 'class', classId: c.id, name: c.name } : fail();
+  }
+  return { kind: 'array', elem };
+}
+
+/** A new array of type `t` holding `values`, each converted by `toRaw`; `arrayType` is its id. */
+export function writeArray(t: ArrayType, arrayType: number, values: ArrayLike<unknown>, cx: ValueContext): number {
+  const length = (values as { length?: unknown } | null)?.length;
+  if (typeof values !== 'object' || !Number.isSafeInteger(length)) {
+    throw apiError('ERR_REJIT_VALUE_TYPE', `the elements of a ${typeToString(t)} must be a typed array or an array, got ${describe(values)}`);
+  }
+  const raw: Val[] = new Array<Val>(length as number);
+  for (let i = 0; i < (length as number); i++) raw[i] = toRaw(values[i], t.elem, `element ${i} of the ${typeToString(t)}`, cx);
+  const heap = cx.heap;
+  const address = heap.allocArray(arrayType, length as number);
+  const data = address + ARRAY_DATA;
+  const elem = t.elem;
+  if (elem === 'i64') heap.i64.set(raw as bigint[], data >>> 3);
+  else if (elem === 'f64') heap.f64.set(raw as number[], data >>> 3);
+  else if (typeof elem === 'string') heap.i32.set(raw as number[], data >>> 2);
+  else heap.u32.set(raw as number[], data >>> 2);
+  return address;
+}
+
+/** The elements of the array that `r` (checked as type `t`) refers to, copied out. */
+export function readArray(r: Ref, cx: ValueContext): ArrayValues {
+  const t = refType(r);
+  if (t.kind !== 'array') throw apiError('ERR_REJIT_WRONG_REFERENCE', `readArray: ${r} is not an array`);
+  const address = checkRef(r, t, 'readArray', cx);
+  const heap = cx.heap;
+  const length = heap.i32[(address + ARRAY_LENGTH) >>> 2] as number;
+  const data = address + ARRAY_DATA;
+  switch (t.elem) {
+    case 'i32': return heap.i32.slice(data >>> 2, (data >>> 2) + length);
+    case 'i64': return heap.i64.slice(data >>> 3, (data >>> 3) + length);
+    case 'f64': return heap.f64.slice(data >>> 3, (data >>> 3) + length);
+    case 'bool': return Array.from(heap.i32.subarray(data >>> 2, (data >>> 2) + length), (x) => x !== 0);
+    default: {
+      const elem = t.elem;
+      return Array.from(heap.u32.subarray(data >>> 2, (data >>> 2) + length), (a) => fromRaw(a, elem, cx) as Ref | null);
+    }
+  }
 }

@@ -23,7 +23,7 @@ import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { apiError } from './api-errors.js';
-import { fromRaw, toRaw, type HostValue, type ValueContext } from './host-values.js';
+import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type Ref, type ValueContext } from './host-values.js';
 import { Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -302,6 +302,32 @@ export class Session {
     if (g.type === 'i64') Atomics.store(this.heap.i64, addr >>> 3, raw as bigint);
     else if (g.type === 'i32') Atomics.store(this.heap.i32, addr >>> 2, raw as number);
     else this.heap.storeGlobal(addr, g.type, raw);
+  }
+
+  /**
+   * A new array of type `type` (`'i32[]'`, `'f64[]'`, `'Shape[]'`, ...)
+   * holding `values`: a typed array (`Int32Array` for `i32[]`,
+   * `BigInt64Array` for `i64[]`, `Float64Array` for `f64[]`) or any
+   * array-like whose elements convert (booleans for `bool[]`, `Ref`s or null
+   * for arrays of references). Every element is checked before anything is
+   * allocated. On a thread of a run (a threaded session's `session`), an
+   * array of references needs its type used by a `new` in a loaded module
+   * first (array type ids are assigned in load order on every thread).
+   */
+  newArray(type: string, values: ArrayLike<unknown>): Ref {
+    const t = arrayTypeNamed(type, this.program);
+    const id = this.thread === SINGLE_THREAD ? this.program.arrayTypes.idOf(t.elem) : this.program.arrayTypes.find(t.elem);
+    if (id === undefined) throw apiError('ERR_REJIT_ARRAY_TYPE', `no loaded module makes a ${type} yet: a threaded session can only make array types its program makes`);
+    return refTo(this, writeArray(t, id, values, this.values), t);
+  }
+
+  /**
+   * The elements of the array `array` refers to, copied out: an `Int32Array`
+   * for `i32[]`, a `BigInt64Array` for `i64[]`, a `Float64Array` for `f64[]`,
+   * booleans for `bool[]` and `Ref`s or null for arrays of references.
+   */
+  readArray(array: Ref): ArrayValues {
+    return readArray(array, this.values);
   }
 
   private globalNamed(name: string): GlobalInfo {

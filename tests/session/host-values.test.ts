@@ -84,3 +84,40 @@ test('globals of reference type read and write handles, checked alike', () => {
   assert.throws(() => s.writeGlobal('g', 12345), code('ERR_REJIT_VALUE_TYPE'));
   assert.throws(() => s.writeGlobal('g', s.call('other') as Ref), code('ERR_REJIT_WRONG_REFERENCE'));
 });
+
+test('arrays are made from typed arrays and read back into them, each element checked', () => {
+  const s = session();
+  const a = s.newArray('i32[]', Int32Array.of(1, 2, 3, -(2 ** 31)));
+  assert.equal(a.type, 'i32[]');
+  assert.equal(s.call('sum', a), 6n - 2n ** 31n);
+  assert.deepEqual(s.readArray(a), Int32Array.of(1, 2, 3, -(2 ** 31)));
+  assert.equal(s.call('sum', s.newArray('i32[]', [4, 5])), 9n);
+  assert.deepEqual(s.readArray(s.newArray('i64[]', BigInt64Array.of(-1n, 2n ** 62n))), BigInt64Array.of(-1n, 2n ** 62n));
+  assert.deepEqual(s.readArray(s.newArray('f64[]', Float64Array.of(0.5, NaN, -0))), Float64Array.of(0.5, NaN, -0));
+  assert.deepEqual(s.readArray(s.newArray('bool[]', [true, false])), [true, false]);
+  assert.throws(() => s.newArray('i32[]', [1, 2 ** 40]), (e: unknown) => e instanceof RangeError && /element 1 of the i32\[\]/.test((e as Error).message));
+  assert.throws(() => s.newArray('i32[]', Uint32Array.of(2 ** 32 - 1)), code('ERR_REJIT_VALUE_RANGE'));
+  assert.throws(() => s.newArray('bool[]', [1]), code('ERR_REJIT_VALUE_TYPE'));
+  assert.throws(() => s.newArray('i32[]', 5 as never), code('ERR_REJIT_VALUE_TYPE'));
+  assert.throws(() => s.newArray('Nope[]', []), code('ERR_REJIT_ARRAY_TYPE'));
+  assert.throws(() => s.newArray('i32', []), code('ERR_REJIT_ARRAY_TYPE'));
+});
+
+test('arrays of references hold handles or null, and type their elements', () => {
+  const s = session();
+  s.load('fn first_side(a: Square[]) -> f64 { return a[0].side; }\nfn grid() -> i32[][] { let g = new i32[][2]; g[1] = new i32[3]; return g; }', 'arr.rj');
+  const q = s.call('square', 4) as Ref;
+  const squares = s.newArray('Square[]', [q, null]);
+  assert.equal(s.call('first_side', squares), 4);
+  const back = s.readArray(squares) as (Ref | null)[];
+  assert.equal(back.length, 2);
+  assert.equal(back[0]?.type, 'Square');
+  assert.equal(back[1], null);
+  assert.throws(() => s.newArray('Square[]', [s.call('other')]), code('ERR_REJIT_WRONG_REFERENCE'));
+  assert.throws(() => s.call('first_side', s.newArray('Shape[]', [])), code('ERR_REJIT_WRONG_REFERENCE'));
+  const g = s.call('grid') as Ref;
+  assert.equal(g.type, 'i32[][]');
+  const rows = s.readArray(g) as (Ref | null)[];
+  assert.equal(rows[0], null);
+  assert.deepEqual(s.readArray(rows[1] as Ref), new Int32Array(3));
+});

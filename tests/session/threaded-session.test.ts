@@ -271,3 +271,18 @@ test('references cross to the threads as handles and come back as handles', asyn
     await s.close();
   }
 });
+
+test('arrays made by the host are read by every thread; an array type no module makes is refused on a threaded session', async () => {
+  const s = await ThreadedSession.create({ threads: 2, print: () => {} });
+  try {
+    s.load('class P { x: i32; }\nfn total(a: i32[]) -> i32 { let t = 0; for i in 0..a.length { t += a[i]; } return t + thread_id(); }\nfn count(ps: P[]) -> i32 { return ps.length; }', 'arr.rj');
+    const a = s.session.newArray('i32[]', Int32Array.of(10, 20, 30));
+    assert.deepEqual((await s.run('total', [a])).outcomes, [{ kind: 'returned', value: 60 }, { kind: 'returned', value: 61 }]);
+    assert.throws(() => s.session.newArray('P[]', []), (e: unknown) => (e as { code?: string }).code === 'ERR_REJIT_ARRAY_TYPE');
+    s.load('fn make_ps() -> P[] { return new P[4]; }', 'make.rj');
+    const ps = s.session.newArray('P[]', [null, null]);
+    assert.deepEqual((await s.run('count', [ps], 1)).outcomes, [{ kind: 'returned', value: 2 }]);
+  } finally {
+    await s.close();
+  }
+});
