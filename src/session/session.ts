@@ -12,7 +12,7 @@ import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import { validateTree } from '../frontend/validate-tree.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
-import type { ValueType } from '../ir/types.js';
+import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
 import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
@@ -113,6 +113,18 @@ const SINGLE_THREAD: ThreadHooks = {
   publishLoad: () => {},
   endLoad: () => {},
 };
+
+/**
+ * A top-level function as a JavaScript function (`Session.lookup`): takes
+ * and returns host values as `Session.call` does.
+ */
+export interface FunctionHandle {
+  (...args: HostValue[]): HostValue | undefined;
+  /** The function's name. */
+  readonly name: string;
+  /** Its Rejit signature, `fn name(i32, f64[]) -> i64`. */
+  readonly signature: string;
+}
 
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
@@ -263,7 +275,40 @@ export class Session {
    */
   call(name: string, ...args: HostValue[]): HostValue | undefined {
     const fn = this.functionNamed(name);
-    const raw = checkArguments(fn, args, this.values);
+    return this.invoke(fn, checkArguments(fn, args, this.values));
+  }
+
+  /**
+   * A JavaScript function that calls the top-level function `name` as
+   * `call` does, bound to the symbol: it runs the current definition at each
+   * call (a redefinition loaded later is what it calls next), without
+   * looking the name up again, with the argument conversions made once
+   * (`host-values.ts`). `name` must exist when looked up (a declaration
+   * without a body is enough: calling it before it is defined traps).
+   */
+  lookup(name: string): FunctionHandle {
+    const fn = this.functionNamed(name);
+    const cx = this.values;
+    const n = fn.params.length;
+    const convert = fn.params.map((t, i) => {
+      const what = `argument ${i + 1} of '${name}'`;
+      return (v: unknown): Val => toRaw(v, t, what, cx);
+    });
+    const handle = (...args: HostValue[]): HostValue | undefined => {
+      if (args.length !== n) throw apiError('ERR_REJIT_ARGUMENT_COUNT', `'${name}' takes ${n} arguments, got ${args.length}`);
+      const raw: Val[] = new Array<Val>(n);
+      for (let i = 0; i < n; i++) raw[i] = (convert[i] as (v: unknown) => Val)(args[i]);
+      return this.invoke(fn, raw);
+    };
+    const signature = `fn ${name}(${fn.params.map(typeToString).join(', ')})${fn.result === 'void' ? '' : ` -> ${typeToString(fn.result)}`}`;
+    return Object.defineProperties(handle, {
+      name: { value: name },
+      signature: { value: signature, enumerable: true },
+    }) as FunctionHandle;
+  }
+
+  /** Runs `fn` with checked raw arguments; converts its result. */
+  private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
     try {
       result = this.enter(fn.id, raw);
