@@ -15,7 +15,8 @@ import type { FunctionId, IrFunction } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress, takeCodeIds } from '../core/layout.js';
+import { CallDeadlines } from './call-deadline.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
@@ -24,7 +25,7 @@ import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { apiError } from './api-errors.js';
 import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type Ref, type ValueContext } from './host-values.js';
-import { Stopped } from '../core/control.js';
+import { StopReason, Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
@@ -126,6 +127,18 @@ export interface FunctionHandle {
   readonly signature: string;
 }
 
+/** Options of `Session.callWith`. */
+export interface CallOptions {
+  /** Milliseconds after which the call traps with `timeout` at its next poll (none: no deadline). */
+  readonly timeoutMs?: number;
+}
+
+/** The longest deadline `callWith` takes: a day. */
+const MAX_TIMEOUT_MS = 86_400_000;
+
+/** Where a trap raised by a poll stands until its stack says (`invoke`). */
+const NO_POS: Pos = { line: 0, col: 0 };
+
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
   readonly fileName: string;
@@ -153,6 +166,12 @@ export class Session {
   private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
+  /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
+  private readonly controlWords: Int32Array;
+  private readonly pollWord: Int32Array;
+  private readonly deadlines: CallDeadlines;
+  /** Calls from the host running now (a host callback may call again). */
+  private calls = 0;
   /** What conversions of host values check against: this session's handles, classes and memory. */
   private readonly values: ValueContext;
 
@@ -161,6 +180,9 @@ export class Session {
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.values = { owner: this, program: this.program, heap: this.heap };
+    this.controlWords = new Int32Array(this.memory.buffer, 0, (POLL_REQUEST >> 2) + 1);
+    this.pollWord = new Int32Array(this.memory.buffer, POLL_REQUEST, 1);
+    this.deadlines = new CallDeadlines(this.controlWords);
     this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     this.resolve = options.resolve ?? NO_FILES;
     const thread = this.thread;
@@ -169,8 +191,9 @@ export class Session {
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
       sleep: (ms) => thread.sleep(ms),
-      safepoint: () => thread.safepoint(),
-      pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
+      // Alone on its memory, a session's polls stop only for a deadline or an interrupt of its call.
+      safepoint: thread === SINGLE_THREAD ? () => this.interrupted() : () => thread.safepoint(),
+      pollWord: this.pollWord,
       threadId: thread.threadId,
       threadCount: thread.threadCount,
     };
@@ -307,17 +330,88 @@ export class Session {
     }) as FunctionHandle;
   }
 
+  /**
+   * Calls `name` as `call` does, with options: `timeoutMs` makes the call
+   * trap with `timeout` at its first poll (loop back-edge or function entry)
+   * after that many milliseconds. The trap unwinds as any other (its stack,
+   * no output lost) and the session stays usable. Only the outermost call
+   * from the host takes a deadline; calls from host callbacks run under it.
+   */
+  callWith(name: string, args: readonly HostValue[], options: CallOptions = {}): HostValue | undefined {
+    const fn = this.functionNamed(name);
+    const raw = checkArguments(fn, args, this.values);
+    const ms = options.timeoutMs;
+    if (ms === undefined) return this.invoke(fn, raw);
+    if (typeof ms !== 'number' || !(ms >= 0) || ms > MAX_TIMEOUT_MS) {
+      throw apiError('ERR_REJIT_OPTION', `timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(ms)}`);
+    }
+    if (this.calls > 0 || this.thread !== SINGLE_THREAD) throw apiError('ERR_REJIT_SESSION_BUSY', 'a deadline applies only to an outermost call of a session that is not a thread of a run');
+    const id = this.deadlines.arm(ms);
+    try {
+      return this.invoke(fn, raw);
+    } finally {
+      this.deadlines.disarm(id);
+      this.clearStop();
+    }
+  }
+
+  /**
+   * Makes the call running in the session on `memory` (from another thread:
+   * a worker given `session.memory`) trap with `interrupted` at its next
+   * poll. An interrupt raised while no call runs is dropped by the next
+   * call. On a threaded session's memory, it stops the run as `stop` does.
+   */
+  static interrupt(memory: WebAssembly.Memory): void {
+    const words = new Int32Array(memory.buffer, 0, (POLL_REQUEST >> 2) + 1);
+    Atomics.compareExchange(words, STOP_REASON >> 2, StopReason.None, StopReason.Interrupt);
+    Atomics.store(words, POLL_REQUEST >> 2, 1);
+  }
+
   /** Runs `fn` with checked raw arguments; converts its result. */
   private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
+    // A stop request left from before this call (an interrupt raised between calls) is not for it.
+    if (this.calls === 0 && this.pollWord[0] !== 0 && this.thread === SINGLE_THREAD) this.clearStop();
+    this.calls++;
     try {
       result = this.enter(fn.id, raw);
     } catch (e) {
+      if (e instanceof Trap && e.fileName === '') throw this.locate(e);
       if (e instanceof Trap || e instanceof Stopped) throw e;
       const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
       throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
+    } finally {
+      this.calls--;
     }
     return fn.result === 'void' || result === undefined ? undefined : fromRaw(result, fn.result, this.values);
+  }
+
+  /** A poll of a session alone on its memory found the poll request raised: a deadline or an interrupt is a trap here. */
+  private interrupted(): void {
+    const reason = Atomics.load(this.controlWords, STOP_REASON >> 2);
+    if (reason === StopReason.Timeout) throw new Trap('timeout', '', NO_POS);
+    if (reason === StopReason.Interrupt) throw new Trap('interrupted', '', NO_POS);
+  }
+
+  /**
+   * A trap raised by a poll (`interrupted`) placed where its stack says:
+   * compiled code's innermost frame has the position of its function; the
+   * interpreter's has none, and gets the function's.
+   */
+  private locate(t: Trap): Trap {
+    const [inner, ...outer] = t.frames;
+    if (!inner) return t;
+    const declared = inner.pos.line === 0 ? this.program.functions.find((f) => f?.ir?.name === inner.fn && f.ir.fileName === inner.fileName)?.ir?.pos : undefined;
+    const at = { ...inner, pos: declared ?? inner.pos };
+    const located = new Trap(t.kind, at.fileName, at.pos, t.detail);
+    located.frames.push(at, ...outer);
+    return located;
+  }
+
+  private clearStop(): void {
+    if (this.thread !== SINGLE_THREAD) return;
+    Atomics.store(this.controlWords, STOP_REASON >> 2, StopReason.None);
+    Atomics.store(this.controlWords, POLL_REQUEST >> 2, 0);
   }
 
   /** The top-level function `name`, or an `ERR_REJIT_NO_SUCH_NAME` error. */
