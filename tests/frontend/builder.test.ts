@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ModuleBuilder } from '../../src/frontend/builder.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 import { Session } from '../../src/session/session.js';
+import { Trap } from '../../src/core/trap.js';
 
 test('a module built without text runs like its source', () => {
   const m = new ModuleBuilder('gen.rj');
@@ -83,4 +84,36 @@ test('the builder writes a negative literal as the parser reads it, so it passes
   session.loadModule(m.build());
   assert.equal(session.call('neg'), 9223372036854775807n);
   assert.equal(session.call('negf'), -2.5);
+});
+
+test("positions the embedder gives with at() are where traps and diagnostics point, at every tier", () => {
+  const bf = '+++[>+<-]>>>>.';
+  for (const tier of ['interp', 'baseline', 'auto', 'opt'] as const) {
+    const m = new ModuleBuilder('prog.bf');
+    const { name, int, index, newArray } = m.expr;
+    m.at(1, 1).fn('run', [], 'i32', [
+      m.stmt.let('tape', null, newArray('i32', int(3))),
+      m.at(1, 14).stmt.return(index(name('tape'), int(4))),
+    ]);
+    const session = new Session({ tier, print: () => {} });
+    session.loadModule(m.build(), bf);
+    assert.throws(() => session.call('run'), (e: unknown) => {
+      assert.ok(e instanceof Trap, String(e));
+      assert.equal(e.format(), 'prog.bf:1:14: trap: index out of bounds\n  at run (prog.bf:1:14)');
+      return true;
+    });
+  }
+  const bad = new ModuleBuilder('bad.bf');
+  bad.at(1, 1).fn('f', [], 'i32', [bad.at(1, 4).stmt.return(bad.expr.bool(true))]);
+  assert.throws(() => new Session({ print: () => {} }).loadModule(bad.build(), '+-.,'), (e: unknown) => {
+    assert.ok(e instanceof CompileError);
+    assert.equal(e.format(), 'bad.bf:1:4: error: expected i32, found bool\n    +-.,\n       ^');
+    return true;
+  });
+  const zero = new ModuleBuilder('zero.bf');
+  zero.at(0, 0).fn('f', [], null, []);
+  assert.throws(() => new Session({ print: () => {} }).loadModule(zero.build()), (e: unknown) => e instanceof CompileError && /no valid position/.test(e.message));
+  const frac = new ModuleBuilder('frac.rj');
+  frac.fn('f', [], 'i32', [frac.stmt.return(frac.expr.int(1.5))]);
+  assert.throws(() => new Session({ print: () => {} }).loadModule(frac.build()), (e: unknown) => e instanceof CompileError && /integer literal must be a bigint/.test(e.message));
 });
