@@ -42,6 +42,7 @@ export class Ref {
     return typeToString(this.#type);
   }
 
+  /** `Ref<Square>`: the handle's type, never its address. */
   toString(): string {
     return `Ref<${this.type}>`;
   }

@@ -152,6 +152,16 @@ export interface LoadResult {
  * One program and one memory, run on the calling thread: `load` adds modules
  * (all or nothing), `call` runs a function from the host. A session is not a
  * thread pool: see `ThreadedSession`.
+ *
+ * Process-wide effect: before a session compiles its first function to
+ * WebAssembly (every tier but 'interp'), Rejit sets V8's `--no-liftoff` flag
+ * for the whole process (`backend/engine-flags.ts`; V8 flags cannot be set
+ * per module or per thread). From then on every WebAssembly module of the
+ * process, the host's own included, is compiled by TurboFan at its first
+ * call instead of by Liftoff first: each function's first call takes
+ * longer (TurboFan compiles more slowly), and it runs at full speed from then on. A host that must keep Liftoff
+ * for its own modules runs Rejit with `tier: 'interp'`, or in a child process
+ * (a worker thread shares the process's flags).
  */
 export class Session {
   readonly program = new Program();
@@ -212,6 +222,7 @@ export class Session {
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
+    this.checkOpen();
     this.thread.beginLoad();
     try {
       return this.apply(this.parse(source, fileName), source, true, true);
@@ -226,6 +237,7 @@ export class Session {
    * read is a CompileError.
    */
   loadFile(path: string): LoadResult {
+    this.checkOpen();
     const m = this.read({ path, from: null });
     return this.load(m.source, m.fileName);
   }
@@ -247,6 +259,7 @@ export class Session {
    * module with errors is.
    */
   loadModule(module: Module, source: string | null = null): LoadResult {
+    this.checkOpen();
     const malformed = validateTree(module);
     if (malformed.length > 0) throw new CompileError(malformed, source === null ? this.sources : new Map(this.sources).set(module.fileName, source));
     this.thread.beginLoad();
@@ -371,6 +384,7 @@ export class Session {
   private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
     // A stop request left from before this call (an interrupt raised between calls) is not for it.
+    if (this.closed) this.checkOpen();
     if (this.calls === 0 && this.pollWord[0] !== 0 && this.thread === SINGLE_THREAD) this.clearStop();
     this.calls++;
     try {
@@ -384,6 +398,24 @@ export class Session {
       this.calls--;
     }
     return fn.result === 'void' || result === undefined ? undefined : fromRaw(result, fn.result, this.values);
+  }
+
+  /**
+   * Ends the session: every later use of it (a load, a call, a function
+   * handle, a global, an array) throws `ERR_REJIT_SESSION_CLOSED`. What it
+   * holds (memory, compiled code) is freed once the host drops its last
+   * reference to it and to its handles. Closing again does nothing; closing
+   * from a host callback while a call of it runs is `ERR_REJIT_SESSION_BUSY`.
+   */
+  close(): void {
+    if (this.calls > 0) throw apiError('ERR_REJIT_SESSION_BUSY', 'a session cannot close while one of its calls runs');
+    this.closed = true;
+  }
+
+  private closed = false;
+
+  private checkOpen(): void {
+    if (this.closed) throw apiError('ERR_REJIT_SESSION_CLOSED', 'the session is closed');
   }
 
   /** A poll of a session alone on its memory found the poll request raised: a deadline or an interrupt is a trap here. */
@@ -416,6 +448,7 @@ export class Session {
 
   /** The top-level function `name`, or an `ERR_REJIT_NO_SUCH_NAME` error. */
   private functionNamed(name: string): FunctionInfo {
+    this.checkOpen();
     const fn = this.program.functionByName.get(name);
     if (!fn) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no function '${name}'`);
     return fn;
@@ -454,6 +487,7 @@ export class Session {
    * first (array type ids are assigned in load order on every thread).
    */
   newArray(type: string, values: ArrayLike<unknown>): Ref {
+    this.checkOpen();
     const t = arrayTypeNamed(type, this.program);
     const id = this.thread === SINGLE_THREAD ? this.program.arrayTypes.idOf(t.elem) : this.program.arrayTypes.find(t.elem);
     if (id === undefined) throw apiError('ERR_REJIT_ARRAY_TYPE', `no loaded module makes a ${type} yet: a threaded session can only make array types its program makes`);
@@ -466,10 +500,12 @@ export class Session {
    * booleans for `bool[]` and `Ref`s or null for arrays of references.
    */
   readArray(array: Ref): ArrayValues {
+    this.checkOpen();
     return readArray(array, this.values);
   }
 
   private globalNamed(name: string): GlobalInfo {
+    this.checkOpen();
     const g = this.program.globalByName.get(name);
     if (!g) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no global '${name}'`);
     return g;

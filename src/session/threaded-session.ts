@@ -23,6 +23,7 @@ import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
 import { Session, checkArguments, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import { fromRaw } from './host-values.js';
+import { apiError } from './api-errors.js';
 import type { Val } from '../interp/closures.js';
 import type { FunctionInfo } from '../core/program.js';
 import { Thread, type OutputMode, type ThreadOutcome, type ThreadStart } from './thread.js';
@@ -154,7 +155,7 @@ export class ThreadedSession {
    */
   static open(options: ThreadedSessionOptions): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
-      throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
+      throw apiError('ERR_REJIT_THREAD', `a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
     return new ThreadedSession(options);
   }
@@ -318,7 +319,7 @@ export class ThreadedSession {
 
   /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
   private checkOpen(): void {
-    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
+    if (this.closed) throw apiError('ERR_REJIT_SESSION_CLOSED', this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
   }
 
   private beginLoad(): void {
@@ -355,13 +356,13 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    if (this.here !== null) throw new Error('this session runs on this thread (runHere)');
+    if (this.here !== null) throw apiError('ERR_REJIT_SESSION_BUSY', 'this session runs on this thread (runHere)');
     this.boot();
     await this.ready;
-    const fn = this.beginRun(name, args);
+    const fn = this.beginRun(name);
     const raw = checkArguments(fn, args, this.values());
     const threads = only === undefined ? this.workers.map((_, i) => i) : [only];
-    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw new RangeError(`no thread ${only}`);
+    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw apiError('ERR_REJIT_THREAD', `no thread ${only}`);
     this.running = true;
     this.runs++;
     this.control.startRun(threads.length);
@@ -384,8 +385,8 @@ export class ThreadedSession {
    * runs whose calls nest deeply, `run`.
    */
   runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
-    if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
-    const fn = this.beginRun(name, args);
+    if (this.options.threads !== 1 || this.booted) throw apiError('ERR_REJIT_SESSION_BUSY', 'runHere needs a one-thread session whose workers have not started');
+    const fn = this.beginRun(name);
     const raw = checkArguments(fn, args, this.values());
     this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log);
     const thread = this.here;
@@ -412,17 +413,16 @@ export class ThreadedSession {
   }
 
   /**
-   * Checks a run of `name` with `args`, after applying the loads of running
-   * threads: an argument that does not convert is thrown here, before any
-   * thread runs.
+   * Checks that a run of `name` can start, after applying the loads of
+   * running threads; the caller then checks its arguments here, before any
+   * thread runs (`checkArguments`).
    */
-  private beginRun(name: string, args: readonly HostValue[]): FunctionInfo {
+  private beginRun(name: string): FunctionInfo {
     this.checkOpen();
-    if (this.running) throw new Error('a run is already in progress');
+    if (this.running) throw apiError('ERR_REJIT_SESSION_BUSY', 'a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);
-    if (!fn) throw new Error(`no function '${name}'`);
-    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
+    if (!fn) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no function '${name}'`);
     return fn;
   }
 
