@@ -43,8 +43,13 @@ let watchdog: Worker | null = null;
 
 function startWatchdog(): Worker {
   if (watchdog) return watchdog;
-  const w = new (workerThreads().Worker)(WATCHDOG, { eval: true });
+  // Without the process's own options: `--input-type=module` (node -e) would read the script as a module.
+  const w = new (workerThreads().Worker)(WATCHDOG, { eval: true, execArgv: [] });
   w.unref();
+  // A watchdog that failed serves no deadline: the next one starts another.
+  w.on('error', () => {
+    if (watchdog === w) watchdog = null;
+  });
   watchdog = w;
   return w;
 }
