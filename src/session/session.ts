@@ -5,6 +5,9 @@
 //! program as it stands, and only a module without errors is applied. A
 //! redefinition replaces a function's IR; calls already running keep the
 //! body they started with (the tiers look a function's code up at call time).
+//!
+//! Values cross the API through one checked table (`host-values.ts`), and
+//! the API's own errors carry codes (`api-errors.ts`).
 
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
@@ -159,9 +162,10 @@ export interface LoadResult {
  * per module or per thread). From then on every WebAssembly module of the
  * process, the host's own included, is compiled by TurboFan at its first
  * call instead of by Liftoff first: each function's first call takes
- * longer (TurboFan compiles more slowly), and it runs at full speed from then on. A host that must keep Liftoff
- * for its own modules runs Rejit with `tier: 'interp'`, or in a child process
- * (a worker thread shares the process's flags).
+ * longer (TurboFan compiles more slowly), and it runs at full speed from
+ * then on. A host that must keep Liftoff for its own modules runs Rejit
+ * with `tier: 'interp'`, or in a child process (a worker thread shares the
+ * process's flags).
  */
 export class Session {
   readonly program = new Program();
@@ -182,6 +186,7 @@ export class Session {
   private readonly deadlines: CallDeadlines;
   /** Calls from the host running now (a host callback may call again). */
   private calls = 0;
+  private closed = false;
   /** What conversions of host values check against: this session's handles, classes and memory. */
   private readonly values: ValueContext;
 
@@ -383,8 +388,8 @@ export class Session {
   /** Runs `fn` with checked raw arguments; converts its result. */
   private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
-    // A stop request left from before this call (an interrupt raised between calls) is not for it.
     if (this.closed) this.checkOpen();
+    // A stop request left from before this call (an interrupt raised between calls) is not for it.
     if (this.calls === 0 && this.pollWord[0] !== 0 && this.thread === SINGLE_THREAD) this.clearStop();
     this.calls++;
     try {
@@ -411,8 +416,6 @@ export class Session {
     if (this.calls > 0) throw apiError('ERR_REJIT_SESSION_BUSY', 'a session cannot close while one of its calls runs');
     this.closed = true;
   }
-
-  private closed = false;
 
   private checkOpen(): void {
     if (this.closed) throw apiError('ERR_REJIT_SESSION_CLOSED', 'the session is closed');
