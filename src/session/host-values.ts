@@ -42,6 +42,11 @@ export class Ref {
     return typeToString(this.#type);
   }
 
+  /** Whether `other` refers to the same object or array of the same session (two calls give two handles of one object). */
+  equals(other: Ref): boolean {
+    return other instanceof Ref && other.#owner === this.#owner && other.#address === this.#address;
+  }
+
   /** `Ref<Square>`: the handle's type, never its address. */
   toString(): string {
     return `Ref<${this.type}>`;

@@ -81,6 +81,8 @@ test('globals of reference type read and write handles, checked alike', () => {
   s.writeGlobal('g', q);
   const g = s.readGlobal('g');
   assert.ok(g instanceof Ref && g.type === 'Square');
+  assert.ok(g !== q && g.equals(q) && q.equals(g));
+  assert.ok(!g.equals(s.call('square', 3) as Ref));
   assert.throws(() => s.writeGlobal('g', 12345), code('ERR_REJIT_VALUE_TYPE'));
   assert.throws(() => s.writeGlobal('g', s.call('other') as Ref), code('ERR_REJIT_WRONG_REFERENCE'));
 });
