@@ -52,6 +52,11 @@ export class Ref {
     return `Ref<${this.type}>`;
   }
 
+  /** What `console.log` and `util.inspect` show: as `toString`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   static {
     makeRef = (owner, address, type) => new Ref(owner, address, type);
     refParts = (r) => ({ owner: r.#owner, address: r.#address, type: r.#type });
