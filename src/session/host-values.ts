@@ -180,6 +180,7 @@ function describe(v: unknown): string {
   if (typeof v === 'bigint') return `bigint ${v}n`;
   if (v instanceof Ref) return String(v);
   if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  if (ArrayBuffer.isView(v)) return v.constructor.name;
   return v === null ? 'null' : typeof v;
 }
 
@@ -228,22 +229,35 @@ export function writeArray(t: ArrayType, arrayType: number, values: ArrayLike<un
   return address;
 }
 
-/** The elements of the array that `r` (checked as type `t`) refers to, copied out. */
-export function readArray(r: Ref, cx: ValueContext): ArrayValues {
+/** A typed array that `readArray` can fill: the one of the array's element type. */
+export type NumericArray = Int32Array | BigInt64Array | Float64Array;
+
+/**
+ * The elements of the array that `r` refers to, copied out: into `into`
+ * when given (a typed array of the element type, long enough; the part
+ * filled is returned), else into a new array.
+ */
+export function readArray(r: Ref, cx: ValueContext, into?: NumericArray): ArrayValues {
   const t = refType(r);
   if (t.kind !== 'array') throw apiError('ERR_REJIT_WRONG_REFERENCE', `readArray: ${r} is not an array`);
   const address = checkRef(r, t, 'readArray', cx);
   const heap = cx.heap;
   const length = heap.i32[(address + ARRAY_LENGTH) >>> 2] as number;
   const data = address + ARRAY_DATA;
-  switch (t.elem) {
-    case 'i32': return heap.i32.slice(data >>> 2, (data >>> 2) + length);
-    case 'i64': return heap.i64.slice(data >>> 3, (data >>> 3) + length);
-    case 'f64': return heap.f64.slice(data >>> 3, (data >>> 3) + length);
-    case 'bool': return Array.from(heap.i32.subarray(data >>> 2, (data >>> 2) + length), (x) => x !== 0);
-    default: {
-      const elem = t.elem;
-      return Array.from(heap.u32.subarray(data >>> 2, (data >>> 2) + length), (a) => fromRaw(a, elem, cx) as Ref | null);
+  const view = t.elem === 'i32' ? heap.i32.subarray(data >>> 2, (data >>> 2) + length)
+    : t.elem === 'i64' ? heap.i64.subarray(data >>> 3, (data >>> 3) + length)
+      : t.elem === 'f64' ? heap.f64.subarray(data >>> 3, (data >>> 3) + length)
+        : null;
+  if (into !== undefined) {
+    if (view === null || into?.constructor !== view.constructor) {
+      throw apiError('ERR_REJIT_VALUE_TYPE', `readArray: a ${r.type} is read into ${view === null ? 'a new array only' : view.constructor.name}, got ${describe(into)}`);
     }
+    if (into.length < length) throw apiError('ERR_REJIT_VALUE_RANGE', `readArray: ${r.type} of ${length} elements does not fit in ${into.length}`);
+    (into as Int32Array).set(view as Int32Array);
+    return into.subarray(0, length);
   }
+  if (view !== null) return view.slice();
+  if (t.elem === 'bool') return Array.from(heap.i32.subarray(data >>> 2, (data >>> 2) + length), (x) => x !== 0);
+  const elem = t.elem;
+  return Array.from(heap.u32.subarray(data >>> 2, (data >>> 2) + length), (a) => fromRaw(a, elem, cx) as Ref | null);
 }

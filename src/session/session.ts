@@ -27,7 +27,7 @@ import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { apiError } from './api-errors.js';
-import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type Ref, type ValueContext } from './host-values.js';
+import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type NumericArray, type Ref, type ValueContext } from './host-values.js';
 import { StopReason, Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
@@ -500,11 +500,13 @@ export class Session {
   /**
    * The elements of the array `array` refers to, copied out: an `Int32Array`
    * for `i32[]`, a `BigInt64Array` for `i64[]`, a `Float64Array` for `f64[]`,
-   * booleans for `bool[]` and `Ref`s or null for arrays of references.
+   * booleans for `bool[]` and `Ref`s or null for arrays of references. With
+   * `into` (a typed array of the element type, at least as long), the
+   * elements are copied into it instead, and the part filled is returned.
    */
-  readArray(array: Ref): ArrayValues {
+  readArray(array: Ref, into?: NumericArray): ArrayValues {
     this.checkOpen();
-    return readArray(array, this.values);
+    return readArray(array, this.values, into);
   }
 
   private globalNamed(name: string): GlobalInfo {

@@ -105,6 +105,19 @@ test('arrays are made from typed arrays and read back into them, each element ch
   assert.throws(() => s.newArray('i32', []), code('ERR_REJIT_ARRAY_TYPE'));
 });
 
+test('an array is read into a typed array the host gives, when it fits and is of the element type', () => {
+  const s = session();
+  const a = s.newArray('f64[]', [1, 2, 3]);
+  const buffer = new Float64Array(8);
+  const filled = s.readArray(a, buffer);
+  assert.deepEqual(filled, Float64Array.of(1, 2, 3));
+  assert.equal((filled as Float64Array).buffer, buffer.buffer);
+  assert.throws(() => s.readArray(a, new Float64Array(2)), code('ERR_REJIT_VALUE_RANGE'));
+  assert.throws(() => s.readArray(a, new Int32Array(3)), code('ERR_REJIT_VALUE_TYPE'));
+  assert.throws(() => s.readArray(s.newArray('bool[]', [true]), new Int32Array(3)), code('ERR_REJIT_VALUE_TYPE'));
+  assert.deepEqual(s.readArray(s.newArray('i64[]', [5n]), new BigInt64Array(1)), BigInt64Array.of(5n));
+});
+
 test('arrays of references hold handles or null, and type their elements', () => {
   const s = session();
   s.load('fn first_side(a: Square[]) -> f64 { return a[0].side; }\nfn grid() -> i32[][] { let g = new i32[][2]; g[1] = new i32[3]; return g; }', 'arr.rj');
