@@ -1,6 +1,7 @@
 // Embedding Rejit in a JavaScript program: a session, modules from text and
 // from the builder API, calls from the host, a redefinition from the host
-// while the program's functions stay loaded, errors as values, and threads.
+// while the program's functions stay loaded, errors as values, checked values
+// and typed arrays, function handles, deadlines, and threads.
 //
 //   node examples/embedding.mjs        (after `npm ci`; in a project: npm install rejit)
 import { Session, ThreadedSession, ModuleBuilder, CompileError, Trap } from 'rejit';
@@ -49,6 +50,29 @@ try {
   console.log('trapped:', e.format().split('\n')[0]);
 }
 
+// Values cross as checked JavaScript values: typed arrays in and out, references as handles.
+session.load('fn total(xs: f64[]) -> f64 { let t = 0.0; for i in 0..xs.length { t += xs[i]; } return t; }', 'total.rj');
+const xs = session.newArray('f64[]', Float64Array.of(0.5, 1.5, 2));
+console.log('total =', session.call('total', xs), 'of', xs.type);
+try {
+  session.call('square', 2 ** 40);
+} catch (e) {
+  console.log('refused:', e.code);
+}
+
+// A function handle is bound to the symbol: no name lookup per call, and it follows redefinitions.
+const sq = session.lookup('square');
+console.log(sq.signature, '->', sq(4));
+
+// A deadline makes a runaway call trap at its next poll; the session stays usable.
+session.load('fn forever() { while true { } }', 'forever.rj');
+try {
+  session.callWith('forever', [], { timeoutMs: 50 });
+} catch (e) {
+  if (!(e instanceof Trap)) throw e;
+  console.log('deadline:', e.kind, e.code);
+}
+
 // Threads: a ThreadedSession runs a function on worker threads that share one memory.
 const threaded = await ThreadedSession.create({ threads: 2, print: () => {} });
 threaded.load('fn work(n: i32) -> i32 { return n * 10 + thread_id(); }', 'work.rj');
@@ -62,4 +86,8 @@ await threaded.close();
 // expect: square(3) is still 27
 // expect: program says: dividing
 // expect: trapped: ratio.rj:1:63: trap: division by zero
+// expect: total = 4 of f64[]
+// expect: refused: ERR_REJIT_VALUE_RANGE
+// expect: fn square(i32) -> i32 -> 64
+// expect: deadline: timeout ERR_REJIT_TRAP
 // expect: on two threads: 40, 41

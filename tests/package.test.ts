@@ -37,13 +37,19 @@ console.log(JSON.stringify({ lines, sum, product, error, seven: s.call('seven'),
 `;
 
 const TYPED = `
-import { Session, ModuleBuilder, CompileError, type HostValue, type Tier } from 'rejit';
+import { Session, ModuleBuilder, CompileError, Ref, API_ERRORS, type HostValue, type Tier, type FunctionHandle, type ArrayValues, type ApiErrorCode } from 'rejit';
 const tier: Tier = 'baseline';
 const s: Session = new Session({ tier, print: (line: string) => void line });
 const v: HostValue | undefined = s.call('f');
 const m = new ModuleBuilder('gen.rj');
-try { s.loadModule(m.build()); } catch (e) { if (e instanceof CompileError) void e.diagnostics.length; }
-void v;
+try { s.loadModule(m.at(3, 4).build()); } catch (e) { if (e instanceof CompileError) void e.diagnostics.length; }
+const f: FunctionHandle = s.lookup('f');
+const w: HostValue | undefined = s.callWith('f', [1, 2n, true, null], { timeoutMs: 10 }) ?? f(1.5);
+const a: Ref = s.newArray('f64[]', Float64Array.of(1));
+const back: ArrayValues = s.readArray(a);
+const code: ApiErrorCode = 'ERR_REJIT_VALUE_RANGE';
+void [v, w, back, code, API_ERRORS[code], f.signature, a.type];
+s.close();
 `;
 
 test('the packed tarball installs into a fresh project, imports by name, runs and type-checks', { timeout: 180_000 }, () => {

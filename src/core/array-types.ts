@@ -31,6 +31,12 @@ export class ArrayTypes {
     return id;
   }
 
+  /** The id of arrays of `elem` if it has one already, else undefined (registers nothing). */
+  find(elem: ValueType): number | undefined {
+    const kind = elemKind(elem);
+    return kind !== ElemKind.Ref ? kind : this.ids.get(typeKey(elem));
+  }
+
   /** Registers the element type of every `new T[n]` in `functions`, in order. */
   register(functions: readonly IrFunction[]): void {
     const expr = (e: Expr): void => {

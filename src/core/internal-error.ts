@@ -13,6 +13,9 @@ export const REPORT_REQUEST = 'This is a bug in Rejit, not in the program: pleas
 
 /** A fault of Rejit itself, not of the program (an engine or runtime error): reported with a request to report it. */
 export class InternalError extends Error {
+  /** Node-style error code. */
+  readonly code = 'ERR_REJIT_INTERNAL';
+
   constructor(
     message: string,
     /** The innermost Rejit frame when it is known. */

@@ -36,11 +36,46 @@ export interface StackEntry {
 
 /** Frames shown at each end of a long stack. */
 const SHOWN_FRAMES = 10;
+/** Frames kept at each end of a deep stack (a stack overflow unwinds through tens of thousands). */
+export const KEPT_FRAMES = 50;
+
+/**
+ * A trap's call stack, innermost first, as the tiers push entries while the
+ * trap unwinds: it keeps the first and the last `KEPT_FRAMES` entries and
+ * counts the ones in between that it drops, so that a trap's size does not
+ * grow with the depth of the stack.
+ */
+export class TrapFrames extends Array<StackEntry> {
+  /** Entries dropped from the middle. */
+  omitted = 0;
+
+  /** Copies (`map`, `slice`, ...) are plain arrays. */
+  static get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  override push(...entries: StackEntry[]): number {
+    for (const e of entries) {
+      if (this.length === 2 * KEPT_FRAMES) {
+        this.splice(KEPT_FRAMES, 1);
+        this.omitted++;
+      }
+      super.push(e);
+    }
+    return this.length;
+  }
+}
 
 /** A Rejit trap (docs/CONVENTIONS.md): its kind, file and position, and the Rejit call stack, innermost first. */
 export class Trap extends Error {
-  /** Innermost frame first. Filled in as the trap unwinds through frames. */
-  readonly frames: StackEntry[] = [];
+  /** Node-style error code, the same for every trap (`kind` says which). */
+  readonly code = 'ERR_REJIT_TRAP';
+  /**
+   * Innermost frame first, filled in as the trap unwinds: of a deep stack,
+   * the first and last `KEPT_FRAMES`, with `frames.omitted` counting the
+   * frames between them.
+   */
+  readonly frames = new TrapFrames();
 
   constructor(
     readonly kind: TrapKind,
@@ -55,7 +90,8 @@ export class Trap extends Error {
 
   /**
    * `file.rj:3:7: trap: division by zero`, the detail, then `  at f (file.rj:3:7)`
-   * per frame; a stack deeper than 20 frames shows its first and last 10.
+   * per frame; a stack deeper than 20 frames shows its first and last 10,
+   * and how many frames are between them.
    */
   format(): string {
     const head = `${this.fileName}:${this.pos.line}:${this.pos.col}: trap: ${this.message}`;
@@ -66,7 +102,7 @@ export class Trap extends Error {
       for (const e of this.frames) lines.push(at(e));
     } else {
       for (const e of this.frames.slice(0, SHOWN_FRAMES)) lines.push(at(e));
-      lines.push(`  ... ${this.frames.length - 2 * SHOWN_FRAMES} more frames`);
+      lines.push(`  ... ${this.frames.length - 2 * SHOWN_FRAMES + this.frames.omitted} more frames`);
       for (const e of this.frames.slice(-SHOWN_FRAMES)) lines.push(at(e));
     }
     return lines.join('\n');

@@ -1,8 +1,12 @@
 //! A TypeScript API that builds Rejit modules without source text, for front
 //! ends that generate code. It builds the same syntax tree the parser does;
-//! `Session.loadModule` checks it and lowers it to the same typed IR, with
-//! the same diagnostics. Positions are synthetic: line N is the N-th node the
-//! builder made, so a diagnostic still points at one construct.
+//! `Session.loadModule` validates it as the parser's trees are
+//! (`validate-tree.ts`), checks it and lowers it to the same typed IR, with
+//! the same diagnostics. Positions are the embedder's: `at(line, col)` places
+//! the nodes made after it, so that a diagnostic or a trap in generated code
+//! points into the program it was generated from (its file is the module's
+//! file name). Before any `at`, positions are synthetic: line N is the N-th
+//! node the builder made, so a diagnostic still points at one construct.
 //!
 //! ```ts
 //! const m = new ModuleBuilder('gen.rj');
@@ -12,7 +16,13 @@
 //!   m.stmt.return(bin('+', call('fib', bin('-', name('n'), int(1))), call('fib', bin('-', name('n'), int(2))))),
 //! ]);
 //! session.loadModule(m.build());
+//!
+//! // A front end places what it generates at its own source positions:
+//! const bf = new ModuleBuilder('hello.bf');
+//! bf.at(1, 17);   // what follows comes from column 17 of line 1 of hello.bf
 //! ```
+//! It does not check anything itself: a value the checker would refuse is
+//! built as given, and refused (as a diagnostic) by the load.
 
 import type * as A from './ast.js';
 
@@ -23,11 +33,24 @@ export type TypeName = string;
 export class ModuleBuilder {
   private readonly items: A.Item[] = [];
   private nodes = 0;
+  /** The position `at` set, or null for synthetic positions. */
+  private placed: A.Pos | null = null;
 
   constructor(readonly fileName: string) {}
 
+  /**
+   * Places every node made from now on (until the next `at`) at line
+   * `line`, column `col` of this module's file: diagnostics and traps of
+   * what is built next point there. Positions are 1-based; a position that
+   * is not is refused, as a malformed tree, by the load.
+   */
+  at(line: number, col = 1): this {
+    this.placed = { line, col };
+    return this;
+  }
+
   private pos(): A.Pos {
-    return { line: ++this.nodes, col: 1 };
+    return this.placed ?? { line: ++this.nodes, col: 1 };
   }
 
   private type(t: TypeName): A.TypeExpr {
@@ -96,8 +119,19 @@ export class ModuleBuilder {
 
   /** Expression constructors. */
   readonly expr = {
-    int: (v: number | bigint): A.Expr => ({ kind: 'int', pos: this.pos(), value: BigInt(v), text: String(v) }),
-    float: (v: number): A.Expr => ({ kind: 'float', pos: this.pos(), value: v, text: String(v) }),
+    /** A negative value is `-` applied to its magnitude, as the parser reads `-5`. */
+    int: (v: number | bigint): A.Expr => {
+      const pos = this.pos();
+      // A number that is not an integer stays as it is, for the load to refuse.
+      const value = typeof v === 'number' && !Number.isInteger(v) ? (v as unknown as bigint) : BigInt(v);
+      if (value < 0n) return { kind: 'unary', pos, op: '-', operand: { kind: 'int', pos, value: -value, text: String(-value) } };
+      return { kind: 'int', pos, value, text: String(v) };
+    },
+    float: (v: number): A.Expr => {
+      const pos = this.pos();
+      if (v < 0 || Object.is(v, -0)) return { kind: 'unary', pos, op: '-', operand: { kind: 'float', pos, value: -v, text: String(-v) } };
+      return { kind: 'float', pos, value: v, text: String(v) };
+    },
     bool: (v: boolean): A.Expr => ({ kind: 'bool', pos: this.pos(), value: v }),
     null: (): A.Expr => ({ kind: 'null', pos: this.pos() }),
     str: (v: string): A.Expr => ({ kind: 'string', pos: this.pos(), value: v }),

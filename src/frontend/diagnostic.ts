@@ -29,6 +29,9 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
 
 /** Thrown by `Session.load` (and by the front end) when a module has errors; the session is unchanged. */
 export class CompileError extends Error {
+  /** Node-style error code. */
+  readonly code = 'ERR_REJIT_COMPILE';
+
   constructor(
     readonly diagnostics: readonly Diagnostic[],
     /** Module texts by file name, for rendering. */

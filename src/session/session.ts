@@ -5,26 +5,33 @@
 //! program as it stands, and only a module without errors is applied. A
 //! redefinition replaces a function's IR; calls already running keep the
 //! body they started with (the tiers look a function's code up at call time).
+//!
+//! Values cross the API through one checked table (`host-values.ts`), and
+//! the API's own errors carry codes (`api-errors.ts`).
 
 import { performance } from 'node:perf_hooks';
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type HostNames, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
+import { validateTree } from '../frontend/validate-tree.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress, takeCodeIds } from '../core/layout.js';
+import { CallDeadlines } from './call-deadline.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
-import { Stopped } from '../core/control.js';
 import { GlobalState, GlobalStates } from '../core/global-states.js';
 import type { GlobalId } from '../ir/ids.js';
+import { apiError } from './api-errors.js';
+import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type NumericArray, type Ref, type ValueContext } from './host-values.js';
+import { StopReason, Stopped } from '../core/control.js';
 import { faultFrame } from '../backend/wasm-frames.js';
 import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
 import { hostFunctionCall, type HostFunction } from '../core/host-function.js';
@@ -44,8 +51,7 @@ import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 export type { Tier };
 export { InternalError };
 
-/** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
-export type HostValue = number | bigint | boolean;
+export type { HostValue };
 
 /** How a `Session` runs: its tier, output, memory, module resolver and, for measurement, compile options. */
 export interface SessionOptions {
@@ -158,6 +164,29 @@ const SINGLE_THREAD: ThreadHooks = {
 };
 
 const ANY_HOST: HostNames = { has: () => true };
+/**
+ * A top-level function as a JavaScript function (`Session.lookup`): takes
+ * and returns host values as `Session.call` does.
+ */
+export interface FunctionHandle {
+  (...args: HostValue[]): HostValue | undefined;
+  /** The function's name. */
+  readonly name: string;
+  /** Its Rejit signature, `fn name(i32, f64[]) -> i64`. */
+  readonly signature: string;
+}
+
+/** Options of `Session.callWith`. */
+export interface CallOptions {
+  /** Milliseconds after which the call traps with `timeout` at its next poll (none: no deadline). */
+  readonly timeoutMs?: number;
+}
+
+/** The longest deadline `callWith` takes: a day. */
+const MAX_TIMEOUT_MS = 86_400_000;
+
+/** Where a trap raised by a poll stands until its stack says (`invoke`). */
+const NO_POS: Pos = { line: 0, col: 0 };
 
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
@@ -172,6 +201,17 @@ export interface LoadResult {
  * One program and one memory, run on the calling thread: `load` adds modules
  * (all or nothing), `call` runs a function from the host. A session is not a
  * thread pool: see `ThreadedSession`.
+ *
+ * Process-wide effect: before a session compiles its first function to
+ * WebAssembly (every tier but 'interp'), Rejit sets V8's `--no-liftoff` flag
+ * for the whole process (`backend/engine-flags.ts`; V8 flags cannot be set
+ * per module or per thread). From then on every WebAssembly module of the
+ * process, the host's own included, is compiled by TurboFan at its first
+ * call instead of by Liftoff first: each function's first call takes
+ * longer (TurboFan compiles more slowly), and it runs at full speed from
+ * then on. A host that must keep Liftoff for its own modules runs Rejit
+ * with `tier: 'interp'`, or in a child process (a worker thread shares the
+ * process's flags).
  */
 export class Session {
   readonly program = new Program();
@@ -200,6 +240,15 @@ export class Session {
   private readonly traceFile: TraceFile | null;
   /** Milliseconds each load of this thread's waited for the other threads to take it. */
   private readonly handshakes: number[] = [];
+  /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
+  private readonly controlWords: Int32Array;
+  private readonly pollWord: Int32Array;
+  private readonly deadlines: CallDeadlines;
+  /** Calls from the host running now (a host callback may call again). */
+  private calls = 0;
+  private closed = false;
+  /** What conversions of host values check against: this session's handles, classes and memory. */
+  private readonly values: ValueContext;
 
   constructor(options: SessionOptions = {}) {
     this.thread = options.thread ?? SINGLE_THREAD;
@@ -208,6 +257,10 @@ export class Session {
     this.trace = this.traceFile ? this.traceFile.tracer(trackOf(this.thread.threadId), `thread ${this.thread.threadId}`) : ((options.trace as Tracer | undefined) ?? null);
     this.memory = options.memory ?? createMemory();
     this.heap = new Heap(this.memory, this.thread.threadId);
+    this.values = { owner: this, program: this.program, heap: this.heap };
+    this.controlWords = new Int32Array(this.memory.buffer, 0, (POLL_REQUEST >> 2) + 1);
+    this.pollWord = new Int32Array(this.memory.buffer, POLL_REQUEST, 1);
+    this.deadlines = new CallDeadlines(this.controlWords);
     this.globalStates = new GlobalStates(this.memory.buffer);
     const print = options.print;
     this.print = print ?? ((line) => process.stdout.write(`${line}\n`));
@@ -236,9 +289,10 @@ export class Session {
       load: (path, fromFile, pos) => this.loadFromProgram(path, fromFile, pos),
       barrier: () => thread.barrier(),
       sleep: (ms) => thread.sleep(ms),
-      safepoint: () => thread.safepoint(),
+      // Alone on its memory, a session's polls stop only for a deadline or an interrupt of its call.
+      safepoint: thread === SINGLE_THREAD ? () => this.interrupted() : () => thread.safepoint(),
       globalStored: (global) => this.globalStored(global),
-      pollWord: new Int32Array(this.memory.buffer, POLL_REQUEST, 1),
+      pollWord: this.pollWord,
       threadId: thread.threadId,
       threadCount: thread.threadCount,
       trace: this.trace,
@@ -259,6 +313,7 @@ export class Session {
 
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
+    this.checkOpen();
     return this.span('load', { file: fileName }, () => {
       this.thread.beginLoad();
       try {
@@ -287,6 +342,7 @@ export class Session {
    * read is a CompileError.
    */
   loadFile(path: string): LoadResult {
+    this.checkOpen();
     const m = this.read({ path, from: null });
     return this.load(m.source, m.fileName);
   }
@@ -302,10 +358,15 @@ export class Session {
 
   /**
    * Loads a module built with the builder API (`frontend/builder.ts`), or a
-   * syntax tree parsed elsewhere; `source`, when given, is the text its
-   * positions refer to, for diagnostics.
+   * syntax tree made elsewhere; `source`, when given, is the text its
+   * positions refer to, for diagnostics. The tree is validated first
+   * (`frontend/validate-tree.ts`): a malformed one is a CompileError, as a
+   * module with errors is.
    */
   loadModule(module: Module, source: string | null = null): LoadResult {
+    this.checkOpen();
+    const malformed = validateTree(module);
+    if (malformed.length > 0) throw new CompileError(malformed, source === null ? this.sources : new Map(this.sources).set(module.fileName, source));
     return this.span('load', { file: module.fileName }, () => {
       this.thread.beginLoad();
       try {
@@ -376,22 +437,151 @@ export class Session {
    * `InternalError`.
    */
   call(name: string, ...args: HostValue[]): HostValue | undefined {
-    const fn = this.program.functionByName.get(name);
-    if (!fn) throw new Error(`no function '${name}'`);
-    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
-    const raw = args.map((a, i) => toRaw(a, fn.params[i] as ValueType, name));
+    const fn = this.functionNamed(name);
+    return this.invoke(fn, checkArguments(fn, args, this.values));
+  }
+
+  /**
+   * A JavaScript function that calls the top-level function `name` as
+   * `call` does, bound to the symbol: it runs the current definition at each
+   * call (a redefinition loaded later is what it calls next), without
+   * looking the name up again, with the argument conversions made once
+   * (`host-values.ts`). `name` must exist when looked up (a declaration
+   * without a body is enough: calling it before it is defined traps).
+   */
+  lookup(name: string): FunctionHandle {
+    const fn = this.functionNamed(name);
+    const cx = this.values;
+    const n = fn.params.length;
+    const convert = fn.params.map((t, i) => {
+      const what = `argument ${i + 1} of '${name}'`;
+      return (v: unknown): Val => toRaw(v, t, what, cx);
+    });
+    const handle = (...args: HostValue[]): HostValue | undefined => {
+      if (args.length !== n) throw apiError('ERR_REJIT_ARGUMENT_COUNT', `'${name}' takes ${n} arguments, got ${args.length}`);
+      const raw: Val[] = new Array<Val>(n);
+      for (let i = 0; i < n; i++) raw[i] = (convert[i] as (v: unknown) => Val)(args[i]);
+      return this.invoke(fn, raw);
+    };
+    const signature = `fn ${name}(${fn.params.map(typeToString).join(', ')})${fn.result === 'void' ? '' : ` -> ${typeToString(fn.result)}`}`;
+    return Object.defineProperties(handle, {
+      name: { value: name },
+      signature: { value: signature, enumerable: true },
+    }) as FunctionHandle;
+  }
+
+  /**
+   * Calls `name` as `call` does, with options: `timeoutMs` makes the call
+   * trap with `timeout` at its first poll (loop back-edge or function entry)
+   * after that many milliseconds. The trap unwinds as any other (its stack,
+   * no output lost) and the session stays usable. Only the outermost call
+   * from the host takes a deadline; calls from host callbacks run under it.
+   */
+  callWith(name: string, args: readonly HostValue[], options: CallOptions = {}): HostValue | undefined {
+    const fn = this.functionNamed(name);
+    const raw = checkArguments(fn, args, this.values);
+    const ms = options.timeoutMs;
+    if (ms === undefined) return this.invoke(fn, raw);
+    if (typeof ms !== 'number' || !(ms >= 0) || ms > MAX_TIMEOUT_MS) {
+      throw apiError('ERR_REJIT_OPTION', `timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(ms)}`);
+    }
+    if (this.calls > 0 || this.thread !== SINGLE_THREAD) throw apiError('ERR_REJIT_SESSION_BUSY', 'a deadline applies only to an outermost call of a session that is not a thread of a run');
+    const id = this.deadlines.arm(ms);
+    try {
+      return this.invoke(fn, raw);
+    } finally {
+      this.deadlines.disarm(id);
+      this.clearStop();
+    }
+  }
+
+  /**
+   * Makes the call running in the session on `memory` (from another thread:
+   * a worker given `session.memory`) trap with `interrupted` at its next
+   * poll. An interrupt raised while no call runs is dropped by the next
+   * call. On a threaded session's memory, it stops the run as `stop` does.
+   */
+  static interrupt(memory: WebAssembly.Memory): void {
+    const words = new Int32Array(memory.buffer, 0, (POLL_REQUEST >> 2) + 1);
+    Atomics.compareExchange(words, STOP_REASON >> 2, StopReason.None, StopReason.Interrupt);
+    Atomics.store(words, POLL_REQUEST >> 2, 1);
+  }
+
+  /** Runs `fn` with checked raw arguments; converts its result. */
+  private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
+    if (this.closed) this.checkOpen();
+    // A stop request left from before this call (an interrupt raised between calls) is not for it.
+    if (this.calls === 0 && this.pollWord[0] !== 0 && this.thread === SINGLE_THREAD) this.clearStop();
+    this.calls++;
     try {
       result = this.enter(fn.id, raw);
     } catch (e) {
+      if (e instanceof Trap && e.fileName === '') throw this.locate(e);
       if (e instanceof Trap) this.trace?.instant('run', 'trap', { message: e.message, position: `${e.fileName}:${e.pos.line}:${e.pos.col}` });
       if (e instanceof Trap || e instanceof Stopped) throw e;
       const frame = this.baseline ? faultFrame(e, this.baseline.lookup) : undefined;
       throw InternalError.from(e, frame?.entry ?? null, frame?.exact);
     } finally {
       this.endOutput();
+      this.calls--;
     }
-    return fn.result === 'bool' ? result === 1 : result;
+    return fn.result === 'void' || result === undefined ? undefined : fromRaw(result, fn.result, this.values);
+  }
+
+  /**
+   * Ends the session: every later use of it (a load, a call, a function
+   * handle, a global, an array) throws `ERR_REJIT_SESSION_CLOSED`. What it
+   * holds (memory, compiled code) is freed once the host drops its last
+   * reference to it and to its handles. Closing again does nothing; closing
+   * from a host callback while a call of it runs is `ERR_REJIT_SESSION_BUSY`.
+   * A session given a trace file path (`trace`) finishes the file.
+   */
+  close(): void {
+    if (this.calls > 0) throw apiError('ERR_REJIT_SESSION_BUSY', 'a session cannot close while one of its calls runs');
+    this.closed = true;
+    this.trace?.flush();
+    this.traceFile?.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw apiError('ERR_REJIT_SESSION_CLOSED', 'the session is closed');
+  }
+
+  /** A poll of a session alone on its memory found the poll request raised: a deadline or an interrupt is a trap here. */
+  private interrupted(): void {
+    const reason = Atomics.load(this.controlWords, STOP_REASON >> 2);
+    if (reason === StopReason.Timeout) throw new Trap('timeout', '', NO_POS);
+    if (reason === StopReason.Interrupt) throw new Trap('interrupted', '', NO_POS);
+  }
+
+  /**
+   * A trap raised by a poll (`interrupted`) placed where its stack says:
+   * compiled code's innermost frame has the position of its function; the
+   * interpreter's has none, and gets the function's.
+   */
+  private locate(t: Trap): Trap {
+    const [inner, ...outer] = t.frames;
+    if (!inner) return t;
+    const declared = inner.pos.line === 0 ? this.program.functions.find((f) => f?.ir?.name === inner.fn && f.ir.fileName === inner.fileName)?.ir?.pos : undefined;
+    const at = { ...inner, pos: declared ?? inner.pos };
+    const located = new Trap(t.kind, at.fileName, at.pos, t.detail);
+    located.frames.push(at, ...outer);
+    return located;
+  }
+
+  private clearStop(): void {
+    if (this.thread !== SINGLE_THREAD) return;
+    Atomics.store(this.controlWords, STOP_REASON >> 2, StopReason.None);
+    Atomics.store(this.controlWords, POLL_REQUEST >> 2, 0);
+  }
+
+  /** The top-level function `name`, or an `ERR_REJIT_NO_SUCH_NAME` error. */
+  private functionNamed(name: string): FunctionInfo {
+    this.checkOpen();
+    const fn = this.program.functionByName.get(name);
+    if (!fn) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no function '${name}'`);
+    return fn;
   }
 
   /**
@@ -403,14 +593,13 @@ export class Session {
     const addr = globalAddress(g.id);
     if (g.type === 'i64') return Atomics.load(this.heap.i64, addr >>> 3);
     if (g.type === 'i32') return Atomics.load(this.heap.i32, addr >>> 2);
-    const raw = this.heap.loadGlobal(addr, g.type);
-    return g.type === 'bool' ? raw === 1 : raw;
+    return fromRaw(this.heap.loadGlobal(addr, g.type), g.type, this.values);
   }
 
   /** Stores `value` into global `name` (atomically for integers). */
   writeGlobal(name: string, value: HostValue): void {
     const g = this.globalNamed(name);
-    const raw = toRaw(value, g.type, name);
+    const raw = toRaw(value, g.type, `global '${name}'`, this.values);
     const addr = globalAddress(g.id);
     if (!this.globalStates.published(g.id)) this.globalStored(g.id);
     if (g.type === 'i64') Atomics.store(this.heap.i64, addr >>> 3, raw as bigint);
@@ -418,9 +607,40 @@ export class Session {
     else this.heap.storeGlobal(addr, g.type, raw);
   }
 
+  /**
+   * A new array of type `type` (`'i32[]'`, `'f64[]'`, `'Shape[]'`, ...)
+   * holding `values`: a typed array (`Int32Array` for `i32[]`,
+   * `BigInt64Array` for `i64[]`, `Float64Array` for `f64[]`) or any
+   * array-like whose elements convert (booleans for `bool[]`, `Ref`s or null
+   * for arrays of references). Every element is checked before anything is
+   * allocated. On a thread of a run (a threaded session's `session`), an
+   * array of references needs its type used by a `new` in a loaded module
+   * first (array type ids are assigned in load order on every thread).
+   */
+  newArray(type: string, values: ArrayLike<unknown>): Ref {
+    this.checkOpen();
+    const t = arrayTypeNamed(type, this.program);
+    const id = this.thread === SINGLE_THREAD ? this.program.arrayTypes.idOf(t.elem) : this.program.arrayTypes.find(t.elem);
+    if (id === undefined) throw apiError('ERR_REJIT_ARRAY_TYPE', `no loaded module makes a ${type} yet: a threaded session can only make array types its program makes`);
+    return refTo(this, writeArray(t, id, values, this.values), t);
+  }
+
+  /**
+   * The elements of the array `array` refers to, copied out: an `Int32Array`
+   * for `i32[]`, a `BigInt64Array` for `i64[]`, a `Float64Array` for `f64[]`,
+   * booleans for `bool[]` and `Ref`s or null for arrays of references. With
+   * `into` (a typed array of the element type, at least as long), the
+   * elements are copied into it instead, and the part filled is returned.
+   */
+  readArray(array: Ref, into?: NumericArray): ArrayValues {
+    this.checkOpen();
+    return readArray(array, this.values, into);
+  }
+
   private globalNamed(name: string): GlobalInfo {
+    this.checkOpen();
     const g = this.program.globalByName.get(name);
-    if (!g) throw new Error(`no global '${name}'`);
+    if (!g) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no global '${name}'`);
     return g;
   }
 
@@ -447,12 +667,6 @@ export class Session {
   /** Hands this thread's buffered trace events on. */
   flushTrace(): void {
     this.trace?.flush();
-  }
-
-  /** Finishes the trace file, if this session writes one (`trace` given as a path). */
-  close(): void {
-    this.trace?.flush();
-    this.traceFile?.close();
   }
 
   /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */
@@ -595,15 +809,10 @@ export class Session {
   }
 }
 
-function toRaw(v: HostValue, t: ValueType, fn: string): number | bigint {
-  const bad = (): never => {
-    throw new Error(`argument of '${fn}' must be ${typeToString(t)}, got ${typeof v}`);
-  };
-  switch (t) {
-    case 'bool': return typeof v === 'boolean' ? (v ? 1 : 0) : bad();
-    case 'i64': return typeof v === 'bigint' ? BigInt.asIntN(64, v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : bad();
-    case 'i32': return typeof v === 'number' && Number.isInteger(v) ? v | 0 : bad();
-    case 'f64': return typeof v === 'number' ? v : bad();
-    default: return typeof v === 'number' ? v : bad();
+/** `args` as the raw values of a call of `fn`, each checked (`host-values.ts`). */
+export function checkArguments(fn: FunctionInfo, args: readonly unknown[], cx: ValueContext): Val[] {
+  if (args.length !== fn.params.length) {
+    throw apiError('ERR_REJIT_ARGUMENT_COUNT', `'${fn.name}' takes ${fn.params.length} arguments, got ${args.length}`);
   }
+  return args.map((a, i) => toRaw(a, fn.params[i] as ValueType, `argument ${i + 1} of '${fn.name}'`, cx));
 }

@@ -16,6 +16,8 @@ import { Session, type HostValue, type ThreadHooks, type Tier } from './session.
 import { SharedInput } from '../core/input.js';
 import type { HostFunction } from '../core/host-function.js';
 import { Trap } from '../core/trap.js';
+import { Ref, fromRaw, refAddress } from './host-values.js';
+import type { Val } from '../interp/closures.js';
 import { InternalError } from '../core/internal-error.js';
 import type { CompileOptions } from '../backend/compile-options.js';
 import type { TierUpThresholds } from '../tiering/tiering.js';
@@ -105,12 +107,21 @@ export class Thread implements ThreadHooks {
   private readonly output: OutputMode;
   private readonly input: SharedInput;
 
-  /** Runs function `name` on this thread; never throws. */
-  run(name: string, args: readonly HostValue[]): ThreadOutcome {
+  /**
+   * Runs function `name` on this thread; never throws. The arguments were
+   * checked by the threaded session and come as raw values (addresses for
+   * references), and a reference result goes back as its address: a
+   * handle belongs to one session, and each thread has its own.
+   */
+  run(name: string, args: readonly Val[]): ThreadOutcome {
     let outcome: ThreadOutcome;
     try {
       this.enter();
-      outcome = { kind: 'returned', value: this.session.call(name, ...args) };
+      const s = this.session;
+      const params = s.functionInfo(name)?.params ?? [];
+      const values = { owner: s, program: s.program, heap: s.heap };
+      const value = s.call(name, ...args.map((a, i) => (params[i] ? fromRaw(a, params[i], values) : a)));
+      outcome = { kind: 'returned', value: value instanceof Ref ? refAddress(value) : value };
     } catch (e) {
       outcome = this.ended(e);
     }

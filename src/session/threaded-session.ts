@@ -24,7 +24,11 @@ import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
-import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
+import { Session, checkArguments, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
+import { fromRaw } from './host-values.js';
+import { apiError } from './api-errors.js';
+import type { Val } from '../interp/closures.js';
+import type { FunctionInfo } from '../core/program.js';
 import { Thread, type OutputMode, type ThreadOutcome, type ThreadStart } from './thread.js';
 import { callTerminable, type Terminators } from './terminable-call.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -157,8 +161,10 @@ export class ThreadedSession {
     // 'interp': this session only checks. Compiling would also set the engine's flags (`backend/engine-flags.ts`)
     // before the workers boot, and a worker booted with other flags than Node's code cache was made with compiles
     // all of Node's own modules afresh: twice the time.
+    // Its own calls (`session.call`) print where the threads do.
+    const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
     const trace = this.trace ?? undefined;
-    this.session = new Session({ memory, tier: 'interp', thread: hooks, print: () => {}, resolve: dirs ? directoryResolver(dirs) : undefined, trace, host });
+    this.session = new Session({ memory, tier: 'interp', thread: hooks, print, resolve: dirs ? directoryResolver(dirs) : undefined, trace, host });
   }
 
   /** Starts the workers (after importing `hostModule`, if given); resolves when every one of them is ready. */
@@ -191,7 +197,7 @@ export class ThreadedSession {
    */
   static open(options: ThreadedSessionOptions, host?: Readonly<Record<string, HostFunction>>): ThreadedSession {
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
-      throw new RangeError(`a threaded session needs 1 to 64 threads, got ${options.threads}`);
+      throw apiError('ERR_REJIT_THREAD', `a threaded session needs 1 to 64 threads, got ${options.threads}`);
     }
     if (options.hostModule !== undefined && host === undefined) {
       throw new Error('a session with a hostModule is made by ThreadedSession.create, which imports the module before any load');
@@ -398,7 +404,7 @@ export class ThreadedSession {
 
   /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
   private checkOpen(): void {
-    if (this.closed) throw new Error(this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
+    if (this.closed) throw apiError('ERR_REJIT_SESSION_CLOSED', this.fault === null ? 'the session is closed' : `the session was closed by an internal error:\n${this.fault}`);
   }
 
   private beginLoad(): void {
@@ -435,16 +441,18 @@ export class ThreadedSession {
    * `main`), or on the one thread `only`. One run at a time.
    */
   async run(name: string, args: readonly HostValue[] = [], only?: number): Promise<RunResult> {
-    if (this.here !== null) throw new Error('this session runs on this thread (runHere)');
+    if (this.here !== null) throw apiError('ERR_REJIT_SESSION_BUSY', 'this session runs on this thread (runHere)');
     this.boot();
     await this.ready;
-    this.beginRun(name, args);
+    const fn = this.beginRun(name);
+    const raw = checkArguments(fn, args, this.values());
     const threads = only === undefined ? this.workers.map((_, i) => i) : [only];
-    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw new RangeError(`no thread ${only}`);
+    if (only !== undefined && !(only >= 0 && only < this.workers.length)) throw apiError('ERR_REJIT_THREAD', `no thread ${only}`);
     this.running = true;
+    this.runs++;
     this.control.startRun(threads.length);
     try {
-      return this.result(await Promise.all(threads.map((t) => this.request(t, name, args))));
+      return this.result(fn, await Promise.all(threads.map((t) => this.request(t, name, raw))));
     } finally {
       this.running = false;
       // The runtime's state after an internal error is not to be trusted: no more runs.
@@ -462,19 +470,21 @@ export class ThreadedSession {
    * runs whose calls nest deeply, `run`.
    */
   runHere(name: string, args: readonly HostValue[] = [], terminators: Terminators = {}): RunResult {
-    if (this.options.threads !== 1 || this.booted) throw new Error('runHere needs a one-thread session whose workers have not started');
-    this.beginRun(name, args);
+    if (this.options.threads !== 1 || this.booted) throw apiError('ERR_REJIT_SESSION_BUSY', 'runHere needs a one-thread session whose workers have not started');
+    const fn = this.beginRun(name);
+    const raw = checkArguments(fn, args, this.values());
     const traceFile = this.traceFile;
     this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined, this.host);
     const thread = this.here;
     this.running = true;
+    this.runs++;
     this.control.startRun(1);
     try {
-      const ran = callTerminable(() => thread.run(name, args), terminators);
+      const ran = callTerminable(() => thread.run(name, raw), terminators);
       const figures = thread.session.figures();
       this.threadStats[0] = figures.opt;
       this.threadFigures[0] = figures;
-      if (ran.stopped === StopReason.None) return this.result([ran.value]);
+      if (ran.stopped === StopReason.None) return this.result(fn, [ran.value]);
       // Ended from outside: the run's own `finally` did not hand its events on.
       thread.session.flushTrace();
       this.trace?.instant('run', 'stop', { reason: stopName(ran.stopped) });
@@ -493,18 +503,31 @@ export class ThreadedSession {
     }
   }
 
-  /** Checks a run of `name` with `args`, after applying the loads of running threads. */
-  private beginRun(name: string, args: readonly HostValue[]): void {
+  /**
+   * Checks that a run of `name` can start, after applying the loads of
+   * running threads; the caller then checks its arguments here, before any
+   * thread runs (`checkArguments`).
+   */
+  private beginRun(name: string): FunctionInfo {
     this.checkOpen();
-    if (this.running) throw new Error('a run is already in progress');
+    if (this.running) throw apiError('ERR_REJIT_SESSION_BUSY', 'a run is already in progress');
     this.catchUp();
     const fn = this.session.functionInfo(name);
-    if (!fn) throw new Error(`no function '${name}'`);
-    if (args.length !== fn.params.length) throw new Error(`'${name}' takes ${fn.params.length} arguments, got ${args.length}`);
+    if (!fn) throw apiError('ERR_REJIT_NO_SUCH_NAME', `no function '${name}'`);
+    return fn;
   }
 
-  /** The result of a run whose threads ended as `outcomes`. */
-  private result(outcomes: ThreadOutcome[]): RunResult {
+  /** What host values are checked against here: the main thread's session (the threads make their own handles of what it passes). */
+  private values(): { owner: object; program: Session['program']; heap: Session['heap'] } {
+    return { owner: this.session, program: this.session.program, heap: this.session.heap };
+  }
+
+  /** The result of a run of `fn` whose threads ended as `outcomes` (their results as threads pass them: `Thread.run`). */
+  private result(fn: FunctionInfo, raw: ThreadOutcome[]): RunResult {
+    const outcomes = raw.map((o): ThreadOutcome => {
+      if (o.kind !== 'returned' || fn.result === 'void' || typeof fn.result === 'string' || o.value === null) return o;
+      return { kind: 'returned', value: fromRaw(o.value as Val, fn.result, this.values()) };
+    });
     const trapped = outcomes.find((o) => o.kind === 'trapped');
     const stop = this.control.stopReason;
     let internal: string | null = null;
@@ -521,7 +544,7 @@ export class ThreadedSession {
     };
   }
 
-  private request(thread: number, name: string, args: readonly HostValue[]): Promise<ThreadOutcome> {
+  private request(thread: number, name: string, args: readonly Val[]): Promise<ThreadOutcome> {
     const id = this.nextRequest++;
     const request: WorkerRequest = { id, name, args };
     return new Promise((resolve) => {
@@ -541,9 +564,13 @@ export class ThreadedSession {
     this.closeAfterGrace();
   }
 
+  /** Runs started so far: a grace period belongs to the run it was given to. */
+  private runs = 0;
+
   private closeAfterGrace(): void {
+    const run = this.runs;
     const timer = setTimeout(() => {
-      if (this.pending.size > 0) void this.close();
+      if (this.running && this.runs === run && this.pending.size > 0) void this.close();
     }, STOP_GRACE_MS);
     timer.unref();
   }

@@ -1,16 +1,16 @@
 //! The messages between a threaded session and its workers.
 
-import type { HostValue } from './session.js';
+import type { Val } from '../interp/closures.js';
 import type { ThreadOutcome } from './thread.js';
 import type { OptSnapshot } from '../backend/opt-stats.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { ThreadFigures } from './run-stats.js';
 
-/** Run function `name` on this worker's thread. */
+/** Run function `name` on this worker's thread; `args` as `Thread.run` takes them. */
 export interface WorkerRequest {
   readonly id: number;
   readonly name: string;
-  readonly args: readonly HostValue[];
+  readonly args: readonly Val[];
 }
 
 export type WorkerReply =

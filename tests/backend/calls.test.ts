@@ -5,7 +5,7 @@ import { Baseline } from '../../src/backend/baseline.js';
 import type { FunctionId, Stmt } from '../../src/ir/ir.js';
 import { Heap } from '../../src/core/heap.js';
 import type { ClassType } from '../../src/ir/types.js';
-import { Trap } from '../../src/core/trap.js';
+import { KEPT_FRAMES, Trap } from '../../src/core/trap.js';
 import { arrT, at, bin, call, classT, classTy, conv, f64, forLoop, getE, i32, i64, loc, newArr, newObj, ret, set, setE, trapOf, vcall, when } from '../interp/ir.js';
 import { defineReloading, fib, threeFiles, unbounded } from '../interp/programs.js';
 import { CALLS_ONLY, Tiers } from './tiers.js';
@@ -162,7 +162,9 @@ test('unbounded recursion traps with a stack overflow at the recursive call', ()
   const trap = trapOf(() => t.compiled(unbounded(t), 0n));
   assert.equal(trap.kind, 'stackOverflow');
   assert.equal(`${trap.fileName}:${trap.pos.line}:${trap.pos.col}`, 't.rj:2:7');
-  assert.ok(trap.frames.length > 1000, `${trap.frames.length} frames`);
+  // The first and last KEPT_FRAMES are kept; the thousands between are counted.
+  assert.equal(trap.frames.length, 2 * KEPT_FRAMES);
+  assert.ok(trap.frames.omitted > 1000, `${trap.frames.omitted} frames omitted`);
   assert.ok(trap.frames.every((e) => e.fn === 'r' && e.pos.line === 2 && e.pos.col === 7));
   assert.equal(t.compiled(fib(t), 10), 55, 'still runs after a stack overflow');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trap } from '../../src/core/trap.js';
+import { KEPT_FRAMES, Trap, TrapFrames } from '../../src/core/trap.js';
 import { Rt, at, bin, call, forLoop, i32, i64, loc, print, ret, set, trapOf, where } from './ir.js';
 import { defineReloading, fib, hostBuiltins, threeFiles, unbounded } from './programs.js';
 
@@ -58,11 +58,12 @@ test('unbounded recursion becomes a stack overflow trap with a capped stack list
   const t = trapOf(() => rt.run(unbounded(rt), 0n));
   assert.equal(t.kind, 'stackOverflow');
   assert.equal(`${t.fileName}:${t.pos.line}:${t.pos.col}`, 't.rj:2:7');
-  assert.ok(t.frames.length > 100, `${t.frames.length} frames`);
+  assert.equal(t.frames.length, 2 * KEPT_FRAMES);
+  assert.ok(t.frames.omitted > 100, `${t.frames.omitted} frames omitted`);
   assert.ok(t.frames.every((e) => e.fn === 'r' && e.pos.line === 2));
   const lines = t.format().split('\n');
   assert.equal(lines.length, 1 + 10 + 1 + 10);
-  assert.equal(lines[11], `  ... ${t.frames.length - 20} more frames`);
+  assert.equal(lines[11], `  ... ${t.frames.length - 20 + t.frames.omitted} more frames`);
   // Still usable afterwards.
   const ok = rt.fn('ok', [], 'i32', [], [ret(i32(1))]);
   assert.equal(rt.run(ok), 1);
@@ -72,6 +73,20 @@ test('Trap.format lists short stacks whole', () => {
   const t = new Trap('badCast', 'x.rj', at(1, 2));
   for (let i = 0; i < 20; i++) t.frames.push({ fn: `f${i}`, fileName: 'x.rj', pos: at(i + 1) });
   assert.equal(t.format().split('\n').length, 21);
+});
+
+test('a trap keeps the first and last frames of a deep stack and counts the rest', () => {
+  const t = new Trap('stackOverflow', 'x.rj', at(1, 2));
+  for (let i = 0; i < 24_611; i++) t.frames.push({ fn: `f${i}`, fileName: 'x.rj', pos: at(i + 1) });
+  assert.equal(t.frames.length, 2 * KEPT_FRAMES);
+  assert.equal(t.frames.omitted, 24_611 - 2 * KEPT_FRAMES);
+  assert.equal(t.frames[KEPT_FRAMES - 1]?.fn, `f${KEPT_FRAMES - 1}`);
+  assert.equal(t.frames[KEPT_FRAMES]?.fn, `f${24_611 - KEPT_FRAMES}`);
+  assert.equal(t.frames.at(-1)?.fn, 'f24610');
+  assert.ok(!(t.frames.slice(0, 1) instanceof TrapFrames));
+  const lines = t.format().split('\n');
+  assert.equal(lines[11], `  ... ${24_611 - 20} more frames`);
+  assert.equal(lines[21], '  at f24610 (x.rj:24611:1)');
 });
 
 test('host builtins: thread id and count, barrier, load with the calling file', () => {

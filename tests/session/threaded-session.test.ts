@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 import { StopReason } from '../../src/core/control.js';
+import { Ref } from '../../src/session/host-values.js';
 
 const PROGRAM = `
 global hits: i32 = 0;
@@ -209,4 +210,79 @@ test('runHere needs one thread and no workers', async () => {
   started.load(PROGRAM, 'p.rj');
   assert.throws(() => started.runHere('who'), /workers have not started/);
   await started.close();
+});
+
+test('an argument of the wrong type is thrown on the main thread before any thread runs, and the session stays usable', async () => {
+  const s = await ThreadedSession.create({ threads: 2, print: () => {} });
+  try {
+    s.load('fn sq(x: i32) -> i32 { return x * x; }', 'sq.rj');
+    await assert.rejects(s.run('sq', ['x' as never]), (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'ERR_REJIT_VALUE_TYPE');
+    await assert.rejects(s.run('sq', [2 ** 40]), (e: unknown) => e instanceof RangeError && (e as { code?: string }).code === 'ERR_REJIT_VALUE_RANGE');
+    const r = await s.run('sq', [3]);
+    assert.deepEqual(r.outcomes, [{ kind: 'returned', value: 9 }, { kind: 'returned', value: 9 }]);
+  } finally {
+    await s.close();
+  }
+});
+
+test("stop()'s grace period belongs to the run it stopped: a later run that takes longer is not killed", { timeout: 20_000 }, async () => {
+  const s = await ThreadedSession.create({ threads: 1, print: () => {} });
+  try {
+    s.load('global go: i32 = 0;\nfn spin() { while true { } }\nfn wait() -> i32 { while atomic_load(go) == 0 { sleep_ms(5); } return 1; }', 'w.rj');
+    const spinning = s.run('spin');
+    setTimeout(() => s.stop(StopReason.Timeout), 50);
+    assert.equal((await spinning).stopped, StopReason.Timeout);
+    const waiting = s.run('wait');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    s.session.writeGlobal('go', 1);
+    const r = await waiting;
+    assert.deepEqual(r.outcomes, [{ kind: 'returned', value: 1 }]);
+    assert.deepEqual((await s.run('wait')).outcomes, [{ kind: 'returned', value: 1 }]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('print from the main thread of a threaded session (session.call) goes to the print callback', async () => {
+  const lines: string[] = [];
+  const s = ThreadedSession.open({ threads: 2, print: (l) => lines.push(l) });
+  try {
+    s.load('fn hi() -> i32 { print("hi", 7); return 1; }', 'hi.rj');
+    assert.equal(s.session.call('hi'), 1);
+    assert.deepEqual(lines, ['hi 7']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('references cross to the threads as handles and come back as handles', async () => {
+  const s = await ThreadedSession.create({ threads: 2, print: () => {} });
+  try {
+    s.load('class Box { v: i32; }\nglobal b: Box = null;\nfn make() { b = new Box; b.v = 5; }\nfn get(x: Box) -> i32 { return x.v + thread_id(); }\nfn same(x: Box) -> Box { return x; }', 'box.rj');
+    await s.run('make', [], 0);
+    const box = s.session.readGlobal('b');
+    assert.ok(box instanceof Ref);
+    assert.deepEqual((await s.run('get', [box])).outcomes, [{ kind: 'returned', value: 5 }, { kind: 'returned', value: 6 }]);
+    const back = (await s.run('same', [box], 1)).outcomes[0];
+    assert.ok(back?.kind === 'returned' && back.value instanceof Ref && back.value.type === 'Box');
+    assert.equal((await s.run('get', [back.value], 0)).outcomes[0]?.kind, 'returned');
+    await assert.rejects(s.run('get', [5]), (e: unknown) => (e as { code?: string }).code === 'ERR_REJIT_VALUE_TYPE');
+  } finally {
+    await s.close();
+  }
+});
+
+test('arrays made by the host are read by every thread; an array type no module makes is refused on a threaded session', async () => {
+  const s = await ThreadedSession.create({ threads: 2, print: () => {} });
+  try {
+    s.load('class P { x: i32; }\nfn total(a: i32[]) -> i32 { let t = 0; for i in 0..a.length { t += a[i]; } return t + thread_id(); }\nfn count(ps: P[]) -> i32 { return ps.length; }', 'arr.rj');
+    const a = s.session.newArray('i32[]', Int32Array.of(10, 20, 30));
+    assert.deepEqual((await s.run('total', [a])).outcomes, [{ kind: 'returned', value: 60 }, { kind: 'returned', value: 61 }]);
+    assert.throws(() => s.session.newArray('P[]', []), (e: unknown) => (e as { code?: string }).code === 'ERR_REJIT_ARRAY_TYPE');
+    s.load('fn make_ps() -> P[] { return new P[4]; }', 'make.rj');
+    const ps = s.session.newArray('P[]', [null, null]);
+    assert.deepEqual((await s.run('count', [ps], 1)).outcomes, [{ kind: 'returned', value: 2 }]);
+  } finally {
+    await s.close();
+  }
 });
