@@ -65,7 +65,7 @@ export interface ConstInfo {
   readonly pos: Pos;
 }
 
-/** The tables, append-only except for function definitions. */
+/** The tables, append-only except for function definitions (and the record of superseded ones, which is forgotten). */
 export class Program {
   readonly classes: ClassInfo[] = [];
   readonly functions: FunctionInfo[] = [];
@@ -106,6 +106,17 @@ export class Program {
 
   codeIdOf(ir: IrFunction): CodeId | undefined {
     return this.codeIds.get(ir);
+  }
+
+  /**
+   * Forgets the definitions (by code id) that `keep` does not keep and that
+   * are no function's current one: superseded versions nothing here needs.
+   */
+  forgetDefinitions(keep: (id: CodeId) => boolean): void {
+    for (const [id, ir] of this.definitions) {
+      if (keep(id) || this.functions[ir.id]?.ir === ir) continue;
+      this.definitions.delete(id);
+    }
   }
 
   /** The definition that code id `id` names, if this program has it yet. */

@@ -11,10 +11,12 @@ import { checkModule, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
+import { codeId } from '../ir/ids.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { MAX_CODES, POLL_REQUEST, globalAddress, takeCodeIds } from '../core/layout.js';
+import { MAX_CODES, POLL_REQUEST, globalAddress } from '../core/layout.js';
+import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from '../core/code-ids.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
@@ -22,7 +24,7 @@ import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
 import { Stopped } from '../core/control.js';
-import { faultFrame } from '../backend/wasm-frames.js';
+import { faultFrame, runningCodeIds } from '../backend/wasm-frames.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
@@ -112,6 +114,20 @@ const SINGLE_THREAD: ThreadHooks = {
   endLoad: () => {},
 };
 
+/** What `Session.codeStats` reports (`ThreadedSession.codeStats` sums the versions over threads). */
+export interface CodeStats {
+  /** Code versions kept on this thread: installed code and bridges to the interpreter. */
+  readonly liveVersions: number;
+  /** Code versions freed on this thread since it started. */
+  readonly freedVersions: number;
+  /** Bytes of the wasm modules of the live versions (relinked instances share their module's). */
+  readonly codeBytes: number;
+  readonly freedCodeBytes: number;
+  /** Code ids in use in the whole run (definitions and versions), and indices freed and waiting for reuse. */
+  readonly liveCodeIds: number;
+  readonly freeCodeIds: number;
+}
+
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
   readonly fileName: string;
@@ -139,8 +155,11 @@ export class Session {
   private readonly resolve: ModuleResolver;
 
   private readonly thread: ThreadHooks;
+  /** `CompileOptions.reclaimAlways`: stress testing of code reclamation. */
+  private readonly reclaimAlways: boolean;
 
   constructor(options: SessionOptions = {}) {
+    this.reclaimAlways = options.compile?.reclaimAlways === true;
     this.memory = options.memory ?? createMemory();
     this.thread = options.thread ?? SINGLE_THREAD;
     this.heap = new Heap(this.memory, this.thread.threadId);
@@ -229,14 +248,28 @@ export class Session {
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
     const { delta, diagnostics } = checkModule(module, this.program);
     if (!delta) throw new CompileError(diagnostics, this.sources);
-    const firstCodeId = own ? takeCodeIds(this.heap.i32, codeIdsNeeded(delta)) : (logged as LoggedModule).firstCodeId;
-    if (firstCodeId === 0) {
-      const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions, and ids are never reused`;
+    const needed = codeIdsNeeded(delta);
+    const ids = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).codeIds;
+    if (ids.length < needed) {
+      const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions live at once`;
       throw new CompileError([{ fileName: module.fileName, line: 1, col: 1, message }], this.sources);
     }
-    if (own) this.thread.logLoad({ module, source, parsed, firstCodeId });
-    this.commit(delta, own, firstCodeId);
-    if (own) this.thread.publishLoad();
+    if (own) {
+      try {
+        this.thread.logLoad({ module, source, parsed, codeIds: ids, redefines: onlyRedefines(delta) });
+      } catch (e) {
+        // Named nowhere: the next sweep frees them.
+        for (const id of ids) releaseCodeId(this.heap.i32, codeId(id));
+        throw e;
+      }
+    }
+    this.commit(delta, own, ids);
+    if (own) {
+      // The stub slots and definition words name them now.
+      for (const id of ids) releaseCodeId(this.heap.i32, codeId(id));
+      this.thread.publishLoad();
+      this.reclaim();
+    }
     return {
       fileName: module.fileName,
       classes: delta.classes.map((c) => c.name),
@@ -307,7 +340,40 @@ export class Session {
     return this.baseline?.stats ?? new OptStats();
   }
 
-  /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */
+  /**
+   * Frees the code this thread keeps for versions that no frame on it runs
+   * and nothing names (`Baseline.collect`, from a stack report). Loads call
+   * it, and threads at the safepoints where they apply other threads' loads;
+   * a thread outside program code keeps its code until it next applies one.
+   */
+  collect(): void {
+    if (this.baseline) this.baseline.collect(runningCodeIds());
+    else this.program.forgetDefinitions(() => false);
+  }
+
+  /** After this thread's own load: collects here, and sweeps the code ids that no thread holds any more when a sweep is due. */
+  private reclaim(): void {
+    this.collect();
+    if (this.reclaimAlways || sweepDue(this.heap.i32)) sweepCodeIds(this.heap.i32, this.program.functions.length);
+  }
+
+  /** Whether this session frees code at every safepoint (`CompileOptions.reclaimAlways`). */
+  get reclaimsAlways(): boolean {
+    return this.reclaimAlways;
+  }
+
+  /**
+   * Code versions on this thread (installed code and bridges) live and freed,
+   * the bytes of their compiled modules, and the run's code ids in use and
+   * freed for reuse (shared by every thread).
+   */
+  codeStats(): CodeStats {
+    const here = this.baseline?.codeStats() ?? { live: 0, freed: 0, liveBytes: 0, freedBytes: 0 };
+    const ids = codeIdCounts(this.heap.i32);
+    return { liveVersions: here.live, freedVersions: here.freed, codeBytes: here.liveBytes, freedCodeBytes: here.freedBytes, liveCodeIds: ids.live, freeCodeIds: ids.free };
+  }
+
+  /** Every code version the baseline tier has made on this thread and not freed, oldest first (with its compile times). */
   compiledCode(): readonly CodeVersion[] {
     return this.baseline?.codeVersions() ?? [];
   }
@@ -325,7 +391,7 @@ export class Session {
    * `initializeGlobals`: false when another thread loaded the module and has
    * stored the new globals' values and stub slots already.
    */
-  private commit(delta: ModuleDelta, initializeGlobals: boolean, firstCodeId: number): void {
+  private commit(delta: ModuleDelta, initializeGlobals: boolean, ids: readonly number[]): void {
     const p = this.program;
     for (const c of delta.classes) {
       p.classes[c.id] = c;
@@ -340,7 +406,7 @@ export class Session {
       info.ir = ir;
     }
     const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
-    defineCode(p, this.heap.i32, defined, firstCodeId, initializeGlobals);
+    defineCode(p, this.heap.i32, defined, ids, initializeGlobals);
     p.arrayTypes.register(defined.map((f) => f.ir as IrFunction));
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
@@ -379,4 +445,10 @@ function toRaw(v: HostValue, t: ValueType, fn: string): number | bigint {
     case 'f64': return typeof v === 'number' ? v : bad();
     default: return typeof v === 'number' ? v : bad();
   }
+}
+
+/** The functions `delta` redefines when that is all it does, else null (`load-log.ts`, compaction). */
+function onlyRedefines(delta: ModuleDelta): number[] | null {
+  const adds = delta.classes.length + delta.functions.length + delta.globals.length + delta.consts.length > 0;
+  return adds ? null : delta.redefinitions.map((r) => r.fn);
 }

@@ -304,11 +304,20 @@ export class ThreadedSession {
     return this.session.loadFile(path);
   }
 
-  /** The modules loaded into the run (by the host or by running threads), from the `from`-th on, in load order. */
-  loadedModules(from = 0): LoggedModule[] {
+  /**
+   * The modules loaded into the run (by the host or by running threads),
+   * numbered from `from` up to `to`, in load order; a module whose every
+   * function a later one redefined may have been compacted away (`load-log.ts`).
+   */
+  loadedModules(from = 0, to = this.control.epoch): LoggedModule[] {
     const entries: LoggedModule[] = [];
-    for (let i = from; i < this.control.epoch; i++) entries.push(this.log.entry(i));
+    for (const { entry } of this.log.entries(from, to)) entries.push(entry);
     return entries;
+  }
+
+  /** How many modules the run has loaded so far. */
+  get loadCount(): number {
+    return this.control.epoch;
   }
 
   /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
@@ -323,10 +332,11 @@ export class ThreadedSession {
   }
 
   private catchUp(): void {
-    while (this.applied < this.control.epoch) {
-      this.session.replay(this.log.entry(this.applied));
-      this.applied++;
-    }
+    const epoch = this.control.epoch;
+    if (this.applied >= epoch) return;
+    for (const { entry } of this.log.entries(this.applied, epoch)) this.session.replay(entry);
+    this.applied = epoch;
+    this.session.collect();
   }
 
   private logLoad(entry: LoggedModule): void {

@@ -131,7 +131,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
     // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
     const counted = makesCalls(ir.body) ? 1 : 0;
-    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const callee = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted, undefined, compiled.code) : undefined;
     callees.set(point, callee);
     return callee;
   }
@@ -164,6 +164,11 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   }
 
   changed(fn: FunctionId): void {
+    this.interpreter.relink(fn);
+  }
+
+  freed(fn: FunctionId, id: number): void {
+    this.callees.delete(id);
     this.interpreter.relink(fn);
   }
 }
