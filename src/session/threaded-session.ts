@@ -21,7 +21,7 @@ import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
-import { Session, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
+import { Session, type CodeStats, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import { Thread, type OutputMode, type ThreadOutcome, type ThreadStart } from './thread.js';
 import { callTerminable, type Terminators } from './terminable-call.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -189,6 +189,25 @@ export class ThreadedSession {
 
   private compiler: Worker | null = null;
   private readonly threadStats: (OptSnapshot | undefined)[] = [];
+  private readonly threadCode: (CodeStats | undefined)[] = [];
+
+  /**
+   * Code versions live and freed and the bytes of their modules, summed over
+   * the threads as of their last run (each thread keeps its own instances),
+   * and the run's code ids in use and free now.
+   */
+  codeStats(): CodeStats {
+    const now = this.session.codeStats();
+    const sum = (f: (s: CodeStats) => number): number => this.threadCode.reduce((n, s) => n + (s ? f(s) : 0), 0);
+    return {
+      liveVersions: sum((s) => s.liveVersions),
+      freedVersions: sum((s) => s.freedVersions),
+      codeBytes: sum((s) => s.codeBytes),
+      freedCodeBytes: sum((s) => s.freedCodeBytes),
+      liveCodeIds: now.liveCodeIds,
+      freeCodeIds: now.freeCodeIds,
+    };
+  }
 
   /** What the optimizing tier has done so far (the program threads' figures as of their last run). */
   async optimizationReport(): Promise<OptimizationReport> {
@@ -237,6 +256,7 @@ export class ThreadedSession {
             const p = this.pending.get(reply.id);
             this.pending.delete(reply.id);
             this.threadStats[threadId] = reply.stats;
+            this.threadCode[threadId] = reply.code;
             p?.resolve(reply.outcome);
             return;
           }
@@ -396,6 +416,7 @@ export class ThreadedSession {
     try {
       const ran = callTerminable(() => thread.run(name, args), terminators);
       this.threadStats[0] = snapshotOf(thread.session.optStats());
+      this.threadCode[0] = thread.session.codeStats();
       if (ran.stopped === StopReason.None) return this.result([ran.value]);
       this.control.requestStop(ran.stopped);
       this.closed = true;

@@ -1,6 +1,6 @@
 //! The messages between a threaded session and its workers.
 
-import type { HostValue } from './session.js';
+import type { CodeStats, HostValue } from './session.js';
 import type { ThreadOutcome } from './thread.js';
 import type { OptSnapshot } from '../backend/opt-stats.js';
 
@@ -14,5 +14,5 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'print'; readonly lines: readonly string[] }
-  /** With what the optimizing tier did on the thread so far. */
-  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome; readonly stats: OptSnapshot };
+  /** With what the optimizing tier did on the thread so far, and its code (`Session.codeStats`). */
+  | { readonly kind: 'done'; readonly id: number; readonly outcome: ThreadOutcome; readonly stats: OptSnapshot; readonly code: CodeStats };

@@ -13,6 +13,6 @@ const thread = new Thread(workerData as ThreadStart, (lines) => send({ kind: 'pr
 
 port.on('message', (request: WorkerRequest) => {
   const outcome = thread.run(request.name, request.args);
-  send({ kind: 'done', id: request.id, outcome, stats: snapshotOf(thread.session.optStats()) });
+  send({ kind: 'done', id: request.id, outcome, stats: snapshotOf(thread.session.optStats()), code: thread.session.codeStats() });
 });
 send({ kind: 'ready' });
