@@ -15,6 +15,10 @@
 //! slot-named version's origin names; a hold taken by a thread that read an
 //! id just before its sweep is seen by the generation check of `hold`.
 //!
+//! An index is reused at most CODE_GENERATIONS - 1 times (then retired), so
+//! a run takes about a billion ids in all: loads that find none left fail
+//! cleanly (`Session.load`).
+//!
 //! It does not know what an id stands for (`core/program.ts`) nor frames
 //! (threads report theirs when they let go of their holds).
 
@@ -156,7 +160,14 @@ export function sweepCodeIds(words: Int32Array, functions: number): number {
     Atomics.store(words, codeState(id) >>> 2, 0);
     Atomics.store(words, codeOrigin(id) >>> 2, 0);
     Atomics.store(words, codeProfile(id) >>> 2, 0);
-    Atomics.store(words, word(CODE_GENERATIONS_BASE, index), (generationOf(id) + 1) % CODE_GENERATIONS);
+    const generation = generationOf(id) + 1;
+    // An index whose generations are used up is never reused: its ids would come round again.
+    if (generation === CODE_GENERATIONS) {
+      Atomics.store(words, at, FREE);
+      Atomics.notify(words, at);
+      continue;
+    }
+    Atomics.store(words, word(CODE_GENERATIONS_BASE, index), generation);
     lock(words);
     const free = Atomics.load(words, FREE_CODE_IDS >> 2);
     Atomics.store(words, word(FREE_CODES_BASE, free), index);
