@@ -78,7 +78,7 @@ export class Program {
   readonly arrayTypes = new ArrayTypes();
 
   /**
-   * Code ids (`layout.takeCodeIds`): each definition gets one when its load
+   * Code ids (`core/code-ids.ts` `takeCodeIds`): each definition gets one when its load
    * commits, the same on every thread of a run (a replayed load gives the
    * ids the loader took), so that an id in a stub slot names the same
    * definition everywhere; relinked versions take more. Id 0 is none.
@@ -92,7 +92,7 @@ export class Program {
     this.classes.length = 1;
   }
 
-  /** Records code id `id` (from `layout.takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
+  /** Records code id `id` (from `core/code-ids.ts` `takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
   bindCodeId(ir: IrFunction, id: CodeId): void {
     this.codeIds.set(ir, id);
     if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
