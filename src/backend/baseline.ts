@@ -648,8 +648,10 @@ export class Baseline {
         for (const exit of code.deopt?.exits ?? []) for (const f of exit.frames) keep.add(f.definition);
       }
     }
+    const freed = new Set<number>();
     for (const [id, code] of this.versions) {
       if (keep.has(id)) continue;
+      freed.add(id);
       this.versions.delete(id);
       this.table.free(id);
       this.dependencies.unregister(code);
@@ -657,7 +659,6 @@ export class Baseline {
       for (const held of this.heldFor.get(id) ?? []) this.holds.release(held);
       this.heldFor.delete(id);
       for (const callers of this.waiting?.values() ?? []) callers.delete(code);
-      this.freedVersions++;
       if (code.relinkOf === null) this.freedBytes += code.size;
       this.policy.freed(code.ir.id, id);
     }
@@ -666,8 +667,9 @@ export class Baseline {
       this.bridged.delete(id);
       if (!this.versions.has(codeId(id))) this.table.free(id);
       this.holds.release(codeId(id));
-      this.freedVersions++;
+      freed.add(id);
     }
+    this.freedVersions += freed.size;
     for (const [id, code] of this.osrVersions) if (!code.deref()) this.osrVersions.delete(id);
     for (const id of this.hot) if (!keep.has(id)) this.hot.delete(id);
     for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
@@ -679,6 +681,7 @@ export class Baseline {
   codeStats(): { readonly live: number; readonly freed: number; readonly liveBytes: number; readonly freedBytes: number } {
     let liveBytes = 0;
     for (const code of this.versions.values()) if (code.relinkOf === null) liveBytes += code.size;
-    return { live: this.versions.size + this.bridged.size, freed: this.freedVersions, liveBytes, freedBytes: this.freedBytes };
+    const bridgesOnly = [...this.bridged].filter((id) => !this.versions.has(codeId(id))).length;
+    return { live: this.versions.size + bridgesOnly, freed: this.freedVersions, liveBytes, freedBytes: this.freedBytes };
   }
 }

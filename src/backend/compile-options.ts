@@ -33,8 +33,9 @@ export interface CompileOptions {
   readonly recordProfiles?: boolean;
   /**
    * Stress testing: each thread frees its superseded code at every
-   * safepoint, and every load sweeps code ids (`core/code-ids.ts`), rather
-   * than once enough ids have been taken.
+   * safepoint, every load sweeps code ids (`core/code-ids.ts`) rather
+   * than once enough ids have been taken, and a threaded session's load
+   * log compacts whenever it has doubled, however small (`session/load-log.ts`).
    */
   readonly reclaimAlways?: boolean;
 }

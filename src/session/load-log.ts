@@ -37,19 +37,20 @@ export interface LoggedModule {
   readonly redefines?: readonly number[] | null;
 }
 
-/** Words 0 to 3: the number of entries, the end of the used bytes, the compaction sequence, the end after the last compaction. */
-const HEADER_BYTES = 16;
+/** Words 0 to 4: the number of entries, the end of the used bytes, the compaction sequence, the end after the last compaction, and the bytes below which the log does not compact. */
+const HEADER_BYTES = 20;
 const COUNT = 0;
 const END = 1;
 const SEQUENCE = 2;
 const COMPACTED_END = 3;
+const COMPACT_FROM = 4;
 /** Each entry: its text's byte length, its encoding, its number, how many functions it only redefines (-1: it adds something), their ids, then the text (padded to 4). */
 const ENTRY_HEADER = 16;
 const SOURCE = 1;
 const TREE = 2;
 const INITIAL_BYTES = 1 << 20;
 /** The log compacts once it uses at least this much and twice what it used after the last compaction. */
-const COMPACT_AFTER = 1 << 16;
+export const COMPACT_AFTER = 1 << 16;
 /** Address space reserved for growth; only the used part is committed. */
 const MAX_BYTES = 2 ** 31;
 
@@ -84,6 +85,8 @@ export class LoadLog {
    * Compaction drops the dead ones.
    */
   private readonly appended = new Map<number, LoggedModule>();
+  /** The compaction sequence when `appended` was last pruned. */
+  private prunedAt = 0;
 
   constructor(readonly buffer: SharedArrayBuffer) {
     this.words = new Int32Array(buffer, 0, HEADER_BYTES / 4);
@@ -91,10 +94,12 @@ export class LoadLog {
     this.bytes = new Uint8Array(buffer);
   }
 
-  static create(byteLength = INITIAL_BYTES): LoadLog {
+  /** `compactFrom`: the bytes below which the log does not compact (small for stress testing: `CompileOptions.reclaimAlways`). */
+  static create(byteLength = INITIAL_BYTES, compactFrom = COMPACT_AFTER): LoadLog {
     const log = new LoadLog(new GrowableBuffer(byteLength, { maxByteLength: MAX_BYTES }));
     Atomics.store(log.words, END, HEADER_BYTES);
     Atomics.store(log.words, COMPACTED_END, HEADER_BYTES);
+    Atomics.store(log.words, COMPACT_FROM, compactFrom);
     return log;
   }
 
@@ -109,10 +114,11 @@ export class LoadLog {
 
   /** Appends an entry; the caller holds the load lock. Returns false when even the largest log cannot hold it. */
   append(entry: LoggedModule): boolean {
+    this.dropCompacted();
     const n = this.length;
     const [kind, text] = encode(entry);
     const redefines = entry.redefines ?? null;
-    if (Atomics.load(this.words, END) >= Math.max(COMPACT_AFTER, 2 * Atomics.load(this.words, COMPACTED_END))) this.compact();
+    if (Atomics.load(this.words, END) >= Math.max(Atomics.load(this.words, COMPACT_FROM), 2 * Atomics.load(this.words, COMPACTED_END))) this.compact();
     const start = Atomics.load(this.words, END);
     const headerBytes = ENTRY_HEADER + 4 * (redefines?.length ?? 0);
     const end = start + headerBytes + text.length;
@@ -212,6 +218,25 @@ export class LoadLog {
     const bytes = this.bytes.slice(from, from + length);
     this.checkSequence(sequence);
     return { ...decode(kind, new TextDecoder().decode(bytes)), redefines: stored.redefines };
+  }
+
+  /**
+   * Forgets the entries appended here that a compaction (on any thread) has
+   * dropped since the last look. The caller holds the load lock, so no
+   * compaction runs meanwhile.
+   */
+  private dropCompacted(): void {
+    const sequence = Atomics.load(this.words, SEQUENCE);
+    if (sequence === this.prunedAt || this.appended.size === 0) return;
+    this.prunedAt = sequence;
+    const end = Atomics.load(this.words, END);
+    const live = new Set<number>();
+    for (let at = HEADER_BYTES; at < end; ) {
+      const stored = this.storedAt(at, end);
+      live.add(stored.index);
+      at = stored.end;
+    }
+    for (const index of this.appended.keys()) if (!live.has(index)) this.appended.delete(index);
   }
 
   /** Drops the dead entries (see the header); the caller holds the load lock, so nothing is appended meanwhile. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoadLog } from '../../src/session/load-log.js';
+import { LoadLog, type LoggedModule } from '../../src/session/load-log.js';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { ModuleBuilder } from '../../src/frontend/builder.js';
 import type { Module } from '../../src/frontend/ast.js';
@@ -64,4 +64,22 @@ test('entries read through the object that appended them are the entries given, 
   const decoded = new LoadLog(log.buffer).entry(0);
   assert.notEqual(decoded, entry);
   assert.equal(decoded.module.items.length, 1);
+});
+
+test('compaction drops the entries that only redefine what later entries redefine again; readers skip them, entries keep their numbers', () => {
+  const log = LoadLog.create();
+  const reader = new LoadLog(log.buffer);
+  const entry = (name: string, redefines: number[] | null, source = `fn ${name}() {}`): LoggedModule => ({ module: { fileName: `${name}.rj`, items: [] }, source, parsed: false, codeIds: [1], redefines });
+  // 0 declares; then f (function 1) and g (function 2) are redefined again and again.
+  assert.equal(log.append(entry('decl', null)), true);
+  const padding = 'x'.repeat(1000);
+  for (let i = 1; i <= 200; i++) assert.equal(log.append(entry(`v${i}`, i % 2 === 0 ? [1] : [1, 2], padding)), true);
+  assert.equal(log.length, 201);
+  const live = [...reader.entries(0, log.length)].map((e) => e.index);
+  assert.ok(live.length < 100, `${live.length} entries kept`);
+  assert.equal(live[0], 0, 'an entry that adds something is kept');
+  assert.deepEqual(live.slice(-2), [199, 200], 'the last redefinitions of f and g are kept');
+  assert.equal(reader.next(5)?.index !== undefined && (reader.next(5)?.index as number) >= 5, true);
+  assert.equal(reader.entry(200).module.fileName, 'v200.rj');
+  assert.ok(log.usedBytes < 200 * 1000, `${log.usedBytes} bytes used`);
 });

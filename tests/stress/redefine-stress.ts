@@ -33,6 +33,8 @@ export interface StressResult {
   /** Resident set size after 1,000 loads (or at the end of a shorter run) and at the end, in bytes. */
   readonly rssAfter1000: number;
   readonly rssAtEnd: number;
+  /** Entries the load log keeps at the end (it compacts the superseded ones). */
+  readonly logged: number;
 }
 
 /** A worker's loop, `name`: `round` until stopped, counting the `checked` calls each round makes. */
@@ -140,6 +142,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       code: session.codeStats(),
       rssAfter1000,
       rssAtEnd: process.memoryUsage().rss,
+      logged: session.loadedModules().length,
     };
   } finally {
     await session.close();
