@@ -4,6 +4,9 @@
 //! loads have no fixed limit (the code ids and the load log stay bounded).
 
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Session, type Tier } from '../../src/session/session.js';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
@@ -91,3 +94,31 @@ test('20,000 loads of a one-function module: code ids and the load log stay boun
     await s.close();
   }
 });
+
+for (const tier of ['baseline', 'opt'] as const) {
+  test(`${tier}, 4 threads: each thread's frame stays in its version while all of them load redefinitions of it (reclaiming at every safepoint), and thread 0 traps at its own line`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rejit-lifetime-'));
+    writeFileSync(join(dir, 'next.rj'), 'fn f() -> i32 { return 1; }\nfn outer(n: i32) -> i32 { return -1; }\n');
+    const s = await ThreadedSession.create({ threads: 4, tier, print: () => {}, loadDirectories: [dir], compile: STRESS });
+    try {
+      s.load(`fn f() -> i32 { return 0; }
+fn outer(n: i32) -> i32 {
+  let sum = 0; barrier();
+  for i in 0..n { load("next.rj"); sum += f(); }
+  barrier();
+  let zero = sum - n;
+  if thread_id() == 0 { return sum / zero; }
+  return 1000 + thread_id() + zero;
+}`, join(dir, 'main.rj'));
+      const r = await s.run('outer', [150]);
+      assert.match(r.trap ?? '', /main\.rj:7:36: trap: division by zero\n {2}at outer \(.*main\.rj:7:36\)/);
+      for (const [i, o] of r.outcomes.entries()) {
+        if (i > 0 && o.kind === 'returned') assert.equal(o.value, 1000 + i);
+      }
+      assert.equal(s.loadedModules().length < 100, true, 'the log compacted');
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
