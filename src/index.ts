@@ -3,7 +3,7 @@
 
 import './core/webassembly-api.js';
 
-export { Session, type SessionOptions, type LoadResult, type HostValue } from './session/session.js';
+export { Session, type SessionOptions, type LoadResult, type HostValue, type CodeStats } from './session/session.js';
 export { ThreadedSession, type ThreadedSessionOptions, type RunResult } from './session/threaded-session.js';
 export type { ThreadOutcome } from './session/thread.js';
 export { ModuleBuilder, type TypeName } from './frontend/builder.js';

@@ -134,7 +134,7 @@ export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
 export const MAX_CLASSES = 65536;
 
 /**
- * Code states: one i32 per code id (`CodeState`), through which threads
+ * Code states: one i32 per code index (`codeIndex`) (`CodeState`), through which threads
  * agree on who compiles a definition, so that it is compiled once.
  */
 export const CODE_STATES_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
@@ -159,7 +159,7 @@ export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 export const CODE_GENERATIONS = 1 << 14;
 
 /**
- * Code origins: one i32 per code id, the definition code id that an
+ * Code origins: one i32 per code index (`codeIndex`), the definition code id that an
  * optimized version was made of (0 for every other id), written by the
  * thread that takes the id before any slot names it, so that every thread
  * knows what the id stands for.
@@ -167,7 +167,7 @@ export const CODE_GENERATIONS = 1 << 14;
 export const CODE_ORIGINS_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
 
 /**
- * Profiles: one i32 per code id, the address of the profile block of a
+ * Profiles: one i32 per code index (`codeIndex`), the address of the profile block of a
  * definition's baseline code (0: none), which that code fills as it runs
  * and the optimizing tier reads (`passes/profile.ts`).
  */
