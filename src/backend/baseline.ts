@@ -39,7 +39,7 @@ import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { MAX_CODES, VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot } from '../core/layout.js';
+import { ARRAY_DATA, ElemKind, MAX_CODES, VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot } from '../core/layout.js';
 import { releaseCodeId, takeCodeIds } from '../core/code-ids.js';
 import { CodeHolds } from './code-holds.js';
 import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
@@ -526,9 +526,14 @@ export class Baseline {
     return this.program.definitionIdOf(ir) === id && (this.policy.optimizing(ir) === 'when-hot' || this.options.recordProfiles === true);
   }
 
-  /** A profile block for definition `id`, named in its profile word for the optimizing tier (wherever it runs) to find. */
+  /**
+   * A profile block for definition `id`, named in its profile word for the
+   * optimizing tier (wherever it runs) to find: the elements of an i32 array
+   * that no program reaches, so that the sweep that frees `id` can free it
+   * (`core/code-ids.ts`).
+   */
   private newProfile(id: CodeId, ir: IrFunction): number {
-    const block = this.heap.allocRuntime(profileBytes(computeProfileSites(ir).size));
+    const block = this.heap.allocArray(ElemKind.I32, Math.ceil(profileBytes(computeProfileSites(ir).size) / 4)) + ARRAY_DATA;
     Atomics.store(this.heap.i32, codeProfile(id) >>> 2, block);
     return block;
   }

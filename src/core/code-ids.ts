@@ -122,15 +122,16 @@ export function sweepDue(words: Int32Array): boolean {
 /**
  * Frees every index whose id nothing holds or names: no stub slot or
  * definition word of `functions` function ids names it, nor the origin of
- * an optimized version a slot names. Its per-code words are cleared and its
- * generation bumped; it goes on the free stack. Returns how many were freed.
+ * an optimized version a slot names. Its per-code words are cleared (its
+ * profile block, if any, given to `freeProfile`) and its generation bumped;
+ * it goes on the free stack. Returns how many were freed.
  *
  * Unheld indices are set aside first, then the slots are read: a thread
  * writes an id into a slot only while it holds it, and no hold can be taken
  * on an index set aside, so a slot that names one was written before and is
  * seen.
  */
-export function sweepCodeIds(words: Int32Array, functions: number): number {
+export function sweepCodeIds(words: Int32Array, functions: number, freeProfile: (block: number) => void = () => {}): number {
   Atomics.store(words, CODE_IDS_SINCE_SWEEP >> 2, 0);
   const taken = Atomics.load(words, CODE_IDS_TAKEN >> 2);
   const candidates: number[] = [];
@@ -159,7 +160,9 @@ export function sweepCodeIds(words: Int32Array, functions: number): number {
     const id = idAt(words, index);
     Atomics.store(words, codeState(id) >>> 2, 0);
     Atomics.store(words, codeOrigin(id) >>> 2, 0);
-    Atomics.store(words, codeProfile(id) >>> 2, 0);
+    const profile = Atomics.exchange(words, codeProfile(id) >>> 2, 0);
+    // No code records into it any more: every thread has freed the code of the definition it was made for.
+    if (profile !== 0) freeProfile(profile);
     const generation = generationOf(id) + 1;
     // An index whose generations are used up is never reused: its ids would come round again.
     if (generation === CODE_GENERATIONS) {

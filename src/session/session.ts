@@ -15,7 +15,7 @@ import { codeId } from '../ir/ids.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { MAX_CODES, POLL_REQUEST, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, globalAddress } from '../core/layout.js';
 import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from '../core/code-ids.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
@@ -354,7 +354,9 @@ export class Session {
   /** After this thread's own load: collects here, and sweeps the code ids that no thread holds any more when a sweep is due. */
   private reclaim(): void {
     this.collect();
-    if (this.reclaimAlways || sweepDue(this.heap.i32)) sweepCodeIds(this.heap.i32, this.program.functions.length);
+    if (!this.reclaimAlways && !sweepDue(this.heap.i32)) return;
+    // A profile block is the elements of an i32 array (`Baseline.newProfile`).
+    sweepCodeIds(this.heap.i32, this.program.functions.length, (block) => this.heap.free(block - ARRAY_DATA));
   }
 
   /** Whether this session frees code at every safepoint (`CompileOptions.reclaimAlways`). */
