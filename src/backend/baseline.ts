@@ -379,13 +379,13 @@ export class Baseline {
     if (uncompiled && !this.queue && this.origin(id) === 0) {
       const ir = this.definitionOf(id);
       // A definition that a newer load has replaced and this thread no longer knows: the slot names another now.
-      if (!ir) return this.resolve(fn);
+      if (!ir) return this.again(fn, named);
       if ((force || this.policy.compiles(ir)) && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
     }
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
-      if (!ir) return this.resolve(fn);
-      if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir) || this.resolve(fn);
+      if (!ir) return this.again(fn, named);
+      if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir) || this.again(fn, named);
       this.resolving.push(id);
       let installed: boolean;
       try {
@@ -393,12 +393,23 @@ export class Baseline {
       } finally {
         this.resolving.pop();
       }
-      if (!installed) return this.resolve(fn);
+      if (!installed) return this.again(fn, named);
     }
     // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
     if (uncompiled && this.queue) this.requestOptimized(fn, id);
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
+  }
+
+  /**
+   * `resolve` again for `fn`, whose slot held `named`, a version this thread
+   * could not take (unknown, stale, or found invalid): a newer load or an
+   * invalidation has changed the slot since. A slot that still holds it is
+   * an internal error, not a loop.
+   */
+  private again(fn: FunctionId, named: number): number {
+    if (Atomics.load(this.heap.i32, stubSlot(fn) >>> 2) === named) throw new Error(`code ${namedCodeId(named)} of function ${fn} cannot be installed, and its slot still names it`);
+    return this.resolve(fn);
   }
 
   /** Whether definition `ir`, named by `id` (not an optimized version's id), gets optimized code now. */

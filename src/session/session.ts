@@ -38,6 +38,9 @@ import { DEFAULT_TIER, tierEntry, type Tier } from '../tiering/tiers.js';
 export type { Tier };
 export { InternalError };
 
+/** The files whose texts a session keeps for its diagnostics (`remember`). */
+const MAX_SOURCES = 1024;
+
 /** A value crossing the API: numbers for i32/f64, bigint for i64, boolean for bool, an address for a reference. */
 export type HostValue = number | bigint | boolean;
 
@@ -226,7 +229,7 @@ export class Session {
   loadModule(module: Module, source: string | null = null): LoadResult {
     this.thread.beginLoad();
     try {
-      if (source !== null) this.sources.set(module.fileName, source);
+      if (source !== null) this.remember(module.fileName, source);
       return this.apply(module, source, false, true);
     } finally {
       this.thread.endLoad();
@@ -239,7 +242,7 @@ export class Session {
    * Its globals are in shared memory already.
    */
   replay(entry: LoggedModule): void {
-    if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
+    if (entry.source !== null) this.remember(entry.module.fileName, entry.source);
     this.apply(entry.module, entry.source, entry.parsed, false, entry);
   }
 
@@ -385,7 +388,7 @@ export class Session {
     const sources = new Map(this.sources).set(fileName, source);
     if (diagnostics.length > 0) throw new CompileError(diagnostics, sources);
     // Kept even if the check fails, so that its diagnostics can show source lines.
-    this.sources.set(fileName, source);
+    this.remember(fileName, source);
     return module;
   }
 
@@ -428,6 +431,17 @@ export class Session {
       if (!(e instanceof CompileError)) throw e;
       throw new Trap('loadFailed', fromFile, pos, e.format());
     }
+  }
+
+  /**
+   * Keeps the text of file `fileName` for diagnostics: of the MAX_SOURCES
+   * files loaded last (a run that loads new files without end keeps a
+   * bounded number; a diagnostic in an older one shows no source line).
+   */
+  private remember(fileName: string, source: string): void {
+    this.sources.delete(fileName);
+    this.sources.set(fileName, source);
+    if (this.sources.size > MAX_SOURCES) this.sources.delete(this.sources.keys().next().value as string);
   }
 
   /** Renders diagnostics with the source lines of the modules this session has seen. */
