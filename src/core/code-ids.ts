@@ -168,6 +168,7 @@ export function sweepCodeIds(words: Int32Array, functions: number, freeProfile: 
     if (generation === CODE_GENERATIONS) {
       Atomics.store(words, at, FREE);
       Atomics.notify(words, at);
+      freed++;
       continue;
     }
     Atomics.store(words, word(CODE_GENERATIONS_BASE, index), generation);

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODE_IDS_TAKEN, MAX_CODES, VERSION_IDS_BELOW, codeIndex, definitionWord, stubSlot } from '../../src/core/layout.js';
+import { CODE_GENERATIONS, CODE_GENERATIONS_BASE, CODE_IDS_TAKEN, MAX_CODES, VERSION_IDS_BELOW, codeIndex, definitionWord, stubSlot } from '../../src/core/layout.js';
 import { codeIdCounts, holdCodeId, releaseCodeId, sweepCodeIds, takeCodeIds } from '../../src/core/code-ids.js';
 import type { CodeId } from '../../src/ir/ids.js';
 import { Session } from '../../src/session/session.js';
@@ -47,6 +47,17 @@ test('a sweep frees what nothing holds or names; the index comes back under a ne
   releaseCodeId(words, b);
   releaseCodeId(words, a);
   assert.equal(sweepCodeIds(words, 1), 1, 'a (no longer named) goes, b stays');
+});
+
+test('an index whose generations are used up is retired, not reused', () => {
+  const words = memory();
+  const [a] = takeCodeIds(words, 1) as [CodeId];
+  releaseCodeId(words, a);
+  Atomics.store(words, (CODE_GENERATIONS_BASE >>> 2) + codeIndex(a), CODE_GENERATIONS - 1);
+  assert.equal(sweepCodeIds(words, 0), 1);
+  assert.deepEqual(codeIdCounts(words), { live: 1, free: 0 });
+  const [b] = takeCodeIds(words, 1) as [CodeId];
+  assert.notEqual(codeIndex(b), codeIndex(a));
 });
 
 test('a load with no code ids left fails with a diagnostic and changes nothing', () => {
