@@ -3,7 +3,7 @@
 
 import './core/webassembly-api.js';
 
-export { Session, type SessionOptions, type LoadResult, type HostValue, type FunctionHandle, type CallOptions } from './session/session.js';
+export { Session, type SessionOptions, type LoadResult, type HostValue, type FunctionHandle, type CallOptions, type CodeStats } from './session/session.js';
 export { Ref, type ArrayValues, type NumericArray } from './session/host-values.js';
 export { API_ERRORS, type ApiError, type ApiErrorCode } from './session/api-errors.js';
 export { ThreadedSession, type ThreadedSessionOptions, type RunResult } from './session/threaded-session.js';

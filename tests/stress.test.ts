@@ -22,3 +22,21 @@ test('4 threads in optimized code that assumes definitions and the class hierarc
   assert.equal(r.traps, 0);
   assert.ok(r.calls > 600n, `only ${r.calls} calls`);
 });
+
+test('4 threads, code freed at every safepoint and code ids swept at every load, while the host redefines 300 times: versions another thread runs are never freed (0 violations), and old ones are', async () => {
+  const r = await runRedefineStress(4, 300, 'auto', { calls: 2, backEdges: 50 }, false, true);
+  assert.equal(r.violations, 0);
+  assert.equal(r.traps, 0);
+  assert.ok(r.calls > 300n, `only ${r.calls} calls`);
+  assert.ok(r.code.freedVersions > 50, `only ${r.code.freedVersions} versions freed`);
+  assert.ok(r.code.liveCodeIds < 200, `${r.code.liveCodeIds} code ids in use`);
+  assert.ok(r.logged < 100, `the load log keeps ${r.logged} entries: it compacted while the threads read it`);
+});
+
+test('the same in optimized code that assumes definitions and the class hierarchy', async () => {
+  const r = await runRedefineStress(4, 200, 'opt', undefined, true, true);
+  assert.equal(r.violations, 0);
+  assert.equal(r.traps, 0);
+  assert.ok(r.calls > 600n, `only ${r.calls} calls`);
+  assert.ok(r.code.freedVersions > 200, `only ${r.code.freedVersions} versions freed`);
+});

@@ -39,7 +39,9 @@ import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
-import { VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot, takeCodeIds } from '../core/layout.js';
+import { ARRAY_DATA, ElemKind, MAX_CODES, VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot } from '../core/layout.js';
+import { releaseCodeId, takeCodeIds } from '../core/code-ids.js';
+import { CodeHolds } from './code-holds.js';
 import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
 import type { Program } from '../core/program.js';
 import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
@@ -97,6 +99,8 @@ export interface CompilePolicy {
   interpreted(ir: IrFunction): BridgeTarget;
   /** Function `fn`'s code on this thread has changed: a version was installed, or its slot was reset for relinking. */
   changed(fn: FunctionId): void;
+  /** Code version `id` of `fn` is freed on this thread: whatever the policy made for it goes. */
+  freed(fn: FunctionId, id: number): void;
 }
 
 /**
@@ -122,11 +126,26 @@ export const COMPILE_ALL: CompilePolicy = {
     throw new Error(`${ir.name} has no interpreter to run in`);
   },
   changed: () => {},
+  freed: () => {},
 };
 
 export class Baseline {
   /** Code installed on this thread, by id. */
   private readonly versions = new Map<CodeId, CodeVersion>();
+  /** On-stack replacement entries, by id: the interpreter frames that may enter one again keep it (`compileOsrEntry`). */
+  private readonly osrVersions = new Map<CodeId, WeakRef<CodeVersion>>();
+  /** The code ids this thread holds (`code-holds.ts`). */
+  private readonly holds: CodeHolds;
+  /** Definitions being resolved on this thread now: kept by a collection that runs meanwhile (a safepoint while waiting for code). */
+  private readonly resolving: CodeId[] = [];
+  /** Versions made and freed on this thread (installed code and bridges), and the bytes of the modules freed. */
+  private freedVersions = 0;
+  private freedBytes = 0;
+  /** The order in which versions were made here (`codeVersions`). */
+  private readonly made = new WeakMap<CodeVersion, number>();
+  private madeCount = 0;
+  /** What each installed version holds: its id, and the ids its code reads (`install`). */
+  private readonly heldFor = new Map<CodeId, readonly CodeId[]>();
   /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
   private readonly relinks = new WeakMap<IrFunction, number>();
@@ -153,7 +172,7 @@ export class Baseline {
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
   private readonly table: CodeTable;
-  readonly lookup: CodeLookup = (id) => this.versions.get(codeId(id));
+  readonly lookup: CodeLookup = (id) => this.versions.get(codeId(id)) ?? this.osrVersions.get(codeId(id))?.deref();
 
   /** Versions whose bridge stands in this thread's table. */
   private readonly bridged = new Set<number>();
@@ -181,6 +200,7 @@ export class Baseline {
       tick: () => (every > 0 && ++this.deoptTicks % every === 0 ? 1 : 0),
       optimize: (code: CodeVersion) => this.baselineHot(code),
     };
+    this.holds = new CodeHolds(heap.i32);
     this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
     this.waiting = threaded ? null : new Map();
     this.commit();
@@ -399,17 +419,38 @@ export class Baseline {
     const uncompiled = isUncompiledWord(named);
     if (uncompiled && !this.queue && this.origin(id) === 0) {
       const ir = this.definitionOf(id);
+      // A definition that a newer load has replaced and this thread no longer knows: the slot names another now.
+      if (!ir) return this.again(fn, named);
       if ((force || this.policy.compiles(ir)) && this.optimizes(id, ir)) return this.resolveNamed(fn, this.claimOptimized(fn, named, id), force);
     }
     if (!this.versions.has(id)) {
       const ir = this.definitionOf(id);
-      if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir);
-      if (!this.install(id, ir)) return this.resolve(fn);
+      if (!ir) return this.again(fn, named);
+      if (uncompiled && !force && !this.policy.compiles(ir)) return this.bridge(id, ir) || this.again(fn, named);
+      this.resolving.push(id);
+      let installed: boolean;
+      try {
+        installed = this.install(id, ir);
+      } finally {
+        this.resolving.pop();
+      }
+      if (!installed) return this.again(fn, named);
     }
     // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
     if (uncompiled && this.queue) this.requestOptimized(fn, id);
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
+  }
+
+  /**
+   * `resolve` again for `fn`, whose slot held `named`, a version this thread
+   * could not take (unknown, stale, or found invalid): a newer load or an
+   * invalidation has changed the slot since. A slot that still holds it is
+   * an internal error, not a loop.
+   */
+  private again(fn: FunctionId, named: number): number {
+    if (Atomics.load(this.heap.i32, stubSlot(fn) >>> 2) === named) throw new Error(`code ${namedCodeId(named)} of function ${fn} cannot be installed, and its slot still names it`);
+    return this.resolve(fn);
   }
 
   /** Whether definition `ir`, named by `id` (not an optimized version's id), gets optimized code now. */
@@ -424,6 +465,8 @@ export class Baseline {
     const optimized = this.optimizedId(id);
     if (optimized === 0) return named;
     const was = Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, uncompiledWord(optimized));
+    // The slot names it now, or never will: the taker's hold goes.
+    releaseCodeId(this.heap.i32, optimized);
     return was === named ? uncompiledWord(optimized) : was;
   }
 
@@ -438,12 +481,12 @@ export class Baseline {
 
   /**
    * A code id for an optimized version of definition `id`, its origin word
-   * written; 0 once the ids for versions are used up (ids are never reused:
-   * a run that redefines without end gets there), and from then on nothing
-   * more is optimized on this thread.
+   * written and held for the caller (who lets go once a slot names it, or
+   * hands it to the compiler thread); 0 when only the ids kept for loads are
+   * left, and from then on nothing more is optimized on this thread.
    */
   private optimizedId(id: CodeId): CodeId {
-    const optimized = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
+    const optimized = takeCodeIds(this.heap.i32, 1, MAX_CODES - VERSION_IDS_BELOW)[0] ?? codeId(0);
     if (optimized === 0) this.idsLeft = false;
     else Atomics.store(this.heap.i32, codeOrigin(optimized) >>> 2, id);
     return optimized;
@@ -460,24 +503,28 @@ export class Baseline {
     return this.program.definition(id) ?? (origin === 0 ? undefined : this.program.definition(codeId(origin)));
   }
 
-  /** Puts a bridge to the interpreter for version `id` at its index in this thread's table. */
+  /** Puts a bridge to the interpreter for version `id` at its index in this thread's table; 0 when the id is stale. */
   private bridge(id: CodeId, ir: IrFunction): number {
     if (this.bridged.has(id)) return id;
+    if (!this.holds.hold(id)) return 0;
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
     this.table.installBridge(id, wasmSig(params, ir.result), this.policy.interpreted(ir));
     this.bridged.add(id);
     return id;
   }
 
-  /** The definition code id `id` names; a thread that has not applied the load that made it applies it now. */
-  private definitionOf(id: CodeId): IrFunction {
+  /**
+   * The definition code id `id` names; a thread that has not applied the
+   * load that made it applies it now. Undefined when the load that made it
+   * was compacted away, or this thread freed it: a newer load replaced it.
+   */
+  private definitionOf(id: CodeId): IrFunction | undefined {
     let ir = this.knownDefinition(id);
     if (!ir) {
       this.host.safepoint();
       ir = this.knownDefinition(id);
     }
-    if (!ir) throw new Error(`code ${id} names no definition`);
-    if (this.program.definition(id) !== ir) this.program.bindCodeId(ir, id);
+    if (ir && this.program.definition(id) !== ir) this.program.bindCodeId(ir, id);
     return ir;
   }
 
@@ -489,7 +536,12 @@ export class Baseline {
    */
   private install(id: CodeId, ir: IrFunction): boolean {
     const earlier = this.relinking.get(id);
-    this.relinking.delete(id);
+    const reads = [id, ...(earlier ? [codeId(moduleIdOf(earlier))] : []), ...(this.origin(id) !== 0 ? [codeId(this.origin(id))] : [])];
+    if (!this.holdAll(reads)) return false;
+    if (earlier) {
+      this.relinking.delete(id);
+      this.holds.release(id);
+    }
     const optimized = this.origin(id) !== 0;
     const start = performance.now();
     const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
@@ -500,11 +552,14 @@ export class Baseline {
       if (!code.dependencies.every((d) => holds(d, this.program, this.globals))) {
         if (this.trace) this.traceInvalidations(this.trace, [code]);
         this.invalidate(code);
+        for (const held of reads) this.holds.release(held);
         return false;
       }
       this.dependencies.register(code);
     }
     this.versions.set(id, code);
+    this.made.set(code, ++this.madeCount);
+    this.heldFor.set(id, reads);
     const unlinked = this.table.install(code);
     if (optimized && !earlier) this.countOptimized(shared !== null, (performance.now() - start) / 1000);
     this.policy.changed(ir.id);
@@ -524,9 +579,14 @@ export class Baseline {
     return this.program.definitionIdOf(ir) === id && (this.policy.optimizing(ir) === 'when-hot' || this.options.recordProfiles === true);
   }
 
-  /** A profile block for definition `id`, named in its profile word for the optimizing tier (wherever it runs) to find. */
+  /**
+   * A profile block for definition `id`, named in its profile word for the
+   * optimizing tier (wherever it runs) to find: the elements of an i32 array
+   * that no program reaches, so that the sweep that frees `id` can free it
+   * (`core/code-ids.ts`).
+   */
   private newProfile(id: CodeId, ir: IrFunction): number {
-    const block = this.heap.allocRuntime(profileBytes(computeProfileSites(ir).size));
+    const block = this.heap.allocArray(ElemKind.I32, Math.ceil(profileBytes(computeProfileSites(ir).size) / 4)) + ARRAY_DATA;
     Atomics.store(this.heap.i32, codeProfile(id) >>> 2, block);
     return block;
   }
@@ -573,10 +633,14 @@ export class Baseline {
   private relink(code: CodeVersion): void {
     const ir = code.ir;
     if (this.isInvalid(code)) return;
-    const fresh = codeId(takeCodeIds(this.heap.i32, 1, VERSION_IDS_BELOW));
-    if (fresh === 0) return;
+    const fresh = takeCodeIds(this.heap.i32, 1, MAX_CODES - VERSION_IDS_BELOW)[0];
+    if (fresh === undefined) return;
+    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) {
+      releaseCodeId(this.heap.i32, fresh);
+      return;
+    }
     this.program.bindCodeId(ir, fresh);
-    if (Atomics.compareExchange(this.heap.i32, stubSlot(ir.id) >>> 2, code.id, uncompiledWord(fresh)) !== code.id) return;
+    this.holds.adopt(fresh);
     this.relinking.set(fresh, code);
     this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
     this.policy.changed(ir.id);
@@ -588,9 +652,10 @@ export class Baseline {
    * parameters are every local of the frame, and its export; null when
    * `point` is no loop. Its code id, for stack traces only, comes from a
    * range of this thread's own (no table slot, no stub). Callers keep what
-   * they get: each call compiles again.
+   * they get (the code too: while they do, stack traces find it): each call
+   * compiles again.
    */
-  compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly entry: WebAssembly.ExportedFunction } | null {
+  compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly code: CodeVersion; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
     this.trace?.begin('compile', 'compile', { tier: 'osr', function: ir.name, version: id, point });
     let bytes = 0;
@@ -602,20 +667,95 @@ export class Baseline {
       const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
       bytes = compiled.bytes.length;
       this.stats.compiledCode('osr', code.emitSeconds + code.moduleSeconds, bytes);
-      this.versions.set(id, code);
-      return { ir: compiled.ir, entry: this.table.entryOf(code) };
+      this.osrVersions.set(id, new WeakRef(code));
+      this.made.set(code, ++this.madeCount);
+      return { ir: compiled.ir, code, entry: this.table.entryOf(code) };
     } finally {
       this.trace?.end('compile', 'compile', { bytes });
     }
   }
 
-  /** Every code version made so far, oldest first. */
+  /** Every code version installed here and not freed, and every on-stack replacement entry still kept, oldest first. */
   codeVersions(): CodeVersion[] {
-    return [...this.versions.values()];
+    const osr = [...this.osrVersions.values()].flatMap((r) => r.deref() ?? []);
+    return [...this.versions.values(), ...osr].sort((a, b) => (this.made.get(a) ?? 0) - (this.made.get(b) ?? 0));
   }
 
-  /** Code versions installed on this thread, and those freed since (none: versions live as long as the thread). */
-  codeLifetimes(): { readonly live: number; readonly freed: number } {
-    return { live: this.versions.size, freed: 0 };
+  /** Holds every id of `ids`, or none of them (false: one is stale). */
+  private holdAll(ids: readonly CodeId[]): boolean {
+    for (const [i, id] of ids.entries()) {
+      if (this.holds.hold(id)) continue;
+      for (const held of ids.slice(0, i)) this.holds.release(held);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Frees the code this thread keeps for versions that nothing here can run
+   * or name any more: not named by a stub slot or a current definition, not
+   * being resolved or relinked, and without a frame on this thread
+   * (`running`: the module ids of the wasm frames on its stack, from a stack
+   * report; interpreted frames hold their closures themselves). Kept with a
+   * version: the module it runs (relinked), its origin definition, and the
+   * definitions its exits continue in. Freed: its instance (the table entry,
+   * nulled), bridge, holds, dependency entries, guard counts, the policy's
+   * compiled callee, and the program's record of definitions no one needs.
+   */
+  collect(running: ReadonlySet<number>): void {
+    const i32 = this.heap.i32;
+    const keep = new Set<number>(this.resolving);
+    for (const info of this.program.functions) {
+      if (!info) continue;
+      const named = namedCodeId(Atomics.load(i32, stubSlot(info.id) >>> 2));
+      keep.add(named).add(this.origin(named));
+      if (info.ir) keep.add(this.program.definitionIdOf(info.ir) ?? 0);
+    }
+    for (const [id, code] of this.relinking) keep.add(id).add(moduleIdOf(code));
+    const kept = (code: CodeVersion): boolean => keep.has(code.id) || running.has(moduleIdOf(code));
+    // Twice: a relinked version keeps the version whose module it runs.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const code of this.versions.values()) {
+        if (!kept(code)) continue;
+        keep.add(code.id).add(moduleIdOf(code)).add(this.origin(codeId(code.id)));
+        for (const exit of code.deopt?.exits ?? []) for (const f of exit.frames) keep.add(f.definition);
+      }
+    }
+    const freed = new Set<number>();
+    for (const [id, code] of this.versions) {
+      if (keep.has(id)) continue;
+      freed.add(id);
+      this.versions.delete(id);
+      this.table.free(id);
+      this.dependencies.unregister(code);
+      this.guardFailures.delete(id);
+      for (const held of this.heldFor.get(id) ?? []) this.holds.release(held);
+      this.heldFor.delete(id);
+      for (const callers of this.waiting?.values() ?? []) callers.delete(code);
+      if (code.relinkOf === null) this.freedBytes += code.size;
+      this.policy.freed(code.ir.id, id);
+      this.trace?.reclaimed(code.ir.name, id, code.relinkOf === null ? code.size : 0);
+    }
+    for (const id of this.bridged) {
+      if (keep.has(id)) continue;
+      this.bridged.delete(id);
+      if (!this.versions.has(codeId(id))) this.table.free(id);
+      this.holds.release(codeId(id));
+      freed.add(id);
+    }
+    this.freedVersions += freed.size;
+    for (const [id, code] of this.osrVersions) if (!code.deref()) this.osrVersions.delete(id);
+    for (const id of this.hot) if (!keep.has(id)) this.hot.delete(id);
+    for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
+    this.program.forgetDefinitions((id) => keep.has(id));
+    this.sharing.discardFreed();
+  }
+
+  /** Code versions on this thread: kept and freed, and the bytes of the compiled modules kept and freed. */
+  codeStats(): { readonly live: number; readonly freed: number; readonly liveBytes: number; readonly freedBytes: number } {
+    let liveBytes = 0;
+    for (const code of this.versions.values()) if (code.relinkOf === null) liveBytes += code.size;
+    const bridgesOnly = [...this.bridged].filter((id) => !this.versions.has(codeId(id))).length;
+    return { live: this.versions.size + bridgesOnly, freed: this.freedVersions, liveBytes, freedBytes: this.freedBytes };
   }
 }

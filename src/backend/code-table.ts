@@ -8,7 +8,8 @@
 import type { RuntimeHost } from '../core/host.js';
 import { functionId, type FunctionId } from '../ir/ids.js';
 import type { Heap } from '../core/heap.js';
-import { threadBlock } from '../core/layout.js';
+import { codeIndex, threadBlock } from '../core/layout.js';
+import { InternalError } from '../core/internal-error.js';
 import { Trap } from '../core/trap.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CodeVersion } from './code-version.js';
@@ -75,6 +76,8 @@ type Funcs = Record<string, WebAssembly.ImportValue>;
 
 export class CodeTable {
   readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
+  /** The id of the version whose code (or bridge) stands at each index. */
+  private readonly placed = new Map<number, number>();
   private readonly dispatchers = new Map<string, WebAssembly.ExportedFunction>();
   private readonly placeholders = new Map<string, WebAssembly.ExportedFunction>();
   private readonly runtime: WebAssembly.Exports;
@@ -123,14 +126,29 @@ export class CodeTable {
   }
 
   private place(id: number, f: WebAssembly.ExportedFunction): void {
-    if (id >= this.table.length) this.table.grow(Math.max(id + 1, 2 * this.table.length) - this.table.length);
-    this.table.set(id, f);
+    const index = codeIndex(id);
+    if (index >= this.table.length) this.table.grow(Math.max(index + 1, 2 * this.table.length) - this.table.length);
+    this.table.set(index, f);
+    this.placed.set(index, id);
   }
 
-  /** The function at table index `id`, to call from JavaScript. */
+  /**
+   * Empties the entry of freed version `id`: the dispatcher resolves the
+   * slot again rather than call it, and `entry` refuses it, until a version
+   * that reuses the index is placed there.
+   */
+  free(id: number): void {
+    const index = codeIndex(id);
+    if (this.placed.get(index) !== id) return;
+    this.table.set(index, null);
+    this.placed.delete(index);
+  }
+
+  /** The code of version `id`, to call from JavaScript; a freed version is an internal error, never another version's code. */
   entry(id: number): WebAssembly.ExportedFunction {
-    const f = this.table.get(id);
-    if (!f) throw new Error(`no code ${id} in the table`);
+    const index = codeIndex(id);
+    const f = this.placed.get(index) === id ? this.table.get(index) : null;
+    if (!f) throw new InternalError(`code ${id} is not in the table (freed, or never installed)`);
     return f;
   }
 

@@ -1,6 +1,6 @@
 //! One compiled version of a function: its wasm module, compiled once and
 //! instantiated on each thread, and what linking and stack traces need.
-//! Its id is its index in every thread's code table; ids are never reused.
+//! Its id names its index in every thread's code table (`core/code-ids.ts`).
 //! A version may reuse the module of an earlier one, instantiated again to
 //! link it to callees that have code now (relinking, `baseline.ts`).
 
@@ -23,6 +23,8 @@ export interface CodeVersion extends FrameInfo, JsImportData {
   readonly id: number;
   readonly module: WebAssembly.Module;
   readonly links: readonly Link[];
+  /** Bytes of its module (the same module as the version it relinks, for a relinked version). */
+  readonly size: number;
   /** Seconds spent making it: IR to bytes, and bytes to a compiled module (0 for a relinked version). */
   readonly emitSeconds: number;
   readonly moduleSeconds: number;
@@ -49,7 +51,7 @@ export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds:
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],
   );
   const { ir, positions, fileName, prints, loads, hosts, deopt, dependencies } = compiled;
-  return { id, ir, positions, fileName, prints, loads, hosts, module, links, emitSeconds, moduleSeconds, relinkOf: null, deopt, dependencies };
+  return { id, ir, positions, fileName, prints, loads, hosts, module, size: compiled.bytes.length, links, emitSeconds, moduleSeconds, relinkOf: null, deopt, dependencies };
 }
 
 /** Version `id`: `code`'s module, to be linked again. */

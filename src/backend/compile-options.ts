@@ -31,6 +31,13 @@ export interface CompileOptions {
   readonly deoptEvery?: number;
   /** Baseline code records a profile even where nothing will be optimized: for measuring what recording costs only. */
   readonly recordProfiles?: boolean;
+  /**
+   * Stress testing: each thread frees its superseded code at every
+   * safepoint, every load sweeps code ids (`core/code-ids.ts`) rather
+   * than once enough ids have been taken, and a threaded session's load
+   * log compacts whenever it has doubled, however small (`session/load-log.ts`).
+   */
+  readonly reclaimAlways?: boolean;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { polls: true, stubs: true, inline: true };

@@ -29,6 +29,16 @@ export class DependencyRegistry {
     }
   }
 
+  /** `code` is freed: it leaves the registry. */
+  unregister(code: CodeVersion): void {
+    for (const d of code.dependencies) {
+      const key = dependencyKey(d);
+      const versions = this.byKey.get(key);
+      versions?.delete(code);
+      if (versions?.size === 0) this.byKey.delete(key);
+    }
+  }
+
   /**
    * The versions whose assumptions `change` broke, which leave the registry.
    * Every load asks about the folded globals too: the first store of one

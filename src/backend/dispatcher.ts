@@ -15,7 +15,7 @@
 //! these small modules (one per signature and thread, a bounded number)
 //! import it; compiled code imports the dispatchers instead.
 
-import { STUB_SLOTS_BASE } from '../core/layout.js';
+import { MAX_CODES, STUB_SLOTS_BASE } from '../core/layout.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import type { FuncSig } from '../wasm/types.js';
 import { importSharedMemory } from './memory-import.js';
@@ -48,20 +48,20 @@ export function buildDispatcher(sig: FuncSig, threaded: boolean): ModuleBuilder 
     c.localGet(index).tableGet(table).refIsNull();
     c.end();
     c.if();
-    c.localGet(fn).call(resolve).localSet(index);
+    c.localGet(fn).call(resolve).i32Const(MAX_CODES - 1).i32And().localSet(index);
     c.end();
   };
   for (let i = 0; i < fn; i++) c.localGet(i);
   c.localGet(fn).i32Const(2).i32Shl().i32AtomicLoad(STUB_SLOTS_BASE).localTee(index).i32Const(1).i32LtS();
   c.if();
   // Not compiled yet (or no definition, slot 0, which the table never holds).
-  c.i32Const(0).localGet(index).i32Sub().localSet(index);
+  c.i32Const(0).localGet(index).i32Sub().i32Const(MAX_CODES - 1).i32And().localSet(index);
   probe();
-  if (threaded) {
-    // Another thread may have stored code that this thread has not installed yet (1.4 ns a call).
-    c.else();
-    probe();
-  }
+  c.else();
+  // A code id's index is its place in the table (`core/code-ids.ts`).
+  c.localGet(index).i32Const(MAX_CODES - 1).i32And().localSet(index);
+  // Another thread may have stored code that this thread has not installed yet (1.4 ns a call).
+  if (threaded) probe();
   c.end();
   c.localGet(index).returnCallIndirect(mb.type(sig), table);
   mb.exportFunction('dispatch', f.index);

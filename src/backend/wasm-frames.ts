@@ -184,3 +184,27 @@ export function withFullStackTraces<T>(body: () => T): T {
     Error.stackTraceLimit = limit;
   }
 }
+
+/**
+ * The stack report of the calling thread: the module ids (code ids of the
+ * modules, not of relinked instances) of every wasm frame on its stack now,
+ * read from V8's structured stack trace, as V8's wasm code GC names each
+ * frame's module at a safepoint. Costs a stack trace: taken at safepoints
+ * and loads only, never per call.
+ */
+export function runningCodeIds(): Set<number> {
+  const holder = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    Error.captureStackTrace(holder);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const ids = new Set<number>();
+  for (const site of callSites(holder)) {
+    const match = CODE_MODULE.exec(site.getFileName() ?? '');
+    if (match) ids.add(Number(match[1]));
+  }
+  return ids;
+}

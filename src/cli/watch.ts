@@ -48,8 +48,9 @@ export class Watcher {
    * watcher's own loads, which carry the file's whole text.
    */
   private followLoads(): void {
-    const entries = this.threaded.loadedModules(this.logged);
-    this.logged += entries.length;
+    const count = this.threaded.loadCount;
+    const entries = this.threaded.loadedModules(this.logged, count);
+    this.logged = count;
     for (const { module, source } of entries) {
       if (source === null) continue;
       const known = this.files.get(module.fileName);

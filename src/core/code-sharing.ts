@@ -6,7 +6,8 @@
 //! to compile (or is stopped) gives the claim back, so waiters never hang.
 
 import type { CodeChannels } from './code-channels.js';
-import { CODE_STATES_BASE, MAX_CODES } from './layout.js';
+import { CODE_STATES_BASE, MAX_CODES, codeIndex } from './layout.js';
+import { isLiveCodeId } from './code-ids.js';
 
 /**
  * The code itself is opaque here: the baseline tier posts its compiled
@@ -21,6 +22,8 @@ export interface CodeSharing {
   acquire(id: number): unknown;
   publish(id: number, code: unknown): void;
   abandon(id: number): void;
+  /** Drops the code that has arrived for versions whose ids have been freed (they are never acquired again). */
+  discardFreed(): void;
 }
 
 /** One thread alone compiles everything itself. */
@@ -28,6 +31,7 @@ export const UNSHARED: CodeSharing = {
   acquire: () => null,
   publish: () => {},
   abandon: () => {},
+  discardFreed: () => {},
 };
 
 /**
@@ -49,6 +53,7 @@ const WAIT_SLICE_MS = 20;
 
 export class SharedCode implements CodeSharing {
   private readonly states: Int32Array;
+  private readonly words: Int32Array;
   private readonly received = new Map<number, unknown>();
 
   constructor(
@@ -59,14 +64,16 @@ export class SharedCode implements CodeSharing {
     private readonly checkStop: () => void,
   ) {
     this.states = new Int32Array(buffer, CODE_STATES_BASE, MAX_CODES);
+    this.words = new Int32Array(buffer);
   }
 
+  /** Code `id`'s state: the word of its index (`layout.codeState`). */
   acquire(id: number): unknown {
-    if (id >= MAX_CODES) throw new RangeError(`more than ${MAX_CODES} code versions`);
+    const at = codeIndex(id);
     for (;;) {
       const ready = this.take(id);
       if (ready !== undefined) return ready;
-      const state = Atomics.compareExchange(this.states, id, CodeState.Unclaimed, CodeState.Compiling);
+      const state = Atomics.compareExchange(this.states, at, CodeState.Unclaimed, CodeState.Compiling);
       if (state === CodeState.Unclaimed) return null;
       if (state === CodeState.Published || state === CodeState.Invalid) {
         // Posted before it was marked published, so it is in a queue already.
@@ -75,9 +82,9 @@ export class SharedCode implements CodeSharing {
         throw new Error(`code ${id} was published but never arrived`);
       }
       this.blocked(() => {
-        while (Atomics.load(this.states, id) === CodeState.Compiling) {
+        while (Atomics.load(this.states, at) === CodeState.Compiling) {
           this.checkStop();
-          Atomics.wait(this.states, id, CodeState.Compiling, WAIT_SLICE_MS);
+          Atomics.wait(this.states, at, CodeState.Compiling, WAIT_SLICE_MS);
         }
       });
     }
@@ -85,13 +92,18 @@ export class SharedCode implements CodeSharing {
 
   publish(id: number, code: unknown): void {
     this.channels.broadcast({ id, code });
-    Atomics.store(this.states, id, CodeState.Published);
-    Atomics.notify(this.states, id);
+    Atomics.store(this.states, codeIndex(id), CodeState.Published);
+    Atomics.notify(this.states, codeIndex(id));
   }
 
   abandon(id: number): void {
-    Atomics.store(this.states, id, CodeState.Unclaimed);
-    Atomics.notify(this.states, id);
+    Atomics.store(this.states, codeIndex(id), CodeState.Unclaimed);
+    Atomics.notify(this.states, codeIndex(id));
+  }
+
+  discardFreed(): void {
+    for (const m of this.channels.drain()) this.received.set(m.id, m.code);
+    for (const id of this.received.keys()) if (!isLiveCodeId(this.words, id)) this.received.delete(id);
   }
 
   /** Forgets the code that has arrived: for a thread that never installs code (the compiler's). */

@@ -2,8 +2,11 @@
 //! and writes objects, arrays and globals at the addresses given here.
 //!
 //! ```
-//! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB  1.75 MiB + 2 KiB = HEAP_BASE
-//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | code profiles   | heap: chunks handed to threads ...
+//! 0        64 KiB     192 KiB         258 KiB      514 KiB       770 KiB       1 MiB + 2 KiB       1.25 MiB + 2 KiB  1.5 MiB + 2 KiB  1.75 MiB + 2 KiB
+//! | control | globals | thread blocks | stub slots  | class table | code states | definition words | code origins    | code profiles   |
+//!
+//! 1.75 MiB + 2 KiB  2 MiB + 2 KiB  2.25 MiB + 2 KiB  2.5 MiB + 2 KiB = HEAP_BASE
+//! | generations     | code holds   | free code ids   | heap: chunks handed to threads ...
 //!
 //! (Control: the control words, and from 32 KiB a state byte per global. 66 thread blocks of
 //! 1 KiB: one per thread of a run, the coordinator's and the compiler's.)
@@ -89,24 +92,14 @@ export const BARRIER_GENERATION = 36;
 export const LIVE_THREADS = 40;
 /** Held (1) while a thread writes a line of output. */
 export const PRINT_LOCK = 44;
-/** Code ids handed out so far, by loads and by relinking on any thread (`takeCodeIds`). */
+/** Code indices handed out so far from fresh memory, by loads and by relinking on any thread (`core/code-ids.ts`). */
 export const CODE_IDS_TAKEN = 48;
-
-/**
- * `count` fresh code ids, the first returned: one counter for every thread
- * and every purpose, so that no two code versions anywhere share an id (a
- * thread that relinks its own code must not take an id that a later load,
- * replayed on other threads, gives to a new definition).
- */
-export function takeCodeIds(words: Int32Array, count: number, below = MAX_CODES): number {
-  for (;;) {
-    const taken = Atomics.load(words, CODE_IDS_TAKEN >> 2);
-    // None left: 0. Ids are never reused, so a run that redefines without end runs out (its loads then fail cleanly).
-    if (taken + count >= below) return 0;
-    if (Atomics.compareExchange(words, CODE_IDS_TAKEN >> 2, taken, taken + count) === taken) return taken + 1;
-  }
-}
-
+/** Held (1) while a thread takes or frees code ids (`core/code-ids.ts`). */
+export const CODE_IDS_LOCK = 52;
+/** How many freed code indices wait on the free stack for reuse. */
+export const FREE_CODE_IDS = 56;
+/** Code ids taken since the last sweep: a sweep is due after enough of them (`core/code-ids.ts`). */
+export const CODE_IDS_SINCE_SWEEP = 60;
 
 /**
  * One byte per global id in the control region, its `GlobalState` bits
@@ -149,21 +142,32 @@ export const CLASS_TABLE_BASE = STUB_SLOTS_BASE + 4 * MAX_FUNCTIONS;
 export const MAX_CLASSES = 65536;
 
 /**
- * Code states: one i32 per code id (`CodeState`), through which threads
+ * Code states: one i32 per code index (`codeIndex`) (`CodeState`), through which threads
  * agree on who compiles a definition, so that it is compiled once.
  */
 export const CODE_STATES_BASE = CLASS_TABLE_BASE + 4 * MAX_CLASSES;
 export const MAX_CODES = 65536;
 /**
  * Code ids kept for definitions: optimized and relinked versions take ids
- * only below this, so that loads never lack them for an optimization.
+ * only while more than MAX_CODES - VERSION_IDS_BELOW are left, so that loads
+ * never lack them for an optimization.
  */
 export const VERSION_IDS_BELOW = MAX_CODES - 8192;
 
 export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 
 /**
- * Code origins: one i32 per code id, the definition code id that an
+ * A code id is a code index (below MAX_CODES: the version's place in each
+ * thread's table and in the per-code words) and a generation above it,
+ * bumped each time the index is freed, so that an id is never given out
+ * twice (a stale id in an instance's import or a compare never matches the
+ * version that reuses its index). Generations stay below 2^14: every id is
+ * below 2^30, where the ids of on-stack replacement entries start.
+ */
+export const CODE_GENERATIONS = 1 << 14;
+
+/**
+ * Code origins: one i32 per code index (`codeIndex`), the definition code id that an
  * optimized version was made of (0 for every other id), written by the
  * thread that takes the id before any slot names it, so that every thread
  * knows what the id stands for.
@@ -171,13 +175,24 @@ export const DEFINITIONS_BASE = CODE_STATES_BASE + 4 * MAX_CODES;
 export const CODE_ORIGINS_BASE = DEFINITIONS_BASE + 4 * MAX_FUNCTIONS;
 
 /**
- * Profiles: one i32 per code id, the address of the profile block of a
+ * Profiles: one i32 per code index (`codeIndex`), the address of the profile block of a
  * definition's baseline code (0: none), which that code fills as it runs
  * and the optimizing tier reads (`passes/profile.ts`).
  */
 export const CODE_PROFILES_BASE = CODE_ORIGINS_BASE + 4 * MAX_CODES;
 
-export const HEAP_BASE = CODE_PROFILES_BASE + 4 * MAX_CODES;
+/** Generations: one i32 per code index, the generation of the id that has it now (`core/code-ids.ts`). */
+export const CODE_GENERATIONS_BASE = CODE_PROFILES_BASE + 4 * MAX_CODES;
+/**
+ * Holds: one i32 per code index, how many holds the threads have on its id
+ * (each thread one for every version it keeps, the taker one until the id
+ * is named where others find it); -1 while the index is free.
+ */
+export const CODE_HOLDS_BASE = CODE_GENERATIONS_BASE + 4 * MAX_CODES;
+/** The free stack: FREE_CODE_IDS code indices, freed and waiting for reuse. */
+export const FREE_CODES_BASE = CODE_HOLDS_BASE + 4 * MAX_CODES;
+
+export const HEAP_BASE = FREE_CODES_BASE + 4 * MAX_CODES;
 /** A thread takes this much from the shared heap at a time (more for a larger block). */
 export const CHUNK_SIZE = 1 << 20;
 
@@ -220,15 +235,20 @@ export function stubSlot(fn: number): number {
 
 /** Address of code `id`'s state word (`core/code-sharing.ts`), which optimized code also reads as its validity. */
 export function codeState(id: number): number {
-  return CODE_STATES_BASE + 4 * id;
+  return CODE_STATES_BASE + 4 * codeIndex(id);
 }
 
 export function codeProfile(id: number): number {
-  return CODE_PROFILES_BASE + 4 * id;
+  return CODE_PROFILES_BASE + 4 * codeIndex(id);
 }
 
 export function codeOrigin(id: number): number {
-  return CODE_ORIGINS_BASE + 4 * id;
+  return CODE_ORIGINS_BASE + 4 * codeIndex(id);
+}
+
+/** The index of code id `id`: its place in every thread's table and in the per-code words. */
+export function codeIndex(id: number): number {
+  return id & (MAX_CODES - 1);
 }
 
 export function definitionWord(fn: number): number {

@@ -67,7 +67,7 @@ export interface ConstInfo {
   readonly pos: Pos;
 }
 
-/** The tables, append-only except for function definitions. */
+/** The tables, append-only except for function definitions (and the record of superseded ones, which is forgotten). */
 export class Program {
   readonly classes: ClassInfo[] = [];
   readonly functions: FunctionInfo[] = [];
@@ -80,7 +80,7 @@ export class Program {
   readonly arrayTypes = new ArrayTypes();
 
   /**
-   * Code ids (`layout.takeCodeIds`): each definition gets one when its load
+   * Code ids (`core/code-ids.ts` `takeCodeIds`): each definition gets one when its load
    * commits, the same on every thread of a run (a replayed load gives the
    * ids the loader took), so that an id in a stub slot names the same
    * definition everywhere; relinked versions take more. Id 0 is none.
@@ -94,7 +94,7 @@ export class Program {
     this.classes.length = 1;
   }
 
-  /** Records code id `id` (from `layout.takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
+  /** Records code id `id` (from `core/code-ids.ts` `takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
   bindCodeId(ir: IrFunction, id: CodeId): void {
     this.codeIds.set(ir, id);
     if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
@@ -108,6 +108,17 @@ export class Program {
 
   codeIdOf(ir: IrFunction): CodeId | undefined {
     return this.codeIds.get(ir);
+  }
+
+  /**
+   * Forgets the definitions (by code id) that `keep` does not keep and that
+   * are no function's current one: superseded versions nothing here needs.
+   */
+  forgetDefinitions(keep: (id: CodeId) => boolean): void {
+    for (const [id, ir] of this.definitions) {
+      if (keep(id) || this.functions[ir.id]?.ir === ir) continue;
+      this.definitions.delete(id);
+    }
   }
 
   /** The definition that code id `id` names, if this program has it yet. */

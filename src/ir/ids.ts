@@ -11,7 +11,7 @@ export type FunctionId = Id<'function'>;
 /** A class; 0 is never one (a freed heap block's first word is 0). */
 export type ClassId = Id<'class'>;
 export type GlobalId = Id<'global'>;
-/** A version of a function's code (`core/layout.ts` `takeCodeIds`, `core/program.ts` `bindCodeId`); 0 is none. */
+/** A version of a function's code (`core/code-ids.ts` `takeCodeIds`: an index and a generation; `core/program.ts` `bindCodeId`); 0 is none. */
 export type CodeId = Id<'code'>;
 
 export const functionId = (n: number): FunctionId => n as FunctionId;

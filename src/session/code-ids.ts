@@ -13,17 +13,17 @@ export function codeIdsNeeded(delta: ModuleDelta): number {
 }
 
 /**
- * Gives each function just (re)defined a code id, from `firstId` on in
- * order (the ids the loading thread took for the load). The loading thread also
+ * Gives each function just (re)defined a code id from `ids`, in order (the
+ * ids the loading thread took for the load). The loading thread also
  * points the functions' stub slots at them (negative: not compiled yet), so
  * that calls after the load resolve the new definitions, and sets their
  * definition words, which code that inlined the old bodies checks; threads replaying
  * the load leave the slots alone, since they may be late and must not undo
  * a newer load.
  */
-export function defineCode(program: Program, memory: Int32Array, defined: readonly FunctionInfo[], firstId: number, writeSlots: boolean): void {
+export function defineCode(program: Program, memory: Int32Array, defined: readonly FunctionInfo[], ids: readonly number[], writeSlots: boolean): void {
   for (const [i, f] of defined.entries()) {
-    const id = codeId(firstId + i);
+    const id = codeId(ids[i] as number);
     program.bindCodeId(f.ir as IrFunction, id);
     if (!writeSlots) continue;
     Atomics.store(memory, definitionWord(f.id) >>> 2, id);

@@ -22,6 +22,7 @@ import { LoadLog } from './load-log.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
 import { SharedCode } from '../core/code-sharing.js';
 import { COMPILER_THREAD, codeProfile, stubSlot } from '../core/layout.js';
+import { releaseCodeId } from '../core/code-ids.js';
 import { readProfile } from '../passes/profile.js';
 import { namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import { codeId, type FunctionId } from '../ir/ids.js';
@@ -107,7 +108,16 @@ export class CompilerThread {
     });
   }
 
+  /** Compiles what `request` asks for, if its definition is still current; the requester's hold on the optimized id goes then. */
   compile(request: OptimizeRequest): void {
+    try {
+      this.compileHeld(request);
+    } finally {
+      releaseCodeId(this.i32, codeId(request.optimized));
+    }
+  }
+
+  private compileHeld(request: OptimizeRequest): void {
     // Modules that program threads post to every thread are of no use here.
     this.sharing.clearMailbox();
     this.catchUp();
@@ -153,7 +163,10 @@ export class CompilerThread {
 
   private catchUp(): void {
     const logged = this.log.length;
-    for (; this.applied < logged; this.applied++) this.session.replay(this.log.entry(this.applied));
+    for (const { entry } of this.log.entries(this.applied, logged)) this.session.replay(entry);
+    this.applied = Math.max(this.applied, logged);
+    // Only current definitions are compiled here: the others are forgotten.
+    this.session.collect();
     this.session.heap.refresh();
   }
 }

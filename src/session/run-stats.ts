@@ -9,12 +9,13 @@
 
 import { COMPILED_TIERS, DEOPT_REASONS, type CompiledTier, type DeoptReason, type OptSnapshot, type TierFigures } from '../backend/opt-stats.js';
 import type { CompilerStats } from './compiler-thread.js';
+import type { CodeStats } from './session.js';
 
 /** One thread's part: its optimizing tier's figures and compiles, each of its loads' handshake, its code versions. */
 export interface ThreadFigures {
   readonly opt: OptSnapshot;
   readonly handshakeMs: readonly number[];
-  readonly code: { readonly live: number; readonly freed: number };
+  readonly code: CodeStats;
 }
 
 export interface RunStats {
@@ -26,8 +27,8 @@ export interface RunStats {
   /** Optimized versions made invalid (each thread counts its own). */
   readonly invalidated: number;
   readonly loads: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
-  /** Code versions installed, summed over the threads (each thread instantiates its own), and those freed. */
-  readonly codeVersions: { readonly live: number; readonly freed: number };
+  /** Code versions kept and freed, and the bytes of their modules, summed over the threads (each thread instantiates its own). */
+  readonly codeVersions: { readonly live: number; readonly freed: number; readonly liveBytes: number; readonly freedBytes: number };
   readonly peakMemory: { readonly residentBytes: number; readonly sharedBytes: number };
 }
 
@@ -57,7 +58,12 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
     framesRebuilt: ran.reduce((n, t) => n + t.opt.frames, 0),
     invalidated: ran.reduce((n, t) => n + t.opt.invalidated, 0),
     loads: { count: handshakes.length, p50Ms: percentile(handshakes, 0.5), p99Ms: percentile(handshakes, 0.99), maxMs: handshakes[handshakes.length - 1] ?? 0 },
-    codeVersions: { live: ran.reduce((n, t) => n + t.code.live, 0), freed: ran.reduce((n, t) => n + t.code.freed, 0) },
+    codeVersions: {
+      live: ran.reduce((n, t) => n + t.code.liveVersions, 0),
+      freed: ran.reduce((n, t) => n + t.code.freedVersions, 0),
+      liveBytes: ran.reduce((n, t) => n + t.code.codeBytes, 0),
+      freedBytes: ran.reduce((n, t) => n + t.code.freedCodeBytes, 0),
+    },
     // maxRSS is in KiB.
     peakMemory: { residentBytes: process.resourceUsage().maxRSS * 1024, sharedBytes },
   };
@@ -84,7 +90,7 @@ export function formatStats(s: RunStats): string {
     ...reasons,
     `  frames rebuilt ${s.framesRebuilt}, optimized versions invalidated ${s.invalidated}`,
     `loads ${l.count}, handshake p50 ${l.p50Ms.toFixed(3)} ms, p99 ${l.p99Ms.toFixed(3)} ms, max ${l.maxMs.toFixed(3)} ms`,
-    `code versions live ${s.codeVersions.live}, freed ${s.codeVersions.freed}`,
+    `code versions live ${s.codeVersions.live} (${mib(s.codeVersions.liveBytes)}), freed ${s.codeVersions.freed} (${mib(s.codeVersions.freedBytes)})`,
     `peak memory: resident ${mib(s.peakMemory.residentBytes)}, shared ${mib(s.peakMemory.sharedBytes)}`,
     '',
   ].join('\n');

@@ -16,11 +16,13 @@ import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
 import { validateTree } from '../frontend/validate-tree.js';
 import type { Module, Pos } from '../frontend/ast.js';
 import type { FunctionId, IrFunction } from '../ir/ir.js';
+import { codeId } from '../ir/ids.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress, takeCodeIds } from '../core/layout.js';
+import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress } from '../core/layout.js';
 import { CallDeadlines } from './call-deadline.js';
+import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from '../core/code-ids.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
@@ -32,7 +34,7 @@ import type { GlobalId } from '../ir/ids.js';
 import { apiError } from './api-errors.js';
 import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type NumericArray, type Ref, type ValueContext } from './host-values.js';
 import { StopReason, Stopped } from '../core/control.js';
-import { faultFrame } from '../backend/wasm-frames.js';
+import { faultFrame, runningCodeIds } from '../backend/wasm-frames.js';
 import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
 import { hostFunctionCall, type HostFunction } from '../core/host-function.js';
 import { SharedInput } from '../core/input.js';
@@ -52,6 +54,9 @@ export type { Tier };
 export { InternalError };
 
 export type { HostValue };
+
+/** The files whose texts a session keeps for its diagnostics (`remember`). */
+const MAX_SOURCES = 1024;
 
 /** How a `Session` runs: its tier, output, memory, module resolver and, for measurement, compile options. */
 export interface SessionOptions {
@@ -188,6 +193,20 @@ const MAX_TIMEOUT_MS = 86_400_000;
 /** Where a trap raised by a poll stands until its stack says (`invoke`). */
 const NO_POS: Pos = { line: 0, col: 0 };
 
+/** What `Session.codeStats` reports (`ThreadedSession.codeStats` sums the versions over threads). */
+export interface CodeStats {
+  /** Code versions kept on this thread: installed code and bridges to the interpreter. */
+  readonly liveVersions: number;
+  /** Code versions freed on this thread since it started. */
+  readonly freedVersions: number;
+  /** Bytes of the wasm modules of the live versions (relinked instances share their module's). */
+  readonly codeBytes: number;
+  readonly freedCodeBytes: number;
+  /** Code ids in use in the whole run (definitions and versions), and indices freed and waiting for reuse. */
+  readonly liveCodeIds: number;
+  readonly freeCodeIds: number;
+}
+
 /** What a load added: its classes, new functions, redefined functions and globals, by name. */
 export interface LoadResult {
   readonly fileName: string;
@@ -250,7 +269,11 @@ export class Session {
   /** What conversions of host values check against: this session's handles, classes and memory. */
   private readonly values: ValueContext;
 
+  /** `CompileOptions.reclaimAlways`: stress testing of code reclamation. */
+  private readonly reclaimAlways: boolean;
+
   constructor(options: SessionOptions = {}) {
+    this.reclaimAlways = options.compile?.reclaimAlways === true;
     this.thread = options.thread ?? SINGLE_THREAD;
     // First: a trace file that cannot be written fails before anything is made.
     this.traceFile = typeof options.trace === 'string' ? new TraceFile(options.trace) : null;
@@ -370,7 +393,7 @@ export class Session {
     return this.span('load', { file: module.fileName }, () => {
       this.thread.beginLoad();
       try {
-        if (source !== null) this.sources.set(module.fileName, source);
+        if (source !== null) this.remember(module.fileName, source);
         return this.apply(module, source, false, true);
       } finally {
         this.thread.endLoad();
@@ -384,7 +407,7 @@ export class Session {
    * Its globals are in shared memory already.
    */
   replay(entry: LoggedModule): void {
-    if (entry.source !== null) this.sources.set(entry.module.fileName, entry.source);
+    if (entry.source !== null) this.remember(entry.module.fileName, entry.source);
     this.span('replay', { file: entry.module.fileName }, () => this.apply(entry.module, entry.source, entry.parsed, false, entry));
   }
 
@@ -395,14 +418,27 @@ export class Session {
     const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program, own ? this.hostNames : ANY_HOST));
     if (!delta) throw new CompileError(diagnostics, this.sources);
     const needed = codeIdsNeeded(delta);
-    const firstCodeId = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).firstCodeId;
-    if (firstCodeId === 0 && needed > 0) {
-      const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions, and ids are never reused`;
+    const ids = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).codeIds;
+    if (ids.length < needed) {
+      const message = `the run has no code ids left: at most ${MAX_CODES} definitions and code versions live at once`;
       throw new CompileError([{ fileName: module.fileName, line: 1, col: 1, message }], this.sources);
     }
-    if (own) this.thread.logLoad({ module, source, parsed, firstCodeId });
-    this.span('apply', {}, () => this.commit(delta, own, firstCodeId));
-    if (own) this.handshake();
+    if (own) {
+      try {
+        this.thread.logLoad({ module, source, parsed, codeIds: ids, redefines: onlyRedefines(delta) });
+      } catch (e) {
+        // Named nowhere: the next sweep frees them.
+        for (const id of ids) releaseCodeId(this.heap.i32, codeId(id));
+        throw e;
+      }
+    }
+    this.span('apply', {}, () => this.commit(delta, own, ids));
+    if (own) {
+      // The stub slots and definition words name them now.
+      for (const id of ids) releaseCodeId(this.heap.i32, codeId(id));
+      this.handshake();
+      this.reclaim();
+    }
     return {
       fileName: module.fileName,
       classes: delta.classes.map((c) => c.name),
@@ -661,7 +697,7 @@ export class Session {
 
   /** This thread's part of `stats()`, as plain data (a worker posts it). */
   figures(): ThreadFigures {
-    return { opt: snapshotOf(this.optStats()), handshakeMs: [...this.handshakes], code: this.baseline?.codeLifetimes() ?? { live: 0, freed: 0 } };
+    return { opt: snapshotOf(this.optStats()), handshakeMs: [...this.handshakes], code: this.codeStats() };
   }
 
   /** Hands this thread's buffered trace events on. */
@@ -669,7 +705,42 @@ export class Session {
     this.trace?.flush();
   }
 
-  /** Every code version the baseline tier has made on this thread, oldest first (with its compile times). */
+  /**
+   * Frees the code this thread keeps for versions that no frame on it runs
+   * and nothing names (`Baseline.collect`, from a stack report). Loads call
+   * it, and threads at the safepoints where they apply other threads' loads;
+   * a thread outside program code keeps its code until it next applies one.
+   */
+  collect(): void {
+    if (this.baseline) this.baseline.collect(runningCodeIds());
+    else this.program.forgetDefinitions(() => false);
+  }
+
+  /** After this thread's own load: collects here, and sweeps the code ids that no thread holds any more when a sweep is due. */
+  private reclaim(): void {
+    this.collect();
+    if (!this.reclaimAlways && !sweepDue(this.heap.i32)) return;
+    // A profile block is the elements of an i32 array (`Baseline.newProfile`).
+    sweepCodeIds(this.heap.i32, this.program.functions.length, (block) => this.heap.free(block - ARRAY_DATA));
+  }
+
+  /** Whether this session frees code at every safepoint (`CompileOptions.reclaimAlways`). */
+  get reclaimsAlways(): boolean {
+    return this.reclaimAlways;
+  }
+
+  /**
+   * Code versions on this thread (installed code and bridges) live and freed,
+   * the bytes of their compiled modules, and the run's code ids in use and
+   * freed for reuse (shared by every thread).
+   */
+  codeStats(): CodeStats {
+    const here = this.baseline?.codeStats() ?? { live: 0, freed: 0, liveBytes: 0, freedBytes: 0 };
+    const ids = codeIdCounts(this.heap.i32);
+    return { liveVersions: here.live, freedVersions: here.freed, codeBytes: here.liveBytes, freedCodeBytes: here.freedBytes, liveCodeIds: ids.live, freeCodeIds: ids.free };
+  }
+
+  /** Every code version the baseline tier has made on this thread and not freed, oldest first (with its compile times). */
   compiledCode(): readonly CodeVersion[] {
     return this.baseline?.codeVersions() ?? [];
   }
@@ -679,7 +750,7 @@ export class Session {
     const sources = new Map(this.sources).set(fileName, source);
     if (diagnostics.length > 0) throw new CompileError(diagnostics, sources);
     // Kept even if the check fails, so that its diagnostics can show source lines.
-    this.sources.set(fileName, source);
+    this.remember(fileName, source);
     return module;
   }
 
@@ -687,7 +758,7 @@ export class Session {
    * `initializeGlobals`: false when another thread loaded the module and has
    * stored the new globals' values and stub slots already.
    */
-  private commit(delta: ModuleDelta, initializeGlobals: boolean, firstCodeId: number): void {
+  private commit(delta: ModuleDelta, initializeGlobals: boolean, ids: readonly number[]): void {
     const p = this.program;
     for (const c of delta.classes) {
       p.classes[c.id] = c;
@@ -702,7 +773,7 @@ export class Session {
       info.ir = ir;
     }
     const defined = [...delta.functions.filter((f) => f.ir), ...delta.redefinitions.map((r) => p.functionInfo(r.fn))];
-    defineCode(p, this.heap.i32, defined, firstCodeId, initializeGlobals);
+    defineCode(p, this.heap.i32, defined, ids, initializeGlobals);
     p.arrayTypes.register(defined.map((f) => f.ir as IrFunction));
     for (const { info, value } of delta.globals) {
       p.globals[info.id] = info;
@@ -725,7 +796,7 @@ export class Session {
     try {
       const before = this.globalStates.markStored(global);
       if ((before & GlobalState.Stored) === 0 && (before & GlobalState.Folded) !== 0) {
-        this.thread.logLoad({ module: { fileName: STORE_PUBLICATION, items: [] }, source: null, parsed: false, firstCodeId: 0 });
+        this.thread.logLoad({ module: { fileName: STORE_PUBLICATION, items: [] }, source: null, parsed: false, codeIds: [] });
         this.baseline?.commit();
         this.thread.publishLoad();
       }
@@ -803,6 +874,17 @@ export class Session {
     }
   }
 
+  /**
+   * Keeps the text of file `fileName` for diagnostics: of the MAX_SOURCES
+   * files loaded last (a run that loads new files without end keeps a
+   * bounded number; a diagnostic in an older one shows no source line).
+   */
+  private remember(fileName: string, source: string): void {
+    this.sources.delete(fileName);
+    this.sources.set(fileName, source);
+    if (this.sources.size > MAX_SOURCES) this.sources.delete(this.sources.keys().next().value as string);
+  }
+
   /** Renders diagnostics with the source lines of the modules this session has seen. */
   formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
     return new CompileError(diagnostics, this.sources).format();
@@ -815,4 +897,10 @@ export function checkArguments(fn: FunctionInfo, args: readonly unknown[], cx: V
     throw apiError('ERR_REJIT_ARGUMENT_COUNT', `'${fn.name}' takes ${fn.params.length} arguments, got ${args.length}`);
   }
   return args.map((a, i) => toRaw(a, fn.params[i] as ValueType, `argument ${i + 1} of '${fn.name}'`, cx));
+}
+
+/** The functions `delta` redefines when that is all it does, else null (`load-log.ts`, compaction). */
+function onlyRedefines(delta: ModuleDelta): number[] | null {
+  const adds = delta.classes.length + delta.functions.length + delta.globals.length + delta.consts.length > 0;
+  return adds ? null : delta.redefinitions.map((r) => r.fn);
 }

@@ -166,12 +166,12 @@ export class Thread implements ThreadHooks {
   private catchUp(): void {
     const logged = this.log.length;
     if (this.applied >= logged) return;
-    while (this.applied < logged) {
-      this.session.replay(this.log.entry(this.applied));
-      this.applied++;
-    }
+    for (const { entry } of this.log.entries(this.applied, logged)) this.session.replay(entry);
+    this.applied = logged;
     // A load may have grown the memory.
     this.session.heap.refresh();
+    // Before acknowledging: a load's sweep frees only what the threads that acknowledged let go of.
+    this.session.collect();
     this.control.acknowledge(this.threadId, logged);
   }
 
@@ -203,6 +203,7 @@ export class Thread implements ThreadHooks {
 
   safepoint(): void {
     this.control.checkStop();
+    if (this.session.reclaimsAlways && this.applied >= this.log.length) this.session.collect();
     this.catchUp();
   }
 

@@ -24,7 +24,7 @@ import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
 import { directoryResolver } from './module-resolver.js';
-import { Session, checkArguments, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
+import { Session, checkArguments, type CodeStats, type HostValue, type LoadResult, type ThreadHooks, type Tier } from './session.js';
 import { fromRaw } from './host-values.js';
 import { apiError } from './api-errors.js';
 import type { Val } from '../interp/closures.js';
@@ -118,7 +118,7 @@ const STOP_GRACE_MS = 2000;
 export class ThreadedSession {
   readonly session: Session;
   private readonly control: Control;
-  private readonly log = LoadLog.create();
+  private readonly log: LoadLog;
   private readonly workers: Worker[] = [];
   /** Whether the workers have been started (`start`, or the first `run` after `open`). */
   private booted = false;
@@ -142,6 +142,8 @@ export class ThreadedSession {
     // First: a trace file that cannot be written fails before anything is made.
     this.traceFile = options.trace === undefined ? null : new TraceFile(options.trace);
     this.trace = this.traceFile?.mainTracer() ?? null;
+    // Under stress testing of reclamation the log compacts as soon as it has doubled, while threads read it.
+    this.log = options.compile?.reclaimAlways === true ? LoadLog.create(undefined, 0) : LoadLog.create();
     const memory = createMemory();
     this.input = SharedInput.create(options.input);
     this.control = new Control(memory.buffer);
@@ -253,6 +255,25 @@ export class ThreadedSession {
   private readonly compilerAnswers: ((stats: CompilerStats | null) => void)[] = [];
   private readonly threadStats: (OptSnapshot | undefined)[] = [];
   private readonly threadFigures: (ThreadFigures | undefined)[] = [];
+  private readonly threadCode: (CodeStats | undefined)[] = [];
+
+  /**
+   * Code versions live and freed and the bytes of their modules, summed over
+   * the threads as of their last run (each thread keeps its own instances),
+   * and the run's code ids in use and free now.
+   */
+  codeStats(): CodeStats {
+    const now = this.session.codeStats();
+    const sum = (f: (s: CodeStats) => number): number => this.threadCode.reduce((n, s) => n + (s ? f(s) : 0), 0);
+    return {
+      liveVersions: sum((s) => s.liveVersions),
+      freedVersions: sum((s) => s.freedVersions),
+      codeBytes: sum((s) => s.codeBytes),
+      freedCodeBytes: sum((s) => s.freedCodeBytes),
+      liveCodeIds: now.liveCodeIds,
+      freeCodeIds: now.freeCodeIds,
+    };
+  }
 
   /** What the optimizing tier has done so far (the program threads' figures as of their last run). */
   async optimizationReport(): Promise<OptimizationReport> {
@@ -328,6 +349,7 @@ export class ThreadedSession {
             this.pending.delete(reply.id);
             this.threadStats[threadId] = reply.stats;
             this.threadFigures[threadId] = reply.figures;
+            this.threadCode[threadId] = reply.code;
             p?.resolve(reply.outcome);
             return;
           }
@@ -395,11 +417,20 @@ export class ThreadedSession {
     return this.session.loadFile(path);
   }
 
-  /** The modules loaded into the run (by the host or by running threads), from the `from`-th on, in load order. */
-  loadedModules(from = 0): LoggedModule[] {
+  /**
+   * The modules loaded into the run (by the host or by running threads),
+   * numbered from `from` up to `to`, in load order; a module whose every
+   * function a later one redefined may have been compacted away (`load-log.ts`).
+   */
+  loadedModules(from = 0, to = this.control.epoch): LoggedModule[] {
     const entries: LoggedModule[] = [];
-    for (let i = from; i < this.control.epoch; i++) entries.push(this.log.entry(i));
+    for (const { entry } of this.log.entries(from, to)) entries.push(entry);
     return entries;
+  }
+
+  /** How many modules the run has loaded so far. */
+  get loadCount(): number {
+    return this.control.epoch;
   }
 
   /** A closed session's workers are gone: a load would wait for them forever (a dead one may hold the load lock). */
@@ -414,10 +445,11 @@ export class ThreadedSession {
   }
 
   private catchUp(): void {
-    while (this.applied < this.control.epoch) {
-      this.session.replay(this.log.entry(this.applied));
-      this.applied++;
-    }
+    const epoch = this.control.epoch;
+    if (this.applied >= epoch) return;
+    for (const { entry } of this.log.entries(this.applied, epoch)) this.session.replay(entry);
+    this.applied = epoch;
+    this.session.collect();
   }
 
   private logLoad(entry: LoggedModule): void {
@@ -484,6 +516,7 @@ export class ThreadedSession {
       const figures = thread.session.figures();
       this.threadStats[0] = figures.opt;
       this.threadFigures[0] = figures;
+      this.threadCode[0] = thread.session.codeStats();
       if (ran.stopped === StopReason.None) return this.result(fn, [ran.value]);
       // Ended from outside: the run's own `finally` did not hand its events on.
       thread.session.flushTrace();

@@ -16,6 +16,6 @@ const thread = new Thread(start, (lines) => send({ kind: 'print', lines }), unde
 port.on('message', (request: WorkerRequest) => {
   const outcome = thread.run(request.name, request.args);
   const figures = thread.session.figures();
-  send({ kind: 'done', id: request.id, outcome, stats: figures.opt, figures });
+  send({ kind: 'done', id: request.id, outcome, stats: figures.opt, figures, code: thread.session.codeStats() });
 });
 send({ kind: 'ready' });

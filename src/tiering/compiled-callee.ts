@@ -43,6 +43,8 @@ export class CompiledCallee implements CallTarget {
     heap: Heap,
     counted = 0,
     place?: { readonly id: number; readonly stale: () => void },
+    /** For an on-stack replacement entry: its code version, which the baseline keeps only while something does (`Baseline.compileOsrEntry`). */
+    readonly keeps: object | null = null,
   ) {
     const params = ir.locals.slice(0, ir.paramCount).map((l) => l.type);
     const ret = params.length;

@@ -135,7 +135,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // The entry's parameters are all the frame's locals, in the frame's order: the callee reads them and writes the result slot.
     // It continues a frame that the interpreter counted if it calls (`core/limits.ts`).
     const counted = makesCalls(ir.body) ? 1 : 0;
-    const entry = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted) : undefined;
+    const entry = compiled ? new CompiledCallee(compiled.ir, compiled.entry, this.baseline.lookup, this.heap, counted, undefined, compiled.code) : undefined;
     const callee = entry && this.trace ? tracedEntry(entry, this.trace, ir.name, point) : entry;
     callees.set(point, callee);
     return callee;
@@ -169,6 +169,11 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   }
 
   changed(fn: FunctionId): void {
+    this.interpreter.relink(fn);
+  }
+
+  freed(fn: FunctionId, id: number): void {
+    this.callees.delete(id);
     this.interpreter.relink(fn);
   }
 }

@@ -175,6 +175,7 @@ function sharedPair(): { sharing: CodeSharing[]; compiles: Map<number, number>; 
         shared.publish(id, code);
       },
       abandon: (id) => shared.abandon(id),
+      discardFreed: () => shared.discardFreed(),
     };
   });
   return { sharing, compiles, close: () => ports.flatMap((p) => [...p.inbox, ...p.outbox]).forEach((p) => p?.close()) };

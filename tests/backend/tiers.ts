@@ -3,7 +3,7 @@
 //! test can run a function at both tiers and compare; and with both tiers
 //! mixed as `--tier auto` mixes them (`Mixed`).
 
-import { takeCodeIds } from '../../src/core/layout.js';
+import { takeCodeIds } from '../../src/core/code-ids.js';
 import { Baseline } from '../../src/backend/baseline.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../../src/backend/compile-options.js';
 import type { RuntimeHost } from '../../src/core/host.js';

@@ -7,21 +7,34 @@
 //! - after a load has returned, no call that starts later returns an older
 //!   version.
 //!
-//! `node dist/tests/stress/redefine-stress.js [--threads N] [--loads N] [--tier T] [--hierarchy]`
+//! `node dist/tests/stress/redefine-stress.js [--threads N] [--loads N] [--tier T] [--hierarchy] [--reclaim-always]`
 //! runs the long mode; `tests/stress.test.ts` runs a short one. With
 //! `--tier opt` the calls run in optimized code that assumes the definitions
 //! (and, with `--hierarchy`, the class hierarchy) that each load breaks.
+//! With `--reclaim-always` every thread frees superseded code at every
+//! safepoint and every load sweeps code ids (`CompileOptions.reclaimAlways`):
+//! versions another thread still runs must survive it. The long mode prints
+//! the peak RSS after 1,000 loads and at the end, and the code kept and freed.
 
 import { parseArgs } from 'node:util';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import type { Tier } from '../../src/session/session.js';
 import type { TierUpThresholds } from '../../src/tiering/tiering.js';
+import type { CodeStats } from '../../src/session/session.js';
+import { DEFAULT_COMPILE_OPTIONS } from '../../src/backend/compile-options.js';
 
 export interface StressResult {
   readonly loads: number;
   readonly calls: bigint;
   readonly violations: number;
   readonly traps: number;
+  /** The code kept and freed, over the threads, at the end. */
+  readonly code: CodeStats;
+  /** Resident set size after 1,000 loads (or at the end of a shorter run) and at the end, in bytes. */
+  readonly rssAfter1000: number;
+  readonly rssAtEnd: number;
+  /** Entries the load log keeps at the end (it compacts the superseded ones). */
+  readonly logged: number;
 }
 
 /** A worker's loop, `name`: `round` until stopped, counting the `checked` calls each round makes. */
@@ -101,8 +114,10 @@ fn make() -> Probe { for i in 0..1 { } return new P${k}; }
 fn version() -> i32 { return ${k}; }`;
 }
 
-export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds, hierarchy = false): Promise<StressResult> {
-  const session = await ThreadedSession.create({ threads, tier, tierUp, print: () => {} });
+export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds, hierarchy = false, reclaimAlways = false): Promise<StressResult> {
+  const compile = reclaimAlways ? { ...DEFAULT_COMPILE_OPTIONS, reclaimAlways } : undefined;
+  const session = await ThreadedSession.create({ threads, tier, tierUp, compile, print: () => {} });
+  let rssAfter1000 = 0;
   try {
     session.load(hierarchy ? PROGRAM + HIERARCHY : PROGRAM, 'stress.rj');
     const run = session.run(hierarchy ? 'hammer2' : 'hammer');
@@ -113,6 +128,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       session.session.writeGlobal('started', k);
       session.load(hierarchy ? hierarchyLoad(k) : `fn version() -> i32 { return ${k}; }`, `version-${k}.rj`);
       session.session.writeGlobal('returned', k);
+      if (k === Math.min(1000, loads)) rssAfter1000 = process.memoryUsage().rss;
       // Yield now and then so that the workers' messages are not all held up.
       if (k % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -123,6 +139,10 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       calls: session.session.readGlobal('calls') as bigint,
       violations: session.session.readGlobal('violations') as number,
       traps: result.outcomes.filter((o) => o.kind !== 'returned').length,
+      code: session.codeStats(),
+      rssAfter1000,
+      rssAtEnd: process.memoryUsage().rss,
+      logged: session.loadedModules().length,
     };
   } finally {
     await session.close();
@@ -136,12 +156,15 @@ async function main(): Promise<void> {
       loads: { type: 'string', default: '10000' },
       tier: { type: 'string', default: 'auto' },
       hierarchy: { type: 'boolean', default: false },
+      'reclaim-always': { type: 'boolean', default: false },
     },
   });
   const started = performance.now();
-  const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier, undefined, values.hierarchy);
+  const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier, undefined, values.hierarchy, values['reclaim-always']);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.threads} threads, ${r.loads} loads, ${r.calls} calls in ${seconds.toFixed(1)} s: ${r.violations} violations, ${r.traps} threads that did not return normally`);
+  const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+  console.log(`RSS ${mb(r.rssAfter1000)} MB after 1,000 loads, ${mb(r.rssAtEnd)} MB at the end; code: ${JSON.stringify(r.code)}`);
   process.exitCode = r.violations === 0 && r.traps === 0 ? 0 : 1;
 }
 
