@@ -79,6 +79,7 @@ function percentile(sorted: readonly number[], p: number): number {
 export function formatStats(s: RunStats): string {
   const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
   const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   const rows = COMPILED_TIERS.map((t) => `  ${t.padEnd(9)}${String(s.tiers[t].compiled).padStart(9)}${ms(s.tiers[t].seconds).padStart(14)}${String(s.tiers[t].bytes).padStart(12)}`);
   const reasons = (Object.keys(DEOPT_REASONS) as DeoptReason[]).map((r) => `  ${r.padEnd(12)}${String(s.deopts[r]).padStart(8)}  ${DEOPT_REASONS[r]}`);
   const l = s.loads;
@@ -90,7 +91,7 @@ export function formatStats(s: RunStats): string {
     ...reasons,
     `  frames rebuilt ${s.framesRebuilt}, optimized versions invalidated ${s.invalidated}`,
     `loads ${l.count}, handshake p50 ${l.p50Ms.toFixed(3)} ms, p99 ${l.p99Ms.toFixed(3)} ms, max ${l.maxMs.toFixed(3)} ms`,
-    `code versions live ${s.codeVersions.live} (${mib(s.codeVersions.liveBytes)}), freed ${s.codeVersions.freed} (${mib(s.codeVersions.freedBytes)})`,
+    `code versions live ${s.codeVersions.live} (${kib(s.codeVersions.liveBytes)}), freed ${s.codeVersions.freed} (${kib(s.codeVersions.freedBytes)})`,
     `peak memory: resident ${mib(s.peakMemory.residentBytes)}, shared ${mib(s.peakMemory.sharedBytes)}`,
     '',
   ].join('\n');

@@ -11,7 +11,8 @@ import { GlobalStates } from '../../src/core/global-states.js';
 import { compileFunction } from '../../src/backend/pipeline.js';
 import { DEFAULT_COMPILE_OPTIONS } from '../../src/backend/compile-options.js';
 import type { IrFunction } from '../../src/ir/ir.js';
-import { ARRAY_DATA } from '../../src/core/layout.js';
+import type { Ref } from '../../src/session/host-values.js';
+import { StopReason } from '../../src/core/control.js';
 
 const PROGRAM = `
 global LIMIT: i32 = 10;
@@ -74,13 +75,21 @@ fn main() -> i64 {
   return spin();
 }`, 'main.rj');
     const run = t.run('main');
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const spinning = t.session.readGlobal('spinning') as number;
-      if (spinning !== 0 && t.session.heap.i32[(spinning + ARRAY_DATA) >>> 2] === 2) break;
-    }
+    const spinning = async (): Promise<boolean> => {
+      for (let waited = 0; waited < 30_000; waited += 5) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const counts = t.session.readGlobal('spinning') as Ref | null;
+        if (counts !== null && (t.session.readArray(counts) as Int32Array)[0] === 2) return true;
+      }
+      return false;
+    };
+    const both = await spinning();
     t.session.writeGlobal('STOP', 1);
+    assert.ok(both, 'both threads spin');
+    // A thread that never saw the store would spin for good: stopped, the run fails below.
+    const timer = setTimeout(() => t.stop(StopReason.Timeout), 30_000);
     const r = await run;
+    clearTimeout(timer);
     assert.equal(r.trap, null);
     assert.ok(r.outcomes.every((o) => o.kind === 'returned' && (o.value as bigint) >= 100n));
   } finally {

@@ -193,7 +193,7 @@ test('rejit run --trace --stats: tier-ups at low thresholds on two threads and t
   assert.deepEqual(printed.compiled, compilesByTier(events));
   assert.equal(printed.loads, eventsNamed(events, 'handshake', 'B').length);
   assert.equal(printed.loads, 1);
-  assert.match(r.stderr, /^code versions live \d+, freed 0$/m);
+  assert.match(r.stderr, /^code versions live \d+ \([\d.]+ KiB\), freed 0 \(0\.0 KiB\)$/m);
   assert.match(r.stderr, /^peak memory: resident [\d.]+ MiB, shared [\d.]+ MiB$/m);
 });
 
