@@ -96,8 +96,7 @@ export function computeFieldReuse(body: readonly Stmt[], plans: CallPlans, progr
       return;
     }
     forEachOperand(e, (x) => expr(x, env));
-    if (e.op === 'atomicAdd' || e.op === 'atomicCas' || e.op === 'host') env.clear();
-    if (e.op === 'newObject') kill(env, { all: false, locals: new Set(), offsets: fieldOffsets(program, e.classId) });
+    kill(env, exprKills(e, program, noKills()));
     if (e.op !== 'getField' || e.object.op !== 'local') return;
     const key = `${e.object.local}:${e.field.offset}`;
     const known = env.get(key);
@@ -161,7 +160,7 @@ export function computeFieldReuse(body: readonly Stmt[], plans: CallPlans, progr
       }
       default:
         stmtOperands(s).forEach((e) => expr(e, env));
-        kill(env, killsOf([s], plans, program));
+        kill(env, stmtKills(s, plans, program, noKills(), true));
     }
   };
 
@@ -191,33 +190,53 @@ function kill(env: Available, kills: Kills): void {
   }
 }
 
-/** What `list` may change, nested statements included; `own`: false for an inlined body, whose locals are not the caller's. */
-function killsOf(list: readonly Stmt[], plans: CallPlans, program: Program, kills: Kills = { all: false, locals: new Set(), offsets: new Set() }, own = true): Kills {
+function noKills(): Kills {
+  return { all: false, locals: new Set(), offsets: new Set() };
+}
+
+/** Adds to `kills` what expression `e` itself may change (not its operands). */
+function exprKills(e: Expr, program: Program, kills: Kills): Kills {
+  if (e.op === 'atomicAdd' || e.op === 'atomicCas' || e.op === 'host') kills.all = true;
+  if (e.op === 'newObject') for (const offset of fieldOffsets(program, e.classId)) kills.offsets.add(offset);
+  return kills;
+}
+
+/**
+ * Adds to `kills` what statement `s` itself may change (not its operands
+ * or nested statements); `own`: false in an inlined body, whose locals are
+ * not the caller's.
+ */
+function stmtKills(s: Stmt, plans: CallPlans, program: Program, kills: Kills, own: boolean): Kills {
+  switch (s.op) {
+    case 'setLocal': if (own) kills.locals.add(s.local); break;
+    case 'setField': kills.offsets.add(s.field.offset); break;
+    case 'call':
+      if (own && s.result >= 0) kills.locals.add(s.result);
+      callKills(plans.get(s.point) ?? [], program, kills);
+      break;
+    case 'load':
+    case 'barrier':
+    case 'sleep':
+    case 'atomicStore':
+      kills.all = true;
+      break;
+    case 'setGlobal': case 'setElem': case 'drop': case 'print': case 'printFixed': case 'assert': case 'delete':
+    case 'if': case 'block': case 'loop': case 'break': case 'continue': case 'return':
+      break;
+    default: unreachable(s);
+  }
+  return kills;
+}
+
+/** What `list` may change, nested statements included; `own` as for `stmtKills`. */
+function killsOf(list: readonly Stmt[], plans: CallPlans, program: Program, kills: Kills = noKills(), own = true): Kills {
   const expr = (e: Expr): void => {
-    if (e.op === 'atomicAdd' || e.op === 'atomicCas' || e.op === 'host') kills.all = true;
-    if (e.op === 'newObject') for (const offset of fieldOffsets(program, e.classId)) kills.offsets.add(offset);
+    exprKills(e, program, kills);
     forEachOperand(e, expr);
   };
   const visit = (s: Stmt): void => {
     stmtOperands(s).forEach(expr);
-    switch (s.op) {
-      case 'setLocal': if (own) kills.locals.add(s.local); break;
-      case 'setField': kills.offsets.add(s.field.offset); break;
-      case 'call':
-        if (own && s.result >= 0) kills.locals.add(s.result);
-        callKills(plans.get(s.point) ?? [], program, kills);
-        break;
-      case 'load':
-      case 'barrier':
-      case 'sleep':
-      case 'atomicStore':
-        kills.all = true;
-        break;
-      case 'setGlobal': case 'setElem': case 'drop': case 'print': case 'printFixed': case 'assert': case 'delete':
-      case 'if': case 'block': case 'loop': case 'break': case 'continue': case 'return':
-        break;
-      default: unreachable(s);
-    }
+    stmtKills(s, plans, program, kills, own);
     for (const child of stmtChildren(s)) child.forEach(visit);
   };
   list.forEach(visit);
