@@ -67,6 +67,15 @@ export interface ConstInfo {
   readonly pos: Pos;
 }
 
+/**
+ * Where a definition keeps the code id it was loaded with: on the IR object
+ * itself, living exactly as long as it. A WeakMap keyed by IR would do the
+ * same, but V8 removes a WeakMap's dead entries only in full collections,
+ * so under endless redefinition its table grows by one entry a load until
+ * the next one.
+ */
+const DEFINITION_ID = Symbol('definitionId');
+
 /** The tables, append-only except for function definitions (and the record of superseded ones, which is forgotten). */
 export class Program {
   readonly classes: ClassInfo[] = [];
@@ -85,8 +94,6 @@ export class Program {
    * ids the loader took), so that an id in a stub slot names the same
    * definition everywhere; relinked versions take more. Id 0 is none.
    */
-  private readonly codeIds = new WeakMap<IrFunction, CodeId>();
-  private readonly definitionIds = new WeakMap<IrFunction, CodeId>();
   private readonly definitions = new Map<CodeId, IrFunction>();
 
   constructor() {
@@ -96,18 +103,14 @@ export class Program {
 
   /** Records code id `id` (from `core/code-ids.ts` `takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
   bindCodeId(ir: IrFunction, id: CodeId): void {
-    this.codeIds.set(ir, id);
-    if (!this.definitionIds.has(ir)) this.definitionIds.set(ir, id);
+    const bound = ir as IrFunction & { [DEFINITION_ID]?: CodeId };
+    bound[DEFINITION_ID] ??= id;
     this.definitions.set(id, ir);
   }
 
   /** The code id definition `ir` got when it was loaded (its later versions have others): what its definition word holds while it is current. */
   definitionIdOf(ir: IrFunction): CodeId | undefined {
-    return this.definitionIds.get(ir);
-  }
-
-  codeIdOf(ir: IrFunction): CodeId | undefined {
-    return this.codeIds.get(ir);
+    return (ir as IrFunction & { [DEFINITION_ID]?: CodeId })[DEFINITION_ID];
   }
 
   /**

@@ -22,6 +22,14 @@ import { depthWord } from '../core/limits.js';
 
 export class Interpreter implements Linker {
   readonly codes: (CallTarget | undefined)[] = [];
+  /**
+   * The code of each function's current definition, by function id, and of
+   * other versions (a superseded body that a deoptimized frame resumes) by
+   * IR. Current code is not kept in the WeakMap: V8 removes a WeakMap's dead
+   * entries only in full collections, so under endless redefinition it would
+   * grow by an entry a load until the next one.
+   */
+  private readonly current: (Code | undefined)[] = [];
   private readonly compiled = new WeakMap<IrFunction, Code>();
 
   constructor(
@@ -32,12 +40,16 @@ export class Interpreter implements Linker {
   ) {}
 
   codeFor(ir: IrFunction): Code {
+    const latest = this.current[ir.id];
+    if (latest?.ir === ir) return latest;
+    const isCurrent = this.program.functions[ir.id]?.ir === ir;
     let code = this.compiled.get(ir);
     if (!code) {
       const budget = new Budget(this.tierUp, ir);
       code = new Code(ir, { ir, program: this.program, heap: this.heap, host: this.host, linker: this, budget });
-      this.compiled.set(ir, code);
+      if (!isCurrent) this.compiled.set(ir, code);
     }
+    if (isCurrent) this.current[ir.id] = code;
     return code;
   }
 

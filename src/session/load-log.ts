@@ -79,16 +79,22 @@ export class LoadLog {
   private cursorOffset = HEADER_BYTES;
   private cursorSequence = 0;
   /**
-   * The entries appended through this object, as given: a reader on the
-   * same thread (a one-thread run on the main thread, `ThreadedSession.runHere`)
-   * takes them as they are rather than decoding and parsing them again.
-   * Compaction drops the dead ones.
+   * The entries appended through this object, as given, when it has a second
+   * reader on the same thread (the host of a run on the main thread,
+   * `ThreadedSession.runHere`, and that run's thread): the other reader
+   * takes each as it is rather than decoding and parsing it again, once, and
+   * it is dropped then (or by a compaction). Held any longer, every load's
+   * syntax tree would outlive the young generation and die in the old one.
    */
   private readonly appended = new Map<number, LoggedModule>();
   /** The compaction sequence when `appended` was last pruned. */
   private prunedAt = 0;
 
-  constructor(readonly buffer: SharedArrayBuffer) {
+  /** `sharedOnThread`: whether two readers on this thread use this object (see `appended`). */
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    private readonly sharedOnThread = false,
+  ) {
     this.words = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     // Length-tracking: follows the buffer as it grows.
     this.bytes = new Uint8Array(buffer);
@@ -96,7 +102,7 @@ export class LoadLog {
 
   /** `compactFrom`: the bytes below which the log does not compact (small for stress testing: `CompileOptions.reclaimAlways`). */
   static create(byteLength = INITIAL_BYTES, compactFrom = COMPACT_AFTER): LoadLog {
-    const log = new LoadLog(new GrowableBuffer(byteLength, { maxByteLength: MAX_BYTES }));
+    const log = new LoadLog(new GrowableBuffer(byteLength, { maxByteLength: MAX_BYTES }), true);
     Atomics.store(log.words, END, HEADER_BYTES);
     Atomics.store(log.words, COMPACTED_END, HEADER_BYTES);
     Atomics.store(log.words, COMPACT_FROM, compactFrom);
@@ -133,7 +139,7 @@ export class LoadLog {
     this.bytes.set(text, start + headerBytes);
     Atomics.store(this.words, END, (end + 3) & ~3);
     Atomics.store(this.words, COUNT, n + 1);
-    this.appended.set(n, entry);
+    if (this.sharedOnThread) this.appended.set(n, entry);
     return true;
   }
 
@@ -156,6 +162,7 @@ export class LoadLog {
         const found = this.find(from, sequence);
         if (found === null) return null;
         const own = this.appended.get(found.index);
+        this.appended.delete(found.index);
         return { index: found.index, entry: own ?? this.decodeAt(found, sequence) };
       } catch (e) {
         if (!(e instanceof Moved)) throw e;

@@ -10,11 +10,12 @@
 import { COMPILED_TIERS, DEOPT_REASONS, type CompiledTier, type DeoptReason, type OptSnapshot, type TierFigures } from '../backend/opt-stats.js';
 import type { CompilerStats } from './compiler-thread.js';
 import type { CodeStats } from './session.js';
+import { mergeHistograms, percentileMs, type Histogram } from './latency-histogram.js';
 
 /** One thread's part: its optimizing tier's figures and compiles, each of its loads' handshake, its code versions. */
 export interface ThreadFigures {
   readonly opt: OptSnapshot;
-  readonly handshakeMs: readonly number[];
+  readonly handshakes: Histogram;
   readonly code: CodeStats;
 }
 
@@ -26,6 +27,7 @@ export interface RunStats {
   readonly framesRebuilt: number;
   /** Optimized versions made invalid (each thread counts its own). */
   readonly invalidated: number;
+  /** Loads and their handshakes; p50 and p99 within 9% (`latency-histogram.ts`). */
   readonly loads: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
   /** Code versions kept and freed, and the bytes of their modules, summed over the threads (each thread instantiates its own). */
   readonly codeVersions: { readonly live: number; readonly freed: number; readonly liveBytes: number; readonly freedBytes: number };
@@ -51,13 +53,13 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
   })) as Record<CompiledTier, TierFigures>;
   const reasons = Object.keys(DEOPT_REASONS) as DeoptReason[];
   const deopts = Object.fromEntries(reasons.map((r) => [r, ran.reduce((n, t) => n + (t.opt.exits[r] ?? 0), 0)])) as Record<DeoptReason, number>;
-  const handshakes = ran.flatMap((t) => t.handshakeMs).sort((a, b) => a - b);
+  const handshakes = mergeHistograms(ran.map((t) => t.handshakes));
   return {
     tiers,
     deopts,
     framesRebuilt: ran.reduce((n, t) => n + t.opt.frames, 0),
     invalidated: ran.reduce((n, t) => n + t.opt.invalidated, 0),
-    loads: { count: handshakes.length, p50Ms: percentile(handshakes, 0.5), p99Ms: percentile(handshakes, 0.99), maxMs: handshakes[handshakes.length - 1] ?? 0 },
+    loads: { count: handshakes.count, p50Ms: percentileMs(handshakes, 0.5), p99Ms: percentileMs(handshakes, 0.99), maxMs: handshakes.maxMs },
     codeVersions: {
       live: ran.reduce((n, t) => n + t.code.liveVersions, 0),
       freed: ran.reduce((n, t) => n + t.code.freedVersions, 0),
@@ -67,12 +69,6 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
     // maxRSS is in KiB.
     peakMemory: { residentBytes: process.resourceUsage().maxRSS * 1024, sharedBytes },
   };
-}
-
-/** The nearest-rank percentile `p` of ascending `sorted`; 0 for none. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
 /** The summary `--stats` prints on stderr. */

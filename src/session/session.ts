@@ -24,6 +24,7 @@ import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress } from 
 import { CallDeadlines } from './call-deadline.js';
 import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from '../core/code-ids.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
 import type { LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
@@ -257,8 +258,8 @@ export class Session {
   private readonly trace: Tracer | null;
   /** The file this session writes its trace to, when it was given a path. */
   private readonly traceFile: TraceFile | null;
-  /** Milliseconds each load of this thread's waited for the other threads to take it. */
-  private readonly handshakes: number[] = [];
+  /** How long each load of this thread's waited for the other threads to take it. */
+  private readonly handshakes = new LatencyHistogram();
   /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
   private readonly controlWords: Int32Array;
   private readonly pollWord: Int32Array;
@@ -460,7 +461,7 @@ export class Session {
     try {
       this.thread.publishLoad(trace ? (t) => void (acknowledgedMs[t] = Math.round((performance.now() - start) * 1000) / 1000) : undefined);
     } finally {
-      this.handshakes.push(performance.now() - start);
+      this.handshakes.record(performance.now() - start);
       // The loading thread's own entry is 0.
       trace?.end('load', 'handshake', { acknowledgedMs: Array.from(acknowledgedMs, (ms) => ms ?? 0) });
     }
@@ -697,7 +698,7 @@ export class Session {
 
   /** This thread's part of `stats()`, as plain data (a worker posts it). */
   figures(): ThreadFigures {
-    return { opt: snapshotOf(this.optStats()), handshakeMs: [...this.handshakes], code: this.codeStats() };
+    return { opt: snapshotOf(this.optStats()), handshakes: this.handshakes.data(), code: this.codeStats() };
   }
 
   /** Hands this thread's buffered trace events on. */

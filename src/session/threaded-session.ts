@@ -111,6 +111,17 @@ export interface OptimizationReport {
 const STOP_GRACE_MS = 2000;
 
 /**
+ * The young generation of a worker's JS heap, in MB: half of V8's default
+ * on a 64-bit machine. A worker's
+ * JS heap holds only what compiles and interprets; the program's data is in
+ * the shared memory. A run that loads without end makes garbage steadily,
+ * and V8 grows the young generation to its maximum: with V8's, 100,000 loads
+ * at the interpreter raised the peak RSS 60 MB above that after 1,000, with
+ * this 39 MB (docs/PERFORMANCE.md, "Code lifetime").
+ */
+const WORKER_YOUNG_GENERATION_MB = 24;
+
+/**
  * One program on a pool of worker threads that share one memory. Loads from
  * the host, and from running threads, return once every thread runs the new
  * code; `run` runs a function on every thread or on one.
@@ -235,7 +246,11 @@ export class ThreadedSession {
       trace: this.traceFile ? { origin: this.traceFile.origin } : undefined,
       requests,
     };
-    const worker = new (workerThreads().Worker)(new URL('./compiler-worker.js', import.meta.url), { workerData: start, transferList: [...portsOf(ports), ...requests] });
+    const worker = new (workerThreads().Worker)(new URL('./compiler-worker.js', import.meta.url), {
+      workerData: start,
+      transferList: [...portsOf(ports), ...requests],
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     worker.on('error', (e) => this.failed(-1, `${InternalError.from(e).format()}\n  on the compiler thread`, false));
     worker.on('message', (reply: CompilerReply) => {
       if (reply.kind === 'trace') this.traceFile?.write(reply.events);
@@ -335,7 +350,7 @@ export class ThreadedSession {
     const worker = new (workerThreads().Worker)(new URL('./worker.js', import.meta.url), {
       workerData: start,
       transferList: optimizer ? [...portsOf(ports), optimizer] : portsOf(ports),
-      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
+      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.workers[threadId] = worker;
     return new Promise((resolve, reject) => {

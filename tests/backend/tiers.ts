@@ -31,7 +31,7 @@ export function outcome(run: () => Result): Result | string {
 
 /** Does what a load's commit does after the tables changed: code ids and slots for the functions (re)defined since, class metadata. */
 function commitTo(rt: Rt, baseline: Baseline): void {
-  const defined = rt.program.functions.filter((f) => f.ir && rt.program.codeIdOf(f.ir) === undefined);
+  const defined = rt.program.functions.filter((f) => f.ir && rt.program.definitionIdOf(f.ir) === undefined);
   defineCode(rt.program, rt.heap.i32, defined, takeCodeIds(rt.heap.i32, defined.length), true);
   baseline.commit();
 }
