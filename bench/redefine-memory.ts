@@ -2,7 +2,11 @@
 //! of issue 11. Thread 0 loads `f1.rj` and `f2.rj` alternately from the
 //! program (`load`), calling `f` after each load, inside a frame of `keeper`
 //! whose body each load also redefines (an old body stays on the stack for
-//! the whole run); the other threads call `f` in a loop meanwhile. Printed
+//! the whole run); the other threads call `f` meanwhile, with a sleep of 10 ms
+//! after each call (a sleeping thread applies the loads it missed when
+//! it wakes, so each of them replays them all and keeps code of its own). They
+//! do not spin: three spinning threads on a two-core machine make every load
+//! wait for the scheduler to run each of them again. Printed
 //! for each tier and thread count: the peak RSS after 1,000 loads and at the
 //! end, and the time per load over the loads up to 1,000, 10,000 and 100,000
 //! (each figure over the stretch since the previous one), with the code
@@ -57,7 +61,7 @@ fn main() {
     atomic_store(done, 1);
   } else {
     let t: i64 = 0;
-    while atomic_load(done) == 0 { t += i64(f()); }
+    while atomic_load(done) == 0 { t += i64(f()); sleep_ms(10); }
   }
 }`;
 }
