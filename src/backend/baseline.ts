@@ -34,6 +34,7 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import { performance } from 'node:perf_hooks';
+import { CollectionPacer } from './full-collection.js';
 import type { FrameState, FunctionId, IrFunction, Local, PointId } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
@@ -141,6 +142,7 @@ export class Baseline {
   /** Versions made and freed on this thread (installed code and bridges), and the bytes of the modules freed. */
   private freedVersions = 0;
   private freedBytes = 0;
+  private readonly collections = new CollectionPacer();
   /** The order in which versions were made here (`codeVersions`). */
   private readonly made = new WeakMap<CodeVersion, number>();
   private madeCount = 0;
@@ -749,6 +751,8 @@ export class Baseline {
     for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
     this.program.forgetDefinitions((id) => keep.has(id));
     this.sharing.discardFreed();
+    // Last: what was freed above is garbage now, and its native memory goes with it.
+    this.collections.freedVersions(freed.size);
   }
 
   /** Code versions on this thread: kept and freed, and the bytes of the compiled modules kept and freed. */
