@@ -111,15 +111,16 @@ export interface OptimizationReport {
 const STOP_GRACE_MS = 2000;
 
 /**
- * The young generation of a worker's JS heap, in MB: half of V8's default
- * on a 64-bit machine. A worker's
- * JS heap holds only what compiles and interprets; the program's data is in
- * the shared memory. A run that loads without end makes garbage steadily,
- * and V8 grows the young generation to its maximum: with V8's, 100,000 loads
- * at the interpreter raised the peak RSS 60 MB above that after 1,000, with
- * this 39 MB (docs/PERFORMANCE.md, "Code lifetime").
+ * The young generation of a worker's JS heap, in MB: a quarter of V8's
+ * default on a 64-bit machine. A worker's JS heap holds only what compiles
+ * and interprets; the program's data is in the shared memory. A run that
+ * loads without end makes garbage steadily on every thread (each replays
+ * every load), and V8 grows each young generation to its maximum: 100,000
+ * loads at the interpreter on 4 threads raised the peak RSS 148 MB above
+ * that after 1,000 with half of V8's default, 97 MB with this
+ * (docs/PERFORMANCE.md, "Code lifetime").
  */
-const WORKER_YOUNG_GENERATION_MB = 24;
+const WORKER_YOUNG_GENERATION_MB = 12;
 
 /**
  * One program on a pool of worker threads that share one memory. Loads from
