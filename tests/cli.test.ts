@@ -199,3 +199,12 @@ cli.main(['run', 'examples/hello.rj']).then((status) => {
   assert.equal(status, 0);
   assert.equal(after, before, 'code compiled outside the cache (scripts/code-cache.cjs warms it)');
 });
+
+test('running hello world loads no module of Node that it does not need (node:perf_hooks: core/clock.ts)', () => {
+  const runs = `const { exports: cli } = require('./bin/load-bundle.cjs').loadBundle();
+cli.main(['run', 'examples/hello.rj']).then(() => process.stderr.write(JSON.stringify(process.moduleLoadList)));`;
+  const r = spawnSync(process.execPath, ['-e', runs], { encoding: 'utf8', timeout: 30_000 });
+  const loaded = JSON.parse(r.stderr) as string[];
+  assert.ok(loaded.includes('NativeModule v8'), 'the list names what loaded');
+  assert.ok(!loaded.includes('NativeModule perf_hooks'));
+});
