@@ -5,7 +5,7 @@
 //! It reads `process.hrtime` rather than `performance.now()`: Node loads
 //! node:perf_hooks and the ten modules behind it at the first use of
 //! `performance`, about 0.7 ms of every start-up (docs/PERFORMANCE.md,
-//! "Start-up"). It does not measure CPU time.
+//! "Start-up: hello world's own time"). It does not measure CPU time.
 
 /** Milliseconds since an arbitrary point, the same for every thread of the process. */
 export function nowMs(): number {
