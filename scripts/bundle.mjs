@@ -11,7 +11,10 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: true };
+// esbuild keeps comments that start with `//!` (the module headers) as legal comments, at the
+// end of the file: 83 KB of the command line's bundle, and its only characters other than ASCII
+// (esbuild escapes them in code), for which V8 held all its text two bytes a character.
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: true, legalComments: 'none' };
 await Promise.all([
   build({
     ...common,

@@ -3,24 +3,38 @@
 // discarded. It loads the bundle and runs the command line on a small
 // program the way start-up does, so that the cache holds the code of the
 // functions that start-up runs, and not only the bundle's top level: it
-// checks the program, prints its WebAssembly (the baseline tier's passes
-// and emitters, without compiling a module) and runs it in the interpreter.
-// Nothing here sets V8 flags (compiling a module would: backend/engine-flags.ts):
-// the cache holds only for the flags it was made with.
+// checks the program, prints its WebAssembly, runs it in the interpreter
+// and runs it at the default tier (compiling, instantiating and calling
+// its WebAssembly), with what hello world uses (classes, virtual calls,
+// arrays, counted loops, print and print_fixed).
+//
+// V8 accepts a cache only under the flags it was made with, and the run at
+// the default tier sets `--no-liftoff` (backend/engine-flags.ts), which
+// also turns `--wasm-dynamic-tiering` off: both go back to their defaults
+// before the cache is made (scripts/bundle.mjs checks that V8 accepts it).
 'use strict';
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
 const { loadBundle, CACHE } = require('../bin/load-bundle.cjs');
 
 const PROGRAM = `class Shape { fn area(self) -> f64; }
 class Square extends Shape { side: f64; fn area(self) -> f64 { return self.side * self.side; } }
-fn make(i: i32) -> Shape { let s = new Square; s.side = f64(i); return s; }
+class Circle extends Shape { r: f64; fn area(self) -> f64 { return 3.0 * self.r * self.r; } }
+fn make(i: i32) -> Shape {
+  if i % 2 == 0 { let s = new Square; s.side = f64(i); return s; }
+  let c = new Circle;
+  c.r = f64(i);
+  return c;
+}
 fn main() -> i32 {
   let shapes = new Shape[3];
+  for i in 0..shapes.length { shapes[i] = make(i); }
   let total = 0.0;
-  for i in 0..shapes.length { shapes[i] = make(i); total += shapes[i].area(); }
-  print("total", total);
+  for i in 0..shapes.length { total += shapes[i].area(); }
+  print("total", shapes.length);
+  print_fixed(total, 3);
   return 0;
 }
 `;
@@ -33,13 +47,15 @@ async function warm() {
   try {
     const program = join(dir, 'warm.rj');
     writeFileSync(program, PROGRAM);
-    for (const args of [['check', program], ['dump', program, '--wat'], ['run', program, '--tier', 'interp']]) {
+    for (const args of [['check', program], ['dump', program, '--wat'], ['run', program, '--tier', 'interp'], ['run', program]]) {
       const status = await cli.main(args);
       if (status !== 0) throw new Error(`rejit ${args.join(' ')} exited ${status}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  setFlagsFromString('--liftoff');
+  setFlagsFromString('--wasm-dynamic-tiering');
   writeFileSync(CACHE, script.createCachedData());
 }
 

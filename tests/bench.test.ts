@@ -63,5 +63,7 @@ test('bench/startup: times rejit run beside node -e 0', { timeout: 120_000 }, as
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, [script, '--runs', '1'], (error, out, stderr) => (error ? reject(new Error(stderr)) : resolve(out)));
   });
-  for (const row of ['node -e 0', 'rejit run empty.rj', 'rejit run hello.rj']) assert.match(stdout, new RegExp(`^${row}\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx$`, 'm'));
+  for (const row of ['node -e 0', 'rejit run empty.rj', 'rejit run hello.rj']) {
+    assert.match(stdout, new RegExp(`^${row}\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx$`, 'm'));
+  }
 });

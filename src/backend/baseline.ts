@@ -33,7 +33,7 @@
 //! now linked to the callee: a direct call, with nothing compiled again
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../core/clock.js';
 import { CollectionPacer } from './full-collection.js';
 import type { FrameState, FunctionId, IrFunction, Local, PointId } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
@@ -545,7 +545,7 @@ export class Baseline {
       this.holds.release(id);
     }
     const optimized = this.origin(id) !== 0;
-    const start = performance.now();
+    const start = nowMs();
     const shared = earlier ? null : (this.sharing.acquire(id) as SharedCodeVersion | null);
     const code = earlier ? relinkedVersion(id, earlier) : shared ? { ...shared, ir } : this.compile(id, ir, optimized);
     if (code.dependencies.length > 0) {
@@ -563,7 +563,7 @@ export class Baseline {
     this.made.set(code, ++this.madeCount);
     this.heldFor.set(id, reads);
     const unlinked = this.table.install(code);
-    if (optimized && !earlier) this.countOptimized(shared !== null, (performance.now() - start) / 1000);
+    if (optimized && !earlier) this.countOptimized(shared !== null, (nowMs() - start) / 1000);
     this.policy.changed(ir.id);
     if (!this.waiting) return true;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
@@ -613,11 +613,11 @@ export class Baseline {
     this.trace?.begin('compile', 'compile', { tier, function: ir.name, version: id });
     let bytes = 0;
     try {
-      const start = performance.now();
+      const start = nowMs();
       const compiled = speculate
         ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)), globals: this.globals })
         : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.newProfile(id, ir) } : {});
-      const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+      const code = codeVersion(id, compiled, (nowMs() - start) / 1000);
       bytes = compiled.bytes.length;
       this.stats.compiledCode(tier, code.emitSeconds + code.moduleSeconds, bytes);
       const { ir: _own, ...shared } = code;
@@ -662,11 +662,11 @@ export class Baseline {
     this.trace?.begin('compile', 'compile', { tier: 'osr', function: ir.name, version: id, point });
     let bytes = 0;
     try {
-      const start = performance.now();
+      const start = nowMs();
       const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
       if (!compiled) return null;
       this.nextOsrId++;
-      const code = codeVersion(id, compiled, (performance.now() - start) / 1000);
+      const code = codeVersion(id, compiled, (nowMs() - start) / 1000);
       bytes = compiled.bytes.length;
       this.stats.compiledCode('osr', code.emitSeconds + code.moduleSeconds, bytes);
       this.osrVersions.set(id, new WeakRef(code));

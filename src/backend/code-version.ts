@@ -4,7 +4,7 @@
 //! A version may reuse the module of an earlier one, instantiated again to
 //! link it to callees that have code now (relinking, `baseline.ts`).
 
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../core/clock.js';
 import type { FuncSig } from '../wasm/types.js';
 import type { CompiledFunction } from './compile-function.js';
 import type { FrameInfo } from './wasm-frames.js';
@@ -43,9 +43,9 @@ export const moduleIdOf = (code: CodeVersion): number => code.relinkOf ?? code.i
 export type SharedCodeVersion = Omit<CodeVersion, 'ir'>;
 
 export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds: number): CodeVersion {
-  const start = performance.now();
+  const start = nowMs();
   const module = new WebAssembly.Module(compiled.bytes);
-  const moduleSeconds = (performance.now() - start) / 1000;
+  const moduleSeconds = (nowMs() - start) / 1000;
   const { builder } = compiled;
   const links = builder.imports.flatMap((imp) =>
     imp.desc.kind === 'func' ? [{ module: imp.module, field: imp.field, sig: builder.types[imp.desc.type] as FuncSig }] : [],

@@ -12,10 +12,11 @@
 //!
 //! Node's code cache of its own modules holds for its default flags only: a
 //! module of Node's that is first loaded after the flags change is compiled
-//! afresh, so the runtime imports what it uses of them (`performance` from
-//! node:perf_hooks, not the global, which loads it at its first use: 5 ms
-//! afresh, under 1 ms from the cache), and the workers boot before the
-//! flags change (`session/threaded-session.ts`).
+//! afresh, so the runtime loads what it uses of them at its start, not at a
+//! first use after the flags (the global `performance` loads node:perf_hooks
+//! so: 5 ms afresh, under 1 ms from the cache; the runtime's clock needs
+//! neither, `core/clock.ts`), and the workers boot before the flags change
+//! (`session/threaded-session.ts`).
 
 import { setFlagsFromString } from 'node:v8';
 

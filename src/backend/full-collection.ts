@@ -20,7 +20,7 @@
 //! process started with the flag keeps it, and its `gc` is used).
 
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../core/clock.js';
 
 /** Freed code versions after which a thread asks for a full collection, at least. */
 export const FULL_COLLECTION_AFTER = 1000;
@@ -55,9 +55,9 @@ export class CollectionPacer {
   freedVersions(versions: number): void {
     this.freed += versions;
     if (this.freed < this.due) return;
-    const start = performance.now();
+    const start = nowMs();
     fullCollection();
     this.freed = 0;
-    this.due = Math.max(FULL_COLLECTION_AFTER, Math.ceil((performance.now() - start) / BUDGET_MS_PER_VERSION));
+    this.due = Math.max(FULL_COLLECTION_AFTER, Math.ceil((nowMs() - start) / BUDGET_MS_PER_VERSION));
   }
 }

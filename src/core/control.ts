@@ -13,7 +13,7 @@
 //! epoch store are sequentially consistent atomics: either the loader sees
 //! the thread running and waits for it, or the thread sees the new epoch.)
 
-import { performance } from 'node:perf_hooks';
+import { nowMs } from './clock.js';
 import {
   BARRIER_ARRIVED, BARRIER_GENERATION, LIVE_THREADS, LOAD_EPOCH, LOAD_LOCK, POLL_REQUEST, PRINT_LOCK, STOP_REASON,
   STUB_SLOTS_BASE, TB_ACK_EPOCH, TB_STATE, THREAD_COUNT, threadBlock,
@@ -223,8 +223,8 @@ export class Control {
    * checks). A stop wakes the sleeper at once: it notifies the barrier word.
    */
   sleep(ms: number, whileWaiting: () => void): void {
-    const end = performance.now() + ms;
-    for (let left = ms; left > 0; left = end - performance.now()) {
+    const end = nowMs() + ms;
+    for (let left = ms; left > 0; left = end - nowMs()) {
       whileWaiting();
       Atomics.wait(this.words, BARRIER_GENERATION >> 2, this.get(BARRIER_GENERATION), Math.min(left, WAIT_SLICE_MS));
     }

@@ -2,8 +2,7 @@
 //! Perfetto and chrome://tracing open): durations as begin/end pairs (`B`,
 //! `E`), instants (`i`), and the metadata that names the thread's track.
 //! Timestamps are microseconds on one clock for every thread of the process
-//! (`performance.timeOrigin + performance.now()` is shared by worker
-//! threads), counted from the trace's origin.
+//! (`clock.ts`), counted from the trace's origin.
 //!
 //! A thread's events are buffered and handed to its sink in batches (a
 //! worker posts them to the main thread, which writes the file:
@@ -14,7 +13,7 @@
 //!
 //! It does not write files, nor know what the events mean.
 
-import { performance } from 'node:perf_hooks';
+import { nowMs } from './clock.js';
 
 export type TraceValue = string | number | boolean | null | readonly (string | number)[];
 export type TraceArgs = Readonly<Record<string, TraceValue>>;
@@ -46,7 +45,7 @@ const FLUSH_US = 100_000;
 
 /** Microseconds on the clock that every thread of the process shares. */
 export function traceClock(): number {
-  return (performance.timeOrigin + performance.now()) * 1000;
+  return nowMs() * 1000;
 }
 
 /** The track of Rejit thread `threadId` (the compiler thread has an id of its own, above the program threads'). */

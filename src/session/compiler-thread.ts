@@ -30,6 +30,7 @@ import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile
 import { compileFunction } from '../backend/pipeline.js';
 import { codeVersion } from '../backend/code-version.js';
 import { GlobalStates } from '../core/global-states.js';
+import { nowMs } from '../core/clock.js';
 import { Tracer, trackOf, type TraceEvent, type TraceStart } from '../core/trace.js';
 
 /** What a program thread asks for: definition `definition` of `fn`, optimized, as code `optimized`. */
@@ -130,7 +131,7 @@ export class CompilerThread {
       this.dropped++;
       return;
     }
-    const start = performance.now();
+    const start = nowMs();
     let bytes = 0;
     this.trace?.begin('compile', 'compile', { tier: 'opt', function: ir.name, version: optimized });
     try {
@@ -148,7 +149,7 @@ export class CompilerThread {
       // Each compile's events go out with it: the compiler thread may be idle for long.
       this.trace?.flush();
     }
-    this.seconds += (performance.now() - start) / 1000;
+    this.seconds += (nowMs() - start) / 1000;
     this.bytes += bytes;
     this.compiled++;
     // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.

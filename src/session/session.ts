@@ -9,7 +9,7 @@
 //! Values cross the API through one checked table (`host-values.ts`), and
 //! the API's own errors carry codes (`api-errors.ts`).
 
-import { performance } from 'node:perf_hooks';
+import { nowMs } from '../core/clock.js';
 import { parseModule } from '../frontend/parser.js';
 import { checkModule, type HostNames, type ModuleDelta } from '../frontend/check-module.js';
 import { CompileError, type Diagnostic } from '../frontend/diagnostic.js';
@@ -454,14 +454,14 @@ export class Session {
    * long that took, and (tracing) when each thread had it.
    */
   private handshake(): void {
-    const start = performance.now();
+    const start = nowMs();
     const acknowledgedMs: number[] = [];
     const trace = this.trace;
     trace?.begin('load', 'handshake', {});
     try {
-      this.thread.publishLoad(trace ? (t) => void (acknowledgedMs[t] = Math.round((performance.now() - start) * 1000) / 1000) : undefined);
+      this.thread.publishLoad(trace ? (t) => void (acknowledgedMs[t] = Math.round((nowMs() - start) * 1000) / 1000) : undefined);
     } finally {
-      this.handshakes.record(performance.now() - start);
+      this.handshakes.record(nowMs() - start);
       // The loading thread's own entry is 0.
       trace?.end('load', 'handshake', { acknowledgedMs: Array.from(acknowledgedMs, (ms) => ms ?? 0) });
     }
