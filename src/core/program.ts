@@ -103,8 +103,8 @@ export class Program {
 
   /** Records code id `id` (from `core/code-ids.ts` `takeCodeIds`) for definition `ir`: a first definition, a redefinition, or a relinked version. */
   bindCodeId(ir: IrFunction, id: CodeId): void {
-    const bound = ir as IrFunction & { [DEFINITION_ID]?: CodeId };
-    bound[DEFINITION_ID] ??= id;
+    // Not enumerable: the IR stays equal, as data, to the IR it was checked as.
+    if (this.definitionIdOf(ir) === undefined) Object.defineProperty(ir, DEFINITION_ID, { value: id, enumerable: false });
     this.definitions.set(id, ir);
   }
 
