@@ -102,14 +102,21 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       c.i32Load(ARRAY_LENGTH);
       return;
     case 'newObject': return emitNewObject(fx, e.classId, e.pos);
-    case 'newArray':
+    case 'newArray': {
+      // A constant length (not negative) needs no check, and fixes the array's size class.
+      const known = e.length.op === 'const' && typeof e.length.value === 'number' && e.length.value >= 0 ? e.length.value : undefined;
       emitExpr(fx, e.length);
       fx.scratch('i32', (length) => {
-        c.localTee(length).i32Const(0).i32LtS();
-        fx.trapIf('negativeLength', e.pos);
-        emitNewArray(fx, fx.program.arrayTypes.idOf(e.elem), length, e.pos);
+        if (known === undefined) {
+          c.localTee(length).i32Const(0).i32LtS();
+          fx.trapIf('negativeLength', e.pos);
+        } else {
+          c.localSet(length);
+        }
+        emitNewArray(fx, fx.program.arrayTypes.idOf(e.elem), length, e.pos, known);
       });
       return;
+    }
     case 'isInstance':
       emitExpr(fx, e.value);
       emitClassTest(fx, e.classId);
