@@ -11,6 +11,7 @@
 
 import type { Pos } from '../ir/pos.js';
 import type { ClassId } from '../ir/ids.js';
+import type { Type } from '../ir/types.js';
 import {
   ARRAY_DATA, ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
   SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, arrayFreeList, elemSize, objectFreeList, sizeClass,
@@ -153,13 +154,16 @@ function zeroElements(fx: FunctionEmitter, p: number, bytes: number, dataBytes: 
 }
 
 /**
- * `delete` of the reference on the stack: an object or a small array goes
- * onto its shape's free list here (its first word becomes the link), a large
- * array to the runtime; null, freed and runtime blocks are left alone.
+ * `delete` of the reference on the stack, of static type `type`: an object
+ * or a small array goes onto its shape's free list here (its first word
+ * becomes the link), a large array to the runtime; null, freed and runtime
+ * blocks are left alone. An array of the static type (array types are
+ * exact) is tested for first: its shift and its lists are then constants.
  */
-export function emitDelete(fx: FunctionEmitter): void {
+export function emitDelete(fx: FunctionEmitter, type: Type): void {
   const c = fx.c;
   const lists = fx.imports.global('lists');
+  const arrayType = typeof type === 'object' && type.kind === 'array' ? fx.program.arrayTypes.find(type.elem) : undefined;
   fx.scratch('i32', (p) =>
     fx.scratch('i32', (head) => {
       c.localSet(p);
@@ -167,6 +171,15 @@ export function emitDelete(fx: FunctionEmitter): void {
       // `push` gives the address of the free-list head to push the block onto.
       const push = c.block('i32');
       c.localGet(p).i32Eqz().brIf(done);
+      if (arrayType !== undefined) {
+        // lists + arrayFreeList(arrayType, (length << shift + HEADER_SIZE + 7) >> 3), taken when the header is ~arrayType and the length small.
+        const shift = elemSize(arrayType) === 8 ? 3 : 2;
+        c.globalGet(lists).localGet(p).i32Load(ARRAY_LENGTH).localTee(head).i32Const(shift).i32Shl().i32Const(HEADER_SIZE + 7).i32Add();
+        c.i32Const(3).i32ShrU().i32Const(2).i32Shl().i32Add().i32Const(arrayFreeList(arrayType, 0)).i32Add();
+        c.localGet(p).i32Load().i32Const(~arrayType).i32Eq().localGet(head).i32Const((SMALL_LIMIT - HEADER_SIZE) >> shift).i32LeU().i32And();
+        c.brIf(push);
+        c.drop();
+      }
       // An object (0 < header < MAX_CLASSES): its class's list.
       c.globalGet(lists).localGet(p).i32Load().localTee(head).i32Const(2).i32Shl().i32Add();
       c.localGet(head).i32Const(1).i32Sub().i32Const(MAX_CLASSES - 1).i32LtU().brIf(push);

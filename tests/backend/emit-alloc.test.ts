@@ -63,3 +63,25 @@ test('allocation: compiled code zeroes a reused small array inline (no call out 
   assert.equal(wat(constant).split('i64.store').length - 1, 2, 'four i32 elements: two i64 stores');
   assert.ok(!wat(constant).includes('call $trap'), 'no negative length check');
 });
+
+test('delete: an array of its static type goes onto its free list inline; twice deleted, it is left alone the second time', () => {
+  const t = new Tiers();
+  const A = arrT('i64');
+  // Allocates, deletes twice, allocates twice: the first block comes back once, the second allocation is another block.
+  const f = t.fn('f', ['i32'], 'bool', [A, A, A], [
+    set(1, newArr('i64', loc(0))),
+    { op: 'delete', value: loc(1, A) },
+    { op: 'delete', value: loc(1, A) },
+    set(2, newArr('i64', loc(0))),
+    set(3, newArr('i64', loc(0))),
+    ret(and(bin('eq', A, loc(1, A), loc(2, A)), bin('ne', A, loc(2, A), loc(3, A)))),
+  ]);
+  for (const n of [0, 1, 63, 64, 5000]) assert.equal(t.both(f, n), 1, `length ${n}`);
+  const del = t.fn('del', [A], 'void', [], [{ op: 'delete', value: loc(0, A) }, ret()]);
+  t.commit();
+  const wat = printModule(compileFunction(t.program.functions[del]!.ir!, t.program, 1).builder).split('\n').map((l) => l.trim());
+  // The header is tested against ~I64 (-2) before the generic path's tests of objects and of every array type.
+  const own = wat.findIndex((l, i) => l === 'i32.const -2' && wat[i + 1] === 'i32.eq');
+  const generic = wat.indexOf('i32.const 65535');
+  assert.ok(own >= 0 && own < generic, `the static type's test first (${own}, ${generic})`);
+});
