@@ -34,6 +34,7 @@ interface Targets {
 export function computeLiveness(ir: IrFunction): Liveness {
   const after = new Map<PointId, Live>();
   const before = new Map<PointId, Live>();
+  const headers = new Map<Stmt, Live>();
 
   /** The locals live before `stmts`, given those live after them. */
   const list = (stmts: readonly Stmt[], out: Live, targets: Targets): Live => {
@@ -50,13 +51,15 @@ export function computeLiveness(ir: IrFunction): Liveness {
         return list(s.body, out, { ...targets, breaks: new Map(targets.breaks).set(s.label, out) });
       case 'loop': {
         // The header's live set grows until the body adds nothing: the body's live-in is that of the next iteration.
-        let header: Live = new Set();
+        // It starts from where the last pass over an enclosing loop left it, which is still below the fixed point.
+        let header: Live = headers.get(s) ?? new Set();
         for (;;) {
           const inner = { breaks: new Map(targets.breaks).set(s.label, out), continues: new Map(targets.continues).set(s.label, header) };
-          const next = list(s.body, header, inner);
+          const next = union(header, list(s.body, header, inner));
           if (next.size === header.size) break;
-          header = union(header, next);
+          header = next;
         }
+        headers.set(s, header);
         after.set(s.point, header);
         before.set(s.point, header);
         return header;
