@@ -34,6 +34,7 @@ import { computeFieldReuse } from '../src/passes/field-reuse.js';
 import type { GlobalId } from '../src/ir/ids.js';
 import { computeIndexedArrays } from '../src/passes/indexed-arrays.js';
 import { buildOsrEntry } from '../src/passes/osr-entry.js';
+import { computeLiveness } from '../src/passes/liveness.js';
 import { pointPath, pointStmt } from '../src/interp/frame-state.js';
 import { functionText } from '../src/backend/pipeline.js';
 import { Session } from '../src/session/session.js';
@@ -110,6 +111,16 @@ const RUNS: Record<string, Run> = {
       stmtOperands(s).forEach(expr);
     });
     return lines;
+  },
+  /** Each program point: the locals a deopt exit there hands over (`passes/liveness.ts`), after it and, at a call, before it. */
+  liveness: (fn) => {
+    const { after, before } = computeLiveness(fn);
+    const names = (live: ReadonlySet<number> | undefined): string =>
+      [...(live ?? [])].sort((a, b) => a - b).map((l) => `$${fn.locals[l]?.name ?? '?'}:${l}`).join(' ') || '-';
+    return Array.from({ length: fn.pointCount }, (_, p) => {
+      const s = pointStmt(fn, p);
+      return s.op === 'call' ? `@${p} call: before ${names(before.get(p))}; after ${names(after.get(p))}` : `@${p} ${s.op}: ${names(after.get(p))}`;
+    });
   },
   /** What the verifier finds wrong (`ir/verify.ts`), or `ok`. */
   verify: (fn, program) => {

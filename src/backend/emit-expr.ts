@@ -8,7 +8,8 @@ import type { AtomicPlace, ConstValue, Expr } from '../ir/ir.js';
 import { unreachable } from '../ir/ops.js';
 import { ARITHMETIC, COMPARISONS, UNARY, isComparison } from '../ir/operators.js';
 import { storageSize, type ClassId, type PrimType, type Type, type ValueType } from '../ir/types.js';
-import { ARRAY_DATA, ARRAY_LENGTH, GLOBAL_STATES, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, ARRAY_LENGTH, CLASS_TABLE_BASE, GLOBAL_STATES, MAX_CLASSES, globalAddress } from '../core/layout.js';
+import { META_DEPTH, ancestorOffset } from './class-metadata.js';
 import { GlobalState } from '../core/global-states.js';
 import type { GlobalId } from '../ir/ids.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
@@ -102,14 +103,21 @@ export function emitExpr(fx: FunctionEmitter, e: Expr): void {
       c.i32Load(ARRAY_LENGTH);
       return;
     case 'newObject': return emitNewObject(fx, e.classId, e.pos);
-    case 'newArray':
+    case 'newArray': {
+      // A constant length (not negative) needs no check, and fixes the array's size class.
+      const known = e.length.op === 'const' && typeof e.length.value === 'number' && e.length.value >= 0 ? e.length.value : undefined;
       emitExpr(fx, e.length);
       fx.scratch('i32', (length) => {
-        c.localTee(length).i32Const(0).i32LtS();
-        fx.trapIf('negativeLength', e.pos);
-        emitNewArray(fx, fx.program.arrayTypes.idOf(e.elem), length, e.pos);
+        if (known === undefined) {
+          c.localTee(length).i32Const(0).i32LtS();
+          fx.trapIf('negativeLength', e.pos);
+        } else {
+          c.localSet(length);
+        }
+        emitNewArray(fx, fx.program.arrayTypes.idOf(e.elem), length, e.pos, known);
       });
       return;
+    }
     case 'isInstance':
       emitExpr(fx, e.value);
       emitClassTest(fx, e.classId);
@@ -220,18 +228,38 @@ function emitClassTest(fx: FunctionEmitter, classId: ClassId): void {
     c.if('i32');
     c.i32Const(0);
     c.else();
-    c.localGet(obj).i32Load().i32Const(classId).i32Eq();
+    c.localGet(obj).i32Load().localTee(obj).i32Const(classId).i32Eq();
     // Optimized code, against a class that nothing extends: that compare is the whole test.
     if (!fx.facts.leafClasses.has(classId)) {
       c.if('i32');
       c.i32Const(1);
       c.else();
-      c.localGet(obj).i32Const(classId).i32Const(fx.program.classInfo(classId).depth);
-      c.call(fx.imports.rt('instanceOf'));
+      emitAncestorTest(fx, obj, classId);
       c.end();
     }
     c.end();
   });
+}
+
+/**
+ * Pushes whether the block whose header is in `header` (a local it then
+ * uses) is an object of a class that has `classId` among its ancestors, as
+ * the runtime's `instanceOf` decides but without the call: the class's depth
+ * is a constant, so the ancestor is one load at a fixed offset below the
+ * class's metadata (`class-metadata.ts`). A freed block, an array or an
+ * unused class id is no instance.
+ */
+function emitAncestorTest(fx: FunctionEmitter, header: number, classId: ClassId): void {
+  const c = fx.c;
+  const depth = fx.program.classInfo(classId).depth;
+  const no = c.block('i32');
+  c.i32Const(0);
+  c.localGet(header).i32Const(MAX_CLASSES).i32GeU().brIf(no);
+  c.localGet(header).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(header).i32Eqz().brIf(no);
+  c.localGet(header).i32Load(META_DEPTH).i32Const(depth).i32LtS().brIf(no);
+  c.drop();
+  c.localGet(header).i32Const(ancestorOffset(depth)).i32Sub().i32Load().i32Const(classId).i32Eq();
+  c.end();
 }
 
 // ---- arithmetic (instructions from `ir/operators.ts`)

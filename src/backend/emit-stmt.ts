@@ -86,7 +86,7 @@ function emitStmt(fx: FunctionEmitter, s: Stmt): void {
       return;
     case 'delete':
       emitExpr(fx, s.value);
-      return emitDelete(fx);
+      return emitDelete(fx, s.value.type);
     case 'barrier':
       fx.call(fx.imports.js('barrier'), s.pos);
       return;

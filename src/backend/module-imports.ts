@@ -23,7 +23,6 @@ export const RT_FUNCTIONS = {
   newObject: { params: ['i32', 'i32', 'i32'], results: ['i32'] },
   newArray: { params: ['i32', 'i32', 'i32'], results: ['i32'] },
   free: { params: ['i32'], results: [] },
-  instanceOf: { params: ['i32', 'i32', 'i32'], results: ['i32'] },
 } as const satisfies Record<string, FuncSig>;
 
 export type RtFunction = keyof typeof RT_FUNCTIONS;

@@ -1,6 +1,6 @@
-//! The per-thread runtime module: allocation, `delete` and class tests in
-//! wasm, over the thread's own bump region and free-list table, so that
-//! compiled code never calls out to JavaScript on the fast path. It runs the
+//! The per-thread runtime module: allocation and `delete` in wasm, over the
+//! thread's own bump region and free-list table, so that compiled code never
+//! calls out to JavaScript on the fast path. It runs the
 //! algorithm of `core/layout.ts` exactly as `core/heap.ts` does; only taking
 //! a new chunk from the shared heap top (and growing the memory) goes to the
 //! thread's `Heap` in JavaScript.
@@ -9,16 +9,14 @@
 //!   newObject(classId, cls, size) -> addr      a zeroed object of size class `cls`
 //!   newArray(type, shift, length) -> addr      length >= 0; array type `type`, elements of 1 << shift bytes
 //!   free(addr)                                 null, freed and runtime blocks are left alone
-//!   instanceOf(obj, classId, depth) -> bool    false for null and for freed blocks
 
 import {
-  ARRAY_LENGTH, CHUNK_SIZE, CLASS_TABLE_BASE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
+  ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
   SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, arrayFreeList,
 } from '../core/layout.js';
 import type { CodeEmitter } from '../wasm/code-emitter.js';
 import type { GlobalIdx } from '../wasm/types.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
-import { META_DEPTH } from './class-metadata.js';
 import { importSharedMemory } from './memory-import.js';
 
 /** The largest block a size class describes; a larger array is out of memory. */
@@ -137,22 +135,7 @@ export function buildRuntimeModule(): ModuleBuilder {
     c.end();
   }
 
-  const instanceOf = mb.addFunction({ name: 'instanceOf', params: ['i32', 'i32', 'i32'], results: ['i32'], paramNames: ['obj', 'classId', 'depth'] });
-  {
-    const c = instanceOf.code;
-    const [obj, classId, depth] = [0, 1, 2];
-    const meta = instanceOf.addLocal('i32', 'meta');
-    const no = c.block();
-    c.localGet(obj).i32Eqz().brIf(no);
-    c.localGet(obj).i32Load().localTee(meta).i32Const(MAX_CLASSES).i32GeU().brIf(no);
-    c.localGet(meta).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(meta).i32Eqz().brIf(no);
-    c.localGet(meta).i32Load(META_DEPTH).localGet(depth).i32LtS().brIf(no);
-    c.localGet(meta).localGet(depth).i32Const(1).i32Add().i32Const(2).i32Shl().i32Sub().i32Load().localGet(classId).i32Eq().return();
-    c.end();
-    c.i32Const(0);
-  }
-
-  for (const f of [newObject, newArray, free, instanceOf]) mb.exportFunction(f.name, f.index);
+  for (const f of [newObject, newArray, free]) mb.exportFunction(f.name, f.index);
   return mb;
 }
 
