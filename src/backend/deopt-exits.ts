@@ -111,7 +111,7 @@ export class DeoptExits {
     const last = frames.length - 1;
     const exitFrames = frames.map((f, i): DeoptFrame => {
       const at = i === last ? point : (callPoints[i] as PointId);
-      const live = liveAt(f.ir, at, guard && i === last);
+      const live = liveAt(f.ir, at, i < last ? 'resumed' : guard ? 'before' : 'after');
       return {
         fn: f.ir.id,
         definition: f.definition,
@@ -133,15 +133,19 @@ export class DeoptExits {
 
 const livenessOf = new WeakMap<IrFunction, Liveness>();
 
-/** The locals of `ir` that its frame may read when it continues at `point` (`before`: the call there too; at entry: its parameters). */
-function liveAt(ir: IrFunction, point: PointId, before: boolean): ReadonlySet<LocalIndex> {
+/**
+ * The locals of `ir` that its frame may read when it continues at `point`:
+ * `after` it, `before` it (a call that has not run yet), or `resumed` at a
+ * call whose result the inner frame supplies; at entry, its parameters.
+ */
+function liveAt(ir: IrFunction, point: PointId, where: keyof Liveness): ReadonlySet<LocalIndex> {
   if (point === ENTRY_POINT) return new Set(ir.locals.slice(0, ir.paramCount).map((_, l) => l));
   let liveness = livenessOf.get(ir);
   if (!liveness) {
     liveness = computeLiveness(ir);
     livenessOf.set(ir, liveness);
   }
-  const live = (before ? liveness.before : liveness.after).get(point);
+  const live = liveness[where].get(point);
   if (!live) throw new Error(`${ir.name}: no liveness at point ${point}`);
   return live;
 }

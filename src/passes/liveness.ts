@@ -1,67 +1,107 @@
 //! Which locals a frame may still read after each program point: what a
 //! deoptimization exit must hand over to the interpreter (`backend/deopt-exits.ts`).
 //! A local that nothing reads afterwards need not be kept alive for the
-//! exit, which frees V8 to reuse its register once its last use is past.
+//! exit, which frees V8 to reuse its register once its last use is past,
+//! and spares the spill that a value kept only for an exit costs before
+//! each call.
 //!
-//! Over-approximated without kills: the locals read in the rest of every
-//! statement list that encloses the point, and anywhere in every loop that
-//! encloses it (its next iteration), and the point's own loop when it is a
-//! loop header. A local written before it is read again counts as live.
+//! Backwards over the structured IR, with kills: a local is live where some
+//! path reads it before any statement writes it (`setLocal`, a call's
+//! result). `break` and `continue` take what is live where they go, and a
+//! loop's header is a fixed point (its next iteration). A local that is not
+//! live gets a zero from the exit, which nothing reads.
 
-import type { Expr, IrFunction, LocalIndex, PointId, Stmt } from '../ir/ir.js';
-import { forEachOperand, stmtChildren, stmtOperands, stmtPoint } from '../ir/operands.js';
+import type { Expr, IrFunction, LabelId, LocalIndex, PointId, Stmt } from '../ir/ir.js';
+import { forEachOperand, stmtOperands, writtenLocal } from '../ir/operands.js';
 
 /**
  * Per program point, the locals that the rest of the call may read: `after`
- * the point's statement (at a loop header, the loop too), and `before` it
- * (its own reads too: a call that has not run yet).
+ * the point's statement (at a loop header, the loop's next iteration),
+ * `before` it (a call that has not run yet, its arguments too), and
+ * `resumed` at a call whose result the interpreter supplies (an exit's
+ * outer frame, which continues with its inlined callee's result).
  */
 export interface Liveness {
   readonly after: ReadonlyMap<PointId, ReadonlySet<LocalIndex>>;
   readonly before: ReadonlyMap<PointId, ReadonlySet<LocalIndex>>;
+  readonly resumed: ReadonlyMap<PointId, ReadonlySet<LocalIndex>>;
+}
+
+type Live = ReadonlySet<LocalIndex>;
+
+interface Targets {
+  readonly brk: ReadonlyMap<LabelId, Live>;
+  readonly cont: ReadonlyMap<LabelId, Live>;
 }
 
 export function computeLiveness(ir: IrFunction): Liveness {
-  const live = new Map<PointId, ReadonlySet<LocalIndex>>();
-  const before = new Map<PointId, ReadonlySet<LocalIndex>>();
-  const walk = (stmts: readonly Stmt[], outside: ReadonlySet<LocalIndex>): void => {
-    // Backwards: the reads of the statements after each one, and what is live outside this list.
-    const after: ReadonlySet<LocalIndex>[] = [];
-    let acc = new Set(outside);
-    for (let i = stmts.length - 1; i >= 0; i--) {
-      after[i] = acc;
-      acc = new Set([...acc, ...readsOf(stmts[i] as Stmt)]);
-    }
-    stmts.forEach((s, i) => {
-      const rest = after[i] as ReadonlySet<LocalIndex>;
-      const point = stmtPoint(s);
-      const own = s.op === 'loop' ? new Set([...rest, ...readsOf(s)]) : rest;
-      if (point !== null) {
-        live.set(point, own);
-        before.set(point, new Set([...own, ...readsOf(s)]));
-      }
-      for (const list of stmtChildren(s)) walk(list, own);
-    });
+  const after = new Map<PointId, Live>();
+  const before = new Map<PointId, Live>();
+  const resumed = new Map<PointId, Live>();
+
+  /** What is live before `stmts`, with `out` live after them. */
+  const list = (stmts: readonly Stmt[], out: Live, targets: Targets): Live => {
+    let live = out;
+    for (let i = stmts.length - 1; i >= 0; i--) live = stmt(stmts[i] as Stmt, live, targets);
+    return live;
   };
-  walk(ir.body, new Set());
-  return { after: live, before };
+
+  const stmt = (s: Stmt, out: Live, targets: Targets): Live => {
+    switch (s.op) {
+      case 'return': return readsOf(s, new Set());
+      case 'break': return targetOf(targets.brk, s.label);
+      case 'continue': return targetOf(targets.cont, s.label);
+      case 'if': {
+        const joined = new Set([...list(s.then, out, targets), ...list(s.else, out, targets)]);
+        return readsOf(s, joined);
+      }
+      case 'block': return list(s.body, out, { brk: withLabel(targets.brk, s.label, out), cont: targets.cont });
+      case 'loop': {
+        // The header's live set grows to a fixed point; the last pass records the points of the body with it.
+        let header: Live = new Set();
+        for (;;) {
+          const next = list(s.body, header, { brk: withLabel(targets.brk, s.label, out), cont: withLabel(targets.cont, s.label, header) });
+          if ([...next].every((l) => header.has(l))) break;
+          header = new Set([...header, ...next]);
+        }
+        after.set(s.point, header);
+        return header;
+      }
+      default: {
+        const written = writtenLocal(s);
+        const rest = new Set(out);
+        if (written !== null) rest.delete(written);
+        const live = readsOf(s, new Set(rest));
+        if (s.op === 'call' || s.op === 'load') {
+          after.set(s.point, out);
+          before.set(s.point, live);
+          resumed.set(s.point, rest);
+        }
+        return live;
+      }
+    }
+  };
+
+  list(ir.body, new Set(), { brk: new Map(), cont: new Map() });
+  return { after, before, resumed };
 }
 
-const reads = new WeakMap<Stmt, ReadonlySet<LocalIndex>>();
+function targetOf(targets: ReadonlyMap<LabelId, Live>, label: LabelId): Live {
+  const live = targets.get(label);
+  if (!live) throw new Error(`liveness: no target for label ${label}`);
+  return live;
+}
 
-/** Every local that `s` or a statement nested in it reads. */
-function readsOf(s: Stmt): ReadonlySet<LocalIndex> {
-  let found = reads.get(s);
-  if (!found) {
-    const set = new Set<LocalIndex>();
-    const expr = (e: Expr): void => {
-      if (e.op === 'local') set.add(e.local);
-      forEachOperand(e, expr);
-    };
-    stmtOperands(s).forEach(expr);
-    for (const list of stmtChildren(s)) for (const child of list) for (const l of readsOf(child)) set.add(l);
-    found = set;
-    reads.set(s, found);
-  }
-  return found;
+function withLabel(targets: ReadonlyMap<LabelId, Live>, label: LabelId, live: Live): ReadonlyMap<LabelId, Live> {
+  return new Map([...targets, [label, live]]);
+}
+
+/** `into` with the locals that `s`'s own operands read (not those of statements nested in it). */
+function readsOf(s: Stmt, into: Set<LocalIndex>): Set<LocalIndex> {
+  const expr = (e: Expr): void => {
+    if (e.op === 'local') into.add(e.local);
+    forEachOperand(e, expr);
+  };
+  stmtOperands(s).forEach(expr);
+  return into;
 }
