@@ -12,6 +12,9 @@
 //! profile (`passes/profile.ts`) that fails leaves the same way, before its
 //! call: the interpreter makes the call (eager deoptimization).
 //!
+//! In code that calls itself, exits throw the result instead of returning
+//! it, so that its own callers know to check (`compile-function.ts`).
+//!
 //! Each exit hands over its own live locals rather than every exit sharing
 //! one block that reads all of them: a shared block kept every local alive
 //! at every call (17% on fib and Richards), and V8 ran out of memory merging
@@ -32,7 +35,7 @@ import { ENTRY_POINT, type FunctionId, type IrFunction, type LocalIndex, type Po
 import { codeState } from '../core/layout.js';
 import { CodeState } from '../core/code-sharing.js';
 import { computeLiveness, type Liveness } from '../passes/liveness.js';
-import type { ValType } from '../wasm/types.js';
+import type { TagIdx, ValType } from '../wasm/types.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -74,11 +77,13 @@ export class DeoptExits {
     /** The depth parameter, handed over with the frames' locals. */
     private readonly depthLocal: number,
     /** Also exit at every check that `js.deoptTick` says (stress testing). */
-    private readonly ticks: boolean,
+    readonly ticks: boolean,
     /** Leave the checks out (measurement only: then nothing ever deoptimizes). */
     private readonly checks: boolean,
     /** The type of each wasm local of the function. */
     private readonly localType: (local: number) => ValType,
+    /** Exits throw the call's result with this tag rather than return it (code that calls itself: `compile-function.ts`). */
+    readonly tag: TagIdx | null = null,
   ) {}
 
   /**
@@ -92,6 +97,19 @@ export class DeoptExits {
     c.i32Const(0).i32Load(codeState(this.codeId)).i32Const(CodeState.Invalid).i32Eq();
     if (this.ticks) c.call(fx.imports.js('deoptTick')).i32Or();
     c.if();
+    this.exit(fx, frames, callPoints, point, false);
+    c.end();
+  }
+
+  /**
+   * Where a check is left out because no handshake can have been
+   * acknowledged since the last one: only stress testing leaves there, at
+   * its ticks, so that `--deopt-every` still takes every exit the code has.
+   */
+  stressOnly(fx: FunctionEmitter, frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId): void {
+    if (!this.checks || !this.ticks) return;
+    const c = fx.c;
+    c.call(fx.imports.js('deoptTick')).if();
     this.exit(fx, frames, callPoints, point, false);
     c.end();
   }
@@ -127,7 +145,8 @@ export class DeoptExits {
     c.i32Const(this.exits.push({ frames: exitFrames, guard, values: handed.length }) - 1);
     const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
     fx.deoptCall(fx.imports.js(result === 'void' ? 'deoptVoid' : result === 'i64' ? 'deoptI64' : result === 'f64' ? 'deoptF64' : 'deoptI32'));
-    c.return();
+    if (this.tag === null) c.return();
+    else c.throw(this.tag);
   }
 }
 

@@ -194,6 +194,12 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     if (s.result >= 0) c.localTee(s.result);
     fx.checkValidity(s.point);
   };
+  // Where the check is left out: only stress testing's ticks leave there.
+  const leftOut = (): void => {
+    if (!fx.exits?.ticks) return;
+    if (s.result >= 0) c.localTee(s.result);
+    fx.checkLeftOut(s.point);
+  };
   const out = c.block(fx.mb.type({ params: [], results: sig.results }));
   const slow = c.block();
   for (const { test, run } of cases) {
@@ -213,9 +219,17 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       fx.call(run.index, s.pos, true);
       afterCall();
     } else if (run.kind === 'self') {
+      // A self-call that returns normally needs no check; one whose callee left by an exit throws (`compile-function.ts` emitEntry).
+      const tag = fx.exits?.tag ?? null;
+      if (tag !== null) c.try(fx.mb.type({ params: [], results: sig.results }));
       pushArgs();
       fx.callSelf(s.pos);
+      if (tag !== null) c.catch(tag);
       afterCall();
+      if (tag !== null) {
+        c.end();
+        leftOut();
+      }
     } else if (run.kind === 'inline') {
       emitInlined(fx, run.ir, args, s.pos, s.point, run.isMethod, run.calls);
     } else {

@@ -56,6 +56,45 @@ test('three inlined frames of three versions deoptimize at once and finish as th
   for (const [tier, r] of results) assert.deepEqual(r, [(6 + 3000) * 20 + 5, (7 + 3000) * 20 + 5, (8 + 4000) * 30 + 5], `at ${tier}`);
 });
 
+// r's optimized code inlines g and calls itself; its calls of itself check their validity only
+// when the callee left by an exit. The innermost r(0) calls `trigger`, whose load redefines g:
+// r(0) deoptimizes after the call, and every outer frame of r must deoptimize when r(0)'s call
+// returns, each then calling the new g. One that went on in the optimized code would add the
+// inlined old g (n + 1) instead.
+const RECURSIVE = {
+  'main.rj': `
+global loaded: bool = false;
+fn trigger(n: i32) -> i32 {
+  if !loaded { loaded = true; load("g2.rj"); }
+  return 0;
+}
+fn g(x: i32) -> i32 { return x + 1; }
+fn r(n: i32) -> i32 {
+  if n == 0 { return trigger(n); }
+  let below = r(n - 1);
+  return below + g(n);
+}
+`,
+  'g2.rj': 'fn g(x: i32) -> i32 { return x + 100; }',
+};
+
+test('a load deep in a recursion invalidates the code: every frame of it deoptimizes when its call of itself returns', () => {
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, RECURSIVE);
+    session.load(RECURSIVE['main.rj'], 'main.rj');
+    assert.equal(session.call('r', 5), 101 + 102 + 103 + 104 + 105, `at ${tier}`);
+    if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 6, 'r(0) after trigger, and r(1) to r(5) after their calls of r');
+  }
+});
+
+test('under stress testing a call of itself that returns normally still leaves at its ticks, and results do not change', () => {
+  const session = new Session({ tier: 'opt', compile: { polls: true, stubs: true, inline: true, deoptEvery: 2 }, print: () => {} });
+  session.load('fn sum(n: i32) -> i32 { if n == 0 { return 0; } return sum(n - 1) + n; }', 'm.rj');
+  assert.equal(session.call('sum', 100), 5050);
+  // Nothing but its calls of itself can leave sum's code: only its ticks there make stress exits.
+  assert.ok((session.optStats().exits.get('stress') ?? 0) >= 50);
+});
+
 // A virtual call with one implementation among the loaded classes is devirtualized and
 // inlined with no class check; a load that adds a subclass overriding it invalidates the code
 // while `run`'s loop is in it, and the loop continues in the interpreter.
