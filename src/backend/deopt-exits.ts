@@ -2,8 +2,10 @@
 //! dependencies say (`passes/dependencies.ts`); a load that breaks one marks
 //! the code invalid in its state word (`layout.codeState`), and the code
 //! checks that word wherever another thread's load can have been applied on
-//! its own thread since the last check: after every call it makes and every
-//! `load`, and after the safepoint call of each poll (function entry, loops).
+//! its own thread since the last check: after every call it makes (but a
+//! call of a method that acknowledges nothing, `passes/acknowledges.ts`,
+//! and one of itself that returns normally) and every `load`, and after the
+//! safepoint call of each poll (function entry, loops).
 //! Found invalid, it leaves by an exit: the values of the locals that its
 //! frames may still read (`passes/liveness.ts`) go to the runtime
 //! (`js.deoptValue*`, the depth parameter first), then `js.deopt<result>(exit)`
