@@ -12,13 +12,14 @@ import { someStmt } from '../ir/operands.js';
 import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
-import { ModuleBuilder, type FunctionBuilder } from '../wasm/module-builder.js';
+import { ModuleBuilder, type FunctionBuilder, type FunctionDecl } from '../wasm/module-builder.js';
 import type { CompileOptions } from './compile-options.js';
 import { DeoptExits, type DeoptTable } from './deopt-exits.js';
 import type { Dependency } from '../passes/dependencies.js';
 import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
 import type { ValueType } from '../ir/types.js';
-import type { ValType } from '../wasm/types.js';
+import type { FuncIdx, TagIdx, ValType } from '../wasm/types.js';
+import type { CallCase, CallPlans } from '../passes/call-plans.js';
 import { emitStmts } from './emit-stmt.js';
 import { FunctionEmitter, type CallPosition, type FunctionFacts } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
@@ -49,14 +50,20 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   const decl = { name: ir.name, ...wasmSig(params.slice(0, -1).map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
   const fx = new FunctionEmitter(ir, program, mb, imports, body, options, facts);
-  const deopt = emitFunction(fx, codeId);
+  const recursive = options.speculate === true && options.validityChecks !== false && someCase(facts.callPlans, (k) => k.run.kind === 'self');
+  const tag = recursive ? mb.addTag(decl.results) : null;
+  const deopt = emitFunction(fx, codeId, tag);
   const fb = mb.addFunction(decl);
   body.locals.forEach((type, i) => fb.addLocal(type, body.localNames[params.length + i]));
   fb.code.out.bytes(body.code.out.view());
   for (const at of fx.selfCalls) fb.code.patchCall(at, fb.index);
-  mb.exportFunction(CODE_EXPORT, fb.index);
+  const entry = tag === null ? null : emitEntry(mb, decl, fb.index, tag);
+  mb.exportFunction(CODE_EXPORT, entry?.index ?? fb.index);
   const bytes = mb.build();
-  const start = bodyOffsets(bytes)[0] as number;
+  const offsets = bodyOffsets(bytes);
+  const start = offsets[0] as number;
+  // The entry's frame is left out of trap stacks, as an exit's is: its call stands for no Rejit frame.
+  if (entry) fx.positions.push([(offsets[1] as number) - start + entry.call, { pos: ir.pos, rejit: false, replaced: true }]);
   return {
     ir,
     builder: mb,
@@ -70,14 +77,38 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   };
 }
 
-/** Emits the function's body; in optimized code, with its deopt exits (`deopt-exits.ts`). */
-function emitFunction(fx: FunctionEmitter, codeId: number): DeoptTable | null {
+/**
+ * Optimized code that calls itself (not inlined) is two functions: its body,
+ * whose exits throw `tag` with the call's result, and the exported entry,
+ * which calls the body and returns that result when it catches one. The
+ * body's own calls of itself call the body and check their validity only
+ * when they catch (`emit-call.ts`): a call that returns normally ran, in the
+ * same code with the same state word, a check after every point where it
+ * could have acknowledged a handshake, the last of which found it valid,
+ * so the caller has nothing left to check. Only an exit, after which the
+ * interpreter ran the rest of the callee (and may have acknowledged
+ * anything), needs the caller's check; it throws. Callers from outside the
+ * code (other code, dispatchers, the host) call the entry and see an
+ * ordinary return, as from any exit.
+ */
+function emitEntry(mb: ModuleBuilder, decl: FunctionDecl, body: FuncIdx, tag: TagIdx): { readonly index: FuncIdx; readonly call: number } {
+  const entry = mb.addFunction(decl);
+  const c = entry.code;
+  c.try(mb.type({ params: [], results: decl.results }));
+  decl.params.forEach((_, i) => c.localGet(i));
+  const call = c.out.length;
+  c.call(body).catch(tag).end();
+  return { index: entry.index, call };
+}
+
+/** Emits the function's body; in optimized code, with its deopt exits (`deopt-exits.ts`), which throw `tag` when not null. */
+function emitFunction(fx: FunctionEmitter, codeId: number, tag: TagIdx | null): DeoptTable | null {
   const { ir, fb, c } = fx;
   declareLocals(ir, fb);
   const { speculate, validityChecks, deoptEvery } = fx.options;
   if (speculate === true) {
     const localType = (local: number): ValType => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType));
-    fx.exits = new DeoptExits(codeId, fx.depth, deoptEvery !== undefined, validityChecks !== false, localType);
+    fx.exits = new DeoptExits(codeId, fx.depth, deoptEvery !== undefined, validityChecks !== false, localType, tag);
   }
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
@@ -98,6 +129,11 @@ function countCall(fx: FunctionEmitter, profile: number): void {
     c.call(fx.imports.js('optimize'));
     c.end();
   });
+}
+
+/** Whether a case of `plans`, or of the bodies they inline, satisfies `p`. */
+function someCase(plans: CallPlans, p: (k: CallCase) => boolean): boolean {
+  return [...plans.values()].some((cases) => cases.some((k) => p(k) || (k.run.kind === 'inline' && someCase(k.run.calls, p))));
 }
 
 function declareLocals(ir: IrFunction, fb: FunctionBuilder): void {

@@ -2,8 +2,10 @@
 //! dependencies say (`passes/dependencies.ts`); a load that breaks one marks
 //! the code invalid in its state word (`layout.codeState`), and the code
 //! checks that word wherever another thread's load can have been applied on
-//! its own thread since the last check: after every call it makes and every
-//! `load`, and after the safepoint call of each poll (function entry, loops).
+//! its own thread since the last check: after every call it makes (but a
+//! call of a method that acknowledges nothing, `passes/acknowledges.ts`,
+//! and one of itself that returns normally) and every `load`, and after the
+//! safepoint call of each poll (function entry, loops).
 //! Found invalid, it leaves by an exit: the values of the locals that its
 //! frames may still read (`passes/liveness.ts`) go to the runtime
 //! (`js.deoptValue*`, the depth parameter first), then `js.deopt<result>(exit)`
@@ -11,6 +13,9 @@
 //! (`Baseline.deoptimize`), which the function returns. A guard made from the
 //! profile (`passes/profile.ts`) that fails leaves the same way, before its
 //! call: the interpreter makes the call (eager deoptimization).
+//!
+//! In code that calls itself, exits throw the result instead of returning
+//! it, so that its own callers know to check (`compile-function.ts`).
 //!
 //! Each exit hands over its own live locals rather than every exit sharing
 //! one block that reads all of them: a shared block kept every local alive
@@ -32,7 +37,7 @@ import { ENTRY_POINT, type FunctionId, type IrFunction, type LocalIndex, type Po
 import { codeState } from '../core/layout.js';
 import { CodeState } from '../core/code-sharing.js';
 import { computeLiveness, type Liveness } from '../passes/liveness.js';
-import type { ValType } from '../wasm/types.js';
+import type { TagIdx, ValType } from '../wasm/types.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -74,11 +79,13 @@ export class DeoptExits {
     /** The depth parameter, handed over with the frames' locals. */
     private readonly depthLocal: number,
     /** Also exit at every check that `js.deoptTick` says (stress testing). */
-    private readonly ticks: boolean,
+    readonly ticks: boolean,
     /** Leave the checks out (measurement only: then nothing ever deoptimizes). */
     private readonly checks: boolean,
     /** The type of each wasm local of the function. */
     private readonly localType: (local: number) => ValType,
+    /** Exits throw the call's result with this tag rather than return it (code that calls itself: `compile-function.ts`). */
+    readonly tag: TagIdx | null = null,
   ) {}
 
   /**
@@ -92,6 +99,19 @@ export class DeoptExits {
     c.i32Const(0).i32Load(codeState(this.codeId)).i32Const(CodeState.Invalid).i32Eq();
     if (this.ticks) c.call(fx.imports.js('deoptTick')).i32Or();
     c.if();
+    this.exit(fx, frames, callPoints, point, false);
+    c.end();
+  }
+
+  /**
+   * Where a check is left out because no handshake can have been
+   * acknowledged since the last one: only stress testing leaves there, at
+   * its ticks, so that `--deopt-every` still takes every exit the code has.
+   */
+  stressOnly(fx: FunctionEmitter, frames: readonly EmittedFrame[], callPoints: readonly PointId[], point: PointId): void {
+    if (!this.checks || !this.ticks) return;
+    const c = fx.c;
+    c.call(fx.imports.js('deoptTick')).if();
     this.exit(fx, frames, callPoints, point, false);
     c.end();
   }
@@ -111,7 +131,7 @@ export class DeoptExits {
     const last = frames.length - 1;
     const exitFrames = frames.map((f, i): DeoptFrame => {
       const at = i === last ? point : (callPoints[i] as PointId);
-      const live = liveAt(f.ir, at, guard && i === last);
+      const live = liveAt(f.ir, at, i < last ? 'resumed' : guard ? 'before' : 'after');
       return {
         fn: f.ir.id,
         definition: f.definition,
@@ -127,21 +147,26 @@ export class DeoptExits {
     c.i32Const(this.exits.push({ frames: exitFrames, guard, values: handed.length }) - 1);
     const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
     fx.deoptCall(fx.imports.js(result === 'void' ? 'deoptVoid' : result === 'i64' ? 'deoptI64' : result === 'f64' ? 'deoptF64' : 'deoptI32'));
-    c.return();
+    if (this.tag === null) c.return();
+    else c.throw(this.tag);
   }
 }
 
 const livenessOf = new WeakMap<IrFunction, Liveness>();
 
-/** The locals of `ir` that its frame may read when it continues at `point` (`before`: the call there too; at entry: its parameters). */
-function liveAt(ir: IrFunction, point: PointId, before: boolean): ReadonlySet<LocalIndex> {
+/**
+ * The locals of `ir` that its frame may read when it continues at `point`:
+ * `after` it, `before` it (a call that has not run yet), or `resumed` at a
+ * call whose result the inner frame supplies; at entry, its parameters.
+ */
+function liveAt(ir: IrFunction, point: PointId, where: keyof Liveness): ReadonlySet<LocalIndex> {
   if (point === ENTRY_POINT) return new Set(ir.locals.slice(0, ir.paramCount).map((_, l) => l));
   let liveness = livenessOf.get(ir);
   if (!liveness) {
     liveness = computeLiveness(ir);
     livenessOf.set(ir, liveness);
   }
-  const live = (before ? liveness.before : liveness.after).get(point);
+  const live = liveness[where].get(point);
   if (!live) throw new Error(`${ir.name}: no liveness at point ${point}`);
   return live;
 }

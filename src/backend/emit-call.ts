@@ -141,7 +141,7 @@ function recordReceiver(fx: FunctionEmitter, site: number, header: number): void
 /** How a call may run callee `fn` without the dispatcher: its code, known when the caller is compiled, or its body inlined. */
 type Run =
   /** `codeId`: the global that holds the code id of the code `index` calls. */
-  | { readonly fn: FunctionId; readonly kind: 'code'; readonly codeId: GlobalIdx; readonly index: FuncIdx }
+  | { readonly fn: FunctionId; readonly kind: 'code'; readonly codeId: GlobalIdx; readonly index: FuncIdx; readonly unchecked?: true }
   /** A call of the caller itself, while its definition word names its definition (null: a method, never redefined). */
   | { readonly fn: FunctionId; readonly kind: 'self'; readonly definition: number | null }
   /** `definition`: the code id the callee's definition word holds while the leaf is current; null for a method, which no load redefines. */
@@ -163,7 +163,7 @@ function runOf(fx: FunctionEmitter, k: CallCase, sig: FuncSig): Run {
     case 'self': return { fn, kind: 'self', definition: r.definition };
     case 'leaf': return { fn, kind: 'leaf', definition: r.definition, leaf: r.leaf };
     case 'inline': return { fn, kind: 'inline', definition: r.definition, ir: r.ir, isMethod: r.isMethod, calls: r.calls };
-    case 'call': return { fn, kind: 'code', ...fx.imports.callee(fn, sig, fx.program.functionInfo(fn).name) };
+    case 'call': return { fn, kind: 'code', ...fx.imports.callee(fn, sig, fx.program.functionInfo(fn).name), ...(r.unchecked && fx.exits ? { unchecked: true as const } : {}) };
   }
 }
 
@@ -194,7 +194,20 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     if (s.result >= 0) c.localTee(s.result);
     fx.checkValidity(s.point);
   };
-  const out = c.block(fx.mb.type({ params: [], results: sig.results }));
+  // Where the check is left out: only stress testing's ticks leave there.
+  const leftOut = (): void => {
+    if (!fx.exits?.ticks) return;
+    if (s.result >= 0) c.localTee(s.result);
+    fx.checkLeftOut(s.point);
+  };
+  const type = fx.mb.type({ params: [], results: sig.results });
+  // A case always runs (nothing reaches the dispatcher), or a guard fails instead.
+  const alwaysRuns = cases.some((k) => k.test === null && !checked(fx, k.run));
+  const guarded = cases.some((k) => k.guarded);
+  const checkedCall = (!alwaysRuns && !guarded) || cases.some((k) => k.run.kind === 'code' && !k.run.unchecked);
+  const out = c.block(type);
+  // Optimized code: every call that needs its check branches to one check, after `called`, with its result.
+  const called = fx.exits && checkedCall ? c.block(type) : out;
   const slow = c.block();
   for (const { test, run } of cases) {
     const next = c.block();
@@ -208,14 +221,25 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
     if (stubs && run.kind !== 'code' && run.definition !== null) {
       c.i32Const(0).i32AtomicLoad(definitionWord(run.fn)).i32Const(run.definition).i32Ne().brIf(slow);
     }
+    let target = out;
     if (run.kind === 'code') {
       pushArgs();
       fx.call(run.index, s.pos, true);
-      afterCall();
+      // Checked after `called`, unless the callee acknowledges nothing.
+      if (run.unchecked) leftOut();
+      else target = called;
     } else if (run.kind === 'self') {
+      // A self-call that returns normally needs no check; one whose callee left by an exit throws (`compile-function.ts` emitEntry).
+      const tag = fx.exits?.tag ?? null;
+      if (tag !== null) c.try(type);
       pushArgs();
       fx.callSelf(s.pos);
+      if (tag !== null) c.catch(tag);
       afterCall();
+      if (tag !== null) {
+        c.end();
+        leftOut();
+      }
     } else if (run.kind === 'inline') {
       emitInlined(fx, run.ir, args, s.pos, s.point, run.isMethod, run.calls);
     } else {
@@ -223,19 +247,21 @@ function emitCases(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, args: readonl
       if (store) emitStmts(fx, [{ op: 'setField', object: args[0] as Expr, field: store.field, value: inlineLeaf(store.value, args), pos: s.pos }]);
       if (result) emitExpr(fx, inlineLeaf(result, args));
     }
-    c.br(out);
+    c.br(target);
     c.end();
   }
   c.end();
-  if (cases.some((k) => k.test === null && !checked(fx, k.run))) {
-    // A case always runs: nothing reaches the dispatcher.
+  if (alwaysRuns) {
     c.unreachable();
-  } else if (cases.some((k) => k.guarded)) {
+  } else if (guarded) {
     fx.guardFailed(s.point);
   } else {
     pushArgs();
     pushFn();
     fx.call(fx.imports.dispatch(sig), s.pos, true);
+  }
+  if (called !== out) {
+    c.end();
     afterCall();
   }
   c.end();

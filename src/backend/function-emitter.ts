@@ -211,6 +211,11 @@ export class FunctionEmitter {
     this.exits?.check(this, this.frames(), this.inlined.map((i) => i.site.callPoint), point);
   }
 
+  /** Where optimized code leaves out the check at `point` (`DeoptExits.stressOnly`): nothing, but under stress testing. */
+  checkLeftOut(point: PointId): void {
+    this.exits?.stressOnly(this, this.frames(), this.inlined.map((i) => i.site.callPoint), point);
+  }
+
   /** In optimized code, leaves for the interpreter before the call at `point`: its guard failed. */
   guardFailed(point: PointId): void {
     if (!this.exits) throw new Error(`${this.ir.name}: a guard in code without deopt exits`);

@@ -30,6 +30,7 @@ import type { Dependency } from './dependencies.js';
 import type { ReceiverProfile } from './profile.js';
 import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
 import { isInlinable } from './inlinable.js';
+import { mayAcknowledge } from './acknowledges.js';
 import { leafOf, type Leaf } from './inline-leaf.js';
 
 /** How deep small callees are inlined into each other (baseline, optimizing). */
@@ -44,8 +45,14 @@ export type CallRun =
   | { readonly kind: 'self'; readonly definition: number | null }
   | { readonly kind: 'leaf'; readonly definition: number | null; readonly leaf: Leaf }
   | { readonly kind: 'inline'; readonly definition: number | null; readonly ir: IrFunction; readonly isMethod: boolean; readonly calls: CallPlans }
-  /** Through the callee's code when the caller is linked to it, else the dispatcher. */
-  | { readonly kind: 'call' };
+  /**
+   * Through the callee's code when the caller is linked to it, else the
+   * dispatcher. `unchecked`: optimized code need not check its validity
+   * after the call of the code, a method's that cannot acknowledge a
+   * handshake (`acknowledges.ts`; a method's body is the same in every code
+   * of it, since no load redefines one). The dispatcher's path is checked.
+   */
+  | { readonly kind: 'call'; readonly unchecked?: true };
 
 /**
  * A case of a call site: callee `fn`, for receivers of class `classId`
@@ -106,7 +113,7 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
       size.locals += callee.locals.length + 1;
       return withRun({ kind: 'inline', definition: checked, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1, size) });
     }
-    return withRun({ kind: 'call' });
+    return withRun(speculate && method && callee && !mayAcknowledge(callee) ? { kind: 'call', unchecked: true } : { kind: 'call' });
   };
   forEachStmt(ir.body, (s) => {
     if (s.op !== 'call') return;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Session } from '../../src/session/session.js';
 import { requestedPath, type ModuleResolver } from '../../src/session/module-resolver.js';
 import { TIER_NAMES, type Tier } from '../../src/tiering/tiers.js';
+import { optimizedText } from '../../src/backend/opt-dump.js';
 
 function sessionWith(tier: Tier, modules: Record<string, string>): { session: Session; lines: string[] } {
   const lines: string[] = [];
@@ -54,6 +55,91 @@ test('three inlined frames of three versions deoptimize at once and finish as th
     }
   }
   for (const [tier, r] of results) assert.deepEqual(r, [(6 + 3000) * 20 + 5, (7 + 3000) * 20 + 5, (8 + 4000) * 30 + 5], `at ${tier}`);
+});
+
+// r's optimized code inlines g and calls itself; its calls of itself check their validity only
+// when the callee left by an exit. The innermost r(0) calls `trigger`, whose load redefines g:
+// r(0) deoptimizes after the call, and every outer frame of r must deoptimize when r(0)'s call
+// returns, each then calling the new g. One that went on in the optimized code would add the
+// inlined old g (n + 1) instead.
+const RECURSIVE = {
+  'main.rj': `
+global loaded: bool = false;
+fn trigger(n: i32) -> i32 {
+  if !loaded { loaded = true; load("g2.rj"); }
+  return 0;
+}
+fn g(x: i32) -> i32 { return x + 1; }
+fn r(n: i32) -> i32 {
+  if n == 0 { return trigger(n); }
+  let below = r(n - 1);
+  return below + g(n);
+}
+`,
+  'g2.rj': 'fn g(x: i32) -> i32 { return x + 100; }',
+};
+
+test('a load deep in a recursion invalidates the code: every frame of it deoptimizes when its call of itself returns', () => {
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, RECURSIVE);
+    session.load(RECURSIVE['main.rj'], 'main.rj');
+    assert.equal(session.call('r', 5), 101 + 102 + 103 + 104 + 105, `at ${tier}`);
+    if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 6, 'r(0) after trigger, and r(1) to r(5) after their calls of r');
+  }
+});
+
+test('under stress testing a call of itself that returns normally still leaves at its ticks, and results do not change', () => {
+  const session = new Session({ tier: 'opt', compile: { polls: true, stubs: true, inline: true, deoptEvery: 2 }, print: () => {} });
+  session.load('fn sum(n: i32) -> i32 { if n == 0 { return 0; } return sum(n - 1) + n; }', 'm.rj');
+  assert.equal(session.call('sum', 100), 5050);
+  // Nothing but its calls of itself can leave sum's code: only its ticks there make stress exits.
+  assert.ok((session.optStats().exits.get('stress') ?? 0) >= 50);
+});
+
+// Calls of methods that are not inlined: \`quiet\` (too large to inline) cannot acknowledge a
+// handshake, so optimized code does not check its validity after calling it; \`poke\` loads a
+// module, so a call of it is checked. Its load in f(3) redefines g, which f inlines: f must
+// deoptimize when poke returns and call the new g. Unchecked, it would add the old g's x + 1.
+const QUIET_BODY = Array.from({ length: 40 }, (_, i) => `    a = a * ${i + 3} + x - ${i};\n`).join('');
+const METHODS = {
+  'main.rj': `
+class K {
+  fn quiet(self, x: i32) -> i32 {
+    let a = x;
+${QUIET_BODY}    return a;
+  }
+  fn poke(self, x: i32) -> i32 {
+    if x == 3 { load("g2.rj"); }
+    return x;
+  }
+}
+fn g(x: i32) -> i32 { return x + 1; }
+fn f(x: i32) -> i32 {
+  let k = new K;
+  let q = k.quiet(x);
+  let p = k.poke(x);
+  delete k;
+  return q * 0 + p + g(x);
+}
+`,
+  'g2.rj': 'fn g(x: i32) -> i32 { return x + 100; }',
+};
+
+test('a call of a method that acknowledges nothing is not checked; a call of one that loads is, and deoptimizes', () => {
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, METHODS);
+    session.load(METHODS['main.rj'], 'main.rj');
+    // From the second call on, f's code calls quiet's and poke's directly (linked again once they had code).
+    assert.deepEqual([0, 1, 2, 3, 4, 5].map((x) => session.call('f', x)), [1, 3, 5, 106, 108, 110], `at ${tier}`);
+    if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 1);
+  }
+  const { session } = sessionWith('interp', METHODS);
+  session.load(METHODS['main.rj'], 'main.rj');
+  const f = session.program.functions.find((fn) => fn.name === 'f')?.ir;
+  assert.ok(f);
+  const text = optimizedText(f, session.program, 1);
+  assert.match(text, /K -> call K\.quiet \(unchecked: acknowledges nothing\)\n/);
+  assert.match(text, /K -> call K\.poke\n/);
 });
 
 // A virtual call with one implementation among the loaded classes is devirtualized and
