@@ -65,6 +65,11 @@ import { compileFunction, compileOsrEntry } from './pipeline.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
 import { wasmSig } from './wasm-types.js';
 
+/**
+ * Relinks of one compiled version (of its module) after which it keeps
+ * calling through the dispatcher: functions that call each other relink
+ * each other in turn.
+ */
 const MAX_RELINKS = 4;
 const OSR_IDS = 2 ** 30;
 /**
@@ -146,9 +151,15 @@ export class Baseline {
   private madeCount = 0;
   /** What each installed version holds: its id, and the ids its code reads (`install`). */
   private readonly heldFor = new Map<CodeId, readonly CodeId[]>();
-  /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
+  /**
+   * With one thread: the code versions that call each function, linked to
+   * the code it had when they were installed (or to none). Once it has other
+   * code (at `--tier auto`: baseline code, then optimized), their calls of it
+   * go through the dispatcher, so they are relinked.
+   */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
-  private readonly relinks = new WeakMap<IrFunction, number>();
+  /** Relinks of each module, by module id (`MAX_RELINKS`). */
+  private readonly relinks = new Map<number, number>();
   /** Relinked versions not installed yet: the version whose module each reuses. */
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
@@ -560,14 +571,14 @@ export class Baseline {
     this.versions.set(id, code);
     this.made.set(code, ++this.madeCount);
     this.heldFor.set(id, reads);
-    const unlinked = this.table.install(code);
+    const callees = this.table.install(code);
     if (optimized && !earlier) this.countOptimized(shared !== null, (performance.now() - start) / 1000);
     this.policy.changed(ir.id);
     if (!this.waiting) return true;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
-    if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return true;
-    for (const fn of unlinked) {
+    if ((this.relinks.get(moduleIdOf(code)) ?? 0) >= MAX_RELINKS) return true;
+    for (const fn of callees) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
     }
@@ -642,7 +653,7 @@ export class Baseline {
     this.program.bindCodeId(ir, fresh);
     this.holds.adopt(fresh);
     this.relinking.set(fresh, code);
-    this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
+    this.relinks.set(moduleIdOf(code), (this.relinks.get(moduleIdOf(code)) ?? 0) + 1);
     this.policy.changed(ir.id);
   }
 
@@ -729,6 +740,7 @@ export class Baseline {
       this.table.free(id);
       this.dependencies.unregister(code);
       this.guardFailures.delete(id);
+      this.relinks.delete(id);
       for (const held of this.heldFor.get(id) ?? []) this.holds.release(held);
       this.heldFor.delete(id);
       for (const callers of this.waiting?.values() ?? []) callers.delete(code);

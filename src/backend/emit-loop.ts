@@ -10,8 +10,10 @@
 //! - Any other loop reads the poll word at the start of every iteration and
 //!   leaves the inner wasm loop for the safepoint call when it is raised.
 //!
-//! - Baseline code that records a profile counts each iteration (a counted
-//!   loop: each chunk) toward its optimization (`emit-profile-counts.ts`).
+//! - Baseline code that records a profile counts the iterations toward its
+//!   optimization (`emit-profile-counts.ts`), in a local of the frame, and
+//!   adds them to the profile where the loop polls (a counted loop: after
+//!   each chunk).
 //!
 //! Either way the safepoint call stays out of the inner wasm loop, which
 //! keeps the loop's values in registers. Measured against no polls
@@ -25,7 +27,7 @@ import type { Expr, Stmt } from '../ir/ir.js';
 import type { CountedLoop } from '../passes/counted-loop.js';
 import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
-import { countIteration, countIterations } from './emit-profile-counts.js';
+import { addIterations, countIteration } from './emit-profile-counts.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -180,7 +182,7 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     };
     const wholeChunk = (): void => choose(
       () => (distance(), int(INTERVAL_BITS), c.op(`${t}.shr_u`), stride(), c.op(`${t}.ge_u`)),
-      () => (countIterations(fx, POLL_INTERVAL - 1), i(), stride(), int(INTERVAL_BITS), c.op(`${t}.shl`).op(forward)),
+      () => (i(), stride(), int(INTERVAL_BITS), c.op(`${t}.shl`).op(forward)),
       lastChunk,
     );
     const brk = c.block();
@@ -193,12 +195,13 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     else choose(() => (stride(), int(0n), c.op(`${t}.gt_s`)), wholeChunk, oneIteration);
     c.localSet(chunkEnd);
     fx.poll(s.point);
-    countIteration(fx);
     const iterations = c.loop();
+    countIteration(fx);
     fx.withLabel(s.label, { brk, cont: null }, () => emitStmts(fx, [...loop.body, loop.step]));
     i();
     c.localGet(chunkEnd).op(up ? `${t}.lt_s` : `${t}.gt_s`).brIf(iterations);
     c.end();
+    addIterations(fx);
     c.br(chunks).end().end();
   }));
 }
@@ -237,6 +240,7 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   const cont = c.loop();
   c.i32Const(0).i32AtomicLoad(POLL_REQUEST).brIf(poll);
   countIteration(fx);
+  addIterations(fx);
   fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
   c.br(cont).end().end();
   c.call(fx.imports.js('safepoint'));

@@ -6,10 +6,13 @@
 //! `mandelbrot`, the sieve's `sieve`) was never optimized.
 //!
 //! Iterations are counted in a local of the frame (a register), and added to
-//! the profile's count of calls every ITERATIONS_PER_CALL of them: the memory
-//! is touched about as often as by one call. A counted loop, which polls once
-//! per chunk of POLL_INTERVAL iterations (`emit-loop.ts`), adds a whole chunk
-//! at once. Nothing here is emitted in code that records no profile.
+//! the profile's count of calls once there are ITERATIONS_PER_CALL of them:
+//! the memory is touched about as often as by one call. A loop that polls at
+//! every iteration adds them there; a counted loop, which polls once per
+//! chunk of POLL_INTERVAL iterations (`emit-loop.ts`), after each chunk, so
+//! that a loop that ends normally leaves none behind (a frame's count goes
+//! from one loop to the next, and is lost when it returns). Nothing here is
+//! emitted in code that records no profile.
 
 import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -33,26 +36,26 @@ export function countCall(fx: FunctionEmitter): void {
   });
 }
 
-/** Counts `n` more iterations than `countIteration` does (a whole chunk of a counted loop); adds nothing to the stack. */
-export function countIterations(fx: FunctionEmitter, n: number): void {
+/** Counts one iteration of a loop, in the frame's local. */
+export function countIteration(fx: FunctionEmitter): void {
   if (!fx.facts.recording) return;
   const local = iterationLocal(fx);
-  fx.c.localGet(local).i32Const(n).i32Add().localSet(local);
+  fx.c.localGet(local).i32Const(1).i32Add().localSet(local);
 }
 
 /**
- * Counts one iteration (or chunk) of a loop; every ITERATIONS_PER_CALL of
- * them go to the profile as calls, and the addition that crosses
- * OPTIMIZE_AFTER_CALLS asks to be optimized (once: the frame stays in this
- * code, and later frames call the optimized version).
+ * Adds the iterations counted so far, once there are ITERATIONS_PER_CALL, to
+ * the profile as calls; the addition that crosses OPTIMIZE_AFTER_CALLS asks
+ * to be optimized (once: the frame stays in this code, and later frames
+ * call the optimized version).
  */
-export function countIteration(fx: FunctionEmitter): void {
+export function addIterations(fx: FunctionEmitter): void {
   const recording = fx.facts.recording;
   if (!recording) return;
   const c = fx.c;
   const local = iterationLocal(fx);
   const at = recording.address + PROFILE_CALLS;
-  c.localGet(local).i32Const(1).i32Add().localTee(local).i32Const(ITERATIONS_PER_CALL).op('i32.ge_u').if();
+  c.localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.ge_u').if();
   fx.scratch('i32', (before) => {
     c.i32Const(0).i32Load(at).localSet(before);
     c.i32Const(0).localGet(before).localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().i32Store(at);
