@@ -115,7 +115,8 @@ export interface CompilePolicy {
  * names the definition already.
  */
 export interface OptimizeQueue {
-  request(fn: FunctionId, definition: CodeId, optimized: CodeId): void;
+  /** `named`: the code id `fn`'s slot named when asked, the definition's or one of its relinked versions' (`OptimizeRequest`). */
+  request(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
 }
 
 export type Optimizing = 'never' | 'at-once' | 'when-hot';
@@ -155,7 +156,8 @@ export class Baseline {
    * With one thread: the code versions that call each function, linked to
    * the code it had when they were installed (or to none). Once it has other
    * code (at `--tier auto`: baseline code, then optimized), their calls of it
-   * go through the dispatcher, so they are relinked.
+   * go through the dispatcher, so they are relinked; baseline code that
+   * records a profile only for callees that had none.
    */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
   /** Relinks of each module, by module id (`MAX_RELINKS`). */
@@ -348,7 +350,7 @@ export class Baseline {
     if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
-      this.requestOptimized(fn, definition);
+      this.requestOptimized(fn, definition, codeId(code.id));
       return;
     }
     // The slot names the optimized version from now on (if it still names this code): the next call compiles it.
@@ -448,7 +450,7 @@ export class Baseline {
       if (!installed) return this.again(fn, named);
     }
     // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
-    if (uncompiled && this.queue) this.requestOptimized(fn, id);
+    if (uncompiled && this.queue) this.requestOptimized(fn, id, id);
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
   }
@@ -482,12 +484,12 @@ export class Baseline {
   }
 
   /** Asks the compiler for an optimized version of definition `id` of `fn`, once (again after an invalidation). */
-  private requestOptimized(fn: FunctionId, id: CodeId): void {
+  private requestOptimized(fn: FunctionId, id: CodeId, named: CodeId): void {
     const ir = this.program.definition(id);
     if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
     this.requested.add(id);
     const optimized = this.optimizedId(id);
-    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized);
+    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized, named);
   }
 
   /**
@@ -578,7 +580,9 @@ export class Baseline {
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
     if ((this.relinks.get(moduleIdOf(code)) ?? 0) >= MAX_RELINKS) return true;
-    for (const fn of callees) {
+    // Baseline code that records a profile is soon replaced; relinked, it would name an id the compiler thread does not know, which drops its request.
+    const recording = this.policy.optimizing(ir) === 'when-hot' && this.origin(codeId(moduleIdOf(code))) === 0;
+    for (const fn of recording ? callees.unlinked : [...callees.unlinked, ...callees.linked]) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
     }
