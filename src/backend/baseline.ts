@@ -66,6 +66,11 @@ import { compileFunction, compileOsrEntry } from './pipeline.js';
 import { raiseTrap, trapFromCompiled, withFullStackTraces, type CodeLookup } from './wasm-frames.js';
 import { wasmSig } from './wasm-types.js';
 
+/**
+ * Relinks of one compiled version (of its module) after which it keeps
+ * calling through the dispatcher: functions that call each other relink
+ * each other in turn.
+ */
 const MAX_RELINKS = 4;
 const OSR_IDS = 2 ** 30;
 /**
@@ -111,7 +116,8 @@ export interface CompilePolicy {
  * names the definition already.
  */
 export interface OptimizeQueue {
-  request(fn: FunctionId, definition: CodeId, optimized: CodeId): void;
+  /** `named`: the code id `fn`'s slot named when asked, the definition's or one of its relinked versions' (`OptimizeRequest`). */
+  request(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
 }
 
 export type Optimizing = 'never' | 'at-once' | 'when-hot';
@@ -148,9 +154,16 @@ export class Baseline {
   private madeCount = 0;
   /** What each installed version holds: its id, and the ids its code reads (`install`). */
   private readonly heldFor = new Map<CodeId, readonly CodeId[]>();
-  /** With one thread: the code versions that call each function through the dispatcher, for lack of its code. */
+  /**
+   * With one thread: the code versions that call each function, linked to
+   * the code it had when they were installed (or to none). Once it has other
+   * code (at `--tier auto`: baseline code, then optimized), their calls of it
+   * go through the dispatcher, so they are relinked; baseline code that
+   * records a profile only for callees that had none.
+   */
   private readonly waiting: Map<FunctionId, Set<CodeVersion>> | null;
-  private readonly relinks = new WeakMap<IrFunction, number>();
+  /** Relinks of each module, by module id (`MAX_RELINKS`). */
+  private readonly relinks = new Map<number, number>();
   /** Relinked versions not installed yet: the version whose module each reuses. */
   private readonly relinking = new Map<CodeId, CodeVersion>();
   /** Optimized versions installed here, by what may break their assumptions. */
@@ -339,7 +352,7 @@ export class Baseline {
     if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
-      this.requestOptimized(fn, definition);
+      this.requestOptimized(fn, definition, codeId(code.id));
       return;
     }
     // The slot names the optimized version from now on (if it still names this code): the next call compiles it.
@@ -439,7 +452,7 @@ export class Baseline {
       if (!installed) return this.again(fn, named);
     }
     // Baseline code runs meanwhile; the compiler puts the optimized version in the slot when it is ready.
-    if (uncompiled && this.queue) this.requestOptimized(fn, id);
+    if (uncompiled && this.queue) this.requestOptimized(fn, id, id);
     if (uncompiled) Atomics.compareExchange(this.heap.i32, stubSlot(fn) >>> 2, named, id);
     return id;
   }
@@ -473,12 +486,12 @@ export class Baseline {
   }
 
   /** Asks the compiler for an optimized version of definition `id` of `fn`, once (again after an invalidation). */
-  private requestOptimized(fn: FunctionId, id: CodeId): void {
+  private requestOptimized(fn: FunctionId, id: CodeId, named: CodeId): void {
     const ir = this.program.definition(id);
     if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
     this.requested.add(id);
     const optimized = this.optimizedId(id);
-    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized);
+    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized, named);
   }
 
   /**
@@ -562,14 +575,16 @@ export class Baseline {
     this.versions.set(id, code);
     this.made.set(code, ++this.madeCount);
     this.heldFor.set(id, reads);
-    const unlinked = this.table.install(code);
+    const callees = this.table.install(code);
     if (optimized && !earlier) this.countOptimized(shared !== null, (nowMs() - start) / 1000);
     this.policy.changed(ir.id);
     if (!this.waiting) return true;
     for (const caller of this.waiting.get(ir.id) ?? []) this.relink(caller);
     this.waiting.delete(ir.id);
-    if ((this.relinks.get(ir) ?? 0) >= MAX_RELINKS) return true;
-    for (const fn of unlinked) {
+    if ((this.relinks.get(moduleIdOf(code)) ?? 0) >= MAX_RELINKS) return true;
+    // Baseline code that records a profile is soon replaced; relinked, it would name an id the compiler thread does not know, which drops its request.
+    const recording = this.policy.optimizing(ir) === 'when-hot' && this.origin(codeId(moduleIdOf(code))) === 0;
+    for (const fn of recording ? callees.unlinked : [...callees.unlinked, ...callees.linked]) {
       const callers = this.waiting.get(fn) ?? new Set();
       this.waiting.set(fn, callers.add(code));
     }
@@ -644,7 +659,7 @@ export class Baseline {
     this.program.bindCodeId(ir, fresh);
     this.holds.adopt(fresh);
     this.relinking.set(fresh, code);
-    this.relinks.set(ir, (this.relinks.get(ir) ?? 0) + 1);
+    this.relinks.set(moduleIdOf(code), (this.relinks.get(moduleIdOf(code)) ?? 0) + 1);
     this.policy.changed(ir.id);
   }
 
@@ -731,6 +746,7 @@ export class Baseline {
       this.table.free(id);
       this.dependencies.unregister(code);
       this.guardFailures.delete(id);
+      this.relinks.delete(id);
       for (const held of this.heldFor.get(id) ?? []) this.holds.release(held);
       this.heldFor.delete(id);
       for (const callers of this.waiting?.values() ?? []) callers.delete(code);

@@ -105,18 +105,19 @@ export class CodeTable {
 
   /**
    * Instantiates `code` on this thread, linked to the code its callees have
-   * here now, and puts it at its index in the table. Returns the callees that
-   * had none (its calls of them go through the dispatcher).
+   * here now, and puts it at its index in the table. Returns its callees:
+   * those that had no code, and those linked to the code they had (once
+   * one has other code, its calls of it go through the dispatcher).
    */
-  install(code: CodeVersion): FunctionId[] {
-    const unlinked: FunctionId[] = [];
-    this.place(code.id, this.instantiate(code, unlinked));
-    return unlinked;
+  install(code: CodeVersion): { readonly unlinked: FunctionId[]; readonly linked: FunctionId[] } {
+    const callees: { unlinked: FunctionId[]; linked: FunctionId[] } = { unlinked: [], linked: [] };
+    this.place(code.id, this.instantiate(code, callees));
+    return callees;
   }
 
   /** Instantiates `code` on this thread for a caller in JavaScript only (an on-stack replacement entry): not in the table. */
   entryOf(code: CodeVersion): WebAssembly.ExportedFunction {
-    return this.instantiate(code, []);
+    return this.instantiate(code, { unlinked: [], linked: [] });
   }
 
   /** Puts a bridge that calls `target` (signature `sig`) at index `id`, where the version's code will go. */
@@ -152,7 +153,7 @@ export class CodeTable {
     return f;
   }
 
-  private instantiate(code: CodeVersion, unlinked: FunctionId[]): WebAssembly.ExportedFunction {
+  private instantiate(code: CodeVersion, callees: { unlinked: FunctionId[]; linked: FunctionId[] }): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
     const { deopt } = this.env;
     const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit), optimize: () => deopt.optimize(code) });
@@ -166,7 +167,7 @@ export class CodeTable {
       else if (link.module === 'callee') {
         const fn = functionId(Number(link.field));
         const id = this.env.installed(fn);
-        if (id === 0) unlinked.push(fn);
+        (id === 0 ? callees.unlinked : callees.linked).push(fn);
         callee[link.field] = id === 0 ? this.placeholder(link.sig) : this.entry(id);
         calleeId[link.field] = id === 0 ? UNLINKED : id;
       }

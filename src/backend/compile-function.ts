@@ -16,10 +16,10 @@ import { ModuleBuilder, type FunctionBuilder, type FunctionDecl } from '../wasm/
 import type { CompileOptions } from './compile-options.js';
 import { DeoptExits, type DeoptTable } from './deopt-exits.js';
 import type { Dependency } from '../passes/dependencies.js';
-import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
 import type { ValueType } from '../ir/types.js';
 import type { FuncIdx, TagIdx, ValType } from '../wasm/types.js';
 import type { CallCase, CallPlans } from '../passes/call-plans.js';
+import { countCall } from './emit-profile-counts.js';
 import { emitStmts } from './emit-stmt.js';
 import { FunctionEmitter, type CallPosition, type FunctionFacts } from './function-emitter.js';
 import type { JsImportData } from './js-imports.js';
@@ -113,22 +113,11 @@ function emitFunction(fx: FunctionEmitter, codeId: number, tag: TagIdx | null): 
   // Without calls or loops a function runs in bounded time: it needs no poll at entry.
   if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
   if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
-  if (fx.facts.recording) countCall(fx, fx.facts.recording.address);
+  countCall(fx);
   emitStmts(fx, ir.body);
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') c.unreachable();
   return fx.exits?.table() ?? null;
-}
-
-/** Baseline code that records a profile counts its calls, and asks to be optimized after OPTIMIZE_AFTER_CALLS (`passes/profile.ts`). */
-function countCall(fx: FunctionEmitter, profile: number): void {
-  const c = fx.c;
-  fx.scratch('i32', (calls) => {
-    c.i32Const(0).i32Const(0).i32Load(profile + PROFILE_CALLS).i32Const(1).i32Add().localTee(calls).i32Store(profile + PROFILE_CALLS);
-    c.localGet(calls).i32Const(OPTIMIZE_AFTER_CALLS).i32Eq().if();
-    c.call(fx.imports.js('optimize'));
-    c.end();
-  });
 }
 
 /** Whether a case of `plans`, or of the bodies they inline, satisfies `p`. */

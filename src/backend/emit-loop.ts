@@ -10,6 +10,11 @@
 //! - Any other loop reads the poll word at the start of every iteration and
 //!   leaves the inner wasm loop for the safepoint call when it is raised.
 //!
+//! - Baseline code that records a profile counts the iterations toward its
+//!   optimization (`emit-profile-counts.ts`), in a local of the frame, and
+//!   adds them to the profile where the loop polls (a counted loop: after
+//!   each chunk).
+//!
 //! Either way the safepoint call stays out of the inner wasm loop, which
 //! keeps the loop's values in registers. Measured against no polls
 //! (`bench/costs.ts`, CPU time): a loop summing i * i costs 3-4% more as a
@@ -22,6 +27,7 @@ import type { Expr, Stmt } from '../ir/ir.js';
 import type { CountedLoop } from '../passes/counted-loop.js';
 import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
+import { addIterations, countIteration } from './emit-profile-counts.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -190,10 +196,12 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     c.localSet(chunkEnd);
     fx.poll(s.point);
     const iterations = c.loop();
+    countIteration(fx);
     fx.withLabel(s.label, { brk, cont: null }, () => emitStmts(fx, [...loop.body, loop.step]));
     i();
     c.localGet(chunkEnd).op(up ? `${t}.lt_s` : `${t}.gt_s`).brIf(iterations);
     c.end();
+    addIterations(fx);
     c.br(chunks).end().end();
   }));
 }
@@ -231,6 +239,8 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   const poll = c.block();
   const cont = c.loop();
   c.i32Const(0).i32AtomicLoad(POLL_REQUEST).brIf(poll);
+  countIteration(fx);
+  addIterations(fx);
   fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
   c.br(cont).end().end();
   c.call(fx.imports.js('safepoint'));

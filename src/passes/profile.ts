@@ -5,7 +5,8 @@
 //!
 //! ```
 //! +0  flags: NO_GUARDS once guards made from it failed too often
-//! +4  calls: counted at entry; at OPTIMIZE_AFTER_CALLS the code asks to be optimized
+//! +4  calls: counted at entry, and 1 per ITERATIONS_PER_CALL loop iterations
+//!     (`backend/emit-profile-counts.ts`); at OPTIMIZE_AFTER_CALLS the code asks to be optimized
 //! +8  per virtual call site of the function's own body, 8 bytes each:
 //!     the receiver class id last seen there, and how often it changed
 //! ```

@@ -38,6 +38,13 @@ export interface OptimizeRequest {
   readonly fn: FunctionId;
   readonly definition: number;
   readonly optimized: number;
+  /**
+   * The code id `fn`'s slot named when the thread asked: the definition, or
+   * a relinked version of it (the same module under an id this thread does
+   * not know: `backend/baseline.ts`). Either may be replaced; an id a load
+   * stored (a new definition) never equals it.
+   */
+  readonly named: number;
 }
 
 export interface CompilerStart {
@@ -122,12 +129,13 @@ export class CompilerThread {
     // Modules that program threads post to every thread are of no use here.
     this.sharing.clearMailbox();
     this.catchUp();
-    const { fn, definition, optimized } = request;
+    const { fn, definition, optimized, named } = request;
+    const current = (word: number): boolean => namedCodeId(word) === definition || namedCodeId(word) === named;
     const slot = stubSlot(fn) >>> 2;
     const word = Atomics.load(this.i32, slot);
     const ir = this.session.program.definition(codeId(definition));
     // A request that another thread's request has answered finds the slot naming that version: dropped.
-    if (!ir || namedCodeId(word) !== definition || this.sharing.acquire(optimized) !== null) {
+    if (!ir || !current(word) || this.sharing.acquire(optimized) !== null) {
       this.dropped++;
       return;
     }
@@ -153,7 +161,7 @@ export class CompilerThread {
     this.bytes += bytes;
     this.compiled++;
     // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.
-    for (let now = Atomics.load(this.i32, slot); namedCodeId(now) === definition; now = Atomics.load(this.i32, slot)) {
+    for (let now = Atomics.load(this.i32, slot); current(now); now = Atomics.load(this.i32, slot)) {
       if (Atomics.compareExchange(this.i32, slot, now, uncompiledWord(codeId(optimized))) === now) return;
     }
   }

@@ -98,7 +98,7 @@ export class Thread implements ThreadHooks {
     const dirs = start.loadDirectories;
     const resolve = dirs ? directoryResolver(dirs) : undefined;
     const optimizer = start.optimizer;
-    const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number) => optimizer.postMessage({ fn, definition, optimized } satisfies OptimizeRequest) };
+    const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number, named: number) => optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest) };
     const trace = start.trace ? new Tracer(trackOf(this.threadId), `thread ${this.threadId}`, start.trace.origin, traceSink) : undefined;
     this.input = new SharedInput(start.input);
     this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace, args: start.args, host });

@@ -46,12 +46,18 @@ export interface TierUpThresholds {
 
 /**
  * Measured on AWFY and the micro benchmarks (CPU time against `--tier
- * baseline`, geometric means): 10 calls / 1,000 back-edges 1.07x at full
- * size and 1.12x with one iteration; 100 / 10,000 1.08x and 1.14x; 1,000 /
- * 100,000 1.09x and 1.26x; 10,000 / 1,000,000 1.18x. Below 100 calls the gain
- * is within the noise, and compiling lukewarm code costs about 0.7 ms a version.
+ * baseline`, geometric means), before the optimizing tier: 10 calls / 1,000
+ * back-edges 1.07x at full size and 1.12x with one iteration; 100 / 10,000
+ * 1.08x and 1.14x; 1,000 / 100,000 1.09x and 1.26x; 10,000 / 1,000,000
+ * 1.18x. Compiling lukewarm code costs about 0.7 ms a version. Since the
+ * optimizing tier, what the interpreter runs also delays the profile and the
+ * optimized code, and its calls of compiled code cross into wasm from
+ * JavaScript (DeltaBlue: 199,000 such calls at 100 / 10,000, 19,000 at 10 /
+ * 1,000). In-process CPU time against `--tier baseline` (a loaded machine,
+ * medians of 3): DeltaBlue 1.33x at 100 / 10,000, 1.16x at 10 / 1,000, 1.21x
+ * at 3 / 300; CD 1.25x, 1.10x, 1.19x; List 1.21x, 1.09x, 1.06x.
  */
-export const DEFAULT_THRESHOLDS: TierUpThresholds = { calls: 100, backEdges: 10_000 };
+export const DEFAULT_THRESHOLDS: TierUpThresholds = { calls: 10, backEdges: 1_000 };
 
 export interface TieringOptions {
   readonly thresholds: TierUpThresholds;

@@ -51,3 +51,40 @@ test('at auto, two threads run baseline code while the compiler thread optimizes
     await session.close();
   }
 });
+
+// `caller` is compiled before `g` has code; once g has, caller's baseline code is relinked
+// under a new code id, and the slot names that id when caller asks to be optimized.
+const RELINKED = `
+fn g(n: i32) -> i32 { if n <= 0 { return 0; } return g(n - 1) + 1; }
+fn caller(n: i32) -> i32 {
+  if n < 0 { return g(3); }
+  let s: i32 = 0;
+  for i in 0..n { s += i; }
+  return s;
+}
+fn main() -> i32 {
+  let t: i32 = 0;
+  for k in 0..5 { t += caller(50); }
+  for k in 0..5 { t += caller(-1); }
+  for k in 0..3000 { t += caller(50); }
+  return t;
+}
+`;
+
+test('a request for a definition whose slot names a relinked version of it is compiled, not dropped', async () => {
+  const session = await ThreadedSession.create({ threads: 1, tier: 'auto', tierUp: { calls: 2, backEdges: 20 }, print: () => {} });
+  try {
+    session.load(RELINKED, 'relinked.rj');
+    const expected = 3005 * 1225 + 5 * 3;
+    let report = await session.optimizationReport();
+    for (let run = 0; run < 20 && (report.compiler?.compiled ?? 0) + (report.compiler?.dropped ?? 0) < 1; run++) {
+      const result = await session.run('main');
+      assert.deepEqual(result.outcomes.map((o) => (o.kind === 'returned' ? o.value : o.kind)), [expected]);
+      report = await session.optimizationReport();
+    }
+    assert.equal(report.compiler?.dropped, 0, `the compiler dropped ${report.compiler?.dropped} requests`);
+    assert.ok((report.compiler?.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.compiled}`);
+  } finally {
+    await session.close();
+  }
+});

@@ -1,0 +1,79 @@
+//! What baseline code that records a profile (`passes/profile.ts`) counts
+//! toward its optimization: its calls, at entry, and the iterations of its
+//! loops, ITERATIONS_PER_CALL of them counting as one call, as in the
+//! interpreter's budget (`interp/hotness.ts`). Without the iterations, a
+//! function called a few times whose loops do the work (Mandelbrot's
+//! `mandelbrot`, the sieve's `sieve`) was never optimized.
+//!
+//! Iterations are counted in a local of the frame (a register), and added to
+//! the profile's count of calls once there are ITERATIONS_PER_CALL of them:
+//! the memory is touched about as often as by one call. A loop that polls at
+//! every iteration adds them there; a counted loop, which polls once per
+//! chunk of POLL_INTERVAL iterations (`emit-loop.ts`), after each chunk, so
+//! that a loop that ends normally leaves none behind (a frame's count goes
+//! from one loop to the next, and is lost when it returns). Nothing here is
+//! emitted in code that records no profile.
+
+import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
+import type { FunctionEmitter } from './function-emitter.js';
+
+/** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
+export const ITERATIONS_PER_CALL = 100;
+
+/** The local that counts the iterations of each frame's loops, made at its first loop. */
+const iterationLocals = new WeakMap<FunctionEmitter, number>();
+
+/** Counts a call, at entry; the call that reaches OPTIMIZE_AFTER_CALLS asks to be optimized. */
+export function countCall(fx: FunctionEmitter): void {
+  const recording = fx.facts.recording;
+  if (!recording) return;
+  const c = fx.c;
+  fx.scratch('i32', (calls) => {
+    c.i32Const(0).i32Const(0).i32Load(recording.address + PROFILE_CALLS).i32Const(1).i32Add().localTee(calls).i32Store(recording.address + PROFILE_CALLS);
+    c.localGet(calls).i32Const(OPTIMIZE_AFTER_CALLS).i32Eq().if();
+    c.call(fx.imports.js('optimize'));
+    c.end();
+  });
+}
+
+/** Counts one iteration of a loop, in the frame's local. */
+export function countIteration(fx: FunctionEmitter): void {
+  if (!fx.facts.recording) return;
+  const local = iterationLocal(fx);
+  fx.c.localGet(local).i32Const(1).i32Add().localSet(local);
+}
+
+/**
+ * Adds the iterations counted so far, once there are ITERATIONS_PER_CALL, to
+ * the profile as calls; the addition that crosses OPTIMIZE_AFTER_CALLS asks
+ * to be optimized (once: the frame stays in this code, and later frames
+ * call the optimized version).
+ */
+export function addIterations(fx: FunctionEmitter): void {
+  const recording = fx.facts.recording;
+  if (!recording) return;
+  const c = fx.c;
+  const local = iterationLocal(fx);
+  const at = recording.address + PROFILE_CALLS;
+  c.localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.ge_u').if();
+  fx.scratch('i32', (before) => {
+    c.i32Const(0).i32Load(at).localSet(before);
+    c.i32Const(0).localGet(before).localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().i32Store(at);
+    // Crossed: below the threshold before, at or past it now (a count read as negative, being racy, crosses nothing).
+    c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.lt_s');
+    c.i32Const(0).i32Load(at).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.ge_s').i32And().if();
+    c.call(fx.imports.js('optimize'));
+    c.end();
+  });
+  c.i32Const(0).localSet(local);
+  c.end();
+}
+
+function iterationLocal(fx: FunctionEmitter): number {
+  let local = iterationLocals.get(fx);
+  if (local === undefined) {
+    local = fx.fb.addLocal('i32', 'iterations');
+    iterationLocals.set(fx, local);
+  }
+  return local;
+}
