@@ -38,5 +38,7 @@ test('the same in optimized code that assumes definitions and the class hierarch
   assert.equal(r.violations, 0);
   assert.equal(r.traps, 0);
   assert.ok(r.calls > 600n, `only ${r.calls} calls`);
-  assert.ok(r.code.freedVersions > 200, `only ${r.code.freedVersions} versions freed`);
+  // How many versions a thread makes depends on how often it runs between loads (121-384 seen on two
+  // busy cores); each load adds a subclass whose methods stay current, so versions stay live too.
+  assert.ok(r.code.freedVersions > 50, `only ${r.code.freedVersions} versions freed`);
 });
