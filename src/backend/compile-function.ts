@@ -7,7 +7,7 @@
 //! into a function of its own, then moved into the module once the imports
 //! are complete, its self-calls patched with its index.
 
-import { ENTRY_POINT, type IrFunction } from '../ir/ir.js';
+import { ENTRY_POINT, type IrFunction, type Stmt } from '../ir/ir.js';
 import { someStmt } from '../ir/operands.js';
 import { makesCalls } from '../core/limits.js';
 import type { Program } from '../core/program.js';
@@ -50,7 +50,7 @@ export function emitModule(ir: IrFunction, program: Program, codeId: number, opt
   const decl = { name: ir.name, ...wasmSig(params.slice(0, -1).map((l) => l.type), ir.result), paramNames: params.map((l) => l.name) };
   const body = new ModuleBuilder().addFunction(decl);
   const fx = new FunctionEmitter(ir, program, mb, imports, body, options, facts);
-  const recursive = options.speculate === true && options.validityChecks !== false && someCase(facts.callPlans, (k) => k.run.kind === 'self');
+  const recursive = options.speculate === true && options.validityChecks !== false && someCase(facts.callPlans, (k) => k.run.kind === 'self') && !callsItselfInLoop(ir.body, facts.callPlans, false);
   const tag = recursive ? mb.addTag(decl.results) : null;
   const deopt = emitFunction(fx, codeId, tag);
   const fb = mb.addFunction(decl);
@@ -118,6 +118,29 @@ function emitFunction(fx: FunctionEmitter, codeId: number, tag: TagIdx | null): 
   // The checker makes every path of a function with a result end in `return`.
   if (ir.result !== 'void') c.unreachable();
   return fx.exits?.table() ?? null;
+}
+
+/**
+ * Whether a call of itself sits in a loop of `stmts`, or in a body inlined
+ * at a call (counted as in a loop: its loops are not looked at). There the
+ * scheme of `emitEntry` costs more than the checks it saves: a call in a
+ * `try` keeps the loop's values in memory across it (AWFY Permute at opt
+ * ran 1.11x slower with it, fib 0.96x; docs/PERFORMANCE.md).
+ */
+function callsItselfInLoop(stmts: readonly Stmt[], plans: CallPlans, inLoop: boolean): boolean {
+  return stmts.some((s) => {
+    switch (s.op) {
+      case 'loop': return callsItselfInLoop(s.body, plans, true);
+      case 'block': return callsItselfInLoop(s.body, plans, inLoop);
+      case 'if': return callsItselfInLoop(s.then, plans, inLoop) || callsItselfInLoop(s.else, plans, inLoop);
+      case 'call': {
+        const cases = plans.get(s.point) ?? [];
+        if (cases.some((k) => k.run.kind === 'inline' && someCase(k.run.calls, (inner) => inner.run.kind === 'self'))) return true;
+        return inLoop && cases.some((k) => k.run.kind === 'self');
+      }
+      default: return false;
+    }
+  });
 }
 
 /** Whether a case of `plans`, or of the bodies they inline, satisfies `p`. */

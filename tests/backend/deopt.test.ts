@@ -61,9 +61,11 @@ test('three inlined frames of three versions deoptimize at once and finish as th
 // when the callee left by an exit. The innermost r(0) calls `trigger`, whose load redefines g:
 // r(0) deoptimizes after the call, and every outer frame of r must deoptimize when r(0)'s call
 // returns, each then calling the new g. One that went on in the optimized code would add the
-// inlined old g (n + 1) instead.
-const RECURSIVE = {
-  'main.rj': `
+// inlined old g (n + 1) instead. With its calls of itself in a loop, the code checks after each
+// of them instead (`compile-function.ts` callsItselfInLoop), and the same must hold.
+function recursive(callsItself: string): Record<string, string> {
+  return {
+    'main.rj': `
 global loaded: bool = false;
 fn trigger(n: i32) -> i32 {
   if !loaded { loaded = true; load("g2.rj"); }
@@ -72,20 +74,29 @@ fn trigger(n: i32) -> i32 {
 fn g(x: i32) -> i32 { return x + 1; }
 fn r(n: i32) -> i32 {
   if n == 0 { return trigger(n); }
-  let below = r(n - 1);
+  ${callsItself}
   return below + g(n);
 }
 `,
-  'g2.rj': 'fn g(x: i32) -> i32 { return x + 100; }',
-};
+    'g2.rj': 'fn g(x: i32) -> i32 { return x + 100; }',
+  };
+}
 
-test('a load deep in a recursion invalidates the code: every frame of it deoptimizes when its call of itself returns', () => {
+function everyFrameDeoptimizes(modules: Record<string, string>): void {
   for (const tier of TIER_NAMES) {
-    const { session } = sessionWith(tier, RECURSIVE);
-    session.load(RECURSIVE['main.rj'], 'main.rj');
+    const { session } = sessionWith(tier, modules);
+    session.load(modules['main.rj'] as string, 'main.rj');
     assert.equal(session.call('r', 5), 101 + 102 + 103 + 104 + 105, `at ${tier}`);
     if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 6, 'r(0) after trigger, and r(1) to r(5) after their calls of r');
   }
+}
+
+test('a load deep in a recursion invalidates the code: every frame of it deoptimizes when its call of itself returns', () => {
+  everyFrameDeoptimizes(recursive('let below = r(n - 1);'));
+});
+
+test('the same with the calls of itself in a loop', () => {
+  everyFrameDeoptimizes(recursive('let below = 0;\n  for i in 0..1 { below += r(n - 1); }'));
 });
 
 test('under stress testing a call of itself that returns normally still leaves at its ticks, and results do not change', () => {
