@@ -20,9 +20,6 @@ import type { FunctionEmitter } from './function-emitter.js';
 /** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
 export const ITERATIONS_PER_CALL = 100;
 
-/** The local that counts the iterations of each frame's loops, made at its first loop. */
-const iterationLocals = new WeakMap<FunctionEmitter, number>();
-
 /** Counts a call, at entry; the call that reaches OPTIMIZE_AFTER_CALLS asks to be optimized. */
 export function countCall(fx: FunctionEmitter): void {
   const recording = fx.facts.recording;
@@ -69,11 +66,8 @@ export function addIterations(fx: FunctionEmitter): void {
   c.end();
 }
 
+/** The local that counts the iterations of the frame's loops, made at its first loop. */
 function iterationLocal(fx: FunctionEmitter): number {
-  let local = iterationLocals.get(fx);
-  if (local === undefined) {
-    local = fx.fb.addLocal('i32', 'iterations');
-    iterationLocals.set(fx, local);
-  }
-  return local;
+  fx.iterationsLocal ??= fx.fb.addLocal('i32', 'iterations');
+  return fx.iterationsLocal;
 }

@@ -128,6 +128,8 @@ export class FunctionEmitter {
   private readonly inBounds = new Set<string>();
   /** False inside the checked copy of a versioned loop, so that nested loops are not copied again. */
   versionLoops = true;
+  /** Baseline code that records a profile: the local that counts its loops' iterations, made at its first loop (`emit-profile-counts.ts`). */
+  iterationsLocal: number | null = null;
 
   constructor(
     readonly ir: IrFunction,
