@@ -28,6 +28,8 @@ export interface StressResult {
   readonly calls: bigint;
   readonly violations: number;
   readonly traps: number;
+  /** The trap or internal error a thread reported, formatted; null when every thread returned. */
+  readonly failure: string | null;
   /** The code kept and freed, over the threads, at the end. */
   readonly code: CodeStats;
   /** Resident set size after 1,000 loads (or at the end of a shorter run) and at the end, in bytes. */
@@ -37,7 +39,7 @@ export interface StressResult {
   readonly logged: number;
 }
 
-/** A worker's loop, `name`: `round` until stopped, counting the `checked` calls each round makes. */
+/** A worker's loop, `name`: `round` until stopped, counting the `checked` calls each round makes, and the rounds as they end. */
 function hammer(name: string, round: string, checked: number): string {
   return `
 fn ${name}() {
@@ -47,6 +49,7 @@ fn ${name}() {
   while atomic_load(stop) == 0 {
     ${round}(probe);
     n += ${checked};
+    atomic_add(rounds, 1);
   }
   atomic_add(calls, n);
 }
@@ -68,6 +71,7 @@ global stop: i32 = 0;
 global violations: i32 = 0;
 global calls: i64 = 0;
 global running: i32 = 0;
+global rounds: i64 = 0;
 
 fn version() -> i32 { return 0; }
 
@@ -114,6 +118,21 @@ fn make() -> Probe { for i in 0..1 { } return new P${k}; }
 fn version() -> i32 { return ${k}; }`;
 }
 
+/** Loads between waits for the threads to make rounds: on busy cores they may barely run between loads otherwise. */
+const PACE = 5;
+/** How long the threads may take for a round each before the stress fails. */
+const ROUNDS_TIMEOUT_MS = 60_000;
+
+/** Waits until the threads have made `threads` rounds (one each, on average) since the last wait. */
+async function roundsMade(session: ThreadedSession, threads: number): Promise<void> {
+  const wanted = (session.session.readGlobal('rounds') as bigint) + BigInt(threads);
+  const deadline = Date.now() + ROUNDS_TIMEOUT_MS;
+  while ((session.session.readGlobal('rounds') as bigint) < wanted) {
+    if (Date.now() > deadline) throw new Error(`the threads made no rounds for ${ROUNDS_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 export async function runRedefineStress(threads: number, loads: number, tier: Tier, tierUp?: TierUpThresholds, hierarchy = false, reclaimAlways = false): Promise<StressResult> {
   const compile = reclaimAlways ? { ...DEFAULT_COMPILE_OPTIONS, reclaimAlways } : undefined;
   const session = await ThreadedSession.create({ threads, tier, tierUp, compile, print: () => {} });
@@ -131,6 +150,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       if (k === Math.min(1000, loads)) rssAfter1000 = process.memoryUsage().rss;
       // Yield now and then so that the workers' messages are not all held up.
       if (k % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (k % PACE === 0) await roundsMade(session, threads);
     }
     session.session.writeGlobal('stop', 1);
     const result = await run;
@@ -139,6 +159,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       calls: session.session.readGlobal('calls') as bigint,
       violations: session.session.readGlobal('violations') as number,
       traps: result.outcomes.filter((o) => o.kind !== 'returned').length,
+      failure: result.trap ?? result.internal,
       code: session.codeStats(),
       rssAfter1000,
       rssAtEnd: process.memoryUsage().rss,
@@ -163,6 +184,7 @@ async function main(): Promise<void> {
   const r = await runRedefineStress(Number(values.threads), Number(values.loads), values.tier as Tier, undefined, values.hierarchy, values['reclaim-always']);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.threads} threads, ${r.loads} loads, ${r.calls} calls in ${seconds.toFixed(1)} s: ${r.violations} violations, ${r.traps} threads that did not return normally`);
+  if (r.failure) console.log(r.failure);
   const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
   console.log(`RSS ${mb(r.rssAfter1000)} MB after 1,000 loads, ${mb(r.rssAtEnd)} MB at the end; code: ${JSON.stringify(r.code)}`);
   process.exitCode = r.violations === 0 && r.traps === 0 ? 0 : 1;
