@@ -3,15 +3,16 @@
 //! must check its validity (`backend/deopt-exits.ts`). A thread acknowledges
 //! only at a safepoint (polls: at entry of a function that calls or loops,
 //! and in loops), in its own `load`, and while it waits outside program code
-//! (`barrier`, `sleep`, `read_byte`); the first store of a global may apply
-//! loads too (`core/global-states.ts`), and a host function, or the
-//! embedder's `print` that printing calls, may do anything.
+//! (`barrier`, `sleep`, `read_byte`); the first store of a global, plain or
+//! atomic, may apply loads too (`core/global-states.ts`), and a host
+//! function, or the embedder's `print` that printing calls, may do anything.
 //! A body with none of these, and no call (which may reach any of them),
 //! runs from entry to return without acknowledging anything: a call of it
 //! needs no check after it (`call-plans.ts`).
 //!
-//! Allocation, `delete`, atomics and traps do not acknowledge: they run in
-//! the runtime module, or take a block from the heap, without waiting.
+//! Allocation, `delete`, atomics on fields and elements and traps do not
+//! acknowledge: they run in the runtime module, or take a block from the
+//! heap, without waiting.
 
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { exprOperands, someStmt, stmtOperands } from '../ir/operands.js';
@@ -19,6 +20,11 @@ import { exprOperands, someStmt, stmtOperands } from '../ir/operands.js';
 const ACKNOWLEDGING: ReadonlySet<Stmt['op']> = new Set(['call', 'loop', 'load', 'barrier', 'sleep', 'setGlobal', 'print', 'printFixed']);
 
 export function mayAcknowledge(ir: IrFunction): boolean {
-  const host = (e: Expr): boolean => e.op === 'host' || exprOperands(e).some(host);
-  return someStmt(ir.body, (s) => ACKNOWLEDGING.has(s.op) || stmtOperands(s).some(host));
+  const acknowledging = (e: Expr): boolean => e.op === 'host' || storesGlobal(e) || exprOperands(e).some(acknowledging);
+  return someStmt(ir.body, (s) => ACKNOWLEDGING.has(s.op) || storesGlobal(s) || stmtOperands(s).some(acknowledging));
+}
+
+/** An atomic store or read-modify-write of a global: its first store calls the session. */
+function storesGlobal(node: Expr | Stmt): boolean {
+  return (node.op === 'atomicStore' || node.op === 'atomicAdd' || node.op === 'atomicCas') && node.place.kind === 'global';
 }

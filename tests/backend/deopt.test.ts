@@ -153,6 +153,42 @@ test('a call of a method that acknowledges nothing is not checked; a call of one
   assert.match(text, /K -> call K\.poke\n/);
 });
 
+// The first store of a global that optimized code folded makes every thread drop that code
+// (core/global-states.ts), and may apply other threads' loads: an atomic store is one too. `bump`
+// (too large to inline) makes the first store of `counter` in f(2), whose code, linked to bump's
+// by then, reads `counter` as folded: f must deoptimize when bump returns and read 1. Unchecked,
+// it returned the fold, 0.
+const FIRST_STORE = `
+global counter: i32 = 0;
+class K {
+  fn bump(self, x: i32) -> i32 {
+    let a = x;
+${QUIET_BODY}    if x == 2 { atomic_add(counter, 1); }
+    return a;
+  }
+}
+fn f(x: i32) -> i32 {
+  let k = new K;
+  let q = k.bump(x);
+  delete k;
+  return q * 0 + counter;
+}
+`;
+
+test('a call of a method whose atomic store is the first of a global is checked: the caller that folded the global deoptimizes', () => {
+  for (const tier of TIER_NAMES) {
+    const { session } = sessionWith(tier, { 'main.rj': FIRST_STORE });
+    session.load(FIRST_STORE, 'main.rj');
+    assert.deepEqual([0, 1, 2, 3].map((x) => session.call('f', x)), [0, 0, 1, 1], `at ${tier}`);
+    if (tier === 'opt') assert.equal(session.optStats().exits.get('invalidated'), 1);
+  }
+  const { session } = sessionWith('interp', { 'main.rj': FIRST_STORE });
+  session.load(FIRST_STORE, 'main.rj');
+  const f = session.program.functions.find((fn) => fn.name === 'f')?.ir;
+  assert.ok(f);
+  assert.match(optimizedText(f, session.program, 1), /K -> call K\.bump\n/);
+});
+
 // A virtual call with one implementation among the loaded classes is devirtualized and
 // inlined with no class check; a load that adds a subclass overriding it invalidates the code
 // while `run`'s loop is in it, and the loop continues in the interpreter.
