@@ -34,7 +34,6 @@
 //! (AWFY Towers: 4.9 s to 2.4 s). At most MAX_RELINKS times per definition.
 
 import { nowMs } from '../core/clock.js';
-import { CollectionPacer } from './full-collection.js';
 import type { FrameState, FunctionId, IrFunction, Local, PointId } from '../ir/ir.js';
 import { isRefType } from '../ir/types.js';
 import { codeId, type CodeId } from '../ir/ids.js';
@@ -148,7 +147,6 @@ export class Baseline {
   /** Versions made and freed on this thread (installed code and bridges), and the bytes of the modules freed. */
   private freedVersions = 0;
   private freedBytes = 0;
-  private readonly collections = new CollectionPacer();
   /** The order in which versions were made here (`codeVersions`). */
   private readonly made = new WeakMap<CodeVersion, number>();
   private madeCount = 0;
@@ -718,8 +716,9 @@ export class Baseline {
    * definitions its exits continue in. Freed: its instance (the table entry,
    * nulled), bridge, holds, dependency entries, guard counts, the policy's
    * compiled callee, and the program's record of definitions no one needs.
+   * Returns how many versions and definitions it freed.
    */
-  collect(running: ReadonlySet<number>): void {
+  collect(running: ReadonlySet<number>): number {
     const i32 = this.heap.i32;
     const keep = new Set<number>(this.resolving);
     for (const info of this.program.functions) {
@@ -765,10 +764,9 @@ export class Baseline {
     for (const [id, code] of this.osrVersions) if (!code.deref()) this.osrVersions.delete(id);
     for (const id of this.hot) if (!keep.has(id)) this.hot.delete(id);
     for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
-    this.program.forgetDefinitions((id) => keep.has(id));
+    const forgotten = this.program.forgetDefinitions((id) => keep.has(id));
     this.sharing.discardFreed();
-    // Last: what was freed above is garbage now, and its native memory goes with it.
-    this.collections.freedVersions(freed.size);
+    return freed.size + forgotten;
   }
 
   /** Code versions on this thread: kept and freed, and the bytes of the compiled modules kept and freed. */

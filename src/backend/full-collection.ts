@@ -1,5 +1,5 @@
 //! A full garbage collection of this thread's JS heap once many code
-//! versions have been freed since the last one.
+//! versions, or superseded definitions, have been freed since the last one.
 //!
 //! A freed version's `WebAssembly.Module` and `Instance` are small JS objects
 //! holding far more native memory (the compiled code, the module's and the
@@ -8,7 +8,9 @@
 //! and a thread whose JS heap grows slowly runs few of them. Under endless
 //! redefinition the resident memory grew about 1.5 KB a load at the
 //! baseline tier without them, under 0.5 KB with them (docs/PERFORMANCE.md,
-//! "Code lifetime").
+//! "Code lifetime"). A superseded definition counts as a freed version: at
+//! the interpreter each thread's replay of every load leaves its syntax tree
+//! and IR, and a worker's heap, left to V8, grows to its working size.
 //!
 //! The pace: a collection after `FULL_COLLECTION_AFTER` freed versions, or
 //! more when the last one was slow (a host's large heap on the main thread),
@@ -17,47 +19,68 @@
 //! V8 gives scripts a collection only under `--expose-gc`. The flag is set
 //! for as long as it takes to get the function from a new context, then
 //! cleared, so that contexts and workers made later see no `gc` global (a
-//! process started with the flag keeps it, and its `gc` is used).
+//! process started with the flag keeps it, and its `gc` is used). Threads
+//! may do so at the same moment (`exposedGc`). A thread that cannot get
+//! `gc` makes no collections: they only give memory back sooner.
 
 import { createRequire } from 'node:module';
 import { nowMs } from '../core/clock.js';
 
-/** Freed code versions after which a thread asks for a full collection, at least. */
+/** Freed code versions (or definitions) after which a thread asks for a full collection, at least. */
 export const FULL_COLLECTION_AFTER = 1000;
 /** What collections may cost, amortized over the versions freed. */
 const BUDGET_MS_PER_VERSION = 0.005;
 
-let collect: (() => void) | null = null;
+/** Tries at getting `gc` while other threads may clear the flag between this one's setting it and its new context. */
+const GC_ATTEMPTS = 100;
 
-/** Runs a full collection of this thread's heap. */
+/** This thread's `gc`; null when it could not be had (no collections then), undefined before the first try. */
+let collect: (() => void) | null | undefined;
+
+/** Runs a full collection of this thread's heap, if this thread can. */
 function fullCollection(): void {
-  if (collect === null && typeof globalThis.gc === 'function') collect = globalThis.gc as () => void;
-  if (collect === null) {
-    const require = createRequire(import.meta.url);
-    const v8 = require('node:v8') as typeof import('node:v8');
-    const vm = require('node:vm') as typeof import('node:vm');
+  if (collect === undefined) collect = typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : exposedGc();
+  collect?.();
+}
+
+/**
+ * `gc` from a new context made while `--expose-gc` is set. The flag is the
+ * process's: another thread that gets its own clears it when done, maybe
+ * between this thread's setting it and its context's creation (such a
+ * context has no `gc`), so a thread tries again.
+ */
+function exposedGc(): (() => void) | null {
+  const require = createRequire(import.meta.url);
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const vm = require('node:vm') as typeof import('node:vm');
+  for (let attempt = 0; attempt < GC_ATTEMPTS; attempt++) {
     v8.setFlagsFromString('--expose-gc');
     try {
-      collect = vm.runInNewContext('gc') as () => void;
+      const gc = vm.runInNewContext('typeof gc === "function" ? gc : null') as (() => void) | null;
+      if (gc) return gc;
     } finally {
       v8.setFlagsFromString('--no-expose-gc');
     }
   }
-  collect();
+  return null;
 }
 
 /** Counts freed versions and collects when they are due. */
 export class CollectionPacer {
-  private freed = 0;
+  private freedSince = 0;
   private due = FULL_COLLECTION_AFTER;
 
-  /** `versions` more were freed, and are garbage now. */
-  freedVersions(versions: number): void {
-    this.freed += versions;
-    if (this.freed < this.due) return;
+  /** `versions` more versions or definitions were freed, and are garbage now. */
+  freed(versions: number): void {
+    this.freedSince += versions;
+  }
+
+  /** Runs a full collection if enough was freed since the last one. */
+  collectIfDue(): void {
+    if (this.freedSince < this.due) return;
     const start = nowMs();
     fullCollection();
-    this.freed = 0;
+    this.freedSince = 0;
     this.due = Math.max(FULL_COLLECTION_AFTER, Math.ceil((nowMs() - start) / BUDGET_MS_PER_VERSION));
   }
 }

@@ -116,12 +116,16 @@ export class Program {
   /**
    * Forgets the definitions (by code id) that `keep` does not keep and that
    * are no function's current one: superseded versions nothing here needs.
+   * Returns how many it forgot.
    */
-  forgetDefinitions(keep: (id: CodeId) => boolean): void {
+  forgetDefinitions(keep: (id: CodeId) => boolean): number {
+    let forgotten = 0;
     for (const [id, ir] of this.definitions) {
       if (keep(id) || this.functions[ir.id]?.ir === ir) continue;
       this.definitions.delete(id);
+      forgotten++;
     }
+    return forgotten;
   }
 
   /** The definition that code id `id` names, if this program has it yet. */

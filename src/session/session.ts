@@ -36,6 +36,7 @@ import { apiError } from './api-errors.js';
 import { arrayTypeNamed, fromRaw, readArray, refTo, toRaw, writeArray, type ArrayValues, type HostValue, type NumericArray, type Ref, type ValueContext } from './host-values.js';
 import { StopReason, Stopped } from '../core/control.js';
 import { faultFrame, runningCodeIds } from '../backend/wasm-frames.js';
+import { CollectionPacer } from '../backend/full-collection.js';
 import { HostFault, type HostCall, type HostSite, type RuntimeHost } from '../core/host.js';
 import { hostFunctionCall, type HostFunction } from '../core/host-function.js';
 import { SharedInput } from '../core/input.js';
@@ -260,6 +261,8 @@ export class Session {
   private readonly traceFile: TraceFile | null;
   /** How long each load of this thread's waited for the other threads to take it. */
   private readonly handshakes = new LatencyHistogram();
+  /** Full collections of this thread's JS heap, paced by the versions and definitions `collect` frees. */
+  private readonly collections = new CollectionPacer();
   /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
   private readonly controlWords: Int32Array;
   private readonly pollWord: Int32Array;
@@ -708,13 +711,25 @@ export class Session {
 
   /**
    * Frees the code this thread keeps for versions that no frame on it runs
-   * and nothing names (`Baseline.collect`, from a stack report). Loads call
-   * it, and threads at the safepoints where they apply other threads' loads;
-   * a thread outside program code keeps its code until it next applies one.
+   * and nothing names (`Baseline.collect`, from a stack report), then runs a
+   * full collection of the JS heap if enough was freed since the last one
+   * (`backend/full-collection.ts`: the native memory of freed code goes only
+   * then). Loads call it, and threads at the safepoints where they apply
+   * other threads' loads; a thread outside program code keeps its code until
+   * it next applies one.
    */
   collect(): void {
-    if (this.baseline) this.baseline.collect(runningCodeIds());
-    else this.program.forgetDefinitions(() => false);
+    this.freeUnused();
+    this.fullCollectionIfDue();
+  }
+
+  /** `collect` without the full collection: a thread frees before it acknowledges a load, and collects after (the loader does not wait for that). */
+  freeUnused(): void {
+    this.collections.freed(this.baseline ? this.baseline.collect(runningCodeIds()) : this.program.forgetDefinitions(() => false));
+  }
+
+  fullCollectionIfDue(): void {
+    this.collections.collectIfDue();
   }
 
   /** After this thread's own load: collects here, and sweeps the code ids that no thread holds any more when a sweep is due. */

@@ -171,8 +171,9 @@ export class Thread implements ThreadHooks {
     // A load may have grown the memory.
     this.session.heap.refresh();
     // Before acknowledging: a load's sweep frees only what the threads that acknowledged let go of.
-    this.session.collect();
+    this.session.freeUnused();
     this.control.acknowledge(this.threadId, logged);
+    this.session.fullCollectionIfDue();
   }
 
   /** Blocks in the runtime (counted as acknowledged meanwhile), then catches up. */

@@ -1,10 +1,11 @@
-//! The pace of full collections after freed code versions: none before
+//! The pace of full collections after freed code versions (or definitions): none before
 //! `FULL_COLLECTION_AFTER` of them, one then, and no `gc` global left behind.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { CollectionPacer, FULL_COLLECTION_AFTER } from '../../src/backend/full-collection.js';
 
 /** The forced major collections that `run` causes. */
@@ -24,15 +25,56 @@ async function forcedCollections(run: () => void): Promise<number> {
   return forced;
 }
 
-test('a full collection once FULL_COLLECTION_AFTER versions are freed, not before', async () => {
+test('a full collection once FULL_COLLECTION_AFTER versions are freed, not before, and only when asked', async () => {
   const pacer = new CollectionPacer();
-  assert.equal(await forcedCollections(() => pacer.freedVersions(FULL_COLLECTION_AFTER - 1)), 0);
-  assert.equal(await forcedCollections(() => pacer.freedVersions(1)), 1);
-  assert.equal(await forcedCollections(() => pacer.freedVersions(FULL_COLLECTION_AFTER - 1)), 0);
+  const free = (versions: number) => (): void => {
+    pacer.freed(versions);
+    pacer.collectIfDue();
+  };
+  assert.equal(await forcedCollections(free(FULL_COLLECTION_AFTER - 1)), 0);
+  assert.equal(await forcedCollections(() => pacer.freed(1)), 0);
+  assert.equal(await forcedCollections(() => pacer.collectIfDue()), 1);
+  assert.equal(await forcedCollections(free(FULL_COLLECTION_AFTER - 1)), 0);
 });
 
 test('collecting leaves no gc global in contexts made later', () => {
-  new CollectionPacer().freedVersions(FULL_COLLECTION_AFTER);
+  const pacer = new CollectionPacer();
+  pacer.freed(FULL_COLLECTION_AFTER);
+  pacer.collectIfDue();
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
   assert.equal(runInNewContext('typeof gc'), 'undefined');
+});
+
+/**
+ * A worker that waits for the word at `start` to be set, then makes its
+ * first full collection, as the threads of a run do when they have freed
+ * their first thousand versions at about the same time: each sets and clears
+ * the process-wide flag that exposes `gc`.
+ */
+const COLLECTING_WORKER = `
+const { workerData } = require('node:worker_threads');
+const words = new Int32Array(workerData.shared);
+import(workerData.module).then(({ CollectionPacer, FULL_COLLECTION_AFTER }) => {
+  Atomics.wait(words, 0, 0);
+  const pacer = new CollectionPacer();
+  pacer.freed(FULL_COLLECTION_AFTER);
+  pacer.collectIfDue();
+});
+`;
+
+test('threads that make their first full collection at the same moment all make it (the flag they set is process-wide)', async () => {
+  const module = new URL('../../src/backend/full-collection.js', import.meta.url).href;
+  for (let round = 0; round < 8; round++) {
+    const shared = new SharedArrayBuffer(4);
+    const workers = Array.from({ length: 4 }, () => new Worker(COLLECTING_WORKER, { eval: true, workerData: { shared, module } }));
+    const exits = workers.map((w) => new Promise<unknown>((resolve) => {
+      w.on('error', resolve);
+      w.on('exit', () => resolve(null));
+    }));
+    // Every worker has imported the module and waits (or is about to).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    Atomics.store(new Int32Array(shared), 0, 1);
+    Atomics.notify(new Int32Array(shared), 0);
+    assert.deepEqual(await Promise.all(exits), [null, null, null, null], `round ${round}`);
+  }
 });
