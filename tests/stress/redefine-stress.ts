@@ -123,11 +123,11 @@ const PACE = 5;
 /** How long the threads may take for a round each before the stress fails. */
 const ROUNDS_TIMEOUT_MS = 60_000;
 
-/** Waits until the threads have made `threads` rounds (one each, on average) since the last wait. */
-async function roundsMade(session: ThreadedSession, threads: number): Promise<void> {
+/** Waits until the threads have made `threads` rounds (one each, on average) since the last wait, or the run has `ended` (a trap stops it). */
+async function roundsMade(session: ThreadedSession, threads: number, ended: () => boolean): Promise<void> {
   const wanted = (session.session.readGlobal('rounds') as bigint) + BigInt(threads);
   const deadline = Date.now() + ROUNDS_TIMEOUT_MS;
-  while ((session.session.readGlobal('rounds') as bigint) < wanted) {
+  while ((session.session.readGlobal('rounds') as bigint) < wanted && !ended()) {
     if (Date.now() > deadline) throw new Error(`the threads made no rounds for ${ROUNDS_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
@@ -140,6 +140,11 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
   try {
     session.load(hierarchy ? PROGRAM + HIERARCHY : PROGRAM, 'stress.rj');
     const run = session.run(hierarchy ? 'hammer2' : 'hammer');
+    let ended = false;
+    const end = (): void => {
+      ended = true;
+    };
+    void run.then(end, end);
     // Let the threads get going before the first redefinition.
     await new Promise((resolve) => setTimeout(resolve, 50));
     while ((session.session.readGlobal('running') as number) < threads) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -150,7 +155,7 @@ export async function runRedefineStress(threads: number, loads: number, tier: Ti
       if (k === Math.min(1000, loads)) rssAfter1000 = process.memoryUsage().rss;
       // Yield now and then so that the workers' messages are not all held up.
       if (k % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-      if (k % PACE === 0) await roundsMade(session, threads);
+      if (k % PACE === 0) await roundsMade(session, threads, () => ended);
     }
     session.session.writeGlobal('stop', 1);
     const result = await run;
