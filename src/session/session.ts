@@ -62,7 +62,12 @@ const MAX_SOURCES = 1024;
 
 /** How a `Session` runs: its tier, output, memory, module resolver and, for measurement, compile options. */
 export interface SessionOptions {
-  /** Receives each line a program prints (default: standard output). */
+  /**
+   * Receives each line a program prints (default: standard output). It may
+   * not load, call or store a global of the session (`ERR_REJIT_SESSION_BUSY`):
+   * optimized code has no point after a `print` to leave at, so it could not
+   * see what that changed.
+   */
   readonly print?: (line: string) => void;
   /**
    * Receives output that does not end a line: what `write_byte` wrote after
@@ -253,6 +258,8 @@ export class Session {
   private readonly hostNames: ReadonlySet<string>;
   /** Bytes `write_byte` wrote since the last newline: they go out with the line they end. */
   private partial: number[] = [];
+  /** Whether the embedder's output callback runs now (`SessionOptions.print`). */
+  private printing = false;
 
   private readonly thread: ThreadHooks;
   private readonly globalStates: GlobalStates;
@@ -341,6 +348,7 @@ export class Session {
   /** Parses and checks a module, then adds it to the session; throws `CompileError` and changes nothing on error. */
   load(source: string, fileName: string): LoadResult {
     this.checkOpen();
+    this.checkNotPrinting('load a module');
     return this.span('load', { file: fileName }, () => {
       this.thread.beginLoad();
       try {
@@ -551,6 +559,7 @@ export class Session {
   private invoke(fn: FunctionInfo, raw: Val[]): HostValue | undefined {
     let result: Val | undefined;
     if (this.closed) this.checkOpen();
+    this.checkNotPrinting('call a function');
     // A stop request left from before this call (an interrupt raised between calls) is not for it.
     if (this.calls === 0 && this.pollWord[0] !== 0 && this.thread === SINGLE_THREAD) this.clearStop();
     this.calls++;
@@ -638,6 +647,7 @@ export class Session {
 
   /** Stores `value` into global `name` (atomically for integers). */
   writeGlobal(name: string, value: HostValue): void {
+    this.checkNotPrinting('store a global');
     const g = this.globalNamed(name);
     const raw = toRaw(value, g.type, `global '${name}'`, this.values);
     const addr = globalAddress(g.id);
@@ -826,8 +836,22 @@ export class Session {
 
   /** One line of output: the bytes `write_byte` wrote before it start it. */
   private printLine(line: string): void {
-    if (this.partial.length === 0) this.print(line);
-    else this.print(this.takePartial() + line);
+    this.output(this.print, this.partial.length === 0 ? line : this.takePartial() + line);
+  }
+
+  /** Gives `text` to the embedder's output callback `to`, during which the session refuses what would change the program or a global (`SessionOptions.print`). */
+  private output(to: (text: string) => void, text: string): void {
+    const outer = this.printing;
+    this.printing = true;
+    try {
+      to(text);
+    } finally {
+      this.printing = outer;
+    }
+  }
+
+  private checkNotPrinting(what: string): void {
+    if (this.printing) throw apiError('ERR_REJIT_SESSION_BUSY', `the print callback cannot ${what}: optimized code would not see the change`);
   }
 
   private takePartial(): string {
@@ -838,7 +862,7 @@ export class Session {
 
   /** The end of a call from the host: a line `write_byte` began and did not end goes out as it is. */
   private endOutput(): void {
-    if (this.partial.length > 0) this.write(this.takePartial());
+    if (this.partial.length > 0) this.output(this.write, this.takePartial());
   }
 
   /** The call of a `host` site: one of the builtins the session serves (`HOST_BUILTINS`), or a host function. */
@@ -847,7 +871,7 @@ export class Session {
       case 'read_byte': return () => this.readByte();
       case 'write_byte': return (args) => {
         const b = (args[0] as number) & 0xff;
-        if (b === 10) this.print(this.takePartial());
+        if (b === 10) this.output(this.print, this.takePartial());
         else this.partial.push(b);
         return undefined;
       };

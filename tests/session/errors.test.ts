@@ -6,6 +6,7 @@ import { API_ERRORS } from '../../src/session/api-errors.js';
 import { CompileError } from '../../src/frontend/diagnostic.js';
 import { Trap } from '../../src/core/trap.js';
 import { InternalError } from '../../src/core/internal-error.js';
+import { TIER_NAMES } from '../../src/tiering/tiers.js';
 
 const code = (c: string) => (e: unknown): boolean => (e as { code?: string }).code === c;
 
@@ -27,6 +28,32 @@ test('every error of the host API has a stable code, and its class as the table 
   await t.close();
   assert.throws(() => t.load('fn x() {}', 'x.rj'), code('ERR_REJIT_SESSION_CLOSED'));
   for (const [name, base] of Object.entries(API_ERRORS)) assert.ok(base === Error || base === TypeError || base === RangeError, name);
+});
+
+// Optimized code has no point after a print to leave at: what the callback changed, code that
+// assumed the old program (here f's inlined g) would not see. So the callback may read, not change.
+test('the print callback cannot load, call or store a global (ERR_REJIT_SESSION_BUSY), at any tier; reading is allowed', () => {
+  for (const tier of TIER_NAMES) {
+    let s: Session | null = null;
+    const refused: string[] = [];
+    const lines: string[] = [];
+    s = new Session({
+      tier,
+      print: (line) => {
+        lines.push(`${line} n=${String(s?.readGlobal('n'))}`);
+        for (const [what, act] of [['load', () => s?.load('fn g() -> i32 { return 2; }', 'g2.rj')], ['call', () => s?.call('g')], ['store', () => s?.writeGlobal('n', 5)]] as const) {
+          assert.throws(act, code('ERR_REJIT_SESSION_BUSY'));
+          refused.push(what);
+        }
+      },
+    });
+    s.load('global n: i32 = 7;\nfn g() -> i32 { return 1; }\nfn f(x: i32) -> i32 { if x == 3 { print("go"); } return g(); }', 'f.rj');
+    assert.deepEqual([0, 1, 2, 3, 4].map((x) => s?.call('f', x)), [1, 1, 1, 1, 1], `at ${tier}`);
+    assert.deepEqual(lines, ['go n=7'], `at ${tier}`);
+    assert.deepEqual(refused, ['load', 'call', 'store'], `at ${tier}`);
+    s.load('fn g() -> i32 { return 2; }', 'g2.rj');
+    assert.equal(s.call('f', 0), 2, `at ${tier}`);
+  }
 });
 
 test('a closed session refuses every use with ERR_REJIT_SESSION_CLOSED; a session cannot close inside its own call', () => {
