@@ -16,15 +16,11 @@
 
 import type { Expr, IrFunction, Stmt } from '../ir/ir.js';
 import { exprOperands, someStmt, stmtOperands } from '../ir/operands.js';
+import { storedGlobal } from './stable-globals.js';
 
-const ACKNOWLEDGING: ReadonlySet<Stmt['op']> = new Set(['call', 'loop', 'load', 'barrier', 'sleep', 'setGlobal', 'print', 'printFixed']);
+const ACKNOWLEDGING: ReadonlySet<Stmt['op']> = new Set(['call', 'loop', 'load', 'barrier', 'sleep', 'print', 'printFixed']);
 
 export function mayAcknowledge(ir: IrFunction): boolean {
-  const acknowledging = (e: Expr): boolean => e.op === 'host' || storesGlobal(e) || exprOperands(e).some(acknowledging);
-  return someStmt(ir.body, (s) => ACKNOWLEDGING.has(s.op) || storesGlobal(s) || stmtOperands(s).some(acknowledging));
-}
-
-/** An atomic store or read-modify-write of a global: its first store calls the session. */
-function storesGlobal(node: Expr | Stmt): boolean {
-  return (node.op === 'atomicStore' || node.op === 'atomicAdd' || node.op === 'atomicCas') && node.place.kind === 'global';
+  const acknowledging = (e: Expr): boolean => e.op === 'host' || storedGlobal(e) !== null || exprOperands(e).some(acknowledging);
+  return someStmt(ir.body, (s) => ACKNOWLEDGING.has(s.op) || storedGlobal(s) !== null || stmtOperands(s).some(acknowledging));
 }

@@ -22,17 +22,31 @@ export interface GlobalUses {
   readonly stored: ReadonlySet<GlobalId>;
 }
 
+/** The global that `node` itself stores, plainly or atomically; null for none. */
+export function storedGlobal(node: Expr | Stmt): GlobalId | null {
+  switch (node.op) {
+    case 'setGlobal': return node.global;
+    case 'atomicStore':
+    case 'atomicAdd':
+    case 'atomicCas': return node.place.kind === 'global' ? node.place.global : null;
+    default: return null;
+  }
+}
+
 export function computeGlobalUses(ir: IrFunction, plans: CallPlans): GlobalUses {
   const read = new Set<GlobalId>();
   const stored = new Set<GlobalId>();
+  const store = (node: Expr | Stmt): void => {
+    const g = storedGlobal(node);
+    if (g !== null) stored.add(g);
+  };
   const expr = (e: Expr): void => {
     if (e.op === 'global') read.add(e.global);
-    if ((e.op === 'atomicAdd' || e.op === 'atomicCas') && e.place.kind === 'global') stored.add(e.place.global);
+    store(e);
     forEachOperand(e, expr);
   };
   const stmt = (s: Stmt): void => {
-    if (s.op === 'setGlobal') stored.add(s.global);
-    if (s.op === 'atomicStore' && s.place.kind === 'global') stored.add(s.place.global);
+    store(s);
     stmtOperands(s).forEach(expr);
   };
   const body = (stmts: readonly Stmt[], calls: CallPlans): void => {

@@ -841,12 +841,11 @@ export class Session {
 
   /** Gives `text` to the embedder's output callback `to`, during which the session refuses what would change the program or a global (`SessionOptions.print`). */
   private output(to: (text: string) => void, text: string): void {
-    const outer = this.printing;
     this.printing = true;
     try {
       to(text);
     } finally {
-      this.printing = outer;
+      this.printing = false;
     }
   }
 
