@@ -8,6 +8,14 @@
 //! replacement for wasm either, so a long call stays in Liftoff code. Without
 //! Liftoff every function is compiled by TurboFan at its first call: no
 //! budget counters, and a hot loop never runs in slower code.
+//!
+//! V8 also compiles a module's functions lazily by default, and then each
+//! instantiation posts four delayed tasks (lazy-compilation metrics, due 5,
+//! 20, 60 and 120 seconds later) that hold the module's native memory until
+//! they run: under endless redefinition at the baseline tier that was 1 KB a
+//! load kept for two minutes (docs/PERFORMANCE.md, "Code lifetime"). Compiled
+//! eagerly, a module has every function compiled when `WebAssembly.Module`
+//! returns, and posts no such tasks.
 //! V8 flags are process-wide; they must be set before the first module is compiled.
 //!
 //! Node's code cache of its own modules holds for its default flags only: a
@@ -25,5 +33,6 @@ let configured = false;
 export function configureEngine(): void {
   if (configured) return;
   setFlagsFromString('--no-liftoff');
+  setFlagsFromString('--no-wasm-lazy-compilation');
   configured = true;
 }

@@ -15,6 +15,14 @@
 //! The pace: a collection after `FULL_COLLECTION_AFTER` freed versions, or
 //! more when the last one was slow (a host's large heap on the main thread),
 //! so that collections cost at most `BUDGET_MS_PER_VERSION` a freed version.
+//! The threads of a run follow each other: a module compiled once is shared
+//! by every thread that instantiated it, and its native memory goes only
+//! when the last of them has collected. A thread that collects on its own
+//! pace counts it in a word of shared memory (`FULL_COLLECTIONS`), and a
+//! thread that sees the count move collects too, once it has freed a
+//! `FOLLOW_FRACTION` of its own due: at four threads under endless
+//! redefinition, dead modules lived until the last thread's collection, up
+//! to twice the pace (docs/PERFORMANCE.md, "Code lifetime").
 //!
 //! V8 gives scripts a collection only under `--expose-gc`. The flag is set
 //! for as long as it takes to get the function from a new context, then
@@ -25,11 +33,14 @@
 
 import { createRequire } from 'node:module';
 import { nowMs } from '../core/clock.js';
+import { FULL_COLLECTIONS } from '../core/layout.js';
 
 /** Freed code versions (or definitions) after which a thread asks for a full collection, at least. */
 export const FULL_COLLECTION_AFTER = 1000;
 /** What collections may cost, amortized over the versions freed. */
 const BUDGET_MS_PER_VERSION = 0.005;
+/** The part of its own due a thread must have freed to follow another thread's collection. */
+export const FOLLOW_FRACTION = 0.25;
 
 /** Tries at getting `gc` while other threads may clear the flag between this one's setting it and its new context. */
 const GC_ATTEMPTS = 100;
@@ -65,22 +76,33 @@ function exposedGc(): (() => void) | null {
   return null;
 }
 
-/** Counts freed versions and collects when they are due. */
+/** Counts freed versions and collects when they are due, or when another thread collected. */
 export class CollectionPacer {
   private freedSince = 0;
   private due = FULL_COLLECTION_AFTER;
+  /** The shared count of led collections as of this thread's last collection (or its start). */
+  private seen: number;
+
+  /** `words`: the run's shared memory, whose `FULL_COLLECTIONS` word counts the collections threads led. */
+  constructor(private readonly words: Int32Array) {
+    this.seen = Atomics.load(words, FULL_COLLECTIONS >> 2);
+  }
 
   /** `versions` more versions or definitions were freed, and are garbage now. */
   freed(versions: number): void {
     this.freedSince += versions;
   }
 
-  /** Runs a full collection if enough was freed since the last one. */
+  /** Runs a full collection if enough was freed since the last one, or another thread collected and a part of that was. */
   collectIfDue(): void {
-    if (this.freedSince < this.due) return;
+    const led = Atomics.load(this.words, FULL_COLLECTIONS >> 2);
+    const leads = this.freedSince >= this.due;
+    if (!leads && !(led !== this.seen && this.freedSince >= this.due * FOLLOW_FRACTION)) return;
     const start = nowMs();
     fullCollection();
     this.freedSince = 0;
     this.due = Math.max(FULL_COLLECTION_AFTER, Math.ceil((nowMs() - start) / BUDGET_MS_PER_VERSION));
+    // A follower does not count: the threads would otherwise follow each other in turn.
+    this.seen = leads ? Atomics.add(this.words, FULL_COLLECTIONS >> 2, 1) + 1 : led;
   }
 }

@@ -100,6 +100,8 @@ export const CODE_IDS_LOCK = 52;
 export const FREE_CODE_IDS = 56;
 /** Code ids taken since the last sweep: a sweep is due after enough of them (`core/code-ids.ts`). */
 export const CODE_IDS_SINCE_SWEEP = 60;
+/** Full collections the threads of the run have led (`backend/full-collection.ts`); a cache line away from the poll request. */
+export const FULL_COLLECTIONS = 128;
 
 /**
  * One byte per global id in the control region, its `GlobalState` bits

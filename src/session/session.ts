@@ -20,7 +20,7 @@ import { codeId } from '../ir/ids.js';
 import { typeToString, type ValueType } from '../ir/types.js';
 import { Program, type FunctionInfo, type GlobalInfo } from '../core/program.js';
 import { Heap, createMemory } from '../core/heap.js';
-import { ARRAY_DATA, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress } from '../core/layout.js';
+import { ARRAY_DATA, FULL_COLLECTIONS, MAX_CODES, POLL_REQUEST, STOP_REASON, globalAddress } from '../core/layout.js';
 import { CallDeadlines } from './call-deadline.js';
 import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from '../core/code-ids.js';
 import { codeIdsNeeded, defineCode } from './code-ids.js';
@@ -229,13 +229,14 @@ export interface LoadResult {
  * thread pool: see `ThreadedSession`.
  *
  * Process-wide effect: before a session compiles its first function to
- * WebAssembly (every tier but 'interp'), Rejit sets V8's `--no-liftoff` flag
- * for the whole process (`backend/engine-flags.ts`; V8 flags cannot be set
- * per module or per thread). From then on every WebAssembly module of the
- * process, the host's own included, is compiled by TurboFan at its first
- * call instead of by Liftoff first: each function's first call takes
- * longer (TurboFan compiles more slowly), and it runs at full speed from
- * then on. A host that must keep Liftoff for its own modules runs Rejit
+ * WebAssembly (every tier but 'interp'), Rejit sets V8's `--no-liftoff` and
+ * `--no-wasm-lazy-compilation` flags for the whole process
+ * (`backend/engine-flags.ts`; V8 flags cannot be set per module or per
+ * thread). From then on every WebAssembly module of the process, the
+ * host's own included, is compiled by TurboFan, all its functions when the
+ * module is compiled, instead of each function by Liftoff at its first
+ * call: compiling a module takes longer (TurboFan compiles more slowly),
+ * and its code runs at full speed from the first call. A host that must keep Liftoff for its own modules runs Rejit
  * with `tier: 'interp'`, or in a child process (a worker thread shares the
  * process's flags).
  */
@@ -269,7 +270,7 @@ export class Session {
   /** How long each load of this thread's waited for the other threads to take it. */
   private readonly handshakes = new LatencyHistogram();
   /** Full collections of this thread's JS heap, paced by the versions and definitions `collect` frees. */
-  private readonly collections = new CollectionPacer();
+  private readonly collections: CollectionPacer;
   /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
   private readonly controlWords: Int32Array;
   private readonly pollWord: Int32Array;
@@ -296,6 +297,7 @@ export class Session {
     this.pollWord = new Int32Array(this.memory.buffer, POLL_REQUEST, 1);
     this.deadlines = new CallDeadlines(this.controlWords);
     this.globalStates = new GlobalStates(this.memory.buffer);
+    this.collections = new CollectionPacer(new Int32Array(this.memory.buffer, 0, (FULL_COLLECTIONS >> 2) + 1));
     const print = options.print;
     this.print = print ?? ((line) => process.stdout.write(`${line}\n`));
     this.write = options.write ?? options.thread?.write?.bind(options.thread) ?? (print ?? ((text) => process.stdout.write(text)));

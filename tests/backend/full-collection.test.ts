@@ -1,12 +1,17 @@
 //! The pace of full collections after freed code versions (or definitions): none before
-//! `FULL_COLLECTION_AFTER` of them, one then, and no `gc` global left behind.
+//! `FULL_COLLECTION_AFTER` of them, one then, threads following each other, and no `gc`
+//! global left behind.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { CollectionPacer, FULL_COLLECTION_AFTER } from '../../src/backend/full-collection.js';
+import { CollectionPacer, FOLLOW_FRACTION, FULL_COLLECTION_AFTER } from '../../src/backend/full-collection.js';
+import { FULL_COLLECTIONS } from '../../src/core/layout.js';
+
+/** A run's control words, as a session has them. */
+const controlWords = (): Int32Array => new Int32Array(new SharedArrayBuffer(FULL_COLLECTIONS + 4));
 
 /** The forced major collections that `run` causes. */
 async function forcedCollections(run: () => void): Promise<number> {
@@ -26,7 +31,7 @@ async function forcedCollections(run: () => void): Promise<number> {
 }
 
 test('a full collection once FULL_COLLECTION_AFTER versions are freed, not before, and only when asked', async () => {
-  const pacer = new CollectionPacer();
+  const pacer = new CollectionPacer(controlWords());
   const free = (versions: number) => (): void => {
     pacer.freed(versions);
     pacer.collectIfDue();
@@ -37,8 +42,28 @@ test('a full collection once FULL_COLLECTION_AFTER versions are freed, not befor
   assert.equal(await forcedCollections(free(FULL_COLLECTION_AFTER - 1)), 0);
 });
 
+test("a thread follows another thread's collection once it has freed a part of its own due, and a follower leads no one", async () => {
+  const words = controlWords();
+  const leader = new CollectionPacer(words);
+  const follower = new CollectionPacer(words);
+  const other = new CollectionPacer(words);
+  const part = FULL_COLLECTION_AFTER * FOLLOW_FRACTION;
+  follower.freed(part - 1);
+  other.freed(part);
+  assert.equal(await forcedCollections(() => follower.collectIfDue()), 0, 'no one has collected');
+  leader.freed(FULL_COLLECTION_AFTER);
+  assert.equal(await forcedCollections(() => leader.collectIfDue()), 1);
+  assert.equal(Atomics.load(words, FULL_COLLECTIONS >> 2), 1, 'the leader counts its collection');
+  assert.equal(await forcedCollections(() => follower.collectIfDue()), 0, 'too little freed to follow');
+  follower.freed(1);
+  assert.equal(await forcedCollections(() => follower.collectIfDue()), 1, 'follows');
+  assert.equal(await forcedCollections(() => follower.collectIfDue()), 0, 'once');
+  assert.equal(Atomics.load(words, FULL_COLLECTIONS >> 2), 1, 'a follower does not count');
+  assert.equal(await forcedCollections(() => other.collectIfDue()), 1, 'every thread follows');
+});
+
 test('collecting leaves no gc global in contexts made later', () => {
-  const pacer = new CollectionPacer();
+  const pacer = new CollectionPacer(controlWords());
   pacer.freed(FULL_COLLECTION_AFTER);
   pacer.collectIfDue();
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
@@ -56,7 +81,7 @@ const { workerData } = require('node:worker_threads');
 const words = new Int32Array(workerData.shared);
 import(workerData.module).then(({ CollectionPacer, FULL_COLLECTION_AFTER }) => {
   Atomics.wait(words, 0, 0);
-  const pacer = new CollectionPacer();
+  const pacer = new CollectionPacer(new Int32Array(new SharedArrayBuffer(256)));
   pacer.freed(FULL_COLLECTION_AFTER);
   pacer.collectIfDue();
 });
