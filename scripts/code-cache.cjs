@@ -9,9 +9,10 @@
 // arrays, counted loops, print and print_fixed).
 //
 // V8 accepts a cache only under the flags it was made with, and the run at
-// the default tier sets `--no-liftoff` (backend/engine-flags.ts), which
-// also turns `--wasm-dynamic-tiering` off, and `--no-wasm-lazy-compilation`:
-// all three go back to their defaults before the cache is made (scripts/bundle.mjs checks that V8 accepts it).
+// the default tier sets `--no-liftoff` (backend/engine-flags.ts), which also
+// turns `--wasm-dynamic-tiering` off, and `--no-wasm-lazy-compilation`: all
+// three go back to their defaults before the cache is made
+// (scripts/bundle.mjs checks that V8 accepts it).
 'use strict';
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');

@@ -6,7 +6,7 @@
 //! two threads in one hot Liftoff loop ran 2x slower than one thread doing
 //! the whole work (`node dist/bench/threads.js`). V8 has no on-stack
 //! replacement for wasm either, so a long call stays in Liftoff code. Without
-//! Liftoff every function is compiled by TurboFan at its first call: no
+//! Liftoff every function runs TurboFan's code from its first call: no
 //! budget counters, and a hot loop never runs in slower code.
 //!
 //! V8 also compiles a module's functions lazily by default, and then each
@@ -16,6 +16,7 @@
 //! load kept for two minutes (docs/PERFORMANCE.md, "Code lifetime"). Compiled
 //! eagerly, a module has every function compiled when `WebAssembly.Module`
 //! returns, and posts no such tasks.
+//!
 //! V8 flags are process-wide; they must be set before the first module is compiled.
 //!
 //! Node's code cache of its own modules holds for its default flags only: a

@@ -271,7 +271,7 @@ export class Session {
   private readonly handshakes = new LatencyHistogram();
   /** Full collections of this thread's JS heap, paced by the versions and definitions `collect` frees. */
   private readonly collections: CollectionPacer;
-  /** The control words up to the poll request: a stop request of this session's own calls (`callWith`, `Session.interrupt`). */
+  /** The control words (`core/layout.ts`, the last is FULL_COLLECTIONS): a stop request of this session's own calls (`callWith`, `Session.interrupt`), the threads' collections. */
   private readonly controlWords: Int32Array;
   private readonly pollWord: Int32Array;
   private readonly deadlines: CallDeadlines;
@@ -293,11 +293,11 @@ export class Session {
     this.memory = options.memory ?? createMemory();
     this.heap = new Heap(this.memory, this.thread.threadId);
     this.values = { owner: this, program: this.program, heap: this.heap };
-    this.controlWords = new Int32Array(this.memory.buffer, 0, (POLL_REQUEST >> 2) + 1);
+    this.controlWords = new Int32Array(this.memory.buffer, 0, (FULL_COLLECTIONS >> 2) + 1);
     this.pollWord = new Int32Array(this.memory.buffer, POLL_REQUEST, 1);
     this.deadlines = new CallDeadlines(this.controlWords);
     this.globalStates = new GlobalStates(this.memory.buffer);
-    this.collections = new CollectionPacer(new Int32Array(this.memory.buffer, 0, (FULL_COLLECTIONS >> 2) + 1));
+    this.collections = new CollectionPacer(this.controlWords);
     const print = options.print;
     this.print = print ?? ((line) => process.stdout.write(`${line}\n`));
     this.write = options.write ?? options.thread?.write?.bind(options.thread) ?? (print ?? ((text) => process.stdout.write(text)));
