@@ -40,7 +40,7 @@ import { codeId, type CodeId } from '../ir/ids.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { Heap } from '../core/heap.js';
 import { ARRAY_DATA, ElemKind, MAX_CODES, VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot } from '../core/layout.js';
-import { holdCodeId, releaseCodeId, takeCodeIds } from '../core/code-ids.js';
+import { releaseCodeId, takeCodeIds } from '../core/code-ids.js';
 import { CodeHolds } from './code-holds.js';
 import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
 import type { Program } from '../core/program.js';
@@ -109,24 +109,14 @@ export interface CompilePolicy {
 }
 
 /**
- * Where a thread sends the code it wants compiled off its own thread (a
- * threaded session's compiler, `session/compiler-thread.ts`).
+ * Where a thread sends the definitions it wants optimized off its own
+ * thread (a threaded session's compiler, `session/compiler-thread.ts`):
+ * definition `definition` of `fn`, as code id `optimized`, whose origin word
+ * names the definition already.
  */
-export interface CompileQueue {
-  /**
-   * Definition `definition` of `fn`, optimized, as code id `optimized`,
-   * whose origin word names the definition already. `named`: the code id
-   * `fn`'s slot named when asked, the definition's or one of its relinked
-   * versions' (`CompileRequest`).
-   */
-  optimize(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
-  /**
-   * The baseline code of definition `definition` of `fn`, which the caller
-   * has claimed (`CodeSharing.claim`) and holds: the compiler publishes or
-   * abandons it and lets go of the hold. Its profile block, if it records
-   * one, is named in the definition's profile word already.
-   */
-  baseline(fn: FunctionId, definition: CodeId): void;
+export interface OptimizeQueue {
+  /** `named`: the code id `fn`'s slot named when asked, the definition's or one of its relinked versions' (`OptimizeRequest`). */
+  request(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
 }
 
 export type Optimizing = 'never' | 'at-once' | 'when-hot';
@@ -185,8 +175,6 @@ export class Baseline {
   private readonly guardFailures = new Map<number, number>();
   /** Definitions whose optimized version this thread has asked the compiler for. */
   private readonly requested = new Set<CodeId>();
-  /** Definitions whose baseline code this thread has asked the compiler for. */
-  private readonly requestedBaseline = new Set<CodeId>();
   /** Optimized versions of each function invalidated on this thread. */
   private readonly invalidations = new Map<FunctionId, number>();
   /** Values that optimized code hands over before it calls an exit (`deopt-exits.ts`). */
@@ -212,7 +200,7 @@ export class Baseline {
     private readonly policy: CompilePolicy = COMPILE_ALL,
     private readonly options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
     /** Optimizes off this thread when given; otherwise optimized code is compiled here, at once. */
-    private readonly queue: CompileQueue | null = null,
+    private readonly queue: OptimizeQueue | null = null,
   ) {
     this.globals = new GlobalStates(heap.memory.buffer);
     this.trace = host.trace ?? null;
@@ -404,37 +392,6 @@ export class Baseline {
     return this.resolveNamed(ir.id, named, true);
   }
 
-  /**
-   * `compiledVersion`, except that with a compiler thread the baseline code
-   * of a definition is compiled there, as HotSpot's and V8's compilers
-   * work beside the interpreter: null while it is (asked for here at the
-   * first such call), and the interpreter keeps running `ir` meanwhile. A
-   * request that the compiler dropped is compiled here at the next call.
-   */
-  compiledOrRequested(ir: IrFunction): number | null {
-    const named = Atomics.load(this.heap.i32, stubSlot(ir.id) >>> 2);
-    const id = namedCodeId(named);
-    if (this.knownDefinition(id) !== ir) return 0;
-    if (this.queue && isUncompiledWord(named) && this.origin(id) === 0 && !this.versions.has(id)) {
-      if (this.sharing.compiling(id)) return null;
-      if (!this.requestedBaseline.has(id) && this.requestBaseline(ir, id)) return null;
-    }
-    return this.resolveNamed(ir.id, named, true);
-  }
-
-  /** Claims definition `ir`'s baseline code, `id`, for the compiler thread and asks for it; false when it is claimed or stale already. */
-  private requestBaseline(ir: IrFunction, id: CodeId): boolean {
-    this.requestedBaseline.add(id);
-    if (!holdCodeId(this.heap.i32, id)) return false;
-    if (!this.sharing.claim(id)) {
-      releaseCodeId(this.heap.i32, id);
-      return false;
-    }
-    if (this.records(id, ir)) this.newProfile(id, ir);
-    (this.queue as CompileQueue).baseline(ir.id, id);
-    return true;
-  }
-
   /** The code id in `fn`'s stub slot when this thread has that code, else `resolve`'s. */
   private codeOf(fn: FunctionId): number {
     return this.installed(fn) || this.resolve(fn);
@@ -532,7 +489,7 @@ export class Baseline {
     if (this.requested.has(id) || !ir || !this.optimizes(id, ir)) return;
     this.requested.add(id);
     const optimized = this.optimizedId(id);
-    if (optimized !== 0) (this.queue as CompileQueue).optimize(fn, id, optimized, named);
+    if (optimized !== 0) (this.queue as OptimizeQueue).request(fn, id, optimized, named);
   }
 
   /**
@@ -807,7 +764,6 @@ export class Baseline {
     for (const [id, code] of this.osrVersions) if (!code.deref()) this.osrVersions.delete(id);
     for (const id of this.hot) if (!keep.has(id)) this.hot.delete(id);
     for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
-    for (const id of this.requestedBaseline) if (!keep.has(id)) this.requestedBaseline.delete(id);
     const forgotten = this.program.forgetDefinitions((id) => keep.has(id));
     this.sharing.discardFreed();
     return freed.size + forgotten;

@@ -22,14 +22,6 @@ export interface CodeSharing {
   acquire(id: number): unknown;
   publish(id: number, code: unknown): void;
   abandon(id: number): void;
-  /**
-   * Claims version `id` to be compiled, without waiting: true when the
-   * caller (or whoever it hands the claim to) must now compile it, then
-   * `publish` or `abandon` it; false when another has claimed it already.
-   */
-  claim(id: number): boolean;
-  /** Whether version `id` is being compiled (claimed, not published nor abandoned yet). */
-  compiling(id: number): boolean;
   /** Drops the code that has arrived for versions whose ids have been freed (they are never acquired again). */
   discardFreed(): void;
 }
@@ -39,8 +31,6 @@ export const UNSHARED: CodeSharing = {
   acquire: () => null,
   publish: () => {},
   abandon: () => {},
-  claim: () => true,
-  compiling: () => false,
   discardFreed: () => {},
 };
 
@@ -109,14 +99,6 @@ export class SharedCode implements CodeSharing {
   abandon(id: number): void {
     Atomics.store(this.states, codeIndex(id), CodeState.Unclaimed);
     Atomics.notify(this.states, codeIndex(id));
-  }
-
-  claim(id: number): boolean {
-    return Atomics.compareExchange(this.states, codeIndex(id), CodeState.Unclaimed, CodeState.Compiling) === CodeState.Unclaimed;
-  }
-
-  compiling(id: number): boolean {
-    return Atomics.load(this.states, codeIndex(id)) === CodeState.Compiling;
   }
 
   discardFreed(): void {

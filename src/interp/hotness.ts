@@ -16,12 +16,8 @@ export interface TierUpPolicy {
   readonly budget: number;
   /** Units one call costs: `budget / callCost` calls make a version hot. */
   readonly callCost: number;
-  /**
-   * Version `ir` has become hot on this thread. False while its compiled
-   * code is not ready (it is compiled on another thread): the interpreter
-   * asks again after RETRY_UNITS more units, and true once it need not.
-   */
-  hot(ir: IrFunction): boolean;
+  /** Version `ir` has become hot on this thread (once per version). */
+  hot(ir: IrFunction): void;
   /** The compiled code that calls of version `ir` run on this thread, once it is hot there. */
   compiled(ir: IrFunction): CallTarget | undefined;
   /**
@@ -35,15 +31,8 @@ export interface TierUpPolicy {
 /** More than any budget, and still a small integer to V8 (so counting stays integer arithmetic). */
 const SPENT = 2 ** 30 - 1;
 
-/**
- * Units between two looks at whether a hot version's compiled code is
- * ready: a look is a load of a shared word, so a call's worth at the
- * default thresholds.
- */
-const RETRY_UNITS = 100;
-
 /** The interpreter alone: nothing ever becomes hot. */
-export const NEVER_HOT: TierUpPolicy = { budget: SPENT, callCost: 0, hot: () => true, compiled: () => undefined, osr: () => undefined };
+export const NEVER_HOT: TierUpPolicy = { budget: SPENT, callCost: 0, hot: () => {}, compiled: () => undefined, osr: () => undefined };
 
 export class Budget {
   /** Units left; the counting sites call `spent` when it drops to 0 or below. */
@@ -71,7 +60,7 @@ export class Budget {
   spent(): void {
     this.left = SPENT;
     if (this.hot) return;
-    this.hot = this.policy.hot(this.ir);
-    if (!this.hot) this.left = RETRY_UNITS;
+    this.hot = true;
+    this.policy.hot(this.ir);
   }
 }

@@ -20,7 +20,7 @@ export interface ThreadFigures {
 }
 
 export interface RunStats {
-  /** Compiles on every thread, the compiler thread's included. */
+  /** Compiles on every thread (the compiler thread's are 'opt'). */
   readonly tiers: Readonly<Record<CompiledTier, Readonly<TierFigures>>>;
   readonly deopts: Readonly<Record<DeoptReason, number>>;
   /** Frames the deopts continued in the interpreter. */
@@ -44,11 +44,10 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
       sum.seconds += t.opt.tiers[tier].seconds;
       sum.bytes += t.opt.tiers[tier].bytes;
     }
-    const elsewhere = tier === 'osr' ? null : compiler?.[tier];
-    if (elsewhere) {
-      sum.compiled += elsewhere.compiled;
-      sum.seconds += elsewhere.seconds;
-      sum.bytes += elsewhere.bytes;
+    if (tier === 'opt' && compiler) {
+      sum.compiled += compiler.compiled;
+      sum.seconds += compiler.seconds;
+      sum.bytes += compiler.bytes;
     }
     return [tier, sum];
   })) as Record<CompiledTier, TierFigures>;

@@ -43,7 +43,7 @@ import { SharedInput } from '../core/input.js';
 import type { Val } from '../interp/closures.js';
 import type { Baseline } from '../backend/baseline.js';
 import type { CompileOptions } from '../backend/compile-options.js';
-import type { CompileQueue } from '../backend/baseline.js';
+import type { OptimizeQueue } from '../backend/baseline.js';
 import { OptStats, snapshotOf } from '../backend/opt-stats.js';
 import { trackOf, type TraceArgs, type Tracer } from '../core/trace.js';
 import { TraceFile } from './trace-file.js';
@@ -105,7 +105,7 @@ export interface SessionOptions {
    */
   readonly compile?: CompileOptions;
   /** A threaded session's compiler thread, given by the worker that runs this session. */
-  readonly compileQueue?: CompileQueue;
+  readonly optimizeQueue?: OptimizeQueue;
   /** The memory to run in (default: a new one); threads of one run share it. */
   readonly memory?: WebAssembly.Memory;
   /** Set when this session is one thread of a threaded run (`session/thread.ts`). */
@@ -341,7 +341,7 @@ export class Session {
       sharing: thread.code,
       tierUp: options.tierUp ?? DEFAULT_THRESHOLDS,
       compile: options.compile,
-      compileQueue: options.compileQueue ?? null,
+      optimizeQueue: options.optimizeQueue ?? null,
     });
     this.baseline = tiers.baseline;
     this.enter = tiers.enter;

@@ -5,7 +5,7 @@
 import { writeSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import type { FunctionId } from '../ir/ids.js';
-import type { CompileRequest } from './compiler-thread.js';
+import type { OptimizeRequest } from './compiler-thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
@@ -98,13 +98,10 @@ export class Thread implements ThreadHooks {
     const dirs = start.loadDirectories;
     const resolve = dirs ? directoryResolver(dirs) : undefined;
     const optimizer = start.optimizer;
-    const compileQueue = optimizer && {
-      optimize: (fn: FunctionId, definition: number, optimized: number, named: number) => optimizer.postMessage({ kind: 'opt', fn, definition, optimized, named } satisfies CompileRequest),
-      baseline: (fn: FunctionId, definition: number) => optimizer.postMessage({ kind: 'baseline', fn, definition } satisfies CompileRequest),
-    };
+    const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number, named: number) => optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest) };
     const trace = start.trace ? new Tracer(trackOf(this.threadId), `thread ${this.threadId}`, start.trace.origin, traceSink) : undefined;
     this.input = new SharedInput(start.input);
-    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, compileQueue, print, thread: this, resolve, trace, args: start.args, host });
+    this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace, args: start.args, host });
   }
 
   private readonly output: OutputMode;

@@ -4,13 +4,6 @@
 //! A loop that gets hot in a running interpreted call continues in compiled
 //! code at its header (on-stack replacement, `passes/osr-entry.ts`).
 //!
-//! With a compiler thread (a threaded session), a hot version's baseline
-//! code is compiled there, as its optimized code is later: the thread that
-//! found it hot keeps interpreting it and looks again every few calls
-//! (`Baseline.compiledOrRequested`), so compiling never stops a program
-//! thread. On-stack replacement entries are still compiled at once, on the
-//! thread whose loop needs one.
-//!
 //! The tiers call each other through the stub slots. The interpreter links a
 //! call of a hot version to its compiled code (`CompiledCallee`); compiled code
 //! calls a version that is not hot through the dispatcher, which finds a
@@ -28,7 +21,7 @@
 //! compiled callers; its interpreter keeps interpreting until its own count
 //! says hot).
 
-import { Baseline, type CompilePolicy, type CompileQueue, type Optimizing } from '../backend/baseline.js';
+import { Baseline, type CompilePolicy, type OptimizeQueue, type Optimizing } from '../backend/baseline.js';
 import { bridgeTarget } from './bridge.js';
 import type { BridgeTarget } from '../backend/bridge-module.js';
 import { CompiledCallee } from './compiled-callee.js';
@@ -78,7 +71,7 @@ export interface TieringOptions {
   /** For measurement and stress testing only (`backend/compile-options.ts`). */
   readonly compile?: CompileOptions;
   /** Where optimized versions are compiled off this thread; without one, they are compiled here. */
-  readonly compileQueue?: CompileQueue | null;
+  readonly optimizeQueue?: OptimizeQueue | null;
 }
 
 export class Tiering implements TierUpPolicy, CompilePolicy {
@@ -86,10 +79,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
   readonly baseline: Baseline;
   readonly budget: number;
   readonly callCost: number;
-  /** Versions hot on this thread whose compiled code is here (or that have none: redefined meanwhile). */
   private readonly hotVersions = new WeakSet<IrFunction>();
-  /** Versions hot on this thread, their compiled code ready or not (`hot`). */
-  private readonly requested = new WeakSet<IrFunction>();
   /** Compiled callees for the interpreter, by code id. */
   private readonly callees = new Map<number, CompiledCallee>();
   /** On-stack replacement entries of each version, by loop point. */
@@ -104,7 +94,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     private readonly heap: Heap,
     host: RuntimeHost,
     sharing: CodeSharing,
-    { thresholds, optimizing, compile, compileQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimizing: 'when-hot' },
+    { thresholds, optimizing, compile, optimizeQueue }: TieringOptions = { thresholds: DEFAULT_THRESHOLDS, optimizing: 'when-hot' },
   ) {
     this.trace = host.trace ?? null;
     this.when = optimizing;
@@ -113,7 +103,7 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
-    this.baseline = new Baseline(program, heap, host, sharing, this, compile, compileQueue ?? null);
+    this.baseline = new Baseline(program, heap, host, sharing, this, compile, optimizeQueue ?? null);
   }
 
   /** Calls function `fn` from outside the program (interpreter representation of values). */
@@ -124,13 +114,10 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
 
   // ---- the interpreter's side
 
-  hot(ir: IrFunction): boolean {
-    if (this.hotVersions.has(ir)) return true;
-    if (this.trace && !this.requested.has(ir)) this.trace.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
-    this.requested.add(ir);
-    if (this.baseline.compiledOrRequested(ir) === null) return false;
+  hot(ir: IrFunction): void {
+    if (this.trace && !this.hotVersions.has(ir)) this.trace.instant('tier', 'tier-up', { function: ir.name, to: 'baseline' });
     this.hotVersions.add(ir);
-    return true;
+    this.baseline.compiledVersion(ir);
   }
 
   compiled(ir: IrFunction): CallTarget | undefined {

@@ -3,7 +3,7 @@
 //! entry says how to build the code that runs a session's calls; the test
 //! configurations say which runs every differential test compares.
 
-import { Baseline, type CompileQueue } from '../backend/baseline.js';
+import { Baseline, type OptimizeQueue } from '../backend/baseline.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
@@ -25,7 +25,7 @@ export interface TierContext {
   /** For measurement only (`backend/compile-options.ts`). */
   readonly compile: CompileOptions | undefined;
   /** The threaded session's optimizing compiler, for tiers that optimize off the program's threads. */
-  readonly compileQueue: CompileQueue | null;
+  readonly optimizeQueue: OptimizeQueue | null;
 }
 
 /** The tiers of one session: the interpreter (always there: it resumes frames) and the compiled tier, if any. */
@@ -78,8 +78,8 @@ export const TIERS = [
     name: 'auto',
     summary: 'interprets, compiles a function once it is hot, and optimizes it (on a compiler thread: baseline code runs meanwhile)',
     optimizesInBackground: true,
-    create({ program, heap, host, sharing, tierUp, compile, compileQueue }: TierContext): TierSet {
-      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimizing: 'when-hot', compile, compileQueue });
+    create({ program, heap, host, sharing, tierUp, compile, optimizeQueue }: TierContext): TierSet {
+      const tiering = new Tiering(program, heap, host, sharing, { thresholds: tierUp, optimizing: 'when-hot', compile, optimizeQueue });
       return { interpreter: tiering.interpreter, baseline: tiering.baseline, enter: (fn, args) => tiering.call(fn, args) };
     },
   },

@@ -175,8 +175,6 @@ function sharedPair(): { sharing: CodeSharing[]; compiles: Map<number, number>; 
         shared.publish(id, code);
       },
       abandon: (id) => shared.abandon(id),
-      claim: (id) => shared.claim(id),
-      compiling: (id) => shared.compiling(id),
       discardFreed: () => shared.discardFreed(),
     };
   });

@@ -37,7 +37,7 @@ test('at auto, two threads run baseline code while the compiler thread optimizes
       assert.deepEqual(again.outcomes.map((o) => (o.kind === 'returned' ? o.value : o.kind)), [expected, expected]);
       report = await session.optimizationReport();
     }
-    assert.ok((report.compiler?.opt.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.opt.compiled}`);
+    assert.ok((report.compiler?.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.compiled}`);
     for (const [i, t] of report.threads.entries()) {
       assert.ok(t !== undefined && t.installed >= 1, `thread ${i} installed ${t?.installed} optimized versions`);
       assert.equal(t?.compiled, 0, `thread ${i} compiled no optimized version itself`);
@@ -77,13 +77,13 @@ test('a request for a definition whose slot names a relinked version of it is co
     session.load(RELINKED, 'relinked.rj');
     const expected = 3005 * 1225 + 5 * 3;
     let report = await session.optimizationReport();
-    for (let run = 0; run < 20 && (report.compiler?.opt.compiled ?? 0) + (report.compiler?.dropped ?? 0) < 1; run++) {
+    for (let run = 0; run < 20 && (report.compiler?.compiled ?? 0) + (report.compiler?.dropped ?? 0) < 1; run++) {
       const result = await session.run('main');
       assert.deepEqual(result.outcomes.map((o) => (o.kind === 'returned' ? o.value : o.kind)), [expected]);
       report = await session.optimizationReport();
     }
     assert.equal(report.compiler?.dropped, 0, `the compiler dropped ${report.compiler?.dropped} requests`);
-    assert.ok((report.compiler?.opt.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.opt.compiled}`);
+    assert.ok((report.compiler?.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.compiled}`);
   } finally {
     await session.close();
   }
