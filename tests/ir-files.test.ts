@@ -71,6 +71,8 @@ const RUNS: Record<string, Run> = {
   },
   /** Each call: how it runs (`passes/call-plans.ts`), inlined callees' calls indented below. */
   inline: (fn, program) => planLines(computeCallPlans(fn, program, { inline: true }), program, ''),
+  /** The same for the optimizing tier, which assumes instead of checking (no profile). */
+  'inline-speculating': (fn, program) => planLines(computeCallPlans(fn, program, { inline: true, speculate: true }), program, ''),
   /** The on-stack replacement entry at the loop of point `args[0]` (`passes/osr-entry.ts`), verified. */
   'osr-entry': (fn, program, args) => {
     const entry = buildOsrEntry(fn, Number(args[0]));

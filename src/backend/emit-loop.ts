@@ -243,7 +243,7 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   addIterations(fx);
   fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
   c.br(cont).end().end();
-  c.call(fx.imports.js('safepoint'));
+  fx.safepoint();
   fx.checkValidity(s.point);
   c.br(resume).end().end();
 }

@@ -295,9 +295,21 @@ export class FunctionEmitter {
    */
   poll(point: PointId): void {
     this.c.i32Const(0).i32AtomicLoad(POLL_REQUEST).if();
-    this.c.call(this.imports.js('safepoint'));
+    this.safepoint();
     this.checkValidity(point);
     this.c.end();
+  }
+
+  /**
+   * The call of the safepoint, where a stop traps (a timeout, an interrupt).
+   * The function's own is at no recorded position (its trap shows the
+   * function's); one in an inlined body records the callee's, with the
+   * inlined frames, so that the trap shows them as a call's would.
+   */
+  safepoint(): void {
+    const inner = this.inlined[this.inlined.length - 1];
+    if (inner) this.call(this.imports.js('safepoint'), inner.site.frame.ir.pos);
+    else this.c.call(this.imports.js('safepoint'));
   }
 
   /**

@@ -86,7 +86,7 @@ export class Interpreter implements Linker {
    * Continues a stack of (inlined) frames, outermost first, and returns the
    * outermost's result. See `FrameState` in ir.ts for where each continues.
    */
-  resume(frames: readonly FrameState[]): Val | undefined {
-    return resumeFrames(this.program, (ir) => this.codeFor(ir), frames);
+  resume(frames: readonly FrameState[], counted?: (frames: number) => void): Val | undefined {
+    return resumeFrames(this.program, (ir) => this.codeFor(ir), frames, counted);
   }
 }

@@ -20,6 +20,7 @@ import { compileSeq, compileStmt } from './compile-stmt.js';
 import type { Ctx } from './context.js';
 import { pointPath, pointStmt, type PointPath } from './frame-state.js';
 import { entryOf, unwindOutermost } from '../core/unwind.js';
+import { makesCalls } from '../core/limits.js';
 
 /**
  * The closure that continues `code` from program point `point` (at
@@ -85,20 +86,25 @@ function finishFrom(cx: Ctx, s: Stmt, path: PointPath, depth: number, before: bo
 /**
  * Runs a stack of frames, outermost first: the innermost from its point, each
  * outer one from the call it stands at, receiving the inner one's result.
- * A trap gets an entry per frame (the outer ones at their calls).
+ * A trap gets an entry per frame (the outer ones at their calls). Before a
+ * frame runs, `counted` gets how many of it and the frames outside it count
+ * toward the frame limit (those of functions that call, `core/limits.ts`):
+ * an inner frame that has returned no longer counts.
  */
-export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code, frames: readonly FrameState[]): Val | undefined {
+export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code, frames: readonly FrameState[], counted: (frames: number) => void = () => {}): Val | undefined {
   const irOf = (s: FrameState): IrFunction => {
     const ir = s.ir ?? program.functionInfo(s.fn).ir;
     if (!ir) throw new Error(`cannot resume function ${s.fn}: it has no definition`);
     return ir;
   };
+  const calling = frames.map((s): number => (makesCalls(irOf(s).body) ? 1 : 0));
   let value: Val | undefined;
   for (let i = frames.length - 1; i >= 0; i--) {
     const state = frames[i] as FrameState;
     const ir = irOf(state);
     const code = codeFor(ir);
     const fr = code.frame(state.locals);
+    counted(calling.slice(0, i + 1).reduce((a, b) => a + b, 0));
     if (i < frames.length - 1) {
       const call = pointStmt(ir, state.point);
       if (call.op !== 'call') throw new Error(`an outer frame of ${ir.name} must stand at a call, not at point ${state.point}`);

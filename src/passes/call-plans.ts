@@ -17,7 +17,8 @@
 //! definition-word check), and a virtual call whose receivers can only run
 //! one implementation (every loaded class at or below the static class
 //! has it) is a direct call or inlined, with no inline cache: a case with no
-//! class. Bodies inlined are larger and go one level deeper. A virtual call
+//! class. Bodies inlined are larger, may loop, and go one level deeper; a
+//! call of the function itself gets its own body once. A virtual call
 //! of the function's own body that its baseline code only ever saw one
 //! receiver class at (`profile.ts`) gets that class's case alone, guarded:
 //! any other receiver deoptimizes.
@@ -105,8 +106,15 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     const own: Dependency[] = [...assumes];
     if (speculate && !method && definition) own.push({ kind: 'definition', fn, definition });
     const withRun = (run: CallRun): CallCase => ({ classId, fn, run, assumes: run.kind === 'call' ? assumes : own });
-    // Any instance of the caller's module runs its definition: no need for the slot's code.
-    if (fn === root.id && definition) return withRun({ kind: 'self', definition: checked });
+    if (fn === root.id && definition) {
+      // Speculating, the function's own body once (one level of recursion unrolled), its calls of itself calls.
+      if (speculate && options.inline && depth === 0 && size.locals + root.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(root, true, true)) {
+        size.locals += root.locals.length + 1;
+        return withRun({ kind: 'inline', definition: checked, ir: root, isMethod: method, calls: plansOf(root, root, program, options, depth + 1, size) });
+      }
+      // Any instance of the caller's module runs its definition: no need for the slot's code.
+      return withRun({ kind: 'self', definition: checked });
+    }
     const leaf = callee && leafOf(callee, method);
     if (leaf && definition) return withRun({ kind: 'leaf', definition: checked, leaf });
     if (callee && definition && options.inline && depth < maxDepth && size.locals + callee.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(callee, speculate)) {

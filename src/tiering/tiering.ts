@@ -157,14 +157,13 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     return this.when;
   }
 
-  /** The frames count as running: the interpreter's depth word holds them and those outside, as a bridge's callee's does. */
+  /** The frames count as running: the interpreter's depth word holds those that call and those outside, as a bridge's callee's does. */
   resume(frames: readonly FrameState[], depth: number): Val | undefined {
     const heap = this.heap;
     const word = depthWord(heap.threadId);
     const outside = heap.i32[word] as number;
-    heap.i32[word] = depth + frames.length;
     try {
-      return this.interpreter.resume(frames);
+      return this.interpreter.resume(frames, (counted) => void (heap.i32[word] = depth + counted));
     } finally {
       heap.i32[word] = outside;
     }
