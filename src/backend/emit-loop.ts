@@ -41,9 +41,9 @@ if (2n ** INTERVAL_BITS !== BigInt(POLL_INTERVAL)) throw new Error('POLL_INTERVA
 
 export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): void {
   if (!fx.options.polls) return emitWithoutPolls(fx, s, emitStmts);
-  const counted = fx.facts.countedLoops.get(s.label);
+  const counted = fx.loops.countedLoops.get(s.label);
   if (!counted) return emitPolled(fx, s, emitStmts);
-  const arrays = fx.versionLoops ? (fx.facts.indexedArrays.get(s.label) ?? []) : [];
+  const arrays = fx.versionLoops ? (fx.loops.indexedArrays.get(s.label) ?? []) : [];
   if (arrays.length === 0) return emitStripMined(fx, s, counted, emitStmts);
   emitVersioned(fx, counted, arrays, () => emitStripMined(fx, s, counted, emitStmts));
 }

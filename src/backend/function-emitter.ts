@@ -79,6 +79,12 @@ export interface FunctionFacts {
 }
 
 /** A body's field reads kept in locals: the analysis, and the local of each of its slots once emitted. */
+/** The counted loops of a body, and the arrays their versioned copies index unchecked (`emit-loop.ts`). */
+export interface LoopFacts {
+  readonly countedLoops: CountedLoops;
+  readonly indexedArrays: IndexedArrays;
+}
+
 interface KeptFields {
   readonly reuse: FieldReuse;
   readonly locals: Map<number, number>;
@@ -103,7 +109,7 @@ export class FunctionEmitter {
   /** Where the function calls itself (`CodeEmitter.patchCall`). */
   readonly selfCalls: number[] = [];
   /** The callees being inlined at this point of the body, outermost first, and where their `return`s go. */
-  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite; readonly fields: KeptFields }[] = [];
+  private readonly inlined: { readonly frame: InlinedFrame; readonly ret: InlineReturn; readonly calls: CallPlans; readonly site: InlineSite; readonly fields: KeptFields; readonly loops: LoopFacts }[] = [];
   /** The function's own body's field reads kept in locals. */
   private readonly ownFields: KeptFields;
   /** Optimized code's exits (`deopt-exits.ts`); null in code that assumes nothing. */
@@ -243,13 +249,18 @@ export class FunctionEmitter {
   }
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */
-  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, reuse: FieldReuse, body: () => void): void {
-    this.inlined.push({ frame, ret, calls, site, fields: { reuse, locals: new Map() } });
+  withInlined(frame: InlinedFrame, ret: InlineReturn, calls: CallPlans, site: InlineSite, reuse: FieldReuse, loops: LoopFacts, body: () => void): void {
+    this.inlined.push({ frame, ret, calls, site, fields: { reuse, locals: new Map() }, loops });
     try {
       body();
     } finally {
       this.inlined.pop();
     }
+  }
+
+  /** The loop facts of the body being emitted: the function's own, or those of the innermost inlined callee. */
+  get loops(): LoopFacts {
+    return this.inlined[this.inlined.length - 1]?.loops ?? this.facts;
   }
 
   /** The plans of the calls of the body being emitted: the function's own, or those of the innermost inlined callee. */

@@ -17,6 +17,8 @@ import type { Pos } from '../ir/pos.js';
 import type { Expr, IrFunction, PointId } from '../ir/ir.js';
 import type { CallPlans } from '../passes/call-plans.js';
 import { NO_FIELD_REUSE, computeFieldReuse } from '../passes/field-reuse.js';
+import { countedLoopsIn } from '../passes/counted-loop.js';
+import { computeIndexedArrays } from '../passes/indexed-arrays.js';
 import { maxLabel, renumberStmts } from '../ir/renumber.js';
 import { emitConst, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
@@ -42,6 +44,9 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const body = renumberStmts(ir.body, { local: (l) => locals[l] as number, label: (l) => labels + l });
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
   const reuse = fx.options.speculate ? computeFieldReuse(body, calls, fx.program) : NO_FIELD_REUSE;
+  // Only the optimizing tier inlines loops: they are strip-mined and versioned as the function's own are.
+  const countedLoops = countedLoopsIn(body);
+  const loops = { countedLoops, indexedArrays: computeIndexedArrays(countedLoops) };
   // An inlined callee that calls counts as a called one would (`core/limits.ts`): the caller's frame is outside it.
   const outer = fx.depth;
   if (makesCalls(ir.body)) {
@@ -52,7 +57,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   }
   const target = c.block();
   const site = { frame: { ir, definition: fx.program.definitionIdOf(ir) as number, locals }, callPoint };
-  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, reuse, () => emitStmts(fx, body));
+  const emit = (): void => fx.withInlined({ fn: ir.name, fileName: ir.fileName, callPos }, { target, result }, calls, site, reuse, loops, () => emitStmts(fx, body));
   if (isMethod) fx.withNonNull(locals[0] as number, emit);
   else emit();
   fx.depth = outer;

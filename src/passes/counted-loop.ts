@@ -54,8 +54,13 @@ const MIRRORED: Record<Comparison, Comparison> = { lt: 'gt', le: 'ge', gt: 'lt',
 
 /** Every counted loop of `ir`, nested ones too. */
 export function computeCountedLoops(ir: IrFunction): CountedLoops {
+  return countedLoopsIn(ir.body);
+}
+
+/** Every counted loop of `body` (a function's, or an inlined callee's as renumbered into its caller). */
+export function countedLoopsIn(body: readonly Stmt[]): CountedLoops {
   const loops = new Map<LabelId, CountedLoop>();
-  forEachStmt(ir.body, (s) => {
+  forEachStmt(body, (s) => {
     if (s.op !== 'loop') return;
     const counted = countedLoop(s);
     if (counted) loops.set(s.label, counted);
