@@ -5,33 +5,34 @@
 //! the counts of how mutants ended. `--print K` shows mutant K's source and
 //! exits. Exit status 1 when any mutant failed.
 
-import { parseArgs } from 'node:util';
 import { corpus, mutant, repositoryRoot } from './mutation-mutate.js';
 import { describeFailure, fuzz, TIER_LABELS } from './mutation-pool.js';
+import { scriptOptions, wholeNumber } from './script-options.js';
 
-const { values } = parseArgs({
-  options: {
-    mutants: { type: 'string', default: '1000' },
-    start: { type: 'string', default: '1' },
-    workers: { type: 'string', default: '2' },
-    'run-ms': { type: 'string', default: '2000' },
-    print: { type: 'string' },
-  },
+const USAGE = 'Usage: node dist/tests/fuzz/mutation-fuzz.js [--mutants N] [--start S] [--workers W] [--run-ms MS] [--print K]\n';
+const values = scriptOptions(USAGE, {
+  mutants: { type: 'string', default: '1000' },
+  start: { type: 'string', default: '1' },
+  workers: { type: 'string', default: '2' },
+  'run-ms': { type: 'string', default: '2000' },
+  print: { type: 'string' },
 });
 if (values.print !== undefined) {
   const root = repositoryRoot();
-  const m = mutant(Number(values.print), root, corpus(root));
+  const m = mutant(wholeNumber(USAGE, 'print', values.print, 0), root, corpus(root));
   process.stdout.write(`// mutant ${m.number} of ${m.origin}: ${m.mutations.join('; ')}\n${m.source}`);
   process.exit(0);
 }
-const start = Number(values.start);
-const count = Number(values.mutants);
+const start = wholeNumber(USAGE, 'start', values.start, 0);
+const count = wholeNumber(USAGE, 'mutants', values.mutants, 1);
+const workers = wholeNumber(USAGE, 'workers', values.workers, 1);
+const runMs = wholeNumber(USAGE, 'run-ms', values['run-ms'], 1);
 const began = Date.now();
 const report = await fuzz({
   start,
   count,
-  workers: Number(values.workers),
-  runMs: Number(values['run-ms']),
+  workers,
+  runMs,
   progress: (done, failed) => {
     if (done % 100 === 0) console.error(`${done} mutants, ${failed} failed, ${((Date.now() - began) / 1000).toFixed(0)} s`);
   },

@@ -5,19 +5,18 @@
 //! with its program. `--print SEED` shows one seed's program and exits.
 //! Exit status 1 when any seed failed.
 
-import { parseArgs } from 'node:util';
 import { checkSeed, describe } from './run-tiers.js';
 import { generateProgram } from './program-generator.js';
+import { scriptOptions, wholeNumber } from './script-options.js';
 
-const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '1000' }, start: { type: 'string', default: '1' }, print: { type: 'string' } },
-});
+const USAGE = 'Usage: node dist/tests/fuzz/tiers-fuzz.js [--seeds N] [--start S] [--print K]\n';
+const values = scriptOptions(USAGE, { seeds: { type: 'string', default: '1000' }, start: { type: 'string', default: '1' }, print: { type: 'string' } });
 if (values.print !== undefined) {
-  process.stdout.write(generateProgram(Number(values.print)));
+  process.stdout.write(generateProgram(wholeNumber(USAGE, 'print', values.print, 0)));
   process.exit(0);
 }
-const start = Number(values.start);
-const count = Number(values.seeds);
+const start = wholeNumber(USAGE, 'start', values.start, 0);
+const count = wholeNumber(USAGE, 'seeds', values.seeds, 1);
 const began = Date.now();
 const failed: number[] = [];
 const endings = new Map<string, number>();
