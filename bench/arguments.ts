@@ -1,10 +1,15 @@
-//! Command-line values of the benchmark scripts.
+//! Command-line values of the benchmark scripts (and of the fuzzers' long modes).
 
 /** The value of `option` as a positive integer, undefined when it is not given; throws on anything else. */
 export function positiveInteger(text: string | undefined, option: string): number | undefined {
+  return integerAtLeast(text, option, 1);
+}
+
+/** The value of `option` as an integer of at least `min`, undefined when it is not given; throws on anything else. */
+export function integerAtLeast(text: string | undefined, option: string, min: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} takes a positive integer, not '${text}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${option} takes ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}, not '${text}'`);
   return n;
 }
 

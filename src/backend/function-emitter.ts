@@ -78,13 +78,13 @@ export interface FunctionFacts {
   readonly recording: { readonly address: number; readonly sites: ReadonlyMap<PointId, number> } | null;
 }
 
-/** A body's field reads kept in locals: the analysis, and the local of each of its slots once emitted. */
 /** The counted loops of a body, and the arrays their versioned copies index unchecked (`emit-loop.ts`). */
 export interface LoopFacts {
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
 }
 
+/** A body's field reads kept in locals: the analysis, and the local of each of its slots once emitted. */
 interface KeptFields {
   readonly reuse: FieldReuse;
   readonly locals: Map<number, number>;

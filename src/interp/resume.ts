@@ -98,13 +98,14 @@ export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code
     return ir;
   };
   const calling = frames.map((s): number => (makesCalls(irOf(s).body) ? 1 : 0));
+  let counting = calling.reduce((a, b) => a + b, 0);
   let value: Val | undefined;
   for (let i = frames.length - 1; i >= 0; i--) {
     const state = frames[i] as FrameState;
     const ir = irOf(state);
     const code = codeFor(ir);
     const fr = code.frame(state.locals);
-    counted(calling.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    counted(counting);
     if (i < frames.length - 1) {
       const call = pointStmt(ir, state.point);
       if (call.op !== 'call') throw new Error(`an outer frame of ${ir.name} must stand at a call, not at point ${state.point}`);
@@ -125,6 +126,7 @@ export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code
       throw t;
     }
     value = ir.result === 'void' ? undefined : fr[code.ret];
+    counting -= calling[i] as number;
   }
   return value;
 }

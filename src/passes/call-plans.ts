@@ -106,21 +106,21 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     const own: Dependency[] = [...assumes];
     if (speculate && !method && definition) own.push({ kind: 'definition', fn, definition });
     const withRun = (run: CallRun): CallCase => ({ classId, fn, run, assumes: run.kind === 'call' ? assumes : own });
+    /** Whether `body`'s locals and result still fit among the locals of `root` and what is inlined into it. */
+    const roomFor = (body: IrFunction): boolean => size.locals + body.locals.length + 1 <= MAX_WASM_LOCALS_INLINED;
+    const inlined = (body: IrFunction): CallCase => {
+      size.locals += body.locals.length + 1;
+      return withRun({ kind: 'inline', definition: checked, ir: body, isMethod: method, calls: plansOf(body, root, program, options, depth + 1, size) });
+    };
     if (fn === root.id && definition) {
       // Speculating, the function's own body once (one level of recursion unrolled), its calls of itself calls.
-      if (speculate && options.inline && depth === 0 && size.locals + root.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(root, true, true)) {
-        size.locals += root.locals.length + 1;
-        return withRun({ kind: 'inline', definition: checked, ir: root, isMethod: method, calls: plansOf(root, root, program, options, depth + 1, size) });
-      }
+      if (speculate && options.inline && depth === 0 && roomFor(root) && isInlinable(root, true, true)) return inlined(root);
       // Any instance of the caller's module runs its definition: no need for the slot's code.
       return withRun({ kind: 'self', definition: checked });
     }
     const leaf = callee && leafOf(callee, method);
     if (leaf && definition) return withRun({ kind: 'leaf', definition: checked, leaf });
-    if (callee && definition && options.inline && depth < maxDepth && size.locals + callee.locals.length + 1 <= MAX_WASM_LOCALS_INLINED && isInlinable(callee, speculate)) {
-      size.locals += callee.locals.length + 1;
-      return withRun({ kind: 'inline', definition: checked, ir: callee, isMethod: method, calls: plansOf(callee, root, program, options, depth + 1, size) });
-    }
+    if (callee && definition && options.inline && depth < maxDepth && roomFor(callee) && isInlinable(callee, speculate)) return inlined(callee);
     return withRun(speculate && method && callee && !mayAcknowledge(callee) ? { kind: 'call', unchecked: true } : { kind: 'call' });
   };
   forEachStmt(ir.body, (s) => {
