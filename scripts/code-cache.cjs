@@ -48,7 +48,7 @@ async function warm() {
   try {
     const program = join(dir, 'warm.rj');
     writeFileSync(program, PROGRAM);
-    for (const args of [['check', program], ['dump', program, '--wat'], ['run', program, '--tier', 'interp'], ['run', program]]) {
+    for (const args of [['check', program], ['dump', program, '--wat'], ['run', program, '--tier', 'interp'], ['run', program, '--tier', 'baseline'], ['run', program]]) {
       const status = await cli.main(args);
       if (status !== 0) throw new Error(`rejit ${args.join(' ')} exited ${status}`);
     }

@@ -184,7 +184,12 @@ export class Baseline {
   /** Code ids of on-stack replacement entries: far above the ids that loads hand out, and per thread. */
   private nextOsrId = OSR_IDS;
   private classesWritten = 1;
-  private readonly table: CodeTable;
+  /** Made at the first compile or bridge: a run that never compiles (hello world at auto) skips building the runtime module and setting V8's flags. */
+  private codeTable: CodeTable | null = null;
+  private readonly makeTable: () => CodeTable;
+  private get table(): CodeTable {
+    return (this.codeTable ??= this.makeTable());
+  }
   readonly lookup: CodeLookup = (id) => this.versions.get(codeId(id)) ?? this.osrVersions.get(codeId(id))?.deref();
 
   /** Versions whose bridge stands in this thread's table. */
@@ -214,7 +219,7 @@ export class Baseline {
       optimize: (code: CodeVersion) => this.baselineHot(code),
     };
     this.holds = new CodeHolds(heap.i32);
-    this.table = new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
+    this.makeTable = () => new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
     this.waiting = threaded ? null : new Map();
     this.commit();
   }
@@ -742,7 +747,7 @@ export class Baseline {
       if (keep.has(id)) continue;
       freed.add(id);
       this.versions.delete(id);
-      this.table.free(id);
+      this.codeTable?.free(id);
       this.dependencies.unregister(code);
       this.guardFailures.delete(id);
       this.relinks.delete(id);
@@ -756,7 +761,7 @@ export class Baseline {
     for (const id of this.bridged) {
       if (keep.has(id)) continue;
       this.bridged.delete(id);
-      if (!this.versions.has(codeId(id))) this.table.free(id);
+      if (!this.versions.has(codeId(id))) this.codeTable?.free(id);
       this.holds.release(codeId(id));
       freed.add(id);
     }

@@ -17,7 +17,10 @@
 //! eagerly, a module has every function compiled when `WebAssembly.Module`
 //! returns, and posts no such tasks.
 //!
-//! V8 flags are process-wide; they must be set before the first module is compiled.
+//! V8 flags are process-wide; they must be set before the first module is
+//! compiled, and are set then (`code-table.ts`): a run that compiles nothing
+//! (hello world at auto) does not load `node:v8` (about 2 ms of start-up,
+//! with the streams it builds on).
 //!
 //! Node's code cache of its own modules holds for its default flags only: a
 //! module of Node's that is first loaded after the flags change is compiled
@@ -27,12 +30,13 @@
 //! neither, `core/clock.ts`), and the workers boot before the flags change
 //! (`session/threaded-session.ts`).
 
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
 let configured = false;
 
 export function configureEngine(): void {
   if (configured) return;
+  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   setFlagsFromString('--no-liftoff');
   setFlagsFromString('--no-wasm-lazy-compilation');
   configured = true;

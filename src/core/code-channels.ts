@@ -42,7 +42,12 @@ export interface CodeMessage {
 }
 
 export class CodeChannels {
-  constructor(private readonly ports: ThreadPorts) {}
+  constructor(private ports: ThreadPorts) {}
+
+  /** Replaces the ports: every thread of `ports` is started after this one, so no message is on its way on the old ones. */
+  connect(ports: ThreadPorts): void {
+    this.ports = ports;
+  }
 
   /** Posts `message` to every other thread. */
   broadcast(message: CodeMessage): void {

@@ -89,10 +89,11 @@ export interface SessionOptions {
    */
   readonly host?: Readonly<Record<string, HostFunction>>;
   /**
-   * Default: 'baseline': compiles every function at its first call.
-   * 'interp' never compiles; 'auto' starts every function in the interpreter
-   * and compiles it once it is hot (a long loop moves to compiled code
-   * mid-call: on-stack replacement). The list: `tiering/tiers.ts`.
+   * Default: 'auto': starts every function in the interpreter, compiles it
+   * once it is hot (a long loop moves to compiled code mid-call: on-stack
+   * replacement), and optimizes it once its baseline code is hot.
+   * 'baseline' compiles every function at its first call, 'opt' with the
+   * optimizing tier, 'interp' never compiles. The list: `tiering/tiers.ts`.
    */
   readonly tier?: Tier;
   /** With 'auto': when a function is hot (default `DEFAULT_THRESHOLDS`). */

@@ -85,20 +85,30 @@ export class Thread implements ThreadHooks {
     traceSink: (events: TraceEvent[]) => void = () => {},
     /** The host functions of `start.hostModule`, imported. */
     host?: Readonly<Record<string, HostFunction>>,
+    /** Without `start.optimizer`: connects this thread to a compiler thread at its first request for optimized code, giving the port to ask on (`runHere`). */
+    connectOptimizer?: () => MessagePort,
   ) {
     this.threadId = start.threadId;
     this.threadCount = start.threadCount;
     this.control = new Control(start.memory.buffer);
     this.log = log ?? new LoadLog(start.log);
-    this.code = new SharedCode(start.memory.buffer, new CodeChannels(start.ports), (wait) => this.blocked(wait), () => this.control.checkStop());
+    this.channels = new CodeChannels(start.ports);
+    this.code = new SharedCode(start.memory.buffer, this.channels, (wait) => this.blocked(wait), () => this.control.checkStop());
     const print = start.output === 'stdout'
       ? (start.threadCount === 1 ? (line: string) => this.buffer(line) : (line: string) => this.writeLine(line))
       : (line: string) => this.buffer(line);
     this.output = start.output;
     const dirs = start.loadDirectories;
     const resolve = dirs ? directoryResolver(dirs) : undefined;
-    const optimizer = start.optimizer;
-    const optimizeQueue = optimizer && { request: (fn: FunctionId, definition: number, optimized: number, named: number) => optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest) };
+    let optimizer = start.optimizer;
+    const optimizeQueue = optimizer || connectOptimizer
+      ? {
+          request: (fn: FunctionId, definition: number, optimized: number, named: number) => {
+            optimizer ??= (connectOptimizer as () => MessagePort)();
+            optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest);
+          },
+        }
+      : undefined;
     const trace = start.trace ? new Tracer(trackOf(this.threadId), `thread ${this.threadId}`, start.trace.origin, traceSink) : undefined;
     this.input = new SharedInput(start.input);
     this.session = new Session({ memory: start.memory, tier: start.tier, tierUp: start.tierUp, compile: start.compile, optimizeQueue, print, thread: this, resolve, trace, args: start.args, host });
@@ -106,6 +116,12 @@ export class Thread implements ThreadHooks {
 
   private readonly output: OutputMode;
   private readonly input: SharedInput;
+  private readonly channels: CodeChannels;
+
+  /** Exchanges code with the threads of `ports` from now on (a compiler thread started after this one). */
+  connect(ports: ThreadPorts): void {
+    this.channels.connect(ports);
+  }
 
   /**
    * Runs function `name` on this thread; never throws. The arguments were

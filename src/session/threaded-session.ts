@@ -314,11 +314,17 @@ export class ThreadedSession {
     const compiler = this.compiler;
     if (!compiler || this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(null), STOP_GRACE_MS);
+      // The worker holds the event loop while it owes an answer: nothing else may (a run on this thread has ended).
+      compiler.ref();
+      const answered = (stats: CompilerStats | null): void => {
+        compiler.unref();
+        resolve(stats);
+      };
+      const timer = setTimeout(() => answered(null), STOP_GRACE_MS);
       timer.unref();
       this.compilerAnswers.push((stats) => {
         clearTimeout(timer);
-        resolve(stats);
+        answered(stats);
       });
       compiler.postMessage('stats');
     });
@@ -333,7 +339,7 @@ export class ThreadedSession {
       ports,
       threadId,
       threadCount: this.options.threads,
-      tier: this.options.tier ?? 'baseline',
+      tier: this.options.tier ?? DEFAULT_TIER,
       tierUp: this.options.tierUp,
       compile: this.options.compile,
       optimizer,
@@ -521,9 +527,7 @@ export class ThreadedSession {
     if (this.options.threads !== 1 || this.booted) throw apiError('ERR_REJIT_SESSION_BUSY', 'runHere needs a one-thread session whose workers have not started');
     const fn = this.beginRun(name);
     const raw = checkArguments(fn, args, this.values());
-    const traceFile = this.traceFile;
-    this.here ??= new Thread(this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts), (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined, this.host);
-    const thread = this.here;
+    const thread = (this.here ??= this.threadHere());
     this.running = true;
     this.runs++;
     this.control.startRun(1);
@@ -550,6 +554,27 @@ export class ThreadedSession {
       this.running = false;
       if (this.fault !== null) void this.close();
     }
+  }
+
+  /**
+   * The thread of `runHere`. A tier that optimizes in the background gets
+   * its compiler thread when it first asks for optimized code: a run that
+   * never gets hot (hello world) does not pay for booting a worker.
+   */
+  private threadHere(): Thread {
+    const traceFile = this.traceFile;
+    const background = tierEntry(this.options.tier ?? DEFAULT_TIER).optimizesInBackground;
+    const connectCompiler = (): MessagePort => {
+      // The first channels are made here too: making one loads Node's messaging, about 2 ms.
+      const ports = createThreadPorts(2);
+      thread.connect(ports[0] as ThreadPorts);
+      const requests = new (workerThreads().MessageChannel)();
+      this.startCompiler(ports[1] as ThreadPorts, [requests.port2]);
+      return requests.port1;
+    };
+    const start = this.threadStart(0, createThreadPorts(1)[0] as ThreadPorts);
+    const thread = new Thread(start, (lines) => this.printed(0, lines), this.log, traceFile ? (events) => traceFile.write(events) : undefined, this.host, background ? connectCompiler : undefined);
+    return thread;
   }
 
   /**

@@ -89,8 +89,12 @@ export type Tier = (typeof TIERS)[number]['name'];
 
 export const TIER_NAMES: readonly Tier[] = TIERS.map((t) => t.name);
 
-/** The tier of sessions and of the CLI when none is given. */
-export const DEFAULT_TIER: Tier = 'baseline';
+/**
+ * The tier of sessions and of the CLI when none is given: faster than
+ * 'baseline' on AWFY and the micro benchmarks (docs/PERFORMANCE.md), and a
+ * run that never gets hot compiles nothing (hello world starts sooner).
+ */
+export const DEFAULT_TIER: Tier = 'auto';
 
 export function isTier(name: string): name is Tier {
   return (TIER_NAMES as readonly string[]).includes(name);

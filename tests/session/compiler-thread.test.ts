@@ -52,6 +52,32 @@ test('at auto, two threads run baseline code while the compiler thread optimizes
   }
 });
 
+test('runHere at auto: the compiler thread starts at the first request for optimized code, and this thread installs its versions', async () => {
+  const expected = 3000n * BigInt(99 * 100 + 2 * 100);
+  const cold = ThreadedSession.open({ threads: 1, tier: 'auto', print: () => {} });
+  try {
+    cold.load(PROGRAM, 'cold.rj');
+    assert.deepEqual(cold.runHere('twice', [21]).outcomes, [{ kind: 'returned', value: 42 }]);
+    assert.equal((await cold.optimizationReport()).compiler, null, 'a run that never got hot started no compiler thread');
+  } finally {
+    await cold.close();
+  }
+  const hot = ThreadedSession.open({ threads: 1, tier: 'auto', tierUp: { calls: 2, backEdges: 20 }, print: () => {} });
+  try {
+    hot.load(PROGRAM, 'hot.rj');
+    let report = await hot.optimizationReport();
+    for (let run = 0; run < 100 && (report.threads[0]?.installed ?? 0) < 1; run++) {
+      assert.deepEqual(hot.runHere('main').outcomes, [{ kind: 'returned', value: expected }]);
+      report = await hot.optimizationReport();
+    }
+    assert.ok((report.compiler?.compiled ?? 0) >= 1, `the compiler compiled ${report.compiler?.compiled}`);
+    assert.ok((report.threads[0]?.installed ?? 0) >= 1, `this thread installed ${report.threads[0]?.installed} optimized versions`);
+    assert.equal(report.threads[0]?.compiled, 0, 'this thread compiled no optimized version itself');
+  } finally {
+    await hot.close();
+  }
+});
+
 // `caller` is compiled before `g` has code; once g has, caller's baseline code is relinked
 // under a new code id, and the slot names that id when caller asks to be optimized.
 const RELINKED = `
