@@ -716,14 +716,16 @@ export class Baseline {
    * or name any more: not named by a stub slot or a current definition, not
    * being resolved or relinked, and without a frame on this thread
    * (`running`: the module ids of the wasm frames on its stack, from a stack
-   * report; interpreted frames hold their closures themselves). Kept with a
+   * report, asked for only when a version is kept for no other reason: the
+   * report costs a walk of the whole stack; interpreted frames hold their
+   * closures themselves). Kept with a
    * version: the module it runs (relinked), its origin definition, and the
    * definitions its exits continue in. Freed: its instance (the table entry,
    * nulled), bridge, holds, dependency entries, guard counts, the policy's
    * compiled callee, and the program's record of definitions no one needs.
    * Returns how many versions and definitions it freed.
    */
-  collect(running: ReadonlySet<number>): number {
+  collect(running: () => ReadonlySet<number>): number {
     const i32 = this.heap.i32;
     const keep = new Set<number>(this.resolving);
     for (const info of this.program.functions) {
@@ -733,7 +735,8 @@ export class Baseline {
       if (info.ir) keep.add(this.program.definitionIdOf(info.ir) ?? 0);
     }
     for (const [id, code] of this.relinking) keep.add(id).add(moduleIdOf(code));
-    const kept = (code: CodeVersion): boolean => keep.has(code.id) || running.has(moduleIdOf(code));
+    let onStack: ReadonlySet<number> | null = null;
+    const kept = (code: CodeVersion): boolean => keep.has(code.id) || (onStack ??= running()).has(moduleIdOf(code));
     // Twice: a relinked version keeps the version whose module it runs.
     for (let pass = 0; pass < 2; pass++) {
       for (const code of this.versions.values()) {

@@ -738,7 +738,7 @@ export class Session {
 
   /** `collect` without the full collection: a thread frees before it acknowledges a load, and collects after (the loader does not wait for that). */
   freeUnused(): void {
-    this.collections.freed(this.baseline ? this.baseline.collect(runningCodeIds()) : this.program.forgetDefinitions(() => false));
+    this.collections.freed(this.baseline ? this.baseline.collect(runningCodeIds) : this.program.forgetDefinitions(() => false));
   }
 
   fullCollectionIfDue(): void {

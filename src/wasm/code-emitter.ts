@@ -50,10 +50,14 @@ type DerivedMethods = {
   [N in Exclude<OpName, ExplicitOp> as Camel<N>]: (...args: ImmArgs<(typeof OPS)[N]['imm']>) => CodeEmitter;
 };
 
-// Declaration merging gives the class the derived methods' types; they are installed on the prototype below.
+// Declaration merging gives the class the derived methods' types; the first emitter installs them (below).
 export interface CodeEmitter extends DerivedMethods {}
 
 export class CodeEmitter {
+  constructor() {
+    installDerivedMethods();
+  }
+
   readonly out = new ByteWriter();
   private readonly stack: Frame[] = [new Frame('function', 0)];
   /** Functions named by `ref.func`; the module builder declares them in a declarative element segment. */
@@ -271,12 +275,23 @@ function derive(name: OpName): (this: CodeEmitter, ...args: number[]) => CodeEmi
   }
 }
 
-// The derived methods fill a plain object that becomes the prototype of CodeEmitter's prototype: defining
-// some 250 properties one by one on a class's prototype (an object V8 already treats as a prototype) took
-// 3.5-16 ms of every start-up, filling a plain object under 1 ms.
-const explicit: ReadonlySet<string> = new Set(EXPLICIT_OPS);
-const derived: Record<string, unknown> = {};
-for (const name of Object.keys(OPS) as OpName[]) {
-  if (!explicit.has(name)) derived[camel(name)] = derive(name);
+let installed = false;
+
+/**
+ * The derived methods fill a plain object that becomes the prototype of
+ * CodeEmitter's prototype: defining some 250 properties one by one on a
+ * class's prototype (an object V8 already treats as a prototype) took
+ * 3.5-16 ms of every start-up, filling a plain object under 1 ms. Done at
+ * the first emitter, not at load: a run that compiles nothing (hello world
+ * at auto) skips it.
+ */
+function installDerivedMethods(): void {
+  if (installed) return;
+  installed = true;
+  const explicit: ReadonlySet<string> = new Set(EXPLICIT_OPS);
+  const derived: Record<string, unknown> = {};
+  for (const name of Object.keys(OPS) as OpName[]) {
+    if (!explicit.has(name)) derived[camel(name)] = derive(name);
+  }
+  Object.setPrototypeOf(CodeEmitter.prototype, derived);
 }
-Object.setPrototypeOf(CodeEmitter.prototype, derived);
