@@ -42,6 +42,7 @@ import type { FunctionEmitter } from './function-emitter.js';
 import { emitInlined } from './inline-call.js';
 import { UNLINKED } from './module-imports.js';
 import { wasmSig, wasmType } from './wasm-types.js';
+import { POLYMORPHIC } from '../passes/profile.js';
 
 type CallStmt = Extract<Stmt, { op: 'call' }>;
 
@@ -127,15 +128,18 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 
 /**
  * Baseline code's profile of the receivers at a virtual call site
- * (`passes/profile.ts`): the class id last seen, and a count of changes.
- * Plain loads and stores: threads may race, and the profile is only a hint.
+ * (`passes/profile.ts`): the first class id seen, POLYMORPHIC once another
+ * is. Plain loads and stores: threads may race, and the profile is only a
+ * hint. A site that stays as it is only loads.
  */
 function recordReceiver(fx: FunctionEmitter, site: number, header: number): void {
   const c = fx.c;
-  c.localGet(header).i32Const(0).i32Load(site).i32Ne().if();
-  c.i32Const(0).localGet(header).i32Store(site);
-  c.i32Const(0).i32Const(0).i32Load(site + 4).i32Const(1).i32Add().i32Store(site + 4);
-  c.end();
+  fx.scratch('i32', (seen) => {
+    c.localGet(header).i32Const(0).i32Load(site).localTee(seen).i32Ne();
+    c.localGet(seen).i32Const(POLYMORPHIC).i32Ne().i32And().if();
+    c.i32Const(0).localGet(header).i32Const(POLYMORPHIC).localGet(seen).i32Eqz().select().i32Store(site);
+    c.end();
+  });
 }
 
 /** How a call may run callee `fn` without the dispatcher: its code, known when the caller is compiled, or its body inlined. */

@@ -20,15 +20,21 @@ import type { FunctionEmitter } from './function-emitter.js';
 /** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
 export const ITERATIONS_PER_CALL = 100;
 
-/** Counts a call, at entry; the call that reaches OPTIMIZE_AFTER_CALLS asks to be optimized. */
+/**
+ * Counts a call, at entry, up to OPTIMIZE_AFTER_CALLS: the call that
+ * reaches it asks to be optimized, and later calls only load the count.
+ */
 export function countCall(fx: FunctionEmitter): void {
   const recording = fx.facts.recording;
   if (!recording) return;
   const c = fx.c;
+  const at = recording.address + PROFILE_CALLS;
   fx.scratch('i32', (calls) => {
-    c.i32Const(0).i32Const(0).i32Load(recording.address + PROFILE_CALLS).i32Const(1).i32Add().localTee(calls).i32Store(recording.address + PROFILE_CALLS);
+    c.i32Const(0).i32Load(at).localTee(calls).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.lt_s').if();
+    c.i32Const(0).localGet(calls).i32Const(1).i32Add().localTee(calls).i32Store(at);
     c.localGet(calls).i32Const(OPTIMIZE_AFTER_CALLS).i32Eq().if();
     c.call(fx.imports.js('optimize'));
+    c.end();
     c.end();
   });
 }
@@ -54,12 +60,13 @@ export function addIterations(fx: FunctionEmitter): void {
   const at = recording.address + PROFILE_CALLS;
   c.localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.ge_u').if();
   fx.scratch('i32', (before) => {
-    c.i32Const(0).i32Load(at).localSet(before);
-    c.i32Const(0).localGet(before).localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().i32Store(at);
-    // Crossed: below the threshold before, at or past it now (a count read as negative, being racy, crosses nothing).
-    c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.lt_s');
-    c.i32Const(0).i32Load(at).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.ge_s').i32And().if();
+    // Added only below the threshold (a count read as negative, being racy, adds nothing); crossing it asks to be optimized.
+    c.i32Const(0).i32Load(at).localTee(before).i32Const(0).op('i32.ge_s');
+    c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.lt_s').i32And().if();
+    c.i32Const(0).localGet(before).localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().localTee(before).i32Store(at);
+    c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.ge_s').if();
     c.call(fx.imports.js('optimize'));
+    c.end();
     c.end();
   });
   c.i32Const(0).localSet(local);

@@ -6,10 +6,15 @@
 //! ```
 //! +0  flags: NO_GUARDS once guards made from it failed too often
 //! +4  calls: counted at entry, and 1 per ITERATIONS_PER_CALL loop iterations
-//!     (`backend/emit-profile-counts.ts`); at OPTIMIZE_AFTER_CALLS the code asks to be optimized
-//! +8  per virtual call site of the function's own body, 8 bytes each:
-//!     the receiver class id last seen there, and how often it changed
+//!     (`backend/emit-profile-counts.ts`); at OPTIMIZE_AFTER_CALLS the code asks to be
+//!     optimized, and counts no more (a load that invalidates the optimized code resets it)
+//! +8  per virtual call site of the function's own body, 4 bytes each: 0 until a receiver
+//!     was seen there, then its class id, then POLYMORPHIC once another was seen
 //! ```
+//!
+//! A count that has reached its threshold and a site that is polymorphic cost
+//! a load and a compare, and no store: recording is a cost of all baseline code at
+//! `auto` until it is optimized, and of code that never is.
 //!
 //! The counters are racy (threads add without atomics): a profile can only be
 //! imprecise, never unsafe, since optimized code guards what it learns here.
@@ -23,7 +28,9 @@ import type { ClassId } from '../ir/types.js';
 export const PROFILE_FLAGS = 0;
 export const PROFILE_CALLS = 4;
 export const PROFILE_SITES = 8;
-export const PROFILE_SITE_SIZE = 8;
+export const PROFILE_SITE_SIZE = 4;
+/** A site's word once two receiver classes were seen there: no class id is negative. */
+export const POLYMORPHIC = -1;
 /** Flag: guards made from this profile failed too often; optimized code speculates on it no more. */
 export const NO_GUARDS = 1;
 
@@ -56,9 +63,8 @@ export function readProfile(ir: IrFunction, words: Int32Array, address: number):
     monomorphic: (point) => {
       const site = sites.get(point);
       if (site === undefined) return null;
-      const at = (address + PROFILE_SITES + PROFILE_SITE_SIZE * site) >>> 2;
-      // One change: from nothing to the one class ever seen there.
-      return words[at + 1] === 1 ? ((words[at] as number) as ClassId) : null;
+      const seen = words[(address + PROFILE_SITES + PROFILE_SITE_SIZE * site) >>> 2] as number;
+      return seen > 0 ? (seen as ClassId) : null;
     },
   };
 }
