@@ -40,7 +40,7 @@ import { importHostModule, moduleUrl, type HostFunction } from '../core/host-fun
 /** How a `ThreadedSession` runs: its number of threads and their tier, output and loadable directories. */
 export interface ThreadedSessionOptions {
   readonly threads: number;
-  /** As `SessionOptions.tier` (default 'baseline'). */
+  /** As `SessionOptions.tier` (default 'auto': hot code is optimized on the session's compiler thread). */
   readonly tier?: Tier;
   /** With tier 'auto': when a function is hot. */
   readonly tierUp?: TierUpThresholds;
