@@ -30,13 +30,13 @@
 //! neither, `core/clock.ts`), and the workers boot before the flags change
 //! (`session/threaded-session.ts`).
 
-import { createRequire } from 'node:module';
+import { nodeV8 } from '../core/node-modules.js';
 
 let configured = false;
 
 export function configureEngine(): void {
   if (configured) return;
-  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  const { setFlagsFromString } = nodeV8();
   setFlagsFromString('--no-liftoff');
   setFlagsFromString('--no-wasm-lazy-compilation');
   configured = true;

@@ -31,7 +31,7 @@
 //! may do so at the same moment (`exposedGc`). A thread that cannot get
 //! `gc` makes no collections: they only give memory back sooner.
 
-import { createRequire } from 'node:module';
+import { nodeV8, nodeVm } from '../core/node-modules.js';
 import { nowMs } from '../core/clock.js';
 import { FULL_COLLECTIONS } from '../core/layout.js';
 
@@ -61,9 +61,8 @@ function fullCollection(): void {
  * context has no `gc`), so a thread tries again.
  */
 function exposedGc(): (() => void) | null {
-  const require = createRequire(import.meta.url);
-  const v8 = require('node:v8') as typeof import('node:v8');
-  const vm = require('node:vm') as typeof import('node:vm');
+  const v8 = nodeV8();
+  const vm = nodeVm();
   for (let attempt = 0; attempt < GC_ATTEMPTS; attempt++) {
     v8.setFlagsFromString('--expose-gc');
     try {

@@ -45,7 +45,7 @@ export function emitInlined(fx: FunctionEmitter, ir: IrFunction, args: readonly 
   const result = ir.result === 'void' ? null : fx.fb.addLocal(wasmType(ir.result));
   const reuse = fx.options.speculate ? computeFieldReuse(body, calls, fx.program) : NO_FIELD_REUSE;
   // Only the optimizing tier inlines loops: they are strip-mined and versioned as the function's own are.
-  const countedLoops = countedLoopsIn(body);
+  const countedLoops = fx.options.speculate ? countedLoopsIn(body) : new Map();
   const loops = { countedLoops, indexedArrays: computeIndexedArrays(countedLoops) };
   // An inlined callee that calls counts as a called one would (`core/limits.ts`): the caller's frame is outside it.
   const outer = fx.depth;

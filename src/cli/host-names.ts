@@ -7,7 +7,7 @@
 //! themselves are each program thread's own import (`session/worker.ts`):
 //! a run with host functions never runs on the main thread.
 
-import { workerThreads } from '../core/worker-threads.js';
+import { workerThreads } from '../core/node-modules.js';
 import { moduleUrl } from '../core/host-function.js';
 
 const IMPORT_NAMES = `

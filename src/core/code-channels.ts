@@ -7,7 +7,7 @@
 //! that sees the flag but not the module.
 
 import type { MessagePort } from 'node:worker_threads';
-import { workerThreads } from './worker-threads.js';
+import { workerThreads } from './node-modules.js';
 
 /** What one thread holds: a port to send to each other thread, and one to receive from each. */
 export interface ThreadPorts {

@@ -17,6 +17,8 @@ export class Code implements CallTarget {
   /** A fresh frame: each local zero in its type (0, or 0n for i64). */
   readonly newFrame: () => Frame;
   readonly body: StmtFn;
+  /** Whether the function calls: then its frames count toward the frame limit (`core/limits.ts`). */
+  readonly calls: boolean;
   /** Resume entries by program point (`resume.ts`): after the point's statement, and before it (a call that has not run). */
   readonly resumes: (StmtFn | undefined)[] = [];
   readonly resumesBefore: (StmtFn | undefined)[] = [];
@@ -43,7 +45,8 @@ export class Code implements CallTarget {
           if ((budget.left -= callCost) <= 0) budget.spent();
           return body(f);
         };
-    this.body = makesCalls(ir.body) ? countFrames(entered, cx.heap) : entered;
+    this.calls = makesCalls(ir.body);
+    this.body = this.calls ? countFrames(entered, cx.heap) : entered;
   }
 
   /** A fresh frame holding `args` in its first locals. */

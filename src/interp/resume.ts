@@ -20,7 +20,6 @@ import { compileSeq, compileStmt } from './compile-stmt.js';
 import type { Ctx } from './context.js';
 import { pointPath, pointStmt, type PointPath } from './frame-state.js';
 import { entryOf, unwindOutermost } from '../core/unwind.js';
-import { makesCalls } from '../core/limits.js';
 
 /**
  * The closure that continues `code` from program point `point` (at
@@ -97,13 +96,13 @@ export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code
     if (!ir) throw new Error(`cannot resume function ${s.fn}: it has no definition`);
     return ir;
   };
-  const calling = frames.map((s): number => (makesCalls(irOf(s).body) ? 1 : 0));
-  let counting = calling.reduce((a, b) => a + b, 0);
+  const codes = frames.map((s) => codeFor(irOf(s)));
+  let counting = codes.filter((code) => code.calls).length;
   let value: Val | undefined;
   for (let i = frames.length - 1; i >= 0; i--) {
     const state = frames[i] as FrameState;
-    const ir = irOf(state);
-    const code = codeFor(ir);
+    const code = codes[i] as Code;
+    const ir = code.ir;
     const fr = code.frame(state.locals);
     counted(counting);
     if (i < frames.length - 1) {
@@ -117,16 +116,15 @@ export function resumeFrames(program: Program, codeFor: (ir: IrFunction) => Code
       const t = unwindOutermost(e, code);
       if (t instanceof Trap) {
         for (let j = i - 1; j >= 0; j--) {
-          const outer = frames[j] as FrameState;
-          const outerIr = irOf(outer);
-          const call = pointStmt(outerIr, outer.point);
-          t.frames.push(entryOf(codeFor(outerIr), call.op === 'call' ? call.pos : outerIr.pos));
+          const outer = codes[j] as Code;
+          const call = pointStmt(outer.ir, (frames[j] as FrameState).point);
+          t.frames.push(entryOf(outer, call.op === 'call' ? call.pos : outer.ir.pos));
         }
       }
       throw t;
     }
     value = ir.result === 'void' ? undefined : fr[code.ret];
-    counting -= calling[i] as number;
+    if (code.calls) counting--;
   }
   return value;
 }

@@ -15,7 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { POLL_REQUEST, STOP_REASON } from '../core/layout.js';
 import { StopReason } from '../core/control.js';
-import { workerThreads } from '../core/worker-threads.js';
+import { workerThreads } from '../core/node-modules.js';
 
 /** Token states besides a call's id: the watchdog is raising the stop, or has raised it. */
 const FIRING = -1;

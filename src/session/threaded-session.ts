@@ -19,7 +19,7 @@ import { createThreadPorts, portsOf, type ThreadPorts } from '../core/code-chann
 import { Control, StopReason } from '../core/control.js';
 import { UNSHARED } from '../core/code-sharing.js';
 import { createMemory } from '../core/heap.js';
-import { workerThreads } from '../core/worker-threads.js';
+import { workerThreads } from '../core/node-modules.js';
 import { COORDINATOR_THREAD } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
 import { LoadLog, type LoggedModule } from './load-log.js';
@@ -223,7 +223,7 @@ export class ThreadedSession {
     if (this.booted) return;
     this.booted = true;
     const threads = this.options.threads;
-    const background = tierEntry(this.options.tier ?? DEFAULT_TIER).optimizesInBackground;
+    const background = this.optimizesInBackground;
     // The compiler thread, when there is one, posts its code as the last of the threads.
     const ports = createThreadPorts(threads + (background ? 1 : 0));
     const requests = background ? Array.from({ length: threads }, () => new (workerThreads().MessageChannel)()) : [];
@@ -231,6 +231,11 @@ export class ThreadedSession {
     this.ready = Promise.all(ports.slice(0, threads).map((p, i) => this.startWorker(i, p, requests[i]?.port1))).then(() => {});
     // A worker that fails to start is reported by `run` (or `create`), not as an unhandled rejection meanwhile.
     this.ready.catch(() => {});
+  }
+
+  /** Whether the session's tier optimizes on a compiler thread of its own. */
+  private get optimizesInBackground(): boolean {
+    return tierEntry(this.options.tier ?? DEFAULT_TIER).optimizesInBackground;
   }
 
   /** Settles once every worker has started (`start`). */
@@ -563,7 +568,7 @@ export class ThreadedSession {
    */
   private threadHere(): Thread {
     const traceFile = this.traceFile;
-    const background = tierEntry(this.options.tier ?? DEFAULT_TIER).optimizesInBackground;
+    const background = this.optimizesInBackground;
     const connectCompiler = (): MessagePort => {
       // The channels are made here too: the first one loads Node's messaging (3 ms of a profiled hello world, when made at start).
       const ports = createThreadPorts(2);

@@ -1,0 +1,38 @@
+//! Node's modules that start-up does not load, each loaded at its first use:
+//!
+//! - `node:worker_threads`: a one-thread run on the main thread (`rejit run`)
+//!   starts no worker and, until it asks for optimized code, opens no
+//!   channel; loading the module (with the streams it builds on) took
+//!   1.5-2.5 ms of the command's start-up.
+//! - `node:v8`: only compiling code needs it, to set V8's flags
+//!   (`backend/engine-flags.ts`) and to collect the heap in full
+//!   (`backend/full-collection.ts`); about 2 ms of start-up, with the streams
+//!   it builds on, which hello world at auto no longer pays.
+//! - `node:vm`, for the full collection's `gc`.
+
+import { createRequire } from 'node:module';
+
+type WorkerThreads = typeof import('node:worker_threads');
+type V8 = typeof import('node:v8');
+type Vm = typeof import('node:vm');
+
+const require = createRequire(import.meta.url);
+
+let workerThreadsModule: WorkerThreads | null = null;
+let v8Module: V8 | null = null;
+let vmModule: Vm | null = null;
+
+export function workerThreads(): WorkerThreads {
+  workerThreadsModule ??= require('node:worker_threads') as WorkerThreads;
+  return workerThreadsModule;
+}
+
+export function nodeV8(): V8 {
+  v8Module ??= require('node:v8') as V8;
+  return v8Module;
+}
+
+export function nodeVm(): Vm {
+  vmModule ??= require('node:vm') as Vm;
+  return vmModule;
+}
