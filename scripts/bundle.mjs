@@ -14,15 +14,19 @@ import { execFileSync } from 'node:child_process';
 // esbuild keeps comments that start with `//!` (the module headers) as legal comments, at the
 // end of the file: 83 KB of the command line's bundle, and its only characters other than ASCII
 // (esbuild escapes them in code), for which V8 held all its text two bytes a character.
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: true, legalComments: 'none' };
+//
+// Whitespace and syntax are minified (names are kept, for stack traces): the command line's bundle
+// shrinks from 523 KB to 338 KB, and reading it and compiling it from the cache take less.
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: true, legalComments: 'none', minifyWhitespace: true, minifySyntax: true };
 await Promise.all([
   build({
     ...common,
     format: 'cjs',
     entryPoints: ['dist/src/cli/main.js'],
     outfile: 'dist/bundle/cli.cjs',
-    define: { 'import.meta.url': 'bundleUrl' },
-    banner: { js: 'const bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // Made when first asked for (a worker's URL, the version): start-up does not pay for it.
+    define: { 'import.meta.url': 'bundleLocation.url' },
+    banner: { js: 'const bundleLocation = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
   }),
   build({ ...common, format: 'esm', entryPoints: ['dist/src/session/worker.js'], outfile: 'dist/bundle/worker.js' }),
   build({ ...common, format: 'esm', entryPoints: ['dist/src/session/compiler-worker.js'], outfile: 'dist/bundle/compiler-worker.js' }),

@@ -214,6 +214,8 @@ cli.main(${JSON.stringify(['run', 'examples/hello.rj', ...args])}).then(() => pr
   assert.ok(!interpreted.includes('NativeModule worker_threads'));
   // The clock needs no node:perf_hooks (core/clock.ts).
   assert.ok(!interpreted.includes('NativeModule perf_hooks'));
+  // The command line reads its flags itself (cli/arguments.ts).
+  assert.ok(!interpreted.includes('NativeModule internal/util/parse_args/parse_args'));
   // What a compiling run loads, as a check that the list names what loaded.
   const compiled = loadedBy('--tier', 'baseline');
   assert.ok(compiled.includes('NativeModule v8'));

@@ -4,7 +4,6 @@
 //! and usage errors go to stderr. Exit statuses are in docs/CONVENTIONS.md.
 
 import { DEFAULT_COMPILE_OPTIONS } from '../backend/compile-options.js';
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFully } from '../session/thread.js';
@@ -26,6 +25,7 @@ import { TraceFileError } from '../session/trace-file.js';
 import { formatStats } from '../session/run-stats.js';
 import { Watcher } from './watch.js';
 import { hostFunctionNames } from './host-names.js';
+import { ArgumentError, parseArguments, type FlagSpecs } from './arguments.js';
 import type { HostFunction } from '../core/host-function.js';
 
 type HostFunctions = Readonly<Record<string, HostFunction>>;
@@ -114,33 +114,14 @@ const OPTIONS = {
   opt: { type: 'boolean' },
   trace: { type: 'string' },
   stats: { type: 'boolean' },
-} as const;
-
-/** `--flag -1`: a value that looks like a flag is the flag's value (checked by the flag), as in `--flag=-1`. */
-function joinDashValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const name = arg.startsWith('--') ? arg.slice(2) : '';
-    const next = argv[i + 1];
-    const takesValue = (OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
-    if (takesValue && next !== undefined && /^-[^-]/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
+} as const satisfies FlagSpecs;
 
 function parseCommandLine(argv: readonly string[]) {
   try {
-    return parseArgs({ args: joinDashValues(argv), allowPositionals: true, strict: true, options: OPTIONS });
+    return parseArguments(argv, OPTIONS);
   } catch (e) {
-    // Node's own messages name the flag (unknown option, missing value); they become usage errors.
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError((e as Error).message.split('\n')[0] as string);
+    // Its messages name the flag (unknown option, missing value).
+    if (e instanceof ArgumentError) throw new UsageError(e.message);
     throw e;
   }
 }
