@@ -6,7 +6,7 @@
 // module names the worker bundle inside the CLI bundle. The library
 // (`import ... from 'rejit'`) uses dist/src as built.
 //
-// The command line's bundle is CommonJS, loaded by bin/load-bundle.cjs with
+// The command line's bundle is CommonJS, loaded by bin/rejit with
 // V8's code cache, which scripts/code-cache.cjs makes last.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -35,7 +35,7 @@ await Promise.all([
 // Its output (the program's WebAssembly, what it prints) is of no interest.
 execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 // A cache made after something set V8 flags is rejected at every start: a cache that costs and saves nothing.
-const loads = "process.stdout.write(String(require('./bin/load-bundle.cjs').loadBundle().script.cachedDataRejected))";
+const loads = "process.stdout.write(String(require('./bin/rejit').loadBundle().script.cachedDataRejected))";
 if (execFileSync(process.execPath, ['-e', loads], { encoding: 'utf8' }) !== 'false') {
   throw new Error('V8 rejects the code cache of dist/bundle/cli.cjs just made (were V8 flags set while making it?)');
 }

@@ -1,5 +1,5 @@
 // Writes V8's code cache of the command line's bundle (dist/bundle/cli.cjs.cache,
-// read by bin/load-bundle.cjs), run by scripts/bundle.mjs with its output
+// read by bin/rejit), run by scripts/bundle.mjs with its output
 // discarded. It loads the bundle and runs the command line on a small
 // program the way start-up does, so that the cache holds the code of the
 // functions that start-up runs, and not only the bundle's top level: it
@@ -20,7 +20,7 @@ const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setFlagsFromString } = require('node:v8');
-const { loadBundle, CACHE } = require('../bin/load-bundle.cjs');
+const { loadBundle, CACHE } = require('../bin/rejit');
 
 const PROGRAM = `class Shape { fn area(self) -> f64; }
 class Square extends Shape { side: f64; fn area(self) -> f64 { return self.side * self.side; } }

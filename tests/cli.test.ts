@@ -180,14 +180,14 @@ test('Ctrl-C interrupts a running program with status 130, on one thread (the ma
 
 test('the command line\'s bundle compiles from the V8 code cache the build made', () => {
   // Rejected if the flags that the build's run at the default tier set (scripts/code-cache.cjs) were not set back.
-  const loads = "process.stdout.write(String(require('./bin/load-bundle.cjs').loadBundle().script.cachedDataRejected))";
+  const loads = "process.stdout.write(String(require('./bin/rejit').loadBundle().script.cachedDataRejected))";
   const r = spawnSync(process.execPath, ['-e', loads], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.stdout, 'false', r.stderr);
 });
 
 test('the code cache holds every function of the bundle that running hello world runs', () => {
   // A function that V8 compiles afresh (not from the cache) adds its bytecode to a cache made afterwards.
-  const runs = `const { exports: cli, script } = require('./bin/load-bundle.cjs').loadBundle();
+  const runs = `const { exports: cli, script } = require('./bin/rejit').loadBundle();
 const before = script.createCachedData().length;
 cli.main(['run', 'examples/hello.rj']).then((status) => {
   process.stderr.write(JSON.stringify({ rejected: script.cachedDataRejected, status, before, after: script.createCachedData().length }));
@@ -202,7 +202,7 @@ cli.main(['run', 'examples/hello.rj']).then((status) => {
 
 test('running hello world loads no module of Node that it does not need', () => {
   const loadedBy = (...args: string[]): string[] => {
-    const runs = `const { exports: cli } = require('./bin/load-bundle.cjs').loadBundle();
+    const runs = `const { exports: cli } = require('./bin/rejit').loadBundle();
 cli.main(${JSON.stringify(['run', 'examples/hello.rj', ...args])}).then(() => process.stderr.write(JSON.stringify(process.moduleLoadList)));`;
     const r = spawnSync(process.execPath, ['-e', runs], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.stdout, 'hello from Rejit: 5 shapes\n51.416\n');

@@ -2,7 +2,7 @@
 //! checking `host fn` declarations on the main thread.
 //!
 //! The command line runs as a script compiled from V8's code cache
-//! (bin/load-bundle.cjs), where `import()` has no loader; so a short-lived
+//! (bin/rejit), where `import()` has no loader; so a short-lived
 //! worker imports the module and posts its names back. The functions
 //! themselves are each program thread's own import (`session/worker.ts`):
 //! a run with host functions never runs on the main thread.
