@@ -67,3 +67,18 @@ test('bench/startup: times rejit run beside node -e 0', { timeout: 120_000 }, as
     assert.match(stdout, new RegExp(`^${row}\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx$`, 'm'));
   }
 });
+
+test('bench/startup --instructions: counts each command under Valgrind, or says why not', { timeout: 300_000 }, async (t) => {
+  const script = fileURLToPath(new URL('../bench/startup.js', import.meta.url));
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [script, '--runs', '1', '--instructions', '1'], (error, out, stderr) => (error ? reject(new Error(stderr)) : resolve(out)));
+  });
+  if (/instructions: not counted \(valgrind: ENOENT\)/.test(stdout)) {
+    t.skip('valgrind is not installed');
+    return;
+  }
+  for (const row of ['node -e 0', 'rejit run empty.rj', 'rejit run hello.rj']) {
+    assert.match(stdout, new RegExp(`^${row}\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\dx$`, 'm'));
+  }
+  assert.match(stdout, /^node -e 0\s+\d+\.\d\s+1\.00x$/m);
+});
