@@ -48,7 +48,7 @@ import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slot
 import { CodeState, type CodeSharing } from '../core/code-sharing.js';
 import type { TrapKind } from '../core/trap.js';
 import { isStackOverflow, unwindOutermost } from '../core/unwind.js';
-import { depthWord } from '../core/limits.js';
+import { depthWord, runsBounded } from '../core/limits.js';
 import type { BridgeTarget } from './bridge-module.js';
 import type { DeoptFrame } from './deopt-exits.js';
 import { writeClassMetadata } from './class-metadata.js';
@@ -594,9 +594,10 @@ export class Baseline {
     return true;
   }
 
-  /** Whether the baseline code of definition `ir` (code `id`) records a profile: it is to be optimized once hot. */
+  /** Whether the baseline code of definition `ir` (code `id`) records a profile: it is to be optimized once hot (measuring: it runs more than bounded code). */
   private records(id: CodeId, ir: IrFunction): boolean {
-    return this.program.definitionIdOf(ir) === id && (this.policy.optimizing(ir) === 'when-hot' || this.options.recordProfiles === true);
+    if (this.program.definitionIdOf(ir) !== id) return false;
+    return this.policy.optimizing(ir) === 'when-hot' || (this.options.recordProfiles === true && !runsBounded(ir.body));
   }
 
   /**

@@ -8,8 +8,7 @@
 //! are complete, its self-calls patched with its index.
 
 import { ENTRY_POINT, type IrFunction, type Stmt } from '../ir/ir.js';
-import { someStmt } from '../ir/operands.js';
-import { makesCalls } from '../core/limits.js';
+import { makesCalls, runsBounded } from '../core/limits.js';
 import type { Program } from '../core/program.js';
 import { bodyOffsets } from '../wasm/body-offsets.js';
 import { ModuleBuilder, type FunctionBuilder, type FunctionDecl } from '../wasm/module-builder.js';
@@ -110,8 +109,7 @@ function emitFunction(fx: FunctionEmitter, codeId: number, tag: TagIdx | null): 
     const localType = (local: number): ValType => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType));
     fx.exits = new DeoptExits(codeId, fx.depth, deoptEvery !== undefined, validityChecks !== false, localType, tag);
   }
-  // Without calls or loops a function runs in bounded time: it needs no poll at entry.
-  if (fx.options.polls && someStmt(ir.body, (s) => s.op === 'call' || s.op === 'loop')) fx.poll(ENTRY_POINT);
+  if (fx.options.polls && !runsBounded(ir.body)) fx.poll(ENTRY_POINT);
   if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
   countCall(fx);
   emitStmts(fx, ir.body);

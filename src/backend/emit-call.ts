@@ -135,9 +135,11 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
 function recordReceiver(fx: FunctionEmitter, site: number, header: number): void {
   const c = fx.c;
   fx.scratch('i32', (seen) => {
-    c.localGet(header).i32Const(0).i32Load(site).localTee(seen).i32Ne();
-    c.localGet(seen).i32Const(POLYMORPHIC).i32Ne().i32And().if();
+    // Nested rather than one `and` of both tests: a monomorphic site's receiver passes the first alone.
+    c.localGet(header).i32Const(0).i32Load(site).localTee(seen).i32Ne().if();
+    c.localGet(seen).i32Const(POLYMORPHIC).i32Ne().if();
     c.i32Const(0).localGet(header).i32Const(POLYMORPHIC).localGet(seen).i32Eqz().select().i32Store(site);
+    c.end();
     c.end();
   });
 }

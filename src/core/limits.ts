@@ -54,6 +54,16 @@ export function depthWord(threadId: number): number {
   return (threadBlock(threadId) + TB_DEPTH) >>> 2;
 }
 
+/**
+ * Whether a function body runs in bounded time, making no call and having
+ * no loop: it needs no poll at entry, and its baseline code records no
+ * profile (what it does costs as much as counting it would; optimized
+ * callers inline it).
+ */
+export function runsBounded(stmts: readonly Stmt[]): boolean {
+  return !someStmt(stmts, (s) => s.op === 'call' || s.op === 'loop');
+}
+
 /** Whether a function body makes calls, and so counts its frames. */
 export function makesCalls(stmts: readonly Stmt[]): boolean {
   return someStmt(stmts, (s) => s.op === 'call');

@@ -14,7 +14,9 @@
 //!
 //! A count that has reached its threshold and a site that is polymorphic cost
 //! a load and a compare, and no store: recording is a cost of all baseline code at
-//! `auto` until it is optimized, and of code that never is.
+//! `auto` until it is optimized, and of code that never is. A definition that
+//! runs in bounded time (`runsBounded`: no call, no loop) records nothing and
+//! keeps its baseline code: the count would cost about what its body does.
 //!
 //! The counters are racy (threads add without atomics): a profile can only be
 //! imprecise, never unsafe, since optimized code guards what it learns here.

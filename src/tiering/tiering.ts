@@ -32,7 +32,7 @@ import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import type { CompileOptions } from '../backend/compile-options.js';
-import { depthWord, makesCalls } from '../core/limits.js';
+import { depthWord, makesCalls, runsBounded } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
 import type { Program } from '../core/program.js';
@@ -153,8 +153,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     return this.compileAll || this.hotVersions.has(ir);
   }
 
-  optimizing(): Optimizing {
-    return this.when;
+  /** A definition that runs in bounded time keeps its baseline code at auto: it records no profile, and optimized callers inline it. */
+  optimizing(ir: IrFunction): Optimizing {
+    return this.when === 'when-hot' && runsBounded(ir.body) ? 'never' : this.when;
   }
 
   /** The frames count as running: the interpreter's depth word holds those that call and those outside, as a bridge's callee's does. */

@@ -69,3 +69,25 @@ test('optimized code is relinked when a callee it linked gets optimized code', (
   assert.ok(fOptimized >= 0 && gOptimized > fOptimized, `f optimized before g: ${JSON.stringify(versions)}`);
   assert.ok(versions.slice(gOptimized + 1).some((v) => v.name === 'f' && v.optimized && v.relinked), `f relinked after g was optimized: ${JSON.stringify(versions)}`);
 });
+
+// A definition without calls or loops runs in bounded time: its baseline code counts nothing and
+// is never optimized on its own; `uses`, which calls it, is, and inlines it.
+const BOUNDED = `
+fn leaf(x: i32) -> i32 { return x % 7 + 1; }
+fn uses(n: i32) -> i32 {
+  let s: i32 = 0;
+  for i in 0..n { s = s + leaf(i); }
+  return s;
+}
+`;
+
+test('a definition that runs in bounded time keeps its baseline code at auto; its caller is optimized', () => {
+  const session = new Session({ tier: 'auto' });
+  session.load(BOUNDED, 'bounded.rj');
+  for (let k = 0; k < 4 * OPTIMIZE_AFTER_CALLS; k++) assert.equal(session.call('leaf', k), (k % 7) + 1);
+  assert.equal(session.optStats().compiled, 0, 'leaf is not optimized, however often it is called');
+  const n = 2 * OPTIMIZE_AFTER_CALLS * ITERATIONS_PER_CALL;
+  for (let k = 0; k < 3; k++) assert.equal(session.call('uses', n), Array.from({ length: n }, (_, i) => (i % 7) + 1).reduce((a, b) => a + b, 0));
+  const optimized = session.compiledCode().filter((c) => c.deopt !== null).map((c) => c.ir.name);
+  assert.deepEqual(optimized, ['uses']);
+});
