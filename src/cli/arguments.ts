@@ -39,9 +39,10 @@ export function parseArguments<S extends FlagSpecs>(argv: readonly string[], spe
     }
     const long = arg.startsWith('--');
     const equals = long ? arg.indexOf('=') : -1;
-    const name = long ? arg.slice(2, equals < 0 ? undefined : equals) : byShort.get(arg.slice(1));
+    const flag = equals < 0 ? arg : arg.slice(0, equals);
+    const name = long ? flag.slice(2) : byShort.get(flag.slice(1));
     const spec = name === undefined ? undefined : specs[name];
-    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option '${long ? arg.slice(0, equals < 0 ? undefined : equals) : arg}'`);
+    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option '${flag}'`);
     const shown = `--${name}`;
     if (spec.type === 'boolean') {
       if (equals >= 0) throw new ArgumentError(`Option '${shown}' does not take an argument`);

@@ -14,25 +14,16 @@
 //! load `node:module`, and with it Node's ES module loader, at start-up
 //! (0.5 ms).
 
-type WorkerThreads = typeof import('node:worker_threads');
-type V8 = typeof import('node:v8');
-type Vm = typeof import('node:vm');
+// `process.getBuiltinModule` loads a module once and then looks it up: nothing to keep here.
 
-let workerThreadsModule: WorkerThreads | null = null;
-let v8Module: V8 | null = null;
-let vmModule: Vm | null = null;
-
-export function workerThreads(): WorkerThreads {
-  workerThreadsModule ??= process.getBuiltinModule('node:worker_threads');
-  return workerThreadsModule;
+export function workerThreads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
 }
 
-export function nodeV8(): V8 {
-  v8Module ??= process.getBuiltinModule('node:v8');
-  return v8Module;
+export function nodeV8(): typeof import('node:v8') {
+  return process.getBuiltinModule('node:v8');
 }
 
-export function nodeVm(): Vm {
-  vmModule ??= process.getBuiltinModule('node:vm');
-  return vmModule;
+export function nodeVm(): typeof import('node:vm') {
+  return process.getBuiltinModule('node:vm');
 }
