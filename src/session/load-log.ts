@@ -24,6 +24,7 @@
 //! it needs (`next`), and a thread that starts late replays only the live ones.
 
 import type { Module } from '../frontend/ast.js';
+import type { ModuleDelta } from '../frontend/check-module.js';
 import { parseModule } from '../frontend/parser.js';
 
 /** A logged module: its syntax tree, its text when it had one (for diagnostics), and the code ids its load took. */
@@ -35,6 +36,26 @@ export interface LoggedModule {
   readonly codeIds: readonly number[];
   /** The function ids the module redefines when that is all it does (then a later load can make it dead), else null. */
   readonly redefines?: readonly number[] | null;
+  /**
+   * What checking it gave the loader, for the other reader on the loader's
+   * thread (see `LoadLog.appended`), which commits it rather than checking
+   * the module again. Never in the buffer: a reader on another thread
+   * checks the module itself.
+   */
+  readonly checked?: CheckedModule;
+}
+
+/**
+ * A module's check, made against a program with `classes`, `functions` and
+ * `globals` table entries: a reader whose program is the same (replaying the
+ * log in order, it is) may commit `delta`. Its function records are the
+ * reader's own, which redefinitions change: the loader commits others.
+ */
+export interface CheckedModule {
+  readonly delta: ModuleDelta;
+  readonly classes: number;
+  readonly functions: number;
+  readonly globals: number;
 }
 
 /** Words 0 to 4: the number of entries, the end of the used bytes, the compaction sequence, the end after the last compaction, and the bytes below which the log does not compact. */

@@ -26,7 +26,7 @@ import { codeIdCounts, releaseCodeId, sweepCodeIds, sweepDue, takeCodeIds } from
 import { codeIdsNeeded, defineCode } from './code-ids.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { LoadRefused, NO_FILES, type LoadRequest, type ModuleResolver, type ResolvedModule } from './module-resolver.js';
-import type { LoggedModule } from './load-log.js';
+import type { CheckedModule, LoggedModule } from './load-log.js';
 import { UNSHARED, type CodeSharing } from '../core/code-sharing.js';
 import { Trap } from '../core/trap.js';
 import { InternalError } from '../core/internal-error.js';
@@ -429,9 +429,7 @@ export class Session {
   /** Checks and commits `module`: this thread's own load, or the replay of `logged`. */
   /** `parsed`: `module` is what parsing `source` gives. */
   private apply(module: Module, source: string | null, parsed: boolean, own: boolean, logged?: LoggedModule): LoadResult {
-    // A replayed module was checked against the loader's host functions (a thread without them, the compiler's, replays it too).
-    const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program, own ? this.hostNames : ANY_HOST));
-    if (!delta) throw new CompileError(diagnostics, this.sources);
+    const delta = (logged && this.checkedHere(logged)) ?? this.check(module, own);
     const needed = codeIdsNeeded(delta);
     const ids = own ? takeCodeIds(this.heap.i32, needed) : (logged as LoggedModule).codeIds;
     if (ids.length < needed) {
@@ -440,7 +438,7 @@ export class Session {
     }
     if (own) {
       try {
-        this.thread.logLoad({ module, source, parsed, codeIds: ids, redefines: onlyRedefines(delta) });
+        this.thread.logLoad({ module, source, parsed, codeIds: ids, redefines: onlyRedefines(delta), checked: this.checked(delta) });
       } catch (e) {
         // Named nowhere: the next sweep frees them.
         for (const id of ids) releaseCodeId(this.heap.i32, codeId(id));
@@ -461,6 +459,27 @@ export class Session {
       redefined: delta.redefinitions.map((r) => this.program.functionInfo(r.fn).name),
       globals: delta.globals.map((g) => g.info.name),
     };
+  }
+
+  private check(module: Module, own: boolean): ModuleDelta {
+    // A replayed module was checked against the loader's host functions (a thread without them, the compiler's, replays it too).
+    const { delta, diagnostics } = this.span('check', {}, () => checkModule(module, this.program, own ? this.hostNames : ANY_HOST));
+    if (!delta) throw new CompileError(diagnostics, this.sources);
+    return delta;
+  }
+
+  /** `delta` for another reader of the load log on this thread, with function records of its own (this program's change as it is redefined). */
+  private checked(delta: ModuleDelta): CheckedModule {
+    const p = this.program;
+    return { delta: { ...delta, functions: delta.functions.map((f) => ({ ...f })) }, classes: p.classes.length, functions: p.functions.length, globals: p.globals.length };
+  }
+
+  /** The loader's check of a module logged on this thread, when it was made against a program like this one: the same module checks to the same delta. */
+  private checkedHere(logged: LoggedModule): ModuleDelta | null {
+    const checked = logged.checked;
+    const p = this.program;
+    if (!checked || checked.classes !== p.classes.length || checked.functions !== p.functions.length || checked.globals !== p.globals.length) return null;
+    return checked.delta;
   }
 
   /**

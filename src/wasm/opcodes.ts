@@ -272,11 +272,3 @@ export type OpsWith<K extends Imm> = { [N in OpName]: (typeof OPS)[N] extends Op
 /** Instructions without immediates, which the emitter's generic `op` accepts. */
 export type PlainOp = OpsWith<'none'>;
 export type MemOp = OpsWith<'memarg'>;
-
-/** Decoding map for the text printer: `prefix << 8 | code` (prefix 0 for one-byte opcodes) to the name. */
-export const OP_BY_CODE: ReadonlyMap<number, OpName> = new Map(
-  (Object.keys(OPS) as OpName[]).map((name) => {
-    const info: OpInfo<Imm> = OPS[name];
-    return [((info.prefix ?? 0) << 8) | info.code, name];
-  }),
-);

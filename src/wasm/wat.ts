@@ -9,7 +9,7 @@
 //! reassemble.
 
 import { ByteReader } from './encoder.js';
-import { OPS, OP_BY_CODE, PREFIX_ATOMIC, PREFIX_MISC, type Imm, type OpInfo } from './opcodes.js';
+import { OPS, PREFIX_ATOMIC, PREFIX_MISC, type Imm, type OpInfo, type OpName } from './opcodes.js';
 import type { FunctionBuilder, ImportDesc, ModuleBuilder } from './module-builder.js';
 import { VAL_TYPE_NAMES, type FuncIdx, type FuncSig, type Limits, type ValType } from './types.js';
 
@@ -79,7 +79,7 @@ class BodyPrinter {
     while (!r.done) {
       let key = r.byte();
       if (key === PREFIX_MISC || key === PREFIX_ATOMIC) key = (key << 8) | r.u32();
-      const name = OP_BY_CODE.get(key);
+      const name = opByCode().get(key);
       if (name === undefined) throw new Error(`unknown opcode 0x${key.toString(16)} at byte ${r.pos}`);
       const info: OpInfo<Imm> = OPS[name];
       if (name === 'end') this.labels.pop();
@@ -212,4 +212,17 @@ function bytesText(bytes: Uint8Array): string {
 
 function indent(text: string, pad: string): string {
   return text.split('\n').map((l) => pad + l).join('\n');
+}
+
+let byCode: ReadonlyMap<number, OpName> | undefined;
+
+/** Decoding map, `prefix << 8 | code` (prefix 0 for one-byte opcodes) to the name: made at the first print, not at every start-up. */
+function opByCode(): ReadonlyMap<number, OpName> {
+  byCode ??= new Map(
+    (Object.keys(OPS) as OpName[]).map((name) => {
+      const info: OpInfo<Imm> = OPS[name];
+      return [((info.prefix ?? 0) << 8) | info.code, name];
+    }),
+  );
+  return byCode;
 }

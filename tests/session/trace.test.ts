@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Session } from '../../src/session/session.js';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
 import { TraceFile, TraceFileError } from '../../src/session/trace-file.js';
@@ -139,6 +139,23 @@ test('a ThreadedSession traces every thread of its run, and its stats() count wh
 });
 
 // ---- the command line
+
+test('runHere checks each load once: the run thread commits what the loader checked, and the loader what the run loaded', async () => {
+  const path = tracePath();
+  const here = mkdtempSync(join(dir, 'here-'));
+  writeFileSync(join(here, 'extra.rj'), 'fn extra() -> i32 { return 5; }');
+  const t = ThreadedSession.open({ threads: 1, trace: path, loadDirectories: [here], print: () => {} });
+  t.load('fn main() -> i32 { load("extra.rj"); return 2; }', join(here, 'main.rj'));
+  assert.deepEqual(t.runHere('main').outcomes, [{ kind: 'returned', value: 2 }]);
+  t.load('fn more() -> i32 { return 1; }', 'more.rj');
+  assert.deepEqual(t.runHere('more').outcomes, [{ kind: 'returned', value: 1 }]);
+  await t.close();
+  const events = validTrace(path);
+  // main.rj by the loader, extra.rj by the run's thread, more.rj by the loader; each applied on both.
+  assert.deepEqual(eventsNamed(events, 'check', 'B').length, 3);
+  assert.deepEqual(eventsNamed(events, 'apply', 'B').length, 6);
+  assert.deepEqual(eventsNamed(events, 'replay', 'B').map((e) => basename(String(e.args.file))).sort(), ['extra.rj', 'main.rj', 'more.rj']);
+});
 
 const LOOPS = join(dir, 'loops.rj');
 writeFileSync(LOOPS, `
