@@ -117,6 +117,12 @@ export interface CompilePolicy {
 export interface OptimizeQueue {
   /** `named`: the code id `fn`'s slot named when asked, the definition's or one of its relinked versions' (`OptimizeRequest`). */
   request(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
+  /**
+   * Baseline code that will ask for optimized code once hot was just made:
+   * a compiler thread that has not started yet starts now, since it takes
+   * about as long to start as such code takes to get hot.
+   */
+  expect(): void;
 }
 
 export type Optimizing = 'never' | 'at-once' | 'when-hot';
@@ -607,6 +613,7 @@ export class Baseline {
    * (`core/code-ids.ts`).
    */
   private newProfile(id: CodeId, ir: IrFunction): number {
+    this.queue?.expect();
     const block = this.heap.allocArray(ElemKind.I32, Math.ceil(profileBytes(computeProfileSites(ir).size) / 4)) + ARRAY_DATA;
     Atomics.store(this.heap.i32, codeProfile(id) >>> 2, block);
     return block;

@@ -85,7 +85,7 @@ export class Thread implements ThreadHooks {
     traceSink: (events: TraceEvent[]) => void = () => {},
     /** The host functions of `start.hostModule`, imported. */
     host?: Readonly<Record<string, HostFunction>>,
-    /** Without `start.optimizer`: connects this thread to a compiler thread at its first request for optimized code, giving the port to ask on (`runHere`). */
+    /** Without `start.optimizer`: connects this thread to a compiler thread when it makes its first baseline code that will ask for optimized code (`OptimizeQueue.expect`), giving the port to ask on (`runHere`). */
     connectOptimizer?: () => MessagePort,
   ) {
     this.threadId = start.threadId;
@@ -106,6 +106,9 @@ export class Thread implements ThreadHooks {
           request: (fn: FunctionId, definition: number, optimized: number, named: number) => {
             optimizer ??= (connectOptimizer as () => MessagePort)();
             optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest);
+          },
+          expect: () => {
+            optimizer ??= (connectOptimizer as () => MessagePort)();
           },
         }
       : undefined;

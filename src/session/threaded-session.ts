@@ -563,8 +563,10 @@ export class ThreadedSession {
 
   /**
    * The thread of `runHere`. A tier that optimizes in the background gets
-   * its compiler thread when it first asks for optimized code: a run that
-   * never gets hot (hello world) does not pay for booting a worker.
+   * its compiler thread when it makes its first baseline code that will ask
+   * for optimized code: a run that never gets hot (hello world) does not pay
+   * for booting a worker, and one that does finds it booted (about 0.1 s)
+   * by the time it asks.
    */
   private threadHere(): Thread {
     const traceFile = this.traceFile;

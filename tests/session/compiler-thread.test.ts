@@ -52,7 +52,7 @@ test('at auto, two threads run baseline code while the compiler thread optimizes
   }
 });
 
-test('runHere at auto: the compiler thread starts at the first request for optimized code, and this thread installs its versions', async () => {
+test('runHere at auto: the compiler thread starts with the first baseline code that will ask for optimized code, and this thread installs its versions', async () => {
   const expected = 3000n * BigInt(99 * 100 + 2 * 100);
   const cold = ThreadedSession.open({ threads: 1, tier: 'auto', print: () => {} });
   try {
