@@ -12,8 +12,8 @@
 //!   (`CompileOptions.validityChecks` off);
 //! - profiles: baseline code that records a profile (`passes/profile.ts`: a
 //!   call count, the receiver class at each virtual call), as at `--tier
-//!   auto`, against baseline code that does not, on fib and AWFY Richards
-//!   (`CompileOptions.recordProfiles`);
+//!   auto`, against baseline code that does not, on fib, AWFY Richards and
+//!   AWFY Mandelbrot (loops; `CompileOptions.recordProfiles`);
 //! - compilation: each benchmark program at the baseline tier, the time spent
 //!   making code (IR to bytes to `WebAssembly.Module`) as a share of its run
 //!   (load and `main`, in this process), and the slowest functions.
@@ -206,28 +206,37 @@ function pollCases(options: Options): Case[] {
   ];
 }
 
-/** Recursive fib and AWFY Richards (about 1.3 s a call at its default size: 5 calls a process unless --runs says). */
-function fibAndRichards(options: Options): Case[] {
-  const richards = findPrograms('awfy', join(ROOT, 'bench/awfy')).find((p) => p.name === 'richards');
-  if (!richards) throw new Error('bench/awfy/richards.rj is missing');
-  const sizes = options.sizes(richards);
+/** An AWFY program's `main` (a second or two a call at its default size: 5 calls a process unless --runs says). */
+function awfyCase(options: Options, name: string, label: string): Case {
+  const program = findPrograms('awfy', join(ROOT, 'bench/awfy')).find((p) => p.name === name);
+  if (!program) throw new Error(`bench/awfy/${name}.rj is missing`);
+  const sizes = options.sizes(program);
   const source = (): string => {
     const scratch = mkdtempSync(join(tmpdir(), 'rejit-costs-'));
     try {
-      return readFileSync(writeSizedRejit(richards, sizes, scratch), 'utf8');
+      return readFileSync(writeSizedRejit(program, sizes, scratch), 'utf8');
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   };
-  const label = `Richards (awfy) ${sizes.iterations}x${sizes.innerIterations}`;
-  return [fibCase(options), { key: 'richards', label, source, fn: 'main', args: [], warmUp: [[]], runs: options.runs ?? 5 }];
+  return { key: name, label: `${label} (awfy) ${sizes.iterations}x${sizes.innerIterations}`, source, fn: 'main', args: [], warmUp: [[]], runs: options.runs ?? 5 };
+}
+
+/** Recursive fib and AWFY Richards (calls, virtual calls). */
+function fibAndRichards(options: Options): Case[] {
+  return [fibCase(options), awfyCase(options, 'richards', 'Richards')];
+}
+
+/** Those, and AWFY Mandelbrot, whose time is in loops that poll at every iteration (profiles count the iterations). */
+function fibRichardsAndMandelbrot(options: Options): Case[] {
+  return [...fibAndRichards(options), awfyCase(options, 'mandelbrot', 'Mandelbrot')];
 }
 
 const COMPARED: Record<Exclude<Part, 'compile'>, ComparedPart> = {
   stubs: { title: 'Stubs: self-calls through the stub check against plain calls', names: ['stubs', 'direct'], variants: [ALL_ON, { ...ALL_ON, stubs: false }], tier: 'baseline', cases: (o) => [fibCase(o)] },
   polls: { title: 'Polls: loops with polls against the same loops without', names: ['polls', 'no polls'], variants: [ALL_ON, { ...ALL_ON, polls: false }], tier: 'baseline', cases: pollCases },
   checks: { title: 'Validity checks: optimized code with its checks against the same code without', names: ['checks', 'no checks'], variants: [ALL_ON, { ...ALL_ON, validityChecks: false }], tier: 'opt', cases: fibAndRichards },
-  profiles: { title: 'Profiles: baseline code that records one against baseline code that does not', names: ['profile', 'no profile'], variants: [{ ...ALL_ON, recordProfiles: true }, ALL_ON], tier: 'baseline', cases: fibAndRichards },
+  profiles: { title: 'Profiles: baseline code that records one against baseline code that does not', names: ['profile', 'no profile'], variants: [{ ...ALL_ON, recordProfiles: true }, ALL_ON], tier: 'baseline', cases: fibRichardsAndMandelbrot },
 };
 
 /** What a child process prints: its median call, and the calls' result. */

@@ -20,7 +20,7 @@ test('bench/costs --quick prints the stub, poll, validity check, profile and com
   });
   const rows = stdout.split('\n');
   const row = (start: string): string | undefined => rows.find((r) => r.startsWith(start));
-  for (const start of ['fib(20) ', 'for loop,', 'while loop,', 'sieve of ', 'Richards (awfy) ']) {
+  for (const start of ['fib(20) ', 'for loop,', 'while loop,', 'sieve of ', 'Richards (awfy) ', 'Mandelbrot (awfy) ']) {
     assert.match(row(start) ?? '', /\d\.\d{3}x/, `no ratio in the row of ${start}:\n${stdout}`);
   }
   assert.equal(rows.filter((r) => r.startsWith('fib(20) ')).length, 3, 'fib with stubs, optimized with checks, and recording a profile');

@@ -27,7 +27,7 @@ import type { Expr, Stmt } from '../ir/ir.js';
 import type { CountedLoop } from '../passes/counted-loop.js';
 import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
-import { addIterations, countIteration } from './emit-profile-counts.js';
+import { addIterations, countIteration, countIterationOrLeave } from './emit-profile-counts.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -226,9 +226,11 @@ function withInvariant(fx: FunctionEmitter, e: Expr, use: (push: () => void, rea
  *     block $poll
  *       loop $cont
  *         br_if $poll (poll word)
+ *         br_if $poll (++iterations >= ITERATIONS_PER_CALL)   ;; recording a profile
  *         body
  *         br $cont
- *     call safepoint
+ *     (add the iterations to the profile; poll)              ;; recording a profile
+ *     call safepoint                                         ;; else
  *     br $resume
  * ```
  */
@@ -239,12 +241,17 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   const poll = c.block();
   const cont = c.loop();
   c.i32Const(0).i32AtomicLoad(POLL_REQUEST).brIf(poll);
-  countIteration(fx);
-  addIterations(fx);
+  countIterationOrLeave(fx, poll);
   fx.withLabel(s.label, { brk, cont }, () => emitStmts(fx, s.body));
   c.br(cont).end().end();
-  fx.safepoint();
-  fx.checkValidity(s.point);
+  if (fx.facts.recording) {
+    // Left for the count of iterations or for the poll word.
+    addIterations(fx);
+    fx.poll(s.point);
+  } else {
+    fx.safepoint();
+    fx.checkValidity(s.point);
+  }
   c.br(resume).end().end();
 }
 
