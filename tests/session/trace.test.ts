@@ -138,8 +138,6 @@ test('a ThreadedSession traces every thread of its run, and its stats() count wh
   }
 });
 
-// ---- the command line
-
 test('runHere checks each load once: the run thread commits what the loader checked, and the loader what the run loaded', async () => {
   const path = tracePath();
   const here = mkdtempSync(join(dir, 'here-'));
@@ -152,10 +150,12 @@ test('runHere checks each load once: the run thread commits what the loader chec
   await t.close();
   const events = validTrace(path);
   // main.rj by the loader, extra.rj by the run's thread, more.rj by the loader; each applied on both.
-  assert.deepEqual(eventsNamed(events, 'check', 'B').length, 3);
-  assert.deepEqual(eventsNamed(events, 'apply', 'B').length, 6);
+  assert.equal(eventsNamed(events, 'check', 'B').length, 3);
+  assert.equal(eventsNamed(events, 'apply', 'B').length, 6);
   assert.deepEqual(eventsNamed(events, 'replay', 'B').map((e) => basename(String(e.args.file))).sort(), ['extra.rj', 'main.rj', 'more.rj']);
 });
+
+// ---- the command line
 
 const LOOPS = join(dir, 'loops.rj');
 writeFileSync(LOOPS, `
