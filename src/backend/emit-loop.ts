@@ -25,7 +25,7 @@
 
 import type { Expr, Stmt } from '../ir/ir.js';
 import type { CountedLoop } from '../passes/counted-loop.js';
-import { ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
+import { ARRAY_LENGTH, MAX_ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
 import { addIterations, countIteration, countIterationOrLeave } from './emit-profile-counts.js';
 import { POLL_INTERVAL, type FunctionEmitter } from './function-emitter.js';
@@ -58,18 +58,30 @@ export function emitLoop(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts)
  * iteration). Loops nested in the checked copy get one copy each. The test
  * evaluates the bound as the loop's own first test would, so a null array in
  * the bound traps the same way.
+ *
+ * A bound that is an array's length (`CountedLoop.lengthOf`, as in `for i in
+ * 0..a.length`) drops two parts of the test: that array is long enough for
+ * `i < bound` and not null, and a constant stride up to MAX_ARRAY_LENGTH + 1
+ * cannot step past the end of i32 from below it. With the variable and the
+ * stride constants, what is left folds away.
  */
 function emitVersioned(fx: FunctionEmitter, loop: CountedLoop, arrays: readonly number[], emitLoopCopy: () => void): void {
   const c = fx.c;
+  const ofBound = loop.inclusive ? null : loop.lengthOf;
+  const stride = loop.stride;
+  const cannotWrap = loop.lengthOf !== null && stride.op === 'const' && Number(stride.value) <= MAX_ARRAY_LENGTH + 1;
   fx.scratch('i32', (bound) => {
     emitExpr(fx, loop.bound);
     c.localSet(bound);
     c.localGet(loop.variable).i32Const(0).i32GeS();
-    emitExpr(fx, loop.stride);
+    emitExpr(fx, stride);
     c.i32Const(0).i32GtS().i32And();
-    emitExpr(fx, loop.stride);
-    c.i32Const(0x7fffffff).localGet(bound).i32Sub().i32LeS().i32And();
+    if (!cannotWrap) {
+      emitExpr(fx, stride);
+      c.i32Const(0x7fffffff).localGet(bound).i32Sub().i32LeS().i32And();
+    }
     for (const a of arrays) {
+      if (a === ofBound) continue;
       c.localGet(a).i32Eqz();
       c.if('i32');
       c.i32Const(0);

@@ -11,7 +11,7 @@
 //!   free(addr)                                 null, freed and runtime blocks are left alone
 
 import {
-  ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS,
+  ARRAY_LENGTH, CHUNK_SIZE, ElemKind, HEADER_SIZE, MAX_ARRAY_TYPES, MAX_BLOCK, MAX_CLASSES, OBJECT_SIZE_CLASS,
   SIZE_CLASSES, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, arrayFreeList,
 } from '../core/layout.js';
 import type { CodeEmitter } from '../wasm/code-emitter.js';
@@ -19,8 +19,6 @@ import type { GlobalIdx } from '../wasm/types.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import { importSharedMemory } from './memory-import.js';
 
-/** The largest block a size class describes; a larger array is out of memory. */
-const MAX_BLOCK = 2 ** 31;
 
 const RUNTIME_MODULE_NAME = 'rejit-rt';
 

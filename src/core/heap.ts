@@ -12,7 +12,7 @@ import type { ConstValue } from '../ir/ir.js';
 import type { ValueType } from '../ir/types.js';
 import {
   ARRAY_LENGTH, CHUNK_SIZE, FREE_LIST_TABLE_SIZE, HEADER_SIZE, HEAP_BASE, HEAP_TOP, INITIAL_PAGES, MAXIMUM_PAGES,
-  MAX_ARRAY_TYPES, MAX_CLASSES, OBJECT_SIZE_CLASS, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, WASM_PAGE,
+  MAX_ARRAY_TYPES, MAX_BLOCK, MAX_CLASSES, OBJECT_SIZE_CLASS, SMALL_LIMIT, TB_BUMP, TB_BUMP_END, TB_FREE_LISTS, WASM_PAGE,
   arrayBytes, arrayFreeList, objectFreeList, threadBlock,
 } from './layout.js';
 import { Trap } from './trap.js';
@@ -23,8 +23,6 @@ export function createMemory(): WebAssembly.Memory {
 }
 
 const MAX_BYTES = MAXIMUM_PAGES * WASM_PAGE;
-/** The largest block a size class can describe (class 64+22: 2^31 bytes). */
-const MAX_BLOCK = 2 ** 31;
 const NO_POS: Pos = { line: 0, col: 0 };
 
 /** The size class of a block of `bytes` bytes (see `sizeClass` in layout.ts, without allocating). */

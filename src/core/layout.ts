@@ -205,6 +205,10 @@ export const ARRAY_LENGTH = 4;
 /** Offset of an array's first element. */
 export const ARRAY_DATA = HEADER_SIZE;
 export const SMALL_LIMIT = 512;
+/** The largest block a size class can describe (class 64+22: 2^31 bytes): a larger array is out of memory. */
+export const MAX_BLOCK = 2 ** 31;
+/** No array is longer: its block, at least 4 bytes an element, fits in MAX_BLOCK. */
+export const MAX_ARRAY_LENGTH = (MAX_BLOCK - HEADER_SIZE) / 4;
 /** Size classes 1..64 hold exact sizes 8..512; class 64+k holds blocks of 2^(9+k) bytes. */
 export const SIZE_CLASSES = 96;
 

@@ -21,9 +21,15 @@
 //! the same step in the same direction each time unless the body leaves the
 //! loop, wrapping around at the end of its type as the arithmetic does. A step
 //! in a local may still be zero or negative: a tier checks it at run time.
+//!
+//! A bound that is an array's length is recorded as such (`lengthOf`), also
+//! when it is a local that the statements just before the loop set to it, as
+//! the checker lowers `for i in 0..a.length`: a tier then knows, without a
+//! test, that the bound is at most that array's length and far from the end
+//! of i32 (`core/layout.ts` MAX_ARRAY_LENGTH).
 
 import type { BinaryOp, Expr, IrFunction, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
-import { forEachStmt, someStmt, writtenLocal } from '../ir/operands.js';
+import { someStmt, stmtChildren, writtenLocal } from '../ir/operands.js';
 
 export interface CountedLoop {
   readonly type: 'i32' | 'i64';
@@ -39,6 +45,8 @@ export interface CountedLoop {
   readonly body: readonly Stmt[];
   /** The step (`i = i + stride`). */
   readonly step: Stmt;
+  /** The array local whose length the bound is at every test, if it is one; that array is then not null. */
+  readonly lengthOf: LocalIndex | null;
 }
 
 /** The counted loops of a function, by label. */
@@ -60,15 +68,19 @@ export function computeCountedLoops(ir: IrFunction): CountedLoops {
 /** Every counted loop of `body` (a function's, or an inlined callee's as renumbered into its caller). */
 export function countedLoopsIn(body: readonly Stmt[]): CountedLoops {
   const loops = new Map<LabelId, CountedLoop>();
-  forEachStmt(body, (s) => {
-    if (s.op !== 'loop') return;
-    const counted = countedLoop(s);
-    if (counted) loops.set(s.label, counted);
-  });
+  const inList = (stmts: readonly Stmt[]): void =>
+    stmts.forEach((s, k) => {
+      stmtChildren(s).forEach(inList);
+      if (s.op !== 'loop') return;
+      const counted = countedLoop(s, stmts.slice(0, k));
+      if (counted) loops.set(s.label, counted);
+    });
+  inList(body);
   return loops;
 }
 
-export function countedLoop(loop: LoopStmt): CountedLoop | null {
+/** `loop` as a counted loop, if it is one; `before`: the statements before it in its list. */
+export function countedLoop(loop: LoopStmt, before: readonly Stmt[] = []): CountedLoop | null {
   const stmts = loop.body;
   const exit = stmts[0];
   const step = stmts[stmts.length - 1];
@@ -85,9 +97,29 @@ export function countedLoop(loop: LoopStmt): CountedLoop | null {
   const read = [...localsRead(bound), ...localsRead(stride)];
   const body = stmts.slice(1, -1);
   if (read.includes(variable) || !keeps(body, [variable, ...read], loop.label)) return null;
-  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step };
+  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step, lengthOf: lengthOf(bound, before) };
 }
 
+/**
+ * The array local whose length `bound` is: `(length $a)`, or a local that a
+ * statement of `before` set to such a bound (through copies: the checker
+ * copies a `for` loop's end into a local of its own), with no later statement
+ * writing either local (the loop's body writes neither, or it would not be
+ * counted).
+ */
+function lengthOf(bound: Expr, before: readonly Stmt[]): LocalIndex | null {
+  if (bound.op === 'length') return bound.array.op === 'local' ? bound.array.local : null;
+  if (bound.op !== 'local') return null;
+  for (let k = before.length - 1; k >= 0; k--) {
+    const s = before[k] as Stmt;
+    if (s.op === 'setLocal' && s.local === bound.local) {
+      const array = lengthOf(s.value, before.slice(0, k));
+      return array !== null && !someStmt(before.slice(k + 1), (w) => writtenLocal(w) === array) ? array : null;
+    }
+    if (someStmt([s], (w) => writtenLocal(w) === bound.local)) return null;
+  }
+  return null;
+}
 /** The test under which the loop goes on, as `variable kind bound`. */
 function continueTest(exitTest: Expr, variable: LocalIndex): { type: 'i32' | 'i64'; kind: Comparison; bound: Expr } | null {
   const negated = exitTest.op === 'unary' && exitTest.kind === 'not';
