@@ -35,6 +35,7 @@ import type { GlobalId } from '../src/ir/ids.js';
 import { computeIndexedArrays } from '../src/passes/indexed-arrays.js';
 import { buildOsrEntry } from '../src/passes/osr-entry.js';
 import { computeLiveness } from '../src/passes/liveness.js';
+import { computeProfileSites, recordedSites } from '../src/passes/profile.js';
 import { pointPath, pointStmt } from '../src/interp/frame-state.js';
 import { functionText } from '../src/backend/pipeline.js';
 import { Session } from '../src/session/session.js';
@@ -132,6 +133,11 @@ const RUNS: Record<string, Run> = {
   },
   /** The wasm text of the baseline tier's module (`backend/pipeline.ts`). */
   wat: (fn, program) => functionText(fn, program, 1).trimEnd().split('\n'),
+  /** Each virtual call of the function's own body: its profile site (`passes/profile.ts`), and whether baseline code records receivers there. */
+  'profile-sites': (fn, program) => {
+    const recorded = recordedSites(fn, program);
+    return [...computeProfileSites(fn)].map(([point, site]) => `@${point}: site ${site}, ${recorded.get(point) === site ? 'recorded' : 'not recorded'}`);
+  },
 };
 
 function loops(stmts: readonly Stmt[]): Extract<Stmt, { op: 'loop' }>[] {

@@ -16,7 +16,7 @@ import type { Program } from '../core/program.js';
 import { computeCallPlans, planDependencies, type CallPlans } from '../passes/call-plans.js';
 import { exprOperands, someStmt, stmtOperands, stmtPoint } from '../ir/operands.js';
 import { WAITING_BUILTINS } from '../core/host.js';
-import { computeProfileSites, type ReceiverProfile } from '../passes/profile.js';
+import { recordedSites, type ReceiverProfile } from '../passes/profile.js';
 import { computeLeafClasses } from '../passes/leaf-classes.js';
 import { computeGlobalUses } from '../passes/stable-globals.js';
 import { NO_FIELD_REUSE, computeFieldReuse } from '../passes/field-reuse.js';
@@ -102,7 +102,7 @@ function buildVersion(ir: IrFunction, program: Program, codeId: number, requeste
   const indexedArrays = computeIndexedArrays(countedLoops);
   const fieldReuse = options.speculate ? computeFieldReuse(code.body, callPlans, program) : NO_FIELD_REUSE;
   const leafClasses = options.speculate ? computeLeafClasses(ir, callPlans, program) : new Set<ClassId>();
-  const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: computeProfileSites(ir) };
+  const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: recordedSites(ir, program) };
   const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, leafClasses, foldedGlobals, fieldReuse, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
   const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));

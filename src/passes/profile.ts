@@ -21,11 +21,13 @@
 //! The counters are racy (threads add without atomics): a profile can only be
 //! imprecise, never unsafe, since optimized code guards what it learns here.
 //! The sites are numbered by `computeProfileSites`, in the same order when
-//! the baseline code records and when the optimizing tier reads.
+//! the baseline code records and when the optimizing tier reads; baseline
+//! code records only at those that `recordedSites` picks.
 
-import type { IrFunction, PointId } from '../ir/ir.js';
+import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
+import type { Program } from '../core/program.js';
 
 export const PROFILE_FLAGS = 0;
 export const PROFILE_CALLS = 4;
@@ -46,6 +48,27 @@ export function computeProfileSites(ir: IrFunction): ReadonlyMap<PointId, number
     if (s.op === 'call' && s.callee.kind === 'virtual') sites.set(s.point, sites.size);
   });
   return sites;
+}
+
+/**
+ * The sites of `computeProfileSites` that baseline code records receivers
+ * at, numbered as there: the virtual calls whose loaded receiver classes run
+ * more than one implementation (with a body: an abstract method has none). Where they all run one, the optimizing tier
+ * devirtualizes from the class hierarchy, or, once a load has added another
+ * implementation, finds no receiver recorded and keeps an inline cache: a
+ * record there would only cost (Richards' receivers were three quarters of
+ * what its profile cost, at calls that one implementation answers).
+ */
+export function recordedSites(ir: IrFunction, program: Program): ReadonlyMap<PointId, number> {
+  const recorded = new Map<PointId, number>();
+  const sites = computeProfileSites(ir);
+  forEachStmt(ir.body, (s) => {
+    if (s.op !== 'call' || s.callee.kind !== 'virtual') return;
+    const { classId, slot } = s.callee;
+    const implementations = new Set(program.subclassesOf(classId).map((k) => k.vtable[slot] as FunctionId).filter((fn) => program.functionInfo(fn).ir !== null));
+    if (implementations.size > 1) recorded.set(s.point, sites.get(s.point) as number);
+  });
+  return recorded;
 }
 
 export function profileBytes(sites: number): number {
