@@ -10,14 +10,12 @@ const port = parentPort;
 if (!port) throw new Error('session/worker.js runs only as a worker thread');
 const send = (reply: WorkerReply): void => port.postMessage(reply);
 const start = workerData as ThreadStart;
-// Not a top-level await: the command line's worker bundle is a script (`scripts/bundle.mjs`).
-void (async () => {
-  const host = start.hostModule === undefined ? undefined : await importHostModule(start.hostModule);
-  const thread = new Thread(start, (lines) => send({ kind: 'print', lines }), undefined, (events) => send({ kind: 'trace', events }), host);
-  port.on('message', (request: WorkerRequest) => {
-    const outcome = thread.run(request.name, request.args);
-    const figures = thread.session.figures();
-    send({ kind: 'done', id: request.id, outcome, stats: figures.opt, figures, code: thread.session.codeStats() });
-  });
-  send({ kind: 'ready' });
-})();
+const host = start.hostModule === undefined ? undefined : await importHostModule(start.hostModule);
+const thread = new Thread(start, (lines) => send({ kind: 'print', lines }), undefined, (events) => send({ kind: 'trace', events }), host);
+
+port.on('message', (request: WorkerRequest) => {
+  const outcome = thread.run(request.name, request.args);
+  const figures = thread.session.figures();
+  send({ kind: 'done', id: request.id, outcome, stats: figures.opt, figures, code: thread.session.codeStats() });
+});
+send({ kind: 'ready' });
