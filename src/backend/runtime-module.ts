@@ -19,7 +19,6 @@ import type { GlobalIdx } from '../wasm/types.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import { importSharedMemory } from './memory-import.js';
 
-
 const RUNTIME_MODULE_NAME = 'rejit-rt';
 
 /**

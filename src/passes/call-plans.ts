@@ -26,7 +26,7 @@
 import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
-import type { Program } from '../core/program.js';
+import type { ClassInfo, Program } from '../core/program.js';
 import type { Dependency } from './dependencies.js';
 import type { ReceiverProfile } from './profile.js';
 import { MAX_WASM_LOCALS_INLINED } from '../core/limits.js';
@@ -130,9 +130,8 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
       return;
     }
     const { slot, classId } = s.callee;
-    const all = program.subclassesOf(classId);
-    const only = all[0]?.vtable[slot] as FunctionId;
-    if (speculate && all.every((k) => k.vtable[slot] === only) && program.functionInfo(only).ir !== null) {
+    const { only, classes } = receiverClasses(program, classId, slot);
+    if (speculate && only !== null && program.functionInfo(only).ir !== null) {
       const c = decide(only, null, [{ kind: 'implementation', classId, slot, fn: only }]);
       // A devirtualized call that would only call saves nothing over the dispatcher's path with no dependency.
       if (c.run.kind !== 'call') {
@@ -140,7 +139,6 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
         return;
       }
     }
-    const classes = all.filter((k) => program.functionInfo(k.vtable[slot] as FunctionId).ir !== null);
     // One receiver class in the profile where the hierarchy has several implementations: that class, guarded.
     const seen = speculate && depth === 0 ? (options.profile?.monomorphic(s.point) ?? null) : null;
     const profiled = classes.find((k) => k.id === seen);
@@ -154,6 +152,21 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     plans.set(s.point, cached.map((k) => decide(k.vtable[slot] as FunctionId, k.id)));
   });
   return plans;
+}
+
+/**
+ * What a virtual call of `slot` on a `classId` can run, among the loaded
+ * classes at or below it: the one function they all run, if they do (it may
+ * be abstract), and the classes whose entry has a body (a call on any other
+ * traps). The planner devirtualizes on `only`, and guards a receiver class
+ * from the profile where `classes` has several (`profile.ts` records
+ * receivers only where it could).
+ */
+export function receiverClasses(program: Program, classId: ClassId, slot: number): { readonly only: FunctionId | null; readonly classes: ClassInfo[] } {
+  const all = program.subclassesOf(classId);
+  const first = all[0]?.vtable[slot] as FunctionId;
+  const only = all.every((k) => k.vtable[slot] === first) ? first : null;
+  return { only, classes: all.filter((k) => program.functionInfo(k.vtable[slot] as FunctionId).ir !== null) };
 }
 
 /** Every assumption that the cases of `plans` make, and those of the bodies they inline. */

@@ -97,15 +97,17 @@ export function countedLoop(loop: LoopStmt, before: readonly Stmt[] = []): Count
   const read = [...localsRead(bound), ...localsRead(stride)];
   const body = stmts.slice(1, -1);
   if (read.includes(variable) || !keeps(body, [variable, ...read], loop.label)) return null;
-  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step, lengthOf: lengthOf(bound, before) };
+  const array = lengthOf(bound, before);
+  // The body of a loop whose bound is a copy of the length may write the array itself.
+  const kept = array !== null && keeps(body, [array], loop.label) ? array : null;
+  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step, lengthOf: kept };
 }
 
 /**
  * The array local whose length `bound` is: `(length $a)`, or a local that a
  * statement of `before` set to such a bound (through copies: the checker
  * copies a `for` loop's end into a local of its own), with no later statement
- * writing either local (the loop's body writes neither, or it would not be
- * counted).
+ * of `before` writing either local.
  */
 function lengthOf(bound: Expr, before: readonly Stmt[]): LocalIndex | null {
   if (bound.op === 'length') return bound.array.op === 'local' ? bound.array.local : null;
@@ -120,6 +122,7 @@ function lengthOf(bound: Expr, before: readonly Stmt[]): LocalIndex | null {
   }
   return null;
 }
+
 /** The test under which the loop goes on, as `variable kind bound`. */
 function continueTest(exitTest: Expr, variable: LocalIndex): { type: 'i32' | 'i64'; kind: Comparison; bound: Expr } | null {
   const negated = exitTest.op === 'unary' && exitTest.kind === 'not';

@@ -24,10 +24,11 @@
 //! the baseline code records and when the optimizing tier reads; baseline
 //! code records only at those that `recordedSites` picks.
 
-import type { FunctionId, IrFunction, PointId } from '../ir/ir.js';
+import type { IrFunction, PointId } from '../ir/ir.js';
 import { forEachStmt } from '../ir/operands.js';
 import type { ClassId } from '../ir/types.js';
 import type { Program } from '../core/program.js';
+import { receiverClasses } from './call-plans.js';
 
 export const PROFILE_FLAGS = 0;
 export const PROFILE_CALLS = 4;
@@ -52,9 +53,11 @@ export function computeProfileSites(ir: IrFunction): ReadonlyMap<PointId, number
 
 /**
  * The sites of `computeProfileSites` that baseline code records receivers
- * at, numbered as there: the virtual calls whose loaded receiver classes run
- * more than one implementation (with a body: an abstract method has none). Where they all run one, the optimizing tier
- * devirtualizes from the class hierarchy, or, once a load has added another
+ * at, numbered as there: the virtual calls where the optimizing tier could
+ * guard a receiver class from the profile, those whose loaded classes do
+ * not all run one function and have several with a body
+ * (`call-plans.ts` `receiverClasses`). Elsewhere it devirtualizes from the
+ * class hierarchy or has one class to test, or, once a load has added an
  * implementation, finds no receiver recorded and keeps an inline cache: a
  * record there would only cost (Richards' receivers were three quarters of
  * what its profile cost, at calls that one implementation answers).
@@ -64,9 +67,8 @@ export function recordedSites(ir: IrFunction, program: Program): ReadonlyMap<Poi
   const sites = computeProfileSites(ir);
   forEachStmt(ir.body, (s) => {
     if (s.op !== 'call' || s.callee.kind !== 'virtual') return;
-    const { classId, slot } = s.callee;
-    const implementations = new Set(program.subclassesOf(classId).map((k) => k.vtable[slot] as FunctionId).filter((fn) => program.functionInfo(fn).ir !== null));
-    if (implementations.size > 1) recorded.set(s.point, sites.get(s.point) as number);
+    const { only, classes } = receiverClasses(program, s.callee.classId, s.callee.slot);
+    if (only === null && classes.length > 1) recorded.set(s.point, sites.get(s.point) as number);
   });
   return recorded;
 }
