@@ -58,7 +58,8 @@ const RUNS: Record<string, Run> = {
       const e = (x: Parameters<typeof printExpr>[0]): string => printExpr(x, fn, program);
       const test = `${c.direction === 'up' ? (c.inclusive ? '<=' : '<') : c.inclusive ? '>=' : '>'}`;
       const length = c.lengthOf === null ? '' : `, the length of ${e({ op: 'local', type: fn.locals[c.lengthOf]?.type ?? 'i32', local: c.lengthOf })}`;
-      return `L${l.label} @${l.point}: ${c.type} ${e({ op: 'local', type: c.type, local: c.variable })} ${test} ${e(c.bound)}${length}, ${c.direction} by ${e(c.stride)}, body of ${c.body.length}`;
+      const trips = c.trips === null ? '' : `, ${c.trips} iteration${c.trips === 1 ? '' : 's'}`;
+      return `L${l.label} @${l.point}: ${c.type} ${e({ op: 'local', type: c.type, local: c.variable })} ${test} ${e(c.bound)}${length}, ${c.direction} by ${e(c.stride)}, body of ${c.body.length}${trips}`;
     });
   },
   /** Each loop: the arrays `passes/indexed-arrays.ts` finds indexed by its variable, whose checks one test before the loop covers. */

@@ -27,6 +27,11 @@
 //! the checker lowers `for i in 0..a.length`: a tier then knows, without a
 //! test, that the bound is at most that array's length and far from the end
 //! of i32 (`core/layout.ts` MAX_ARRAY_LENGTH).
+//!
+//! A loop whose variable the statements just before it set to a constant,
+//! with a constant bound and stride (`for i in 0..4`), runs a number of
+//! iterations known before it starts (`trips`), and its variable never wraps
+//! around: a tier can test and poll it as one chunk.
 
 import type { BinaryOp, Expr, IrFunction, LabelId, LocalIndex, Stmt } from '../ir/ir.js';
 import { someStmt, stmtChildren, writtenLocal } from '../ir/operands.js';
@@ -47,6 +52,12 @@ export interface CountedLoop {
   readonly step: Stmt;
   /** The array local whose length the bound is at every test, if it is one; that array is then not null. */
   readonly lengthOf: LocalIndex | null;
+  /**
+   * How many iterations the loop runs at most, when the variable starts at a
+   * constant and the bound and stride are constants, with no step past the
+   * end of the type on the way; else null.
+   */
+  readonly trips: number | null;
 }
 
 /** The counted loops of a function, by label. */
@@ -100,7 +111,38 @@ export function countedLoop(loop: LoopStmt, before: readonly Stmt[] = []): Count
   const array = lengthOf(bound, before);
   // The body of a loop whose bound is a copy of the length may write the array itself.
   const kept = array !== null && keeps(body, [array], loop.label) ? array : null;
-  return { type, variable, bound, direction, inclusive: kind === 'le' || kind === 'ge', stride, body, step, lengthOf: kept };
+  const inclusive = kind === 'le' || kind === 'ge';
+  const trips = tripsOf(type, constantBefore({ op: 'local', type, local: variable }, before), constantBefore(bound, before), stride, direction, inclusive);
+  return { type, variable, bound, direction, inclusive, stride, body, step, lengthOf: kept, trips };
+}
+
+const LIMITS = { i32: [-(2n ** 31n), 2n ** 31n - 1n], i64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
+
+/** The iterations from `start` to `end` by a constant `stride`; null unless all are constants and the last step stays in the type. */
+function tripsOf(type: 'i32' | 'i64', start: bigint | null, end: bigint | null, stride: Expr, direction: 'up' | 'down', inclusive: boolean): number | null {
+  if (start === null || end === null || stride.op !== 'const') return null;
+  const step = BigInt(stride.value as number | bigint);
+  const distance = (direction === 'up' ? end - start : start - end) + (inclusive ? 1n : 0n);
+  const trips = distance <= 0n ? 0n : (distance + step - 1n) / step;
+  const last = direction === 'up' ? start + trips * step : start - trips * step;
+  const [min, max] = LIMITS[type];
+  return last < min || last > max || trips > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(trips);
+}
+
+/**
+ * The constant that `e` holds when the loop starts: a constant, or a local
+ * that a statement of `before` set to one (through copies), with no later
+ * statement of `before` writing it.
+ */
+function constantBefore(e: Expr, before: readonly Stmt[]): bigint | null {
+  if (e.op === 'const') return typeof e.value === 'bigint' || typeof e.value === 'number' ? BigInt(e.value) : null;
+  if (e.op !== 'local') return null;
+  for (let k = before.length - 1; k >= 0; k--) {
+    const s = before[k] as Stmt;
+    if (s.op === 'setLocal' && s.local === e.local) return constantBefore(s.value, before.slice(0, k));
+    if (someStmt([s], (w) => writtenLocal(w) === e.local)) return null;
+  }
+  return null;
 }
 
 /**
