@@ -27,7 +27,7 @@
 //! summing loops and 35% on the sieve.
 
 import type { Expr, Stmt } from '../ir/ir.js';
-import type { CountedLoop } from '../passes/counted-loop.js';
+import { INT_MAX, type CountedLoop } from '../passes/counted-loop.js';
 import { ARRAY_LENGTH, MAX_ARRAY_LENGTH, POLL_REQUEST } from '../core/layout.js';
 import { emitExpr } from './emit-expr.js';
 import { addIterations, countIteration, countIterationOrLeave } from './emit-profile-counts.js';
@@ -37,7 +37,6 @@ import { wasmType } from './wasm-types.js';
 type LoopStmt = Extract<Stmt, { op: 'loop' }>;
 type EmitStmts = (fx: FunctionEmitter, stmts: readonly Stmt[]) => void;
 
-const MAX = { i32: 2n ** 31n - 1n, i64: 2n ** 63n - 1n };
 /** A distance shifted right by this compares with POLL_INTERVAL * stride, which may overflow. */
 const INTERVAL_BITS = BigInt(31 - Math.clz32(POLL_INTERVAL));
 if (2n ** INTERVAL_BITS !== BigInt(POLL_INTERVAL)) throw new Error('POLL_INTERVAL must be a power of two');
@@ -144,7 +143,7 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
   const c = fx.c;
   const t = loop.type;
   const up = loop.direction === 'up';
-  const max = MAX[t];
+  const max = INT_MAX[t];
   const [farthest, nearest] = up ? [max, -max - 1n] : [-max - 1n, max];
   const int = (v: bigint): void => void (t === 'i64' ? c.i64Const(v) : c.i32Const(Number(v)));
   const i = (): void => void c.localGet(loop.variable);
@@ -206,7 +205,7 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     readBound();
     i();
     bound();
-    c.op(up ? (loop.inclusive ? `${t}.gt_s` : `${t}.ge_s`) : (loop.inclusive ? `${t}.lt_s` : `${t}.le_s`)).brIf(brk);
+    c.op(exitTest(loop)).brIf(brk);
     if (loop.stride.op === 'const') wholeChunk();
     else choose(() => (stride(), int(0n), c.op(`${t}.gt_s`)), wholeChunk, oneIteration);
     c.localSet(chunkEnd);
@@ -249,7 +248,7 @@ function emitOneChunk(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emitS
   };
   const brk = c.block();
   test();
-  c.op(up ? (loop.inclusive ? `${t}.gt_s` : `${t}.ge_s`) : (loop.inclusive ? `${t}.lt_s` : `${t}.le_s`)).brIf(brk);
+  c.op(exitTest(loop)).brIf(brk);
   fx.poll(s.point);
   const iterations = c.loop();
   countIteration(fx);
@@ -259,6 +258,13 @@ function emitOneChunk(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emitS
   c.end();
   addIterations(fx);
   c.end();
+}
+
+/** The comparison of the variable with the bound that ends the loop. */
+function exitTest(loop: CountedLoop): `${CountedLoop['type']}.${'gt_s' | 'ge_s' | 'lt_s' | 'le_s'}` {
+  const t = loop.type;
+  if (loop.direction === 'up') return loop.inclusive ? `${t}.gt_s` : `${t}.ge_s`;
+  return loop.inclusive ? `${t}.lt_s` : `${t}.le_s`;
 }
 
 /**

@@ -116,7 +116,8 @@ export function countedLoop(loop: LoopStmt, before: readonly Stmt[] = []): Count
   return { type, variable, bound, direction, inclusive, stride, body, step, lengthOf: kept, trips };
 }
 
-const LIMITS = { i32: [-(2n ** 31n), 2n ** 31n - 1n], i64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
+/** The largest value of each type a counted loop steps. */
+export const INT_MAX = { i32: 2n ** 31n - 1n, i64: 2n ** 63n - 1n } as const;
 
 /** The iterations from `start` to `end` by a constant `stride`; null unless all are constants and the last step stays in the type. */
 function tripsOf(type: 'i32' | 'i64', start: bigint | null, end: bigint | null, stride: Expr, direction: 'up' | 'down', inclusive: boolean): number | null {
@@ -125,8 +126,8 @@ function tripsOf(type: 'i32' | 'i64', start: bigint | null, end: bigint | null, 
   const distance = (direction === 'up' ? end - start : start - end) + (inclusive ? 1n : 0n);
   const trips = distance <= 0n ? 0n : (distance + step - 1n) / step;
   const last = direction === 'up' ? start + trips * step : start - trips * step;
-  const [min, max] = LIMITS[type];
-  return last < min || last > max || trips > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(trips);
+  const max = INT_MAX[type];
+  return last < -max - 1n || last > max || trips > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(trips);
 }
 
 /**
@@ -136,13 +137,8 @@ function tripsOf(type: 'i32' | 'i64', start: bigint | null, end: bigint | null, 
  */
 function constantBefore(e: Expr, before: readonly Stmt[]): bigint | null {
   if (e.op === 'const') return typeof e.value === 'bigint' || typeof e.value === 'number' ? BigInt(e.value) : null;
-  if (e.op !== 'local') return null;
-  for (let k = before.length - 1; k >= 0; k--) {
-    const s = before[k] as Stmt;
-    if (s.op === 'setLocal' && s.local === e.local) return constantBefore(s.value, before.slice(0, k));
-    if (someStmt([s], (w) => writtenLocal(w) === e.local)) return null;
-  }
-  return null;
+  const set = e.op === 'local' ? lastSet(e.local, before) : null;
+  return set ? constantBefore(set.value, set.before) : null;
 }
 
 /**
@@ -153,16 +149,27 @@ function constantBefore(e: Expr, before: readonly Stmt[]): bigint | null {
  */
 function lengthOf(bound: Expr, before: readonly Stmt[]): LocalIndex | null {
   if (bound.op === 'length') return bound.array.op === 'local' ? bound.array.local : null;
-  if (bound.op !== 'local') return null;
+  const set = bound.op === 'local' ? lastSet(bound.local, before) : null;
+  const array = set ? lengthOf(set.value, set.before) : null;
+  return array !== null && !writes(set?.after ?? [], array) ? array : null;
+}
+
+/**
+ * What the last statement of `before` that writes `local` set it to, when
+ * that statement is a `setLocal` of it, with the statements before and after
+ * that one; null when another statement writes it last, or none does.
+ */
+function lastSet(local: LocalIndex, before: readonly Stmt[]): { value: Expr; before: readonly Stmt[]; after: readonly Stmt[] } | null {
   for (let k = before.length - 1; k >= 0; k--) {
     const s = before[k] as Stmt;
-    if (s.op === 'setLocal' && s.local === bound.local) {
-      const array = lengthOf(s.value, before.slice(0, k));
-      return array !== null && !someStmt(before.slice(k + 1), (w) => writtenLocal(w) === array) ? array : null;
-    }
-    if (someStmt([s], (w) => writtenLocal(w) === bound.local)) return null;
+    if (s.op === 'setLocal' && s.local === local) return { value: s.value, before: before.slice(0, k), after: before.slice(k + 1) };
+    if (writes([s], local)) return null;
   }
   return null;
+}
+
+function writes(stmts: readonly Stmt[], local: LocalIndex): boolean {
+  return someStmt(stmts, (w) => writtenLocal(w) === local);
 }
 
 /** The test under which the loop goes on, as `variable kind bound`. */
