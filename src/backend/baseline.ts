@@ -42,7 +42,7 @@ import type { Heap } from '../core/heap.js';
 import { ARRAY_DATA, ElemKind, MAX_CODES, VERSION_IDS_BELOW, codeOrigin, codeProfile, codeState, stubSlot } from '../core/layout.js';
 import { releaseCodeId, takeCodeIds } from '../core/code-ids.js';
 import { CodeHolds } from './code-holds.js';
-import { NO_GUARDS, PROFILE_CALLS, PROFILE_FLAGS, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
+import { POLYMORPHIC, PROFILE_CALLS, PROFILE_SITES, PROFILE_SITE_SIZE, computeProfileSites, profileBytes, readProfile } from '../passes/profile.js';
 import type { Program } from '../core/program.js';
 import { isUncompiledWord, namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import { CodeState, type CodeSharing } from '../core/code-sharing.js';
@@ -79,11 +79,12 @@ const OSR_IDS = 2 ** 30;
  */
 const MAX_INVALIDATIONS = 8;
 /**
- * Failed guards of an optimized version after which its definition's
- * profile is no longer trusted: the version is invalidated and the next
- * one speculates on no profile (JSC reoptimizes after about 100 exits).
+ * Failed guards of an optimized version after which it is invalidated, and
+ * its definition optimized again from the profile that the failures marked
+ * (`guardFailed`). V8 reoptimizes at the first eager exit, HotSpot after a
+ * few traps at one bytecode; measured on DeltaBlue at auto in docs/PERFORMANCE.md.
  */
-const MAX_GUARD_FAILURES = 100;
+const GUARD_FAILURES_BEFORE_REOPTIMIZING = 1;
 
 /** How the baseline tier shares a run with the interpreter (`tiering/tiering.ts`). */
 export interface CompilePolicy {
@@ -319,7 +320,7 @@ export class Baseline {
       });
       return { fn: f.fn, ir, point: f.point, locals, before: f.before === true };
     });
-    if (taken.guard) this.guardFailed(code);
+    if (taken.guard) this.guardFailed(code, taken.frames[taken.frames.length - 1] as DeoptFrame);
     return this.policy.resume(frames, values[0] as number);
   }
 
@@ -338,18 +339,26 @@ export class Baseline {
   }
 
   /**
-   * A guard of optimized `code` failed; after MAX_GUARD_FAILURES, its
-   * definition's profile is marked untrusted and the code invalidated: the
-   * next optimized version makes no guards from it (no deoptimization loop).
+   * A guard of optimized `code` failed at the call of `frame` (the innermost
+   * of the exit): the call's site in its definition's profile is marked
+   * POLYMORPHIC, which no recording undoes, so that no later version guards
+   * it again; after GUARD_FAILURES_BEFORE_REOPTIMIZING the version is
+   * invalidated, and its baseline code counts its calls afresh. Each
+   * invalidation removes at least one guard, so a site that keeps flipping
+   * between classes settles in code with an inline cache, not in a
+   * deoptimization loop.
    */
-  private guardFailed(code: CodeVersion): void {
+  private guardFailed(code: CodeVersion, frame: DeoptFrame): void {
+    const ir = this.program.definition(codeId(frame.definition));
+    const site = ir ? computeProfileSites(ir).get(frame.point) : undefined;
+    const profile = ir ? this.profileOf(ir) : 0;
+    if (site !== undefined && profile !== 0) Atomics.store(this.heap.i32, (profile + PROFILE_SITES + PROFILE_SITE_SIZE * site) >>> 2, POLYMORPHIC);
     const module = moduleIdOf(code);
     const failures = (this.guardFailures.get(module) ?? 0) + 1;
     this.guardFailures.set(module, failures);
-    if (failures !== MAX_GUARD_FAILURES) return;
-    const profile = this.profileOf(code.ir);
-    if (profile !== 0) Atomics.or(this.heap.i32, (profile + PROFILE_FLAGS) >>> 2, NO_GUARDS);
-    this.trace?.instant('opt', 'invalidate', { assumption: `the receivers ${code.ir.name}'s profile saw (${MAX_GUARD_FAILURES} failed guards)`, dependents: [`${code.ir.name} v${code.id}`] });
+    if (failures !== GUARD_FAILURES_BEFORE_REOPTIMIZING) return;
+    const at = ir ? ` at ${pointPosition(ir, frame.point)}` : '';
+    this.trace?.instant('opt', 'invalidate', { assumption: `the receiver class ${code.ir.name}'s profile saw${at} (${failures} failed guard${failures === 1 ? '' : 's'})`, dependents: [`${code.ir.name} v${code.id}`] });
     this.invalidate(code);
   }
 

@@ -4,12 +4,12 @@
 //! definition, shared by every thread that runs the code:
 //!
 //! ```
-//! +0  flags: NO_GUARDS once guards made from it failed too often
-//! +4  calls: counted at entry, and 1 per ITERATIONS_PER_CALL loop iterations
+//! +0  calls: counted at entry, and 1 per ITERATIONS_PER_CALL loop iterations
 //!     (`backend/emit-profile-counts.ts`); at OPTIMIZE_AFTER_CALLS the code asks to be
 //!     optimized, and counts no more (a load that invalidates the optimized code resets it)
-//! +8  per virtual call site of the function's own body, 4 bytes each: 0 until a receiver
-//!     was seen there, then its class id, then POLYMORPHIC once another was seen
+//! +4  per virtual call site of the function's own body, 4 bytes each: 0 until a receiver
+//!     was seen there, then its class id, then POLYMORPHIC once another was seen (by
+//!     this code, or by a guard that optimized code made from the class: `Baseline.guardFailed`)
 //! ```
 //!
 //! A count that has reached its threshold and a site that is polymorphic cost
@@ -30,14 +30,11 @@ import type { ClassId } from '../ir/types.js';
 import type { Program } from '../core/program.js';
 import { receiverClasses } from './call-plans.js';
 
-export const PROFILE_FLAGS = 0;
-export const PROFILE_CALLS = 4;
-export const PROFILE_SITES = 8;
+export const PROFILE_CALLS = 0;
+export const PROFILE_SITES = 4;
 export const PROFILE_SITE_SIZE = 4;
 /** A site's word once two receiver classes were seen there: no class id is negative. */
 export const POLYMORPHIC = -1;
-/** Flag: guards made from this profile failed too often; optimized code speculates on it no more. */
-export const NO_GUARDS = 1;
 
 /** Calls of baseline code after which it asks to be optimized (`--tier auto`). */
 export const OPTIMIZE_AFTER_CALLS = 1000;
@@ -82,9 +79,9 @@ export interface ReceiverProfile {
   monomorphic(point: PointId): ClassId | null;
 }
 
-/** A profile block read from memory (`words`: the memory as i32s, `address`: the block), or null when guards from it are off. */
+/** A profile block read from memory (`words`: the memory as i32s, `address`: the block), or null when there is none. */
 export function readProfile(ir: IrFunction, words: Int32Array, address: number): ReceiverProfile | null {
-  if (address === 0 || (words[(address + PROFILE_FLAGS) >>> 2] as number) & NO_GUARDS) return null;
+  if (address === 0) return null;
   const sites = computeProfileSites(ir);
   return {
     monomorphic: (point) => {
