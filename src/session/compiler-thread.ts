@@ -170,7 +170,13 @@ export class CompilerThread {
     return { compiled: this.compiled, dropped: this.dropped, seconds: this.seconds, bytes: this.bytes };
   }
 
-  private catchUp(): void {
+  /**
+   * Applies the loads logged since the last call. Each compile does, and the
+   * worker does once when it has booted, before any request: the program's
+   * first loads are then applied while its thread runs, not when the first
+   * request waits for them.
+   */
+  catchUp(): void {
     const logged = this.log.length;
     for (const { entry } of this.log.entries(this.applied, logged)) this.session.replay(entry);
     this.applied = Math.max(this.applied, logged);
