@@ -74,9 +74,9 @@ fn run(n: i32, every: i32) -> i32 { return rounds(new B, new C, n, every); }
 
 /**
  * Rounds between flips of the receivers: the flipping run takes 3,000, the
- * polymorphic one 1. Both pass it as an argument: as constants, the
- * optimizer folded the polymorphic run's `i / 1` and not the flipping run's
- * `i / 3000`, and the two did different work.
+ * polymorphic one 1. Both pass it as an argument: as constants in the
+ * program, the two runs could be compiled differently (`i / 1` folds,
+ * `i / 3000` does not), and the comparison would not be of the same work.
  */
 const EVERY = { flipping: 3000, polymorphic: 1 } as const;
 
