@@ -118,6 +118,8 @@ export interface CompilePolicy {
 export interface OptimizeQueue {
   /** `named`: the code id `fn`'s slot named when asked, the definition's or one of its relinked versions' (`OptimizeRequest`). */
   request(fn: FunctionId, definition: CodeId, optimized: CodeId, named: CodeId): void;
+  /** The optimized entry that continues a call of definition `definition` of `fn` at the header of its loop at `point`, as code `optimized`, which the requester keeps holding. */
+  requestEntry(fn: FunctionId, definition: CodeId, optimized: CodeId, point: PointId): void;
   /**
    * Baseline code that will ask for optimized code once hot was just made:
    * a compiler thread that has not started yet starts now, since it takes
@@ -127,6 +129,19 @@ export interface OptimizeQueue {
 }
 
 export type Optimizing = 'never' | 'at-once' | 'when-hot';
+
+/** An optimized on-stack replacement entry of one thread (`Baseline.osrReady`): it continues version `ir` at the header of its loop at `point`. */
+interface OptimizedEntry {
+  readonly id: CodeId;
+  readonly ir: IrFunction;
+  readonly point: PointId;
+  /** Its code (whose `ir` is the version it continues) and export; null until the compiler thread has posted it. */
+  code: CodeVersion | null;
+  run: WebAssembly.ExportedFunction | null;
+  /** Frames running in it now: once it is dropped, the last to leave lets go of its code id. */
+  running: number;
+  dropped: boolean;
+}
 
 /** The baseline tier alone: every function is compiled at its first call. */
 export const COMPILE_ALL: CompilePolicy = {
@@ -184,7 +199,11 @@ export class Baseline {
   private readonly requested = new Set<CodeId>();
   /** Optimized versions of each function invalidated on this thread. */
   private readonly invalidations = new Map<FunctionId, number>();
-  /** Values that optimized code hands over before it calls an exit (`deopt-exits.ts`). */
+  /** Optimized on-stack replacement entries of each version, by loop point (`osrReady`); null where none can be made. */
+  private readonly optimizedEntries = new WeakMap<IrFunction, Map<PointId, OptimizedEntry | null>>();
+  /** The optimized entries not dropped yet, by code id. */
+  private readonly liveEntries = new Map<CodeId, OptimizedEntry>();
+  /** Values that optimized code hands over before it calls an exit (`deopt-exits.ts`), and baseline code before it enters optimized code. */
   private readonly deoptValues: (number | bigint)[] = [];
   private deoptTicks = 0;
   readonly stats = new OptStats();
@@ -224,6 +243,8 @@ export class Baseline {
       exit: (code: CodeVersion, exit: number) => this.deoptimize(code, exit),
       tick: () => (every > 0 && ++this.deoptTicks % every === 0 ? 1 : 0),
       optimize: (code: CodeVersion) => this.baselineHot(code),
+      osrReady: (code: CodeVersion, point: PointId) => this.osrReady(code, point),
+      osrEnter: (code: CodeVersion, point: PointId) => this.osrEnter(code, point),
     };
     this.holds = new CodeHolds(heap.i32);
     this.makeTable = () => new CodeTable(new SharedModules(threaded), { heap, host, raise, resolve: (fn) => this.resolve(fn), installed: (fn) => this.installed(fn), deopt });
@@ -273,6 +294,10 @@ export class Baseline {
     const module = moduleIdOf(code);
     Atomics.store(this.heap.i32, codeState(module) >>> 2, CodeState.Invalid);
     const fn = code.ir.id;
+    this.invalidations.set(fn, (this.invalidations.get(fn) ?? 0) + 1);
+    this.stats.invalidated++;
+    const entry = this.liveEntries.get(codeId(module));
+    if (entry) return this.dropEntry(entry);
     const slot = stubSlot(fn) >>> 2;
     const word = Atomics.load(this.heap.i32, slot);
     const id = namedCodeId(word);
@@ -281,14 +306,12 @@ export class Baseline {
     if (named && moduleIdOf(named) === module) {
       Atomics.compareExchange(this.heap.i32, slot, word, uncompiledWord(this.program.definitionIdOf(code.ir) as CodeId));
     }
-    this.invalidations.set(fn, (this.invalidations.get(fn) ?? 0) + 1);
     const definition = codeId(this.origin(codeId(module)));
     this.requested.delete(definition);
     this.hot.delete(definition);
     // Its baseline code counts its calls afresh, to ask for a new optimized version once hot again.
     const profile = this.profileOf(code.ir);
     if (profile !== 0) Atomics.store(this.heap.i32, (profile + PROFILE_CALLS) >>> 2, 0);
-    this.stats.invalidated++;
     this.policy.changed(fn);
   }
 
@@ -365,12 +388,15 @@ export class Baseline {
   /** Baseline `code`, which records a profile, is hot: its definition is to be optimized (off this thread, or at its next call). */
   private baselineHot(code: CodeVersion): void {
     if (this.policy.optimizing(code.ir) === 'never') return;
-    const definition = codeId(moduleIdOf(code));
+    // An on-stack replacement entry records into its definition's profile.
+    const osr = this.osrVersions.has(codeId(code.id));
+    const definition = osr ? this.program.definitionIdOf(code.ir) : codeId(moduleIdOf(code));
+    if (definition === undefined) return;
     const fn = code.ir.id;
     if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
-      this.requestOptimized(fn, definition, codeId(code.id));
+      this.requestOptimized(fn, definition, osr ? definition : codeId(code.id));
       return;
     }
     // The slot names the optimized version from now on (if it still names this code): the next call compiles it.
@@ -616,21 +642,29 @@ export class Baseline {
   }
 
   /**
-   * A profile block for definition `id`, named in its profile word for the
-   * optimizing tier (wherever it runs) to find: the elements of an i32 array
-   * that no program reaches, so that the sweep that frees `id` can free it
-   * (`core/code-ids.ts`).
+   * The profile block of definition `id`, made at the first baseline code
+   * that records one (its own, or an on-stack replacement entry's on some
+   * thread) and named in its profile word for the optimizing tier (wherever
+   * it runs) to find: the elements of an i32 array that no program reaches,
+   * so that the sweep that frees `id` can free it (`core/code-ids.ts`).
    */
-  private newProfile(id: CodeId, ir: IrFunction): number {
+  private profileFor(id: CodeId, ir: IrFunction): number {
+    const word = codeProfile(id) >>> 2;
+    const made = Atomics.load(this.heap.i32, word);
+    if (made !== 0) return made;
     this.queue?.expect();
     const block = this.heap.allocArray(ElemKind.I32, Math.ceil(profileBytes(computeProfileSites(ir).size) / 4)) + ARRAY_DATA;
-    Atomics.store(this.heap.i32, codeProfile(id) >>> 2, block);
-    return block;
+    const was = Atomics.compareExchange(this.heap.i32, word, 0, block);
+    if (was === 0) return block;
+    // Another thread's entry made one meanwhile.
+    this.heap.free(block - ARRAY_DATA);
+    return was;
   }
 
-  /** The profile block of definition `ir`'s baseline code, or 0. */
+  /** The profile block of definition `ir`'s baseline code, or 0 (also for a definition no longer known here). */
   private profileOf(ir: IrFunction): number {
-    return Atomics.load(this.heap.i32, codeProfile(this.program.definitionIdOf(ir) as CodeId) >>> 2);
+    const id = this.program.definitionIdOf(ir);
+    return id === undefined ? 0 : Atomics.load(this.heap.i32, codeProfile(id) >>> 2);
   }
 
   private countOptimized(elsewhere: boolean, seconds: number): void {
@@ -651,7 +685,7 @@ export class Baseline {
       const start = nowMs();
       const compiled = speculate
         ? compileFunction(ir, this.program, id, { ...this.options, speculate }, { profile: readProfile(ir, this.heap.i32, this.profileOf(ir)), globals: this.globals })
-        : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.newProfile(id, ir) } : {});
+        : compileFunction(ir, this.program, id, this.options, this.records(id, ir) ? { recordAt: this.profileFor(id, ir) } : {});
       const code = codeVersion(id, compiled, (nowMs() - start) / 1000);
       bytes = compiled.bytes.length;
       this.stats.compiledCode(tier, code.emitSeconds + code.moduleSeconds, bytes);
@@ -690,7 +724,8 @@ export class Baseline {
    * `point` is no loop. Its code id, for stack traces only, comes from a
    * range of this thread's own (no table slot, no stub). Callers keep what
    * they get (the code too: while they do, stack traces find it): each call
-   * compiles again.
+   * compiles again. A definition that will be optimized records its profile
+   * here too, and its frame can go on into optimized code (`osrReady`).
    */
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly code: CodeVersion; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);
@@ -698,10 +733,13 @@ export class Baseline {
     let bytes = 0;
     try {
       const start = nowMs();
-      const compiled = compileOsrEntry(ir, point, this.program, id, this.options);
+      const definition = this.program.definitionIdOf(ir);
+      const feedback = definition !== undefined && this.records(definition, ir) ? { recordAt: this.profileFor(definition, ir) } : {};
+      const compiled = compileOsrEntry(ir, point, this.program, id, this.options, feedback);
       if (!compiled) return null;
       this.nextOsrId++;
-      const code = codeVersion(id, compiled, (nowMs() - start) / 1000);
+      // The version it continues: its deopt exits, profile and trace name that.
+      const code = { ...codeVersion(id, compiled, (nowMs() - start) / 1000), ir };
       bytes = compiled.bytes.length;
       this.stats.compiledCode('osr', code.emitSeconds + code.moduleSeconds, bytes);
       this.osrVersions.set(id, new WeakRef(code));
@@ -710,6 +748,122 @@ export class Baseline {
     } finally {
       this.trace?.end('compile', 'compile', { bytes });
     }
+  }
+
+  /**
+   * Whether a frame of baseline `code` (a definition's, or an entry's), at
+   * the header of its loop at `point`, is to continue in optimized code
+   * (`emit-profile-counts.ts`): 1 once this thread has an optimized entry
+   * for that loop. The first ask has it compiled with the profile so far, on
+   * the compiler thread (the frame keeps running meanwhile, and asks again
+   * later) or here. An entry is made of the version the frame runs, so a
+   * frame of a redefined function stays in its own definition.
+   */
+  private osrReady(code: CodeVersion, point: PointId): number {
+    const ir = code.ir;
+    if (this.policy.optimizing(ir) !== 'when-hot' || (this.invalidations.get(ir.id) ?? 0) >= MAX_INVALIDATIONS) return 0;
+    let entries = this.optimizedEntries.get(ir);
+    if (!entries) this.optimizedEntries.set(ir, (entries = new Map()));
+    if (!entries.has(point)) entries.set(point, this.optimizedEntry(ir, point));
+    const entry = entries.get(point);
+    return entry && (entry.run !== null || this.installEntry(entry)) ? 1 : 0;
+  }
+
+  /** Continues the frame that `osrReady` let go on, its values handed over, in the optimized entry; returns the call's result. */
+  private osrEnter(code: CodeVersion, point: PointId): number | bigint | undefined {
+    const [depth, ...locals] = this.deoptValues.splice(0) as [number, ...(number | bigint)[]];
+    const entry = this.optimizedEntries.get(code.ir)?.get(point);
+    if (!entry?.run) throw new Error(`${code.ir.name}: no optimized entry at point ${point}`);
+    this.stats.osrEntered++;
+    this.trace?.instant('tier', 'osr', { function: code.ir.name, point, to: 'opt', version: entry.id });
+    entry.running++;
+    try {
+      return entry.run(...locals, depth);
+    } finally {
+      entry.running--;
+      if (entry.dropped && entry.running === 0) releaseCodeId(this.heap.i32, entry.id);
+    }
+  }
+
+  /**
+   * An optimized entry at the loop at `point` of version `ir`: asked of the
+   * compiler thread, or compiled now (`speculate`, with its definition's
+   * profile). Its code id comes from the shared range, so that its state
+   * word is its own and a load that breaks one of its assumptions
+   * invalidates it (`invalidate`); this thread holds the id until the entry
+   * is dropped and no frame runs in it. Null when no id is left or, here,
+   * `point` is no loop.
+   */
+  private optimizedEntry(ir: IrFunction, point: PointId): OptimizedEntry | null {
+    const id = takeCodeIds(this.heap.i32, 1, MAX_CODES - VERSION_IDS_BELOW)[0];
+    if (id === undefined) return null;
+    const definition = this.program.definitionIdOf(ir);
+    const entry: OptimizedEntry = { id, ir, point, code: null, run: null, running: 0, dropped: false };
+    if (this.queue && definition !== undefined) {
+      this.liveEntries.set(id, entry);
+      this.queue.requestEntry(ir.id, definition, id, point);
+      return entry;
+    }
+    this.trace?.begin('compile', 'compile', { tier: 'osr-opt', function: ir.name, version: id, point });
+    let bytes = 0;
+    try {
+      const start = nowMs();
+      const profile = readProfile(ir, this.heap.i32, this.profileOf(ir));
+      const compiled = compileOsrEntry(ir, point, this.program, id, { ...this.options, speculate: true }, { profile, globals: this.globals });
+      if (!compiled) {
+        releaseCodeId(this.heap.i32, id);
+        return null;
+      }
+      const code = { ...codeVersion(id, compiled, (nowMs() - start) / 1000), ir };
+      bytes = compiled.bytes.length;
+      this.stats.compiledCode('osr-opt', code.emitSeconds + code.moduleSeconds, bytes);
+      this.liveEntries.set(id, entry);
+      this.placeEntry(entry, code);
+      return entry;
+    } catch (e) {
+      releaseCodeId(this.heap.i32, id);
+      throw e;
+    } finally {
+      this.trace?.end('compile', 'compile', { bytes });
+    }
+  }
+
+  /** Takes `entry`'s code once the compiler thread has posted it; false while it has not. */
+  private installEntry(entry: OptimizedEntry): boolean {
+    const state = Atomics.load(this.heap.i32, codeState(entry.id) >>> 2);
+    if (state !== CodeState.Published && state !== CodeState.Invalid) return false;
+    const shared = this.sharing.acquire(entry.id) as SharedCodeVersion;
+    const code = { ...shared, ir: entry.ir };
+    // Compiled against loads that this thread may have applied since, or not yet; a collection meanwhile may drop the entry.
+    this.host.safepoint();
+    if (entry.dropped) return false;
+    if (!code.dependencies.every((d) => holds(d, this.program, this.globals))) {
+      if (this.trace) this.traceInvalidations(this.trace, [code]);
+      this.placeEntry(entry, code);
+      this.invalidate(code);
+      return false;
+    }
+    this.placeEntry(entry, code);
+    return true;
+  }
+
+  /** Makes `code` the code of `entry`, registered by what it assumes and found by stack traces. */
+  private placeEntry(entry: OptimizedEntry, code: CodeVersion): void {
+    this.dependencies.register(code);
+    this.osrVersions.set(entry.id, new WeakRef(code));
+    this.made.set(code, ++this.madeCount);
+    entry.code = code;
+    entry.run = this.table.entryOf(code);
+  }
+
+  /** Forgets optimized `entry`: frames still in it finish there (or deoptimize), and the last lets go of its id. */
+  private dropEntry(entry: OptimizedEntry): void {
+    this.liveEntries.delete(entry.id);
+    this.optimizedEntries.get(entry.ir)?.delete(entry.point);
+    if (entry.code) this.dependencies.unregister(entry.code);
+    this.guardFailures.delete(entry.id);
+    entry.dropped = true;
+    if (entry.running === 0) releaseCodeId(this.heap.i32, entry.id);
   }
 
   /** Every code version installed here and not freed, and every on-stack replacement entry still kept, oldest first. */
@@ -787,6 +941,7 @@ export class Baseline {
     }
     this.freedVersions += freed.size;
     for (const [id, code] of this.osrVersions) if (!code.deref()) this.osrVersions.delete(id);
+    for (const entry of this.liveEntries.values()) if (!keep.has(this.program.definitionIdOf(entry.ir) ?? 0)) this.dropEntry(entry);
     for (const id of this.hot) if (!keep.has(id)) this.hot.delete(id);
     for (const id of this.requested) if (!keep.has(id)) this.requested.delete(id);
     const forgotten = this.program.forgetDefinitions((id) => keep.has(id));

@@ -7,6 +7,7 @@
 
 import type { RuntimeHost } from '../core/host.js';
 import { functionId, type FunctionId } from '../ir/ids.js';
+import type { PointId } from '../ir/ir.js';
 import type { Heap } from '../core/heap.js';
 import { codeIndex, threadBlock } from '../core/layout.js';
 import { InternalError } from '../core/internal-error.js';
@@ -70,6 +71,8 @@ export interface DeoptRuntime {
   exit(code: CodeVersion, exit: number): number | bigint | undefined;
   tick(): number;
   optimize(code: CodeVersion): void;
+  osrReady(code: CodeVersion, point: PointId): number;
+  osrEnter(code: CodeVersion, point: PointId): number | bigint | undefined;
 }
 
 type Funcs = Record<string, WebAssembly.ImportValue>;
@@ -156,7 +159,10 @@ export class CodeTable {
   private instantiate(code: CodeVersion, callees: { unlinked: FunctionId[]; linked: FunctionId[] }): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
     const { deopt } = this.env;
-    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit), optimize: () => deopt.optimize(code) });
+    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit), optimize: () => deopt.optimize(code),
+      osrReady: (point) => deopt.osrReady(code, point),
+      osrEnter: (point) => deopt.osrEnter(code, point),
+    });
     const js: Funcs = {};
     const hub: Funcs = {};
     const callee: Funcs = {};

@@ -109,7 +109,7 @@ function emitFunction(fx: FunctionEmitter, codeId: number, tag: TagIdx | null): 
     const localType = (local: number): ValType => (local < ir.paramCount ? wasmType((ir.locals[local] as { type: ValueType }).type) : (fb.locals[local - ir.paramCount] as ValType));
     fx.exits = new DeoptExits(codeId, fx.depth, deoptEvery !== undefined, validityChecks !== false, localType, tag);
   }
-  if (fx.options.polls && !runsBounded(ir.body)) fx.poll(ENTRY_POINT);
+  if (fx.options.polls && !runsBounded(ir.body)) fx.poll(fx.facts.entersAt ?? ENTRY_POINT);
   if (makesCalls(ir.body)) fx.checkDepth(fx.depth);
   countCall(fx);
   emitStmts(fx, ir.body);

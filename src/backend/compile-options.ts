@@ -29,6 +29,13 @@ export interface CompileOptions {
   readonly validityChecks?: boolean;
   /** Stress testing: optimized code also deoptimizes at every Nth validity check (`Baseline`). */
   readonly deoptEvery?: number;
+  /**
+   * Loop iterations of a frame of baseline code that records a profile
+   * after which it asks to continue in optimized code
+   * (`emit-profile-counts.ts`, default OSR_AFTER_ITERATIONS): tiering scales
+   * it with its own threshold for loops (`tiering/tiering.ts`).
+   */
+  readonly osrAfterIterations?: number;
   /** Baseline code records a profile even where nothing will be optimized: for measuring what recording costs only. */
   readonly recordProfiles?: boolean;
   /**

@@ -216,7 +216,7 @@ function emitStripMined(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emi
     i();
     c.localGet(chunkEnd).op(up ? `${t}.lt_s` : `${t}.gt_s`).brIf(iterations);
     c.end();
-    addIterations(fx);
+    addIterations(fx, s.point);
     c.br(chunks).end().end();
   }));
 }
@@ -256,7 +256,8 @@ function emitOneChunk(fx: FunctionEmitter, s: LoopStmt, loop: CountedLoop, emitS
   test();
   c.op(up ? (loop.inclusive ? `${t}.le_s` : `${t}.lt_s`) : (loop.inclusive ? `${t}.ge_s` : `${t}.gt_s`)).brIf(iterations);
   c.end();
-  addIterations(fx);
+  // After the last iteration: no header to continue at.
+  addIterations(fx, null);
   c.end();
 }
 
@@ -311,7 +312,7 @@ function emitPolled(fx: FunctionEmitter, s: LoopStmt, emitStmts: EmitStmts): voi
   c.br(cont).end().end();
   if (fx.facts.recording) {
     // Left for the count of iterations or for the poll word.
-    addIterations(fx);
+    addIterations(fx, s.point);
     fx.poll(s.point);
   } else {
     fx.safepoint();

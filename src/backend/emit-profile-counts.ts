@@ -15,12 +15,17 @@
 //! frame's next loop, and is lost when the frame returns. Nothing here is
 //! emitted in code that records no profile.
 
+import type { PointId } from '../ir/ir.js';
 import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
 import type { Label } from '../wasm/code-emitter.js';
 import type { FunctionEmitter } from './function-emitter.js';
+import { wasmType } from './wasm-types.js';
 
 /** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
 export const ITERATIONS_PER_CALL = 100;
+
+/** Loop iterations of one frame of baseline code after which it asks to continue in optimized code, and again after as many more (`continueOptimized`). */
+export const OSR_AFTER_ITERATIONS = 100_000;
 
 /**
  * Counts a call, at entry, up to OPTIMIZE_AFTER_CALLS: the call that
@@ -67,10 +72,12 @@ export function countIterationOrLeave(fx: FunctionEmitter, exit: Label): void {
 /**
  * Adds the iterations counted so far, once there are ITERATIONS_PER_CALL, to
  * the profile as calls; the addition that crosses OPTIMIZE_AFTER_CALLS asks
- * to be optimized (once: the frame stays in this code, and later frames
- * call the optimized version).
+ * to be optimized (once: later frames call the optimized version). At the
+ * header of the function's own loop at `point` (null: not at a header), the
+ * frame also counts them toward continuing there in optimized code itself
+ * (`continueOptimized`).
  */
-export function addIterations(fx: FunctionEmitter): void {
+export function addIterations(fx: FunctionEmitter, point: PointId | null): void {
   const recording = fx.facts.recording;
   if (!recording) return;
   const c = fx.c;
@@ -87,7 +94,41 @@ export function addIterations(fx: FunctionEmitter): void {
     c.end();
     c.end();
   });
+  if (point !== null && !fx.inInlinedBody) continueOptimized(fx, point, local);
   c.i32Const(0).localSet(local);
+  c.end();
+}
+
+/**
+ * On-stack replacement into optimized code, as V8 and HotSpot enter
+ * optimized code from a loop of a lower tier: a call of baseline code that
+ * stays in one loop never calls the optimized version that its own
+ * iterations asked for (micro/nbody's `main` calls `advance` a million
+ * times). Every `CompileOptions.osrAfterIterations` iterations the frame
+ * asks whether to continue at the loop's header in optimized code
+ * (`js.osrReady`, which has the entry compiled); if so, it hands over its
+ * locals as a deopt exit does (`deopt-exits.ts`, the depth parameter
+ * first) and returns what the entry returns (`js.osr<result>`).
+ */
+function continueOptimized(fx: FunctionEmitter, point: PointId, iterations: number): void {
+  const c = fx.c;
+  fx.osrIterationsLocal ??= fx.fb.addLocal('i32', 'osrIterations');
+  const counted = fx.osrIterationsLocal;
+  c.localGet(counted).localGet(iterations).i32Add().localTee(counted).i32Const(fx.options.osrAfterIterations ?? OSR_AFTER_ITERATIONS).op('i32.ge_u').if();
+  c.i32Const(0).localSet(counted);
+  c.i32Const(point).call(fx.imports.js('osrReady')).if();
+  const locals = fx.ownLocals();
+  const handed = [fx.depth, ...locals];
+  const types = ['i32' as const, ...fx.facts.version.locals.map((l) => wasmType(l.type))];
+  handed.forEach((local, i) => {
+    const t = types[i];
+    c.localGet(local).call(fx.imports.js(t === 'i64' ? 'deoptValueI64' : t === 'f64' ? 'deoptValueF64' : 'deoptValueI32'));
+  });
+  c.i32Const(point);
+  const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
+  fx.deoptCall(fx.imports.js(result === 'void' ? 'osrVoid' : result === 'i64' ? 'osrI64' : result === 'f64' ? 'osrF64' : 'osrI32'));
+  c.return();
+  c.end();
   c.end();
 }
 

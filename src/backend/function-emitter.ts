@@ -63,8 +63,13 @@ export interface InlineSite {
 
 /** What the passes of the pipeline (`pipeline.ts`) decided about a function version, which its emission follows. */
 export interface FunctionFacts {
-  /** The version as defined, before `addDepthParam`: what deoptimization continues. */
+  /**
+   * The version as defined, before `addDepthParam`: what deoptimization
+   * continues (for an on-stack replacement entry, the function it continues).
+   */
   readonly version: IrFunction;
+  /** An on-stack replacement entry: the point of the loop header where it begins, with every local of the frame as a parameter; null for a function. */
+  readonly entersAt: PointId | null;
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
   readonly callPlans: CallPlans;
@@ -136,6 +141,8 @@ export class FunctionEmitter {
   versionLoops = true;
   /** Baseline code that records a profile: the local that counts its loops' iterations, made at its first loop (`emit-profile-counts.ts`). */
   iterationsLocal: number | null = null;
+  /** The local that counts them toward on-stack replacement into optimized code, made at the first loop that asks (`emit-profile-counts.ts`). */
+  osrIterationsLocal: number | null = null;
 
   constructor(
     readonly ir: IrFunction,
@@ -238,14 +245,21 @@ export class FunctionEmitter {
     return site === undefined ? null : recording.address + PROFILE_SITES + PROFILE_SITE_SIZE * site;
   }
 
-  /** The frames being emitted, outermost first: the function's own (its locals past the depth parameter), then each inlined callee. */
+  /** The frames being emitted, outermost first: the function's own, then each inlined callee. */
   private frames(): EmittedFrame[] {
-    if (!this.ownFrame) {
-      const version = this.facts.version;
-      const depth = depthParam(this.ir);
-      this.ownFrame = { ir: version, definition: this.program.definitionIdOf(version) as number, locals: version.locals.map((_, i) => (i < depth ? i : i + 1)) };
-    }
+    this.ownFrame ??= { ir: this.facts.version, definition: this.program.definitionIdOf(this.facts.version) as number, locals: this.ownLocals() };
     return [this.ownFrame, ...this.inlined.map((i) => i.site.frame)];
+  }
+
+  /** The wasm local of each local of the function's own frame: its locals past the depth parameter. */
+  ownLocals(): number[] {
+    const depth = depthParam(this.ir);
+    return this.facts.version.locals.map((_, i) => (i < depth ? i : i + 1));
+  }
+
+  /** Whether the body being emitted is an inlined callee's. */
+  get inInlinedBody(): boolean {
+    return this.inlined.length > 0;
   }
 
   /** Runs `body`, which emits the inlined body of a callee, as that callee's frame, its calls planned by `calls`. */

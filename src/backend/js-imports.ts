@@ -3,8 +3,9 @@
 //! a `print` crosses to JavaScript once, with its values), the clock, the
 //! barrier, safepoints (stops and loads of other threads), `load`, the
 //! f64 remainder (JavaScript's `%`, which wasm lacks), host calls (host
-//! functions and the byte and argument builtins: `core/host.ts`), and
-//! optimized code's deoptimization.
+//! functions and the byte and argument builtins: `core/host.ts`), optimized
+//! code's deoptimization, and baseline code's on-stack replacement into
+//! optimized code.
 
 import { f64Remainder } from '../ir/operators.js';
 import type { Pos } from '../ir/pos.js';
@@ -46,6 +47,10 @@ export interface DeoptImports {
   tick(): number;
   /** Baseline code that records a profile is hot: optimize its definition. */
   optimize(): void;
+  /** Whether the frame of baseline code at the header of its loop at `point` continues in optimized code (`Baseline.osrReady`). */
+  osrReady(point: number): number;
+  /** Continues that frame, with the values taken, in the optimized entry at `point`; returns the call's result. */
+  osrEnter(point: number): number | bigint | undefined;
 }
 
 /** How a thread raises a trap from compiled code: at the position of the innermost Rejit frame, with optional detail lines. */
@@ -65,6 +70,11 @@ export function jsImports(code: JsImportData, host: RuntimeHost, raise: RaiseTra
     deoptF64: deopt.exit,
     deoptTick: deopt.tick,
     optimize: deopt.optimize,
+    osrReady: deopt.osrReady,
+    osrVoid: (point: number) => void deopt.osrEnter(point),
+    osrI32: deopt.osrEnter,
+    osrI64: deopt.osrEnter,
+    osrF64: deopt.osrEnter,
     trap: (kind: number) => raise(TRAP_KINDS[kind] as TrapKind),
     fmod: f64Remainder,
     clock: () => BigInt.asIntN(64, process.hrtime.bigint()),

@@ -48,6 +48,11 @@ export const JS_FUNCTIONS = {
   deoptF64: { params: ['i32'], results: ['f64'] },
   deoptTick: { params: [], results: ['i32'] },
   optimize: { params: [], results: [] },
+  osrReady: { params: ['i32'], results: ['i32'] },
+  osrVoid: { params: ['i32'], results: [] },
+  osrI32: { params: ['i32'], results: ['i32'] },
+  osrI64: { params: ['i32'], results: ['i64'] },
+  osrF64: { params: ['i32'], results: ['f64'] },
 } as const satisfies Record<string, FuncSig>;
 
 export type JsFunction = keyof typeof JS_FUNCTIONS;

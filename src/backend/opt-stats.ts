@@ -13,8 +13,12 @@ export const DEOPT_REASONS = {
 
 export type DeoptReason = keyof typeof DEOPT_REASONS;
 
-/** The code each compile makes: a version of a function (baseline or optimized), or an on-stack replacement entry. */
-export const COMPILED_TIERS = ['baseline', 'opt', 'osr'] as const;
+/**
+ * The code each compile makes: a version of a function (baseline or
+ * optimized), or an on-stack replacement entry (baseline code that continues
+ * an interpreted call, or optimized code that continues a baseline one).
+ */
+export const COMPILED_TIERS = ['baseline', 'opt', 'osr', 'osr-opt'] as const;
 export type CompiledTier = (typeof COMPILED_TIERS)[number];
 
 /** Compiles of one tier: versions compiled, the seconds they took, and their wasm module bytes. */
@@ -28,6 +32,7 @@ const noFigures = (): Record<CompiledTier, TierFigures> => ({
   baseline: { compiled: 0, seconds: 0, bytes: 0 },
   opt: { compiled: 0, seconds: 0, bytes: 0 },
   osr: { compiled: 0, seconds: 0, bytes: 0 },
+  'osr-opt': { compiled: 0, seconds: 0, bytes: 0 },
 });
 
 export class OptStats {
@@ -43,6 +48,8 @@ export class OptStats {
   frames = 0;
   /** Optimized versions made invalid on this thread. */
   invalidated = 0;
+  /** Frames of baseline code that went on in optimized code at a loop header (on-stack replacement). */
+  osrEntered = 0;
   /** Every compile on this thread (installing code compiled elsewhere is none), by tier. */
   readonly tiers = noFigures();
 
@@ -66,7 +73,7 @@ export type OptSnapshot = Omit<OptStats, 'exits' | 'count' | 'compiledCode' | 't
 };
 
 export function snapshotOf(stats: OptStats): OptSnapshot {
-  const { compiled, compileSeconds, installed, installSeconds, frames, invalidated } = stats;
-  const tiers = { baseline: { ...stats.tiers.baseline }, opt: { ...stats.tiers.opt }, osr: { ...stats.tiers.osr } };
-  return { compiled, compileSeconds, installed, installSeconds, frames, invalidated, exits: Object.fromEntries(stats.exits), tiers };
+  const { compiled, compileSeconds, installed, installSeconds, frames, invalidated, osrEntered } = stats;
+  const tiers = Object.fromEntries(COMPILED_TIERS.map((t) => [t, { ...stats.tiers[t] }])) as Record<CompiledTier, TierFigures>;
+  return { compiled, compileSeconds, installed, installSeconds, frames, invalidated, osrEntered, exits: Object.fromEntries(stats.exits), tiers };
 }

@@ -52,15 +52,16 @@ export function compileFunction(ir: IrFunction, program: Program, codeId: number
 
 /**
  * The entry that continues a call of `ir` from the header of its loop at
- * `point`: the entry's IR (`passes/osr-entry.ts`), compiled as any version;
+ * `point`: the entry's IR (`passes/osr-entry.ts`), compiled as any version
+ * of `ir` (its profile sites numbered, and its exits continuing, as `ir`'s);
  * null when `point` is no loop.
  */
-export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): CompiledFunction | null {
+export function compileOsrEntry(ir: IrFunction, point: PointId, program: Program, codeId: number, options: CompileOptions = DEFAULT_COMPILE_OPTIONS, feedback: Feedback = {}): CompiledFunction | null {
   check(ir, program, 'the checker');
   const entry = buildOsrEntry(ir, point);
   if (!entry) return null;
   check(entry, program, 'osr-entry', { osrEntry: true });
-  return compileVersion(entry, program, codeId, options, {}, { osrEntry: true });
+  return buildVersion(entry, program, codeId, options, feedback, { osrEntry: true }, { version: ir, entersAt: point }).compiled;
 }
 
 /** A version as the passes left it: the IR that was emitted, the plan of each of its calls, and the module. */
@@ -76,12 +77,22 @@ export function inspectOptimized(ir: IrFunction, program: Program, codeId: numbe
   return buildVersion(ir, program, codeId, { ...options, speculate: true }, {});
 }
 
-function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): CompiledFunction {
-  return buildVersion(ir, program, codeId, requested, feedback, verify).compiled;
+function compileVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback): CompiledFunction {
+  return buildVersion(ir, program, codeId, requested, feedback).compiled;
 }
 
-/** Call plans name the version itself (self-calls, its definition): they are computed on `ir`; the rest on its compiled form. */
-function buildVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}): InspectedVersion {
+/** What an on-stack replacement entry continues: the version it is made of, from the header of its loop at `entersAt`. */
+interface Continues {
+  readonly version: IrFunction;
+  readonly entersAt: PointId | null;
+}
+
+/**
+ * Call plans name the version itself (self-calls, its definition): they are
+ * computed on `ir`; the rest on its compiled form. Profile sites and exits
+ * are those of `continues.version`.
+ */
+function buildVersion(ir: IrFunction, program: Program, codeId: number, requested: CompileOptions, feedback: Feedback, verify: VerifyOptions = {}, continues: Continues = { version: ir, entersAt: null }): InspectedVersion {
   let options = requested.speculate && !speculable(ir) ? { ...requested, speculate: false } : requested;
   let callPlans = computeCallPlans(ir, program, { ...options, profile: feedback.profile ?? null });
   let foldedGlobals: ReadonlySet<GlobalId> = new Set();
@@ -102,8 +113,8 @@ function buildVersion(ir: IrFunction, program: Program, codeId: number, requeste
   const indexedArrays = computeIndexedArrays(countedLoops);
   const fieldReuse = options.speculate ? computeFieldReuse(code.body, callPlans, program) : NO_FIELD_REUSE;
   const leafClasses = options.speculate ? computeLeafClasses(ir, callPlans, program) : new Set<ClassId>();
-  const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: recordedSites(ir, program) };
-  const compiled = emitModule(code, program, codeId, options, { version: ir, countedLoops, indexedArrays, callPlans, leafClasses, foldedGlobals, fieldReuse, recording });
+  const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: recordedSites(continues.version, program) };
+  const compiled = emitModule(code, program, codeId, options, { ...continues, countedLoops, indexedArrays, callPlans, leafClasses, foldedGlobals, fieldReuse, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
   const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));
   const stable = [...foldedGlobals].map((global): Dependency => ({ kind: 'stableGlobal', global }));

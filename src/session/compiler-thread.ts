@@ -22,18 +22,26 @@ import { LoadLog } from './load-log.js';
 import { CodeChannels, type ThreadPorts } from '../core/code-channels.js';
 import { SharedCode } from '../core/code-sharing.js';
 import { COMPILER_THREAD, codeProfile, stubSlot } from '../core/layout.js';
-import { releaseCodeId } from '../core/code-ids.js';
+import { holdCodeId, releaseCodeId } from '../core/code-ids.js';
 import { readProfile } from '../passes/profile.js';
 import { namedCodeId, uncompiledWord } from '../core/stub-slots.js';
 import { codeId, type FunctionId } from '../ir/ids.js';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
-import { compileFunction } from '../backend/pipeline.js';
+import { compileFunction, compileOsrEntry, type Feedback } from '../backend/pipeline.js';
+import type { CompiledFunction } from '../backend/compile-function.js';
+import type { TierFigures } from '../backend/opt-stats.js';
+import type { IrFunction, PointId } from '../ir/ir.js';
 import { codeVersion } from '../backend/code-version.js';
 import { GlobalStates } from '../core/global-states.js';
 import { nowMs } from '../core/clock.js';
 import { Tracer, trackOf, type TraceEvent, type TraceStart } from '../core/trace.js';
 
-/** What a program thread asks for: definition `definition` of `fn`, optimized, as code `optimized`. */
+/**
+ * What a program thread asks for: definition `definition` of `fn`, optimized,
+ * as code `optimized`; or, with `entersAt`, the optimized entry that
+ * continues a call of that definition from the header of its loop at
+ * `entersAt` (on-stack replacement: `Baseline.osrReady`), which no slot names.
+ */
 export interface OptimizeRequest {
   readonly fn: FunctionId;
   readonly definition: number;
@@ -45,6 +53,7 @@ export interface OptimizeRequest {
    * stored (a new definition) never equals it.
    */
   readonly named: number;
+  readonly entersAt?: PointId;
 }
 
 export interface CompilerStart {
@@ -65,6 +74,8 @@ export interface CompilerStats {
   readonly seconds: number;
   /** Wasm bytes of the versions compiled. */
   readonly bytes: number;
+  /** On-stack replacement entries compiled (not counted above). */
+  readonly entries: TierFigures;
 }
 
 /** What the compiler worker posts to its session: its figures when asked, and its trace events. */
@@ -80,10 +91,9 @@ export class CompilerThread {
   private readonly options: CompileOptions;
   private readonly globals: GlobalStates;
   private applied = 0;
-  private compiled = 0;
   private dropped = 0;
-  private seconds = 0;
-  private bytes = 0;
+  private readonly versions: TierFigures = { compiled: 0, seconds: 0, bytes: 0 };
+  private readonly entries: TierFigures = { compiled: 0, seconds: 0, bytes: 0 };
   private readonly trace: Tracer | null;
 
   /** `traceSink` takes the trace events in batches, when the run is traced. */
@@ -116,12 +126,22 @@ export class CompilerThread {
     });
   }
 
-  /** Compiles what `request` asks for, if its definition is still current; the requester's hold on the optimized id goes then. */
+  /**
+   * Compiles what `request` asks for, if its definition is still current;
+   * the requester's hold on the optimized id goes then. The requester of an
+   * entry keeps its hold (until no frame can enter it), and this thread
+   * holds the id too while it compiles.
+   */
   compile(request: OptimizeRequest): void {
+    const id = codeId(request.optimized);
+    if (request.entersAt !== undefined && !holdCodeId(this.i32, id)) {
+      this.dropped++;
+      return;
+    }
     try {
       this.compileHeld(request);
     } finally {
-      releaseCodeId(this.i32, codeId(request.optimized));
+      releaseCodeId(this.i32, id);
     }
   }
 
@@ -129,25 +149,48 @@ export class CompilerThread {
     // Modules that program threads post to every thread are of no use here.
     this.sharing.clearMailbox();
     this.catchUp();
-    const { fn, definition, optimized, named } = request;
+    const { fn, definition, optimized, named, entersAt } = request;
+    const ir = this.session.program.definition(codeId(definition));
+    if (entersAt !== undefined) {
+      // A program thread asks only at a loop's header: the IR has that loop. Its requester installs it when it next asks.
+      if (ir) this.compileAndPost(ir, request, this.entries, (feedback) => compileOsrEntry(ir, entersAt, this.session.program, optimized, this.options, feedback) ?? noLoop(ir, entersAt));
+      else this.dropped++;
+      return;
+    }
     const current = (word: number): boolean => namedCodeId(word) === definition || namedCodeId(word) === named;
     const slot = stubSlot(fn) >>> 2;
-    const word = Atomics.load(this.i32, slot);
-    const ir = this.session.program.definition(codeId(definition));
     // A request that another thread's request has answered finds the slot naming that version: dropped.
-    if (!ir || !current(word) || this.sharing.acquire(optimized) !== null) {
+    if (!ir || !current(Atomics.load(this.i32, slot))) {
       this.dropped++;
       return;
     }
+    if (!this.compileAndPost(ir, request, this.versions, (feedback) => compileFunction(ir, this.session.program, optimized, this.options, feedback))) return;
+    // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.
+    for (let now = Atomics.load(this.i32, slot); current(now); now = Atomics.load(this.i32, slot)) {
+      if (Atomics.compareExchange(this.i32, slot, now, uncompiledWord(codeId(optimized))) === now) return;
+    }
+  }
+
+  /**
+   * Compiles what `request` asks for of `ir` (`compile`, given what its
+   * definition's profile says) and posts it to every program thread,
+   * counting it in `figures`; false when another thread has claimed it.
+   */
+  private compileAndPost(ir: IrFunction, request: OptimizeRequest, figures: TierFigures, compile: (feedback: Feedback) => CompiledFunction): boolean {
+    const { definition, optimized, entersAt } = request;
+    if (this.sharing.acquire(optimized) !== null) {
+      this.dropped++;
+      return false;
+    }
     const start = nowMs();
     let bytes = 0;
-    this.trace?.begin('compile', 'compile', { tier: 'opt', function: ir.name, version: optimized });
+    const tier: Record<string, string | number> = entersAt === undefined ? { tier: 'opt' } : { tier: 'osr-opt', point: entersAt };
+    this.trace?.begin('compile', 'compile', { ...tier, function: ir.name, version: optimized });
     try {
       const profile = readProfile(ir, this.i32, Atomics.load(this.i32, codeProfile(definition) >>> 2));
-      const compiled = compileFunction(ir, this.session.program, optimized, this.options, { profile, globals: this.globals });
+      const compiled = compile({ profile, globals: this.globals });
       bytes = compiled.bytes.length;
-      const code = codeVersion(optimized, compiled, 0);
-      const { ir: _own, ...shared } = code;
+      const { ir: _own, ...shared } = codeVersion(optimized, compiled, 0);
       this.sharing.publish(optimized, shared);
     } catch (e) {
       this.sharing.abandon(optimized);
@@ -157,17 +200,15 @@ export class CompilerThread {
       // Each compile's events go out with it: the compiler thread may be idle for long.
       this.trace?.flush();
     }
-    this.seconds += (nowMs() - start) / 1000;
-    this.bytes += bytes;
-    this.compiled++;
-    // The slot may have gone from `-definition` to `definition` meanwhile (baseline code installed): either is replaced.
-    for (let now = Atomics.load(this.i32, slot); current(now); now = Atomics.load(this.i32, slot)) {
-      if (Atomics.compareExchange(this.i32, slot, now, uncompiledWord(codeId(optimized))) === now) return;
-    }
+    figures.compiled++;
+    figures.seconds += (nowMs() - start) / 1000;
+    figures.bytes += bytes;
+    return true;
   }
 
   stats(): CompilerStats {
-    return { compiled: this.compiled, dropped: this.dropped, seconds: this.seconds, bytes: this.bytes };
+    const { compiled, seconds, bytes } = this.versions;
+    return { compiled, dropped: this.dropped, seconds, bytes, entries: { ...this.entries } };
   }
 
   /**
@@ -184,4 +225,8 @@ export class CompilerThread {
     this.session.collect();
     this.session.heap.refresh();
   }
+}
+
+function noLoop(ir: IrFunction, point: PointId): never {
+  throw new Error(`${ir.name}: no loop at point ${point} to enter`);
 }

@@ -20,13 +20,15 @@ export interface ThreadFigures {
 }
 
 export interface RunStats {
-  /** Compiles on every thread (the compiler thread's are 'opt'). */
+  /** Compiles on every thread (the compiler thread's are 'opt' and 'osr-opt'). */
   readonly tiers: Readonly<Record<CompiledTier, Readonly<TierFigures>>>;
   readonly deopts: Readonly<Record<DeoptReason, number>>;
   /** Frames the deopts continued in the interpreter. */
   readonly framesRebuilt: number;
   /** Optimized versions made invalid (each thread counts its own). */
   readonly invalidated: number;
+  /** Frames of baseline code that went on in optimized code at a loop header. */
+  readonly osrEntered: number;
   /** Loads and their handshakes; p50 and p99 within 9% (`latency-histogram.ts`). */
   readonly loads: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
   /** Code versions kept and freed, and the bytes of their modules, summed over the threads (each thread instantiates its own). */
@@ -49,6 +51,11 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
       sum.seconds += compiler.seconds;
       sum.bytes += compiler.bytes;
     }
+    if (tier === 'osr-opt' && compiler) {
+      sum.compiled += compiler.entries.compiled;
+      sum.seconds += compiler.entries.seconds;
+      sum.bytes += compiler.entries.bytes;
+    }
     return [tier, sum];
   })) as Record<CompiledTier, TierFigures>;
   const reasons = Object.keys(DEOPT_REASONS) as DeoptReason[];
@@ -59,6 +66,7 @@ export function runStats(threads: readonly (ThreadFigures | undefined)[], compil
     deopts,
     framesRebuilt: ran.reduce((n, t) => n + t.opt.frames, 0),
     invalidated: ran.reduce((n, t) => n + t.opt.invalidated, 0),
+    osrEntered: ran.reduce((n, t) => n + t.opt.osrEntered, 0),
     loads: { count: handshakes.count, p50Ms: percentileMs(handshakes, 0.5), p99Ms: percentileMs(handshakes, 0.99), maxMs: handshakes.maxMs },
     codeVersions: {
       live: ran.reduce((n, t) => n + t.code.liveVersions, 0),
@@ -86,6 +94,7 @@ export function formatStats(s: RunStats): string {
     `  ${'deopt'.padEnd(12)}${'count'.padStart(8)}  why`,
     ...reasons,
     `  frames rebuilt ${s.framesRebuilt}, optimized versions invalidated ${s.invalidated}`,
+    `  baseline frames continued in optimized code ${s.osrEntered}`,
     `loads ${l.count}, handshake p50 ${l.p50Ms.toFixed(3)} ms, p99 ${l.p99Ms.toFixed(3)} ms, max ${l.maxMs.toFixed(3)} ms`,
     `code versions live ${s.codeVersions.live} (${kib(s.codeVersions.liveBytes)}), freed ${s.codeVersions.freed} (${kib(s.codeVersions.freedBytes)})`,
     `peak memory: resident ${mib(s.peakMemory.residentBytes)}, shared ${mib(s.peakMemory.sharedBytes)}`,

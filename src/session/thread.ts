@@ -5,6 +5,7 @@
 import { writeSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import type { FunctionId } from '../ir/ids.js';
+import type { PointId } from '../ir/ir.js';
 import type { OptimizeRequest } from './compiler-thread.js';
 import { CompileError } from '../frontend/diagnostic.js';
 import { Control, StopReason, Stopped, ThreadState } from '../core/control.js';
@@ -106,6 +107,10 @@ export class Thread implements ThreadHooks {
           request: (fn: FunctionId, definition: number, optimized: number, named: number) => {
             optimizer ??= (connectOptimizer as () => MessagePort)();
             optimizer.postMessage({ fn, definition, optimized, named } satisfies OptimizeRequest);
+          },
+          requestEntry: (fn: FunctionId, definition: number, optimized: number, point: PointId) => {
+            optimizer ??= (connectOptimizer as () => MessagePort)();
+            optimizer.postMessage({ fn, definition, optimized, named: definition, entersAt: point } satisfies OptimizeRequest);
           },
           expect: () => {
             optimizer ??= (connectOptimizer as () => MessagePort)();

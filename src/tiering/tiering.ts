@@ -31,7 +31,8 @@ import type { TierUpPolicy } from '../interp/hotness.js';
 import { Interpreter } from '../interp/interpreter.js';
 import type { RuntimeHost } from '../core/host.js';
 import type { FrameState, FunctionId, IrFunction, PointId } from '../ir/ir.js';
-import type { CompileOptions } from '../backend/compile-options.js';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from '../backend/compile-options.js';
+import { ITERATIONS_PER_CALL } from '../backend/emit-profile-counts.js';
 import { depthWord, makesCalls, runsBounded } from '../core/limits.js';
 import type { CodeSharing } from '../core/code-sharing.js';
 import type { Heap } from '../core/heap.js';
@@ -103,7 +104,9 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
-    this.baseline = new Baseline(program, heap, host, sharing, this, compile, optimizeQueue ?? null);
+    // A frame of baseline code asks for optimized code at a loop after ITERATIONS_PER_CALL times the interpreter's loop threshold: by default 100,000 iterations, as many as make its function hot (`passes/profile.ts`).
+    const options = { ...(compile ?? DEFAULT_COMPILE_OPTIONS), osrAfterIterations: ITERATIONS_PER_CALL * thresholds.backEdges };
+    this.baseline = new Baseline(program, heap, host, sharing, this, options, optimizeQueue ?? null);
   }
 
   /** Calls function `fn` from outside the program (interpreter representation of values). */

@@ -88,6 +88,7 @@ test('a definition that runs in bounded time keeps its baseline code at auto; it
   assert.equal(session.optStats().compiled, 0, 'leaf is not optimized, however often it is called');
   const n = 2 * OPTIMIZE_AFTER_CALLS * ITERATIONS_PER_CALL;
   for (let k = 0; k < 3; k++) assert.equal(session.call('uses', n), Array.from({ length: n }, (_, i) => (i % 7) + 1).reduce((a, b) => a + b, 0));
+  // Its version, and the entry that its first long call continued in (`Baseline.osrReady`).
   const optimized = session.compiledCode().filter((c) => c.deopt !== null).map((c) => c.ir.name);
-  assert.deepEqual(optimized, ['uses']);
+  assert.deepEqual([...new Set(optimized)], ['uses']);
 });

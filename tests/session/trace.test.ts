@@ -126,7 +126,7 @@ test('a ThreadedSession traces every thread of its run, and its stats() count wh
     const stats = await t.stats();
     await t.close();
     const events = validTrace(path);
-    assert.deepEqual(compilesByTier(events), { baseline: stats.tiers.baseline.compiled, opt: stats.tiers.opt.compiled, osr: stats.tiers.osr.compiled });
+    assert.deepEqual(compilesByTier(events), { baseline: stats.tiers.baseline.compiled, opt: stats.tiers.opt.compiled, osr: stats.tiers.osr.compiled, 'osr-opt': stats.tiers['osr-opt'].compiled });
     assert.equal(stats.loads.count, 2);
     assert.equal(eventsNamed(events, 'handshake', 'B').length, 2);
     // The loads from this thread are on the main track, each with both threads' acknowledgements.
@@ -182,14 +182,14 @@ function rejit(...args: string[]): { status: number | null; stdout: string; stde
 function printedStats(stderr: string): { compiled: Record<string, number>; deopts: Record<string, number>; loads: number } {
   const compiled: Record<string, number> = {};
   const deopts: Record<string, number> = {};
-  for (const m of stderr.matchAll(/^ {2}(baseline|opt|osr) +(\d+) /gm)) compiled[m[1] as string] = Number(m[2]);
+  for (const m of stderr.matchAll(/^ {2}(baseline|opt|osr-opt|osr) +(\d+) /gm)) compiled[m[1] as string] = Number(m[2]);
   for (const m of stderr.matchAll(/^ {2}(invalidated|guard|stress) +(\d+) /gm)) deopts[m[1] as string] = Number(m[2]);
   const loads = Number(/^loads (\d+),/m.exec(stderr)?.[1]);
   return { compiled, deopts, loads };
 }
 
 function compilesByTier(events: readonly Event[]): Record<string, number> {
-  const counts: Record<string, number> = { baseline: 0, opt: 0, osr: 0 };
+  const counts: Record<string, number> = { baseline: 0, opt: 0, osr: 0, 'osr-opt': 0 };
   for (const e of eventsNamed(events, 'compile')) counts[e.args.tier as string] = (counts[e.args.tier as string] ?? 0) + 1;
   return counts;
 }
