@@ -388,15 +388,12 @@ export class Baseline {
   /** Baseline `code`, which records a profile, is hot: its definition is to be optimized (off this thread, or at its next call). */
   private baselineHot(code: CodeVersion): void {
     if (this.policy.optimizing(code.ir) === 'never') return;
-    // An on-stack replacement entry records into its definition's profile.
-    const osr = this.osrVersions.has(codeId(code.id));
-    const definition = osr ? this.program.definitionIdOf(code.ir) : codeId(moduleIdOf(code));
-    if (definition === undefined) return;
+    const definition = codeId(moduleIdOf(code));
     const fn = code.ir.id;
     if (this.trace && !this.hot.has(definition)) this.trace.instant('tier', 'tier-up', { function: code.ir.name, to: 'opt', definition });
     this.hot.add(definition);
     if (this.queue) {
-      this.requestOptimized(fn, definition, osr ? definition : codeId(code.id));
+      this.requestOptimized(fn, definition, codeId(code.id));
       return;
     }
     // The slot names the optimized version from now on (if it still names this code): the next call compiles it.
@@ -832,6 +829,7 @@ export class Baseline {
   private installEntry(entry: OptimizedEntry): boolean {
     const state = Atomics.load(this.heap.i32, codeState(entry.id) >>> 2);
     if (state !== CodeState.Published && state !== CodeState.Invalid) return false;
+    const start = nowMs();
     const shared = this.sharing.acquire(entry.id) as SharedCodeVersion;
     const code = { ...shared, ir: entry.ir };
     // Compiled against loads that this thread may have applied since, or not yet; a collection meanwhile may drop the entry.
@@ -844,6 +842,7 @@ export class Baseline {
       return false;
     }
     this.placeEntry(entry, code);
+    this.countOptimized(true, (nowMs() - start) / 1000);
     return true;
   }
 

@@ -11,6 +11,7 @@ import type { FrameInfo } from './wasm-frames.js';
 import type { JsImportData } from './js-imports.js';
 import type { DeoptTable } from './deopt-exits.js';
 import type { Dependency } from '../passes/dependencies.js';
+import { configureEngine } from './engine-flags.js';
 
 /** A function import of the module: where it comes from and its signature. */
 export interface Link {
@@ -43,6 +44,8 @@ export const moduleIdOf = (code: CodeVersion): number => code.relinkOf ?? code.i
 export type SharedCodeVersion = Omit<CodeVersion, 'ir'>;
 
 export function codeVersion(id: number, compiled: CompiledFunction, emitSeconds: number): CodeVersion {
+  // At auto the interpreter's first hot version is compiled before its thread makes a code table.
+  configureEngine();
   const start = nowMs();
   const module = new WebAssembly.Module(compiled.bytes);
   const moduleSeconds = (nowMs() - start) / 1000;

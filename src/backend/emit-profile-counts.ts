@@ -24,8 +24,12 @@ import { wasmType } from './wasm-types.js';
 /** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
 export const ITERATIONS_PER_CALL = 100;
 
-/** Loop iterations of one frame of baseline code after which it asks to continue in optimized code, and again after as many more (`continueOptimized`). */
-export const OSR_AFTER_ITERATIONS = 100_000;
+/**
+ * Loop iterations of one frame of baseline code after which it asks to
+ * continue in optimized code, and again after as many more
+ * (`continueOptimized`): twice the iterations that make its definition hot.
+ */
+export const OSR_AFTER_ITERATIONS = 2 * OPTIMIZE_AFTER_CALLS * ITERATIONS_PER_CALL;
 
 /**
  * Counts a call, at entry, up to OPTIMIZE_AFTER_CALLS: the call that
@@ -36,7 +40,7 @@ export const OSR_AFTER_ITERATIONS = 100_000;
  */
 export function countCall(fx: FunctionEmitter): void {
   const recording = fx.facts.recording;
-  if (!recording) return;
+  if (!recording || fx.facts.entersAt !== null) return;
   const c = fx.c;
   const at = recording.address + PROFILE_CALLS;
   fx.scratch('i32', (calls) => {
@@ -75,7 +79,10 @@ export function countIterationOrLeave(fx: FunctionEmitter, exit: Label): void {
  * to be optimized (once: later frames call the optimized version). At the
  * header of the function's own loop at `point` (null: not at a header), the
  * frame also counts them toward continuing there in optimized code itself
- * (`continueOptimized`).
+ * (`continueOptimized`). An on-stack replacement entry records receivers
+ * but counts nothing toward its definition's optimization, which its
+ * definition's own code asks for: an entry is in no slot, so its request
+ * could only guess what the slot names when the compiler gets to it.
  */
 export function addIterations(fx: FunctionEmitter, point: PointId | null): void {
   const recording = fx.facts.recording;
@@ -84,19 +91,25 @@ export function addIterations(fx: FunctionEmitter, point: PointId | null): void 
   const local = iterationLocal(fx);
   const at = recording.address + PROFILE_CALLS;
   c.localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.ge_u').if();
+  if (fx.facts.entersAt === null) addToProfile(fx, at, local);
+  if (point !== null && !fx.inInlinedBody) continueOptimized(fx, point, local);
+  c.i32Const(0).localSet(local);
+  c.end();
+}
+
+/** Adds the `iterations` counted, as calls, to the count at `at`; the addition that crosses OPTIMIZE_AFTER_CALLS asks to be optimized. */
+function addToProfile(fx: FunctionEmitter, at: number, iterations: number): void {
+  const c = fx.c;
   fx.scratch('i32', (before) => {
     // Added only below the threshold (a count read as negative, being racy, adds nothing); crossing it asks to be optimized.
     c.i32Const(0).i32Load(at).localTee(before).i32Const(0).op('i32.ge_s');
     c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.lt_s').i32And().if();
-    c.i32Const(0).localGet(before).localGet(local).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().localTee(before).i32Store(at);
+    c.i32Const(0).localGet(before).localGet(iterations).i32Const(ITERATIONS_PER_CALL).op('i32.div_u').i32Add().localTee(before).i32Store(at);
     c.localGet(before).i32Const(OPTIMIZE_AFTER_CALLS).op('i32.ge_s').if();
     c.call(fx.imports.js('optimize'));
     c.end();
     c.end();
   });
-  if (point !== null && !fx.inInlinedBody) continueOptimized(fx, point, local);
-  c.i32Const(0).localSet(local);
-  c.end();
 }
 
 /**

@@ -18,7 +18,8 @@
 //! returns, and posts no such tasks.
 //!
 //! V8 flags are process-wide; they must be set before the first module is
-//! compiled, and are set then (`code-table.ts`): a run that compiles nothing
+//! compiled, and are set then (`code-version.ts`; and `code-table.ts`, whose
+//! runtime module may come first): a run that compiles nothing
 //! (hello world at auto) does not load `node:v8` (about 2 ms of start-up,
 //! with the streams it builds on).
 //!

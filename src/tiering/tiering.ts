@@ -104,8 +104,10 @@ export class Tiering implements TierUpPolicy, CompilePolicy {
     // Rounded up: a version called `calls` times is hot however the division falls.
     this.callCost = Math.ceil(thresholds.backEdges / thresholds.calls);
     this.interpreter = new Interpreter(program, heap, host, this);
-    // A frame of baseline code asks for optimized code at a loop after ITERATIONS_PER_CALL times the interpreter's loop threshold: by default 100,000 iterations, as many as make its function hot (`passes/profile.ts`).
-    const options = { ...(compile ?? DEFAULT_COMPILE_OPTIONS), osrAfterIterations: ITERATIONS_PER_CALL * thresholds.backEdges };
+    // A frame of baseline code asks to continue in optimized code at a loop after 2 * ITERATIONS_PER_CALL times the interpreter's loop
+    // threshold: by default 200,000 iterations, twice as many as make its function hot (`passes/profile.ts`), so that a frame of a
+    // definition's code asks for the definition first, and leaves for an entry only if it runs as long again.
+    const options = { ...(compile ?? DEFAULT_COMPILE_OPTIONS), osrAfterIterations: 2 * ITERATIONS_PER_CALL * thresholds.backEdges };
     this.baseline = new Baseline(program, heap, host, sharing, this, options, optimizeQueue ?? null);
   }
 
