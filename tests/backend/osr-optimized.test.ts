@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../src/session/session.js';
 import { ThreadedSession } from '../../src/session/threaded-session.js';
+import { Trap } from '../../src/core/trap.js';
 
 const LOW = { calls: 2, backEdges: 1 };
 
@@ -114,4 +115,36 @@ test('a load that breaks what the entry assumed deoptimizes the frame running in
   assert.ok(stats.osrEntered >= 1, `entered optimized code ${stats.osrEntered} times`);
   assert.ok(stats.deopts.invalidated >= 1, `deopts after the load: ${stats.deopts.invalidated}`);
   got.session.close();
+});
+
+/** A trap after the frame has gone on in the entry: index 5,000 of a 5,000-element array, two calls deep. */
+const TRAPS = `
+fn at(a: i32[], i: i32) -> i32 { return a[i]; }
+fn sum(a: i32[], n: i32) -> i32 {
+  let s = 0;
+  for i in 0..n { s += at(a, i); }
+  return s;
+}
+fn main(n: i32) -> i32 { return sum(new i32[5000], n); }
+`;
+
+test('a trap in the entry has the stack the interpreter reports: the frame that went on in it shows once', () => {
+  const trap = (tier: 'interp' | 'auto'): { message: string; entered: number } => {
+    const s = new Session({ tier, tierUp: LOW, print: () => {} });
+    s.load(TRAPS, 'traps.rj');
+    try {
+      s.call('main', 5001);
+      return { message: 'no trap', entered: 0 };
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e;
+      return { message: e.format(), entered: s.stats().osrEntered };
+    } finally {
+      s.close();
+    }
+  };
+  const want = trap('interp');
+  const got = trap('auto');
+  assert.match(want.message, /sum/);
+  assert.equal(got.message, want.message);
+  assert.ok(got.entered >= 1, `entered optimized code ${got.entered} times`);
 });
