@@ -721,8 +721,10 @@ export class Baseline {
    * `point` is no loop. Its code id, for stack traces only, comes from a
    * range of this thread's own (no table slot, no stub). Callers keep what
    * they get (the code too: while they do, stack traces find it): each call
-   * compiles again. A definition that will be optimized records its profile
-   * here too, and its frame can go on into optimized code (`osrReady`).
+   * compiles again. The entry of a definition that will be optimized records
+   * the receivers it sees into the definition's profile (and counts nothing
+   * toward its optimization: `emit-profile-counts.ts`), and its frame can go
+   * on into optimized code (`osrReady`).
    */
   compileOsrEntry(ir: IrFunction, point: PointId): { readonly ir: IrFunction; readonly code: CodeVersion; readonly entry: WebAssembly.ExportedFunction } | null {
     const id = codeId(this.nextOsrId);

@@ -12,8 +12,10 @@
 //! iteration (`emit-loop.ts`): its count is its poll interval. A counted
 //! loop, which polls once per chunk of POLL_INTERVAL iterations, adds them
 //! after each chunk. What a loop that ends leaves uncounted goes on to the
-//! frame's next loop, and is lost when the frame returns. Nothing here is
-//! emitted in code that records no profile.
+//! frame's next loop, and is lost when the frame returns. Where they are
+//! added at a loop's header, the frame also counts them for itself, to
+//! continue in optimized code once it has run long (`continueOptimized`).
+//! Nothing here is emitted in code that records no profile.
 
 import type { PointId } from '../ir/ir.js';
 import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
