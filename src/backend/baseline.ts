@@ -839,7 +839,7 @@ export class Baseline {
     if (entry.dropped) return false;
     if (!code.dependencies.every((d) => holds(d, this.program, this.globals))) {
       if (this.trace) this.traceInvalidations(this.trace, [code]);
-      this.placeEntry(entry, code);
+      // Not instantiated: invalidating drops the entry, which the next ask asks for again.
       this.invalidate(code);
       return false;
     }

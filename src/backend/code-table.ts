@@ -159,7 +159,11 @@ export class CodeTable {
   private instantiate(code: CodeVersion, callees: { unlinked: FunctionId[]; linked: FunctionId[] }): WebAssembly.ExportedFunction {
     const { heap, host, raise } = this.env;
     const { deopt } = this.env;
-    const services = jsImports(code, host, raise, { value: deopt.value, tick: deopt.tick, exit: (exit) => deopt.exit(code, exit), optimize: () => deopt.optimize(code),
+    const services = jsImports(code, host, raise, {
+      value: deopt.value,
+      tick: deopt.tick,
+      exit: (exit) => deopt.exit(code, exit),
+      optimize: () => deopt.optimize(code),
       osrReady: (point) => deopt.osrReady(code, point),
       osrEnter: (point) => deopt.osrEnter(code, point),
     });

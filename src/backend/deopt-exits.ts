@@ -37,7 +37,7 @@ import { ENTRY_POINT, type FunctionId, type IrFunction, type LocalIndex, type Po
 import { codeState } from '../core/layout.js';
 import { CodeState } from '../core/code-sharing.js';
 import { computeLiveness, type Liveness } from '../passes/liveness.js';
-import type { TagIdx, ValType } from '../wasm/types.js';
+import type { FuncIdx, TagIdx, ValType } from '../wasm/types.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
 
@@ -140,16 +140,23 @@ export class DeoptExits {
         ...(guard && i === last ? { before: true as const } : {}),
       };
     });
-    for (const local of handed) {
-      const t = this.localType(local);
-      c.localGet(local).call(fx.imports.js(t === 'i64' ? 'deoptValueI64' : t === 'f64' ? 'deoptValueF64' : 'deoptValueI32'));
-    }
+    handOver(fx, handed.map((local) => [local, this.localType(local)]));
     c.i32Const(this.exits.push({ frames: exitFrames, guard, values: handed.length }) - 1);
-    const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
-    fx.deoptCall(fx.imports.js(result === 'void' ? 'deoptVoid' : result === 'i64' ? 'deoptI64' : result === 'f64' ? 'deoptF64' : 'deoptI32'));
+    fx.deoptCall(byResult(fx, 'deopt'));
     if (this.tag === null) c.return();
     else c.throw(this.tag);
   }
+}
+
+/** Hands each wasm local of `locals`, of its type, to the runtime (`js.deoptValue*`): what an exit, or an entry into optimized code, continues with. */
+export function handOver(fx: FunctionEmitter, locals: readonly (readonly [number, ValType])[]): void {
+  for (const [local, t] of locals) fx.c.localGet(local).call(fx.imports.js(t === 'i64' ? 'deoptValueI64' : t === 'f64' ? 'deoptValueF64' : 'deoptValueI32'));
+}
+
+/** The import of the runtime's `prefix` service (an exit, or an entry into optimized code) that returns the function's result type. */
+export function byResult(fx: FunctionEmitter, prefix: 'deopt' | 'osr'): FuncIdx {
+  const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
+  return fx.imports.js(`${prefix}${result === 'void' ? 'Void' : result === 'i64' ? 'I64' : result === 'f64' ? 'F64' : 'I32'}`);
 }
 
 const livenessOf = new WeakMap<IrFunction, Liveness>();

@@ -22,6 +22,8 @@ import { OPTIMIZE_AFTER_CALLS, PROFILE_CALLS } from '../passes/profile.js';
 import type { Label } from '../wasm/code-emitter.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { wasmType } from './wasm-types.js';
+import { byResult, handOver } from './deopt-exits.js';
+import type { ValType } from '../wasm/types.js';
 
 /** Loop iterations of baseline code that count as one call toward its optimization (the interpreter's ratio, `tiering/tiering.ts`). */
 export const ITERATIONS_PER_CALL = 100;
@@ -132,16 +134,10 @@ function continueOptimized(fx: FunctionEmitter, point: PointId, iterations: numb
   c.localGet(counted).localGet(iterations).i32Add().localTee(counted).i32Const(fx.options.osrAfterIterations ?? OSR_AFTER_ITERATIONS).op('i32.ge_u').if();
   c.i32Const(0).localSet(counted);
   c.i32Const(point).call(fx.imports.js('osrReady')).if();
-  const locals = fx.ownLocals();
-  const handed = [fx.depth, ...locals];
-  const types = ['i32' as const, ...fx.facts.version.locals.map((l) => wasmType(l.type))];
-  handed.forEach((local, i) => {
-    const t = types[i];
-    c.localGet(local).call(fx.imports.js(t === 'i64' ? 'deoptValueI64' : t === 'f64' ? 'deoptValueF64' : 'deoptValueI32'));
-  });
+  const types = fx.facts.version.locals.map((l) => wasmType(l.type));
+  handOver(fx, [[fx.depth, 'i32'], ...fx.ownLocals().map((local, l): [number, ValType] => [local, types[l] as ValType])]);
   c.i32Const(point);
-  const result = fx.ir.result === 'void' ? 'void' : wasmType(fx.ir.result);
-  fx.deoptCall(fx.imports.js(result === 'void' ? 'osrVoid' : result === 'i64' ? 'osrI64' : result === 'f64' ? 'osrF64' : 'osrI32'));
+  fx.deoptCall(byResult(fx, 'osr'));
   c.return();
   c.end();
   c.end();
