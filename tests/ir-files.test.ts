@@ -29,9 +29,11 @@ import { irErrors } from '../src/ir/verify.js';
 import { Program } from '../src/core/program.js';
 import { computeCallPlans, type CallPlans } from '../src/passes/call-plans.js';
 import { computeCountedLoops } from '../src/passes/counted-loop.js';
+import { classIdRuns, computeClassSets } from '../src/passes/class-sets.js';
 import { computeGlobalUses } from '../src/passes/stable-globals.js';
 import { computeFieldReuse } from '../src/passes/field-reuse.js';
 import type { GlobalId } from '../src/ir/ids.js';
+import type { ClassId } from '../src/ir/types.js';
 import { computeIndexedArrays } from '../src/passes/indexed-arrays.js';
 import { buildOsrEntry } from '../src/passes/osr-entry.js';
 import { computeLiveness } from '../src/passes/liveness.js';
@@ -70,6 +72,19 @@ const RUNS: Record<string, Run> = {
       if (!counted.has(l.label)) return `L${l.label}: not counted`;
       const a = arrays.get(l.label) ?? [];
       return `L${l.label}: ${a.length === 0 ? 'no arrays' : a.map((x) => `$${fn.locals[x]?.name ?? '?'}:${x}`).join(' ')}`;
+    });
+  },
+  /**
+   * Each class that the optimizing tier's version tests against (`is`, `as`,
+   * inlined bodies included) and whose loaded subclasses it compares with
+   * (`passes/class-sets.ts`): those classes, and the runs of ids compared.
+   */
+  'class-sets': (fn, program) => {
+    const sets = computeClassSets(fn, computeCallPlans(fn, program, { inline: true, speculate: true }), program);
+    const name = (id: ClassId): string => program.classInfo(id).name;
+    return [...sets].map(([tested, ids]) => {
+      const runs = classIdRuns(ids).map((r) => (r.first === r.last ? `${r.first}` : `${r.first}-${r.last}`));
+      return `${name(tested)}: ${ids.map(name).join(' ')} (ids ${runs.join(', ')})`;
     });
   },
   /** Each call: how it runs (`passes/call-plans.ts`), inlined callees' calls indented below. */
@@ -152,7 +167,7 @@ function planLines(plans: CallPlans, program: Program, indent: string): string[]
     if (cases.length === 0) return [`${indent}@${point}: dispatcher`];
     return cases.flatMap((k) => {
       const callee = program.functionInfo(k.fn).name;
-      const head = `${indent}@${point}${k.classId === null ? '' : ` ${program.classInfo(k.classId).name}`} ${callee}: `;
+      const head = `${indent}@${point}${k.classIds === null ? '' : ` ${k.classIds.map((id) => program.classInfo(id).name).join(',')}`} ${callee}: `;
       const r = k.run;
       switch (r.kind) {
         case 'self': return [`${head}self`];

@@ -11,10 +11,10 @@
 //!   definition word still names that definition;
 //! - otherwise through the hub dispatcher of the callee's signature, which
 //!   loads the slot, compiles on first call, and tail-calls the code;
-//! - virtual: an inline cache on the receiver's class id over the loaded
-//!   classes that implement the method (up to `passes/call-plans.ts`
-//!   MAX_CASES): a class id fixes
-//!   the implementation, which runs as a direct call or a leaf above. Any
+//! - virtual: an inline cache on the receiver's class id over the
+//!   implementations among the loaded classes (`passes/call-plans.ts`): the
+//!   class ids that run one implementation are one case, which runs as a
+//!   direct call, a leaf or an inlined body as above. Any
 //!   other class id goes to the checks (the metadata block must be a
 //!   subclass of the method's class: a freed or reused block traps rather
 //!   than calling a method of another signature), the vtable and the
@@ -29,14 +29,14 @@
 //! may instantiate the caller's module again once it has code (`baseline.ts`).
 
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
-import type { ValueType } from '../ir/types.js';
+import type { ClassId, ValueType } from '../ir/types.js';
 import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
 import type { FunctionInfo, Program } from '../core/program.js';
 import type { CallCase, CallPlans } from '../passes/call-plans.js';
 import { inlineLeaf, type Leaf } from '../passes/inline-leaf.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
 import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
-import { emitExpr } from './emit-expr.js';
+import { emitClassIdIn, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { emitInlined } from './inline-call.js';
@@ -103,11 +103,15 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
     if (site !== null) recordReceiver(fx, site, header);
     const plan = planOf(fx, s);
     // One implementation for every receiver (the optimizing tier): the receiver need only be an object, not a freed block.
-    if (plan.length === 1 && plan[0]?.classId === null) {
+    if (plan.length === 1 && plan[0]?.classIds === null) {
       c.localGet(header).i32Const(1).i32Sub().i32Const(MAX_CLASSES - 1).i32GeU();
       fx.trapIf('deletedObject', pos);
     }
-    const cases = plan.map((k): Case => ({ test: k.classId === null ? null : () => c.localGet(header).i32Const(k.classId as number).i32Ne(), run: runOf(fx, k, sig), ...(k.guarded ? { guarded: true as const } : {}) }));
+    const test = (ids: readonly ClassId[]) => (): void => {
+      emitClassIdIn(c, header, ids);
+      c.i32Eqz();
+    };
+    const cases = plan.map((k): Case => ({ test: k.classIds === null ? null : test(k.classIds), run: runOf(fx, k, sig), ...(k.guarded ? { guarded: true as const } : {}) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
         const depth = fx.program.classInfo(classId).depth;

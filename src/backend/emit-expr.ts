@@ -13,6 +13,8 @@ import { META_DEPTH, ancestorOffset } from './class-metadata.js';
 import { GlobalState } from '../core/global-states.js';
 import type { GlobalId } from '../ir/ids.js';
 import type { MemOp, PlainOp } from '../wasm/opcodes.js';
+import type { CodeEmitter } from '../wasm/code-emitter.js';
+import { classIdRuns } from '../passes/class-sets.js';
 import { emitNewArray, emitNewObject } from './emit-alloc.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { trapCode } from './js-imports.js';
@@ -222,15 +224,19 @@ export function elemTypeOf(array: Expr): ValueType {
 /** Replaces the reference on the stack by whether it is a non-null instance of class `classId` (a freed block is none). */
 function emitClassTest(fx: FunctionEmitter, classId: ClassId): void {
   const c = fx.c;
-  // An object of exactly that class is the common case: one compare, no call.
+  const known = fx.facts.classSets.get(classId);
   fx.scratch('i32', (obj) => {
     c.localTee(obj).i32Eqz();
     c.if('i32');
     c.i32Const(0);
     c.else();
-    c.localGet(obj).i32Load().localTee(obj).i32Const(classId).i32Eq();
-    // Optimized code, against a class that nothing extends: that compare is the whole test.
-    if (!fx.facts.leafClasses.has(classId)) {
+    c.localGet(obj).i32Load().localSet(obj);
+    if (known) {
+      // Optimized code, the loaded classes at or below `classId` known: comparing with their ids is the whole test.
+      emitClassIdIn(c, obj, known);
+    } else {
+      // An object of exactly that class is the common case: one compare, no call.
+      c.localGet(obj).i32Const(classId).i32Eq();
       c.if('i32');
       c.i32Const(1);
       c.else();
@@ -238,6 +244,15 @@ function emitClassTest(fx: FunctionEmitter, classId: ClassId): void {
       c.end();
     }
     c.end();
+  });
+}
+
+/** Pushes whether the class id in local `header` is one of `ids`: a compare per run of consecutive ids. */
+export function emitClassIdIn(c: CodeEmitter, header: number, ids: readonly ClassId[]): void {
+  classIdRuns(ids).forEach(({ first, last }, i) => {
+    if (first === last) c.localGet(header).i32Const(first).i32Eq();
+    else c.localGet(header).i32Const(first).i32Sub().i32Const(last - first).i32LeU();
+    if (i > 0) c.i32Or();
   });
 }
 

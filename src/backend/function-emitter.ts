@@ -73,8 +73,8 @@ export interface FunctionFacts {
   readonly countedLoops: CountedLoops;
   readonly indexedArrays: IndexedArrays;
   readonly callPlans: CallPlans;
-  /** Optimized code: classes tested that nothing extends, each test one compare (`passes/leaf-classes.ts`). */
-  readonly leafClasses: ReadonlySet<ClassId>;
+  /** Optimized code: classes tested whose loaded subclasses are known, with their ids: a test compares against them (`passes/class-sets.ts`). */
+  readonly classSets: ReadonlyMap<ClassId, readonly ClassId[]>;
   /** Optimized code: globals read as their initializer, no store having touched them (`passes/stable-globals.ts`). */
   readonly foldedGlobals: ReadonlySet<GlobalId>;
   /** Optimized code: field reads kept in locals (`passes/field-reuse.ts`), of the function's own body. */

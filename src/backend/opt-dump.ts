@@ -54,7 +54,7 @@ function planLines(plans: CallPlans, ir: IrFunction, program: Program, indent: s
 }
 
 function caseText(c: CallCase, program: Program): string {
-  const receiver = c.classId === null ? '' : `${program.classInfo(c.classId).name}${c.guarded ? ' (guarded: others deoptimize)' : ''} -> `;
+  const receiver = c.classIds === null ? '' : `${c.classIds.map((k) => program.classInfo(k).name).join(', ')}${c.guarded ? ' (guarded: others deoptimize)' : ''} -> `;
   const how = c.run.kind === 'call' ? 'call' : c.run.kind;
   const unchecked = c.run.kind === 'call' && c.run.unchecked ? ' (unchecked: acknowledges nothing)' : '';
   return `${receiver}${how} ${program.functionInfo(c.fn).name}${unchecked}`;

@@ -17,7 +17,7 @@ import { computeCallPlans, planDependencies, type CallPlans } from '../passes/ca
 import { exprOperands, someStmt, stmtOperands, stmtPoint } from '../ir/operands.js';
 import { WAITING_BUILTINS } from '../core/host.js';
 import { recordedSites, type ReceiverProfile } from '../passes/profile.js';
-import { computeLeafClasses } from '../passes/leaf-classes.js';
+import { computeClassSets } from '../passes/class-sets.js';
 import { computeGlobalUses } from '../passes/stable-globals.js';
 import { NO_FIELD_REUSE, computeFieldReuse } from '../passes/field-reuse.js';
 import type { GlobalStates } from '../core/global-states.js';
@@ -112,13 +112,13 @@ function buildVersion(ir: IrFunction, program: Program, codeId: number, requeste
   const countedLoops = computeCountedLoops(code);
   const indexedArrays = computeIndexedArrays(countedLoops);
   const fieldReuse = options.speculate ? computeFieldReuse(code.body, callPlans, program) : NO_FIELD_REUSE;
-  const leafClasses = options.speculate ? computeLeafClasses(ir, callPlans, program) : new Set<ClassId>();
+  const classSets = options.speculate ? computeClassSets(ir, callPlans, program) : new Map<ClassId, readonly ClassId[]>();
   const recording = feedback.recordAt === undefined ? null : { address: feedback.recordAt, sites: recordedSites(continues.version, program) };
-  const compiled = emitModule(code, program, codeId, options, { ...continues, countedLoops, indexedArrays, callPlans, leafClasses, foldedGlobals, fieldReuse, recording });
+  const compiled = emitModule(code, program, codeId, options, { ...continues, countedLoops, indexedArrays, callPlans, classSets, foldedGlobals, fieldReuse, recording });
   if (verifying() && !WebAssembly.validate(compiled.bytes)) throw new Error(`${ir.name}: invalid wasm module for code ${codeId}`);
-  const leaves = [...leafClasses].map((classId): Dependency => ({ kind: 'leafClass', classId }));
+  const tested = [...classSets].map(([classId, classes]): Dependency => ({ kind: 'subclasses', classId, classes }));
   const stable = [...foldedGlobals].map((global): Dependency => ({ kind: 'stableGlobal', global }));
-  return { code, callPlans, compiled: { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...leaves, ...stable] } };
+  return { code, callPlans, compiled: { ...compiled, ir, dependencies: [...planDependencies(callPlans), ...tested, ...stable] } };
 }
 
 /**

@@ -2,8 +2,11 @@
 //! function itself (a self-call), a leaf computed in place (`inline-leaf.ts`),
 //! a small callee's body inlined (`inlinable.ts`), or a call through the
 //! callee's code or the dispatcher. A virtual call gets a case for each
-//! loaded class that implements the method, up to MAX_CASES (an inline cache
-//! on the receiver's class), or none.
+//! implementation among the loaded classes, up to MAX_CASES, each for the
+//! classes that run it (an inline cache on the receiver's class), or none.
+//! Baseline code tests up to MAX_CASES classes, optimized code up to
+//! MAX_CLASSES_TESTED: DeltaBlue's `getOutput` has two implementations over
+//! six constraint classes, which went to the dispatcher.
 //!
 //! The plans are keyed by call point; an inlined callee carries the plans of
 //! its own calls, one level deeper, up to MAX_INLINE_DEPTH. A leaf or an
@@ -40,6 +43,8 @@ const MAX_INLINE_DEPTH_SPECULATING = 3;
 
 /** Implementations an inline cache tests for; a site with more goes to the dispatcher. */
 const MAX_CASES = 4;
+/** Classes an optimized inline cache tests for (baseline code: MAX_CASES), their implementations at most MAX_CASES. */
+const MAX_CLASSES_TESTED = 8;
 
 /** `definition`: the code id that the callee's definition word holds while what runs is current; null for a method. */
 export type CallRun =
@@ -56,12 +61,13 @@ export type CallRun =
   | { readonly kind: 'call'; readonly unchecked?: true };
 
 /**
- * A case of a call site: callee `fn`, for receivers of class `classId`
- * (null: a direct call, or a virtual call that every receiver runs `fn` for),
- * and what the case assumes instead of checking (when speculating).
+ * A case of a call site: callee `fn`, for receivers of the classes
+ * `classIds` (null: a direct call, or a virtual call that every receiver
+ * runs `fn` for), and what the case assumes instead of checking (when
+ * speculating).
  */
 export interface CallCase {
-  readonly classId: ClassId | null;
+  readonly classIds: readonly ClassId[] | null;
   readonly fn: FunctionId;
   readonly run: CallRun;
   readonly assumes: readonly Dependency[];
@@ -95,8 +101,8 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
   const plans = new Map<PointId, readonly CallCase[]>();
   const speculate = options.speculate === true;
   const maxDepth = speculate ? MAX_INLINE_DEPTH_SPECULATING : MAX_INLINE_DEPTH;
-  /** Case of a call of `fn` (for receivers of `classId`), assuming `assumes` besides what its run assumes. */
-  const decide = (fn: FunctionId, classId: ClassId | null, assumes: readonly Dependency[] = []): CallCase => {
+  /** Case of a call of `fn` (for receivers of `classIds`), assuming `assumes` besides what its run assumes. */
+  const decide = (fn: FunctionId, classIds: readonly ClassId[] | null, assumes: readonly Dependency[] = []): CallCase => {
     const info = program.functionInfo(fn);
     const method = info.owner !== null;
     const callee = fn === root.id ? root : info.ir;
@@ -105,7 +111,7 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     const checked = !method && !speculate && definition ? definition : null;
     const own: Dependency[] = [...assumes];
     if (speculate && !method && definition) own.push({ kind: 'definition', fn, definition });
-    const withRun = (run: CallRun): CallCase => ({ classId, fn, run, assumes: run.kind === 'call' ? assumes : own });
+    const withRun = (run: CallRun): CallCase => ({ classIds, fn, run, assumes: run.kind === 'call' ? assumes : own });
     /** Whether `body`'s locals and result still fit among the locals of `root` and what is inlined into it. */
     const roomFor = (body: IrFunction): boolean => size.locals + body.locals.length + 1 <= MAX_WASM_LOCALS_INLINED;
     const inlined = (body: IrFunction): CallCase => {
@@ -142,16 +148,26 @@ function plansOf(ir: IrFunction, root: IrFunction, program: Program, options: Ca
     // One receiver class in the profile where the hierarchy has several implementations: that class, guarded.
     const seen = speculate && depth === 0 ? (options.profile?.monomorphic(s.point) ?? null) : null;
     const profiled = classes.find((k) => k.id === seen);
-    const guarded = profiled && classes.length > 1 ? decide(profiled.vtable[slot] as FunctionId, profiled.id) : null;
+    const guarded = profiled && classes.length > 1 ? decide(profiled.vtable[slot] as FunctionId, [profiled.id]) : null;
     // Only a body in place gains from the guard: a call would only call.
     if (guarded && guarded.run.kind !== 'call') {
       plans.set(s.point, [{ ...guarded, guarded: true }]);
       return;
     }
-    const cached = classes.length <= MAX_CASES ? classes : [];
-    plans.set(s.point, cached.map((k) => decide(k.vtable[slot] as FunctionId, k.id)));
+    plans.set(s.point, cacheCases(classes, slot, speculate).map((k) => decide(k.fn, k.classIds)));
   });
   return plans;
+}
+
+/** The implementations of `slot` among `classes`, each with the classes that run it, if an inline cache tests for so many. */
+function cacheCases(classes: readonly ClassInfo[], slot: number, speculate: boolean): { fn: FunctionId; classIds: ClassId[] }[] {
+  if (classes.length > (speculate ? MAX_CLASSES_TESTED : MAX_CASES)) return [];
+  const byFn = new Map<FunctionId, ClassId[]>();
+  for (const k of classes) {
+    const fn = k.vtable[slot] as FunctionId;
+    byFn.set(fn, [...(byFn.get(fn) ?? []), k.id]);
+  }
+  return byFn.size > MAX_CASES ? [] : [...byFn].map(([fn, classIds]) => ({ fn, classIds }));
 }
 
 /**

@@ -8,8 +8,9 @@
 //! - `implementation`: every loaded class at or below `classId` runs `fn`
 //!   for vtable slot `slot` (a virtual call is a direct call, or inlined, with
 //!   no inline cache). A load that adds a subclass overriding the slot breaks it.
-//! - `leafClass`: no loaded class extends `classId` (a class test against it
-//!   is one compare, `leaf-classes.ts`). A load that adds a subclass breaks it.
+//! - `subclasses`: the loaded classes at or below `classId` are `classes`
+//!   (a class test against it compares the object's class id with them,
+//!   `class-sets.ts`). A load that adds a class below it breaks it.
 //! - `stableGlobal`: no store of `global` has begun since its initializer (a
 //!   read of it is that constant, `stable-globals.ts`). Its first store breaks
 //!   it, through a load handshake of its own (`core/global-states.ts`).
@@ -29,7 +30,7 @@ import type { Program } from '../core/program.js';
 export type Dependency =
   | { readonly kind: 'definition'; readonly fn: FunctionId; readonly definition: number }
   | { readonly kind: 'implementation'; readonly classId: ClassId; readonly slot: number; readonly fn: FunctionId }
-  | { readonly kind: 'leafClass'; readonly classId: ClassId }
+  | { readonly kind: 'subclasses'; readonly classId: ClassId; readonly classes: readonly ClassId[] }
   | { readonly kind: 'stableGlobal'; readonly global: GlobalId };
 
 /** What may break `d`: `fn:<id>` (a redefinition), `class:<id>` (a new subclass) or `global:<id>` (a store). */
@@ -49,8 +50,10 @@ export function holds(d: Dependency, program: Program, globals: GlobalStates): b
     }
     case 'implementation':
       return program.subclassesOf(d.classId).every((k) => k.vtable[d.slot] === d.fn);
-    case 'leafClass':
-      return program.subclassesOf(d.classId).length === 1;
+    case 'subclasses': {
+      const now = program.subclassesOf(d.classId);
+      return now.length === d.classes.length && now.every((k) => d.classes.includes(k.id));
+    }
     case 'stableGlobal':
       return globals.stable(d.global);
   }
@@ -60,7 +63,9 @@ export function describeDependency(d: Dependency, program: Program): string {
   switch (d.kind) {
     case 'definition': return `definition of ${program.functionInfo(d.fn).name} is code ${d.definition}`;
     case 'implementation': return `every ${program.classInfo(d.classId).name} runs ${program.functionInfo(d.fn).name}`;
-    case 'leafClass': return `nothing extends ${program.classInfo(d.classId).name}`;
+    case 'subclasses':
+      if (d.classes.length === 1) return `nothing extends ${program.classInfo(d.classId).name}`;
+      return `the classes at or below ${program.classInfo(d.classId).name} are ${d.classes.map((k) => program.classInfo(k).name).join(', ')}`;
     case 'stableGlobal': return `${program.globals[d.global]?.name ?? `global ${d.global}`} is not stored`;
   }
 }

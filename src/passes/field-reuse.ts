@@ -245,7 +245,7 @@ function killsOf(list: readonly Stmt[], plans: CallPlans, program: Program, kill
 
 /** What a call with `cases` may change: what its inlined bodies store, or everything if it may really call. */
 function callKills(cases: readonly CallCase[], program: Program, kills: Kills): void {
-  const covered = cases.some((k) => k.classId === null || k.guarded === true);
+  const covered = cases.some((k) => k.classIds === null || k.guarded === true);
   if (!covered) {
     kills.all = true;
     return;

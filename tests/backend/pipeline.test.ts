@@ -50,9 +50,9 @@ test('emission follows the facts of the passes: without them, a counted loop is 
   const callPlans = computeCallPlans(ir, program, DEFAULT_COMPILE_OPTIONS);
   const code = addDepthParam(ir);
   const countedLoops = computeCountedLoops(code);
-  const withFacts = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans, leafClasses: new Set(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
-  const withoutArrays = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans, leafClasses: new Set(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
-  const without = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans, leafClasses: new Set(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
+  const withFacts = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: computeIndexedArrays(countedLoops), callPlans, classSets: new Map(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
+  const withoutArrays = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops, indexedArrays: new Map(), callPlans, classSets: new Map(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
+  const without = printModule(emitModule(code, program, 1, DEFAULT_COMPILE_OPTIONS, { countedLoops: new Map(), indexedArrays: new Map(), callPlans, classSets: new Map(), foldedGlobals: new Set(), fieldReuse: NO_FIELD_REUSE, recording: null, version: ir, entersAt: null }).builder);
   assert.equal(withFacts, printModule(compileFunction(ir, program, 1).builder), 'the pipeline computes the same facts');
   // The versioned loop has two copies of the loop's element load; the loop alone one.
   const loads = (wat: string): number => wat.split('\n').filter((l) => l.includes('i32.load offset=8')).length;
