@@ -2,9 +2,9 @@
 //!
 //! - cost per deoptimized frame: optimized code of `outer`, with `middle` and
 //!   `inner` inlined into it, takes an exit at every validity check
-//!   (`--deopt-every 1`), so that every call of `outer` continues its three
-//!   frames in the interpreter; the time per call over the same calls that
-//!   take no exit, divided by the frames continued;
+//!   (`--deopt-every 1`), so that every call of `outer` from the host
+//!   continues its three frames in the interpreter; the time per call over
+//!   the same calls that take no exit, divided by the frames continued;
 //! - deoptimization latency: a thread spins in optimized code with no call
 //!   left in its loop (`make` inlined); the host loads a redefinition of
 //!   `make`, and the time from the start of the load to the spinning thread's
@@ -13,7 +13,8 @@
 //! - no deoptimization loop: a call site whose receivers flip between one
 //!   class and two every few thousand rounds, at `--tier auto`, against the
 //!   same work polymorphic from the start: a session's first call (its
-//!   compiles included) and its fourth.
+//!   compiles included) and its fourth, with the optimizing compiles in
+//!   place (a plain `Session`) and on a compiler thread (as `rejit run`).
 //!
 //! `node dist/bench/deopt.js [--loads N] [--runs N] [--quick] [--help]`
 
@@ -25,15 +26,10 @@ import { HELP, positiveInteger, runScript } from './arguments.js';
 import { median } from './measure.js';
 
 const FRAMES = `
-fn inner(x: i32) -> i32 { return leaf(x) + 1; }
+fn opaque(x: i32, k: i32) -> i32 { if k == 0 { return x; } return opaque(x + 1, k - 1); }
+fn inner(x: i32) -> i32 { return opaque(x, 1) + 1; }
 fn middle(x: i32) -> i32 { return inner(x) * 2; }
 fn outer(x: i32) -> i32 { return middle(x) - 3; }
-fn leaf(x: i32) -> i32 { let s = 0; for i in 0..1 { s += x; } return s; }
-fn calls(n: i32) -> i32 {
-  let t = 0;
-  for i in 0..n { t = (t + outer(i)) & 65535; }
-  return t;
-}
 `;
 
 const SPIN = `
@@ -84,27 +80,34 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }
 
-/** Microseconds per deoptimized frame, and the exits and frames counted. */
+/**
+ * Microseconds per deoptimized frame, and the frames counted. The host calls
+ * `outer` in two sessions at `opt`, one deoptimizing at every validity check:
+ * there, each call leaves `outer`'s code after its call of `opaque`, the one
+ * call left once `middle` and `inner` are inlined, and continues its three
+ * frames in the interpreter. The calls' other costs are the same in both.
+ */
 function framesCost(calls: number, runs: number): { readonly usPerFrame: number; readonly frames: number } {
   const sessions = [1, undefined].map((every) => {
     const session = new Session({ tier: 'opt', compile: { ...DEFAULT_COMPILE_OPTIONS, deoptEvery: every }, print: () => {} });
     session.load(FRAMES, 'frames.rj');
-    session.call('calls', 1000);
+    session.call('outer', 0);
     return session;
   });
-  const [deopting, plain] = sessions as [Session, Session];
+  const [deopting] = sessions as [Session, Session];
+  const callOuter = (s: Session): void => {
+    for (let i = 0; i < calls; i++) s.call('outer', i);
+  };
   const times: [number[], number[]] = [[], []];
+  const before = deopting.optStats().frames;
   for (let r = 0; r < runs; r++) {
     sessions.forEach((s, k) => {
       const start = performance.now();
-      s.call('calls', calls);
+      callOuter(s);
       times[k]?.push(performance.now() - start);
     });
   }
-  const before = deopting.optStats().frames;
-  deopting.call('calls', calls);
-  const frames = deopting.optStats().frames - before;
-  void plain;
+  const frames = (deopting.optStats().frames - before) / runs;
   return { usPerFrame: ((median(times[0]) - median(times[1])) * 1000) / frames, frames };
 }
 
@@ -144,23 +147,79 @@ interface FlipTimes {
   readonly settled: number;
 }
 
-function flips(n: number, runs: number): { readonly flipping: FlipTimes; readonly polymorphic: FlipTimes; readonly guardExits: number } {
+interface Flips {
+  readonly flipping: FlipTimes;
+  readonly polymorphic: FlipTimes;
+  readonly guardExits: number;
+}
+
+/**
+ * Where the optimizing compiles run: in place, in a plain `Session`, which
+ * waits for each; or on the compiler thread of a one-thread
+ * `ThreadedSession`, as `rejit run` has them, while the program thread runs
+ * on in baseline code.
+ */
+type CompilesAt = 'in place' | 'on the compiler thread';
+
+/** A hot function, for the compiler thread to boot and optimize before the timed calls. */
+const WARM = `
+fn step(x: i32) -> i32 { return x + 1; }
+fn warm() -> i32 {
+  let t = 0;
+  for i in 0..100000 { t = step(t); }
+  return t;
+}`;
+const MAX_WARM_RUNS = 100;
+
+/** A session of `FLIPS` that calls `run` and counts the guard exits its optimized code took. */
+interface FlipSession {
+  call(n: number, every: number): Promise<void>;
+  guardExits(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function flipSession(at: CompilesAt): Promise<FlipSession> {
+  if (at === 'in place') {
+    const session = new Session({ tier: 'auto', print: () => {} });
+    session.load(FLIPS, 'flips.rj');
+    return {
+      call: async (n, every) => void session.call('run', n, every),
+      guardExits: async () => session.optStats().exits.get('guard') ?? 0,
+      close: async () => {},
+    };
+  }
+  const session = await ThreadedSession.create({ threads: 1, tier: 'auto', print: () => {} });
+  session.load(FLIPS, 'flips.rj');
+  // Runs before the timed ones, until the compiler thread has optimized something: it boots once asked.
+  session.load(WARM, 'warm.rj');
+  for (let k = 0; k < MAX_WARM_RUNS && (await session.stats()).tiers.opt.compiled === 0; k++) await session.run('warm');
+  return {
+    call: async (n, every) => void (await session.run('run', [n, every])),
+    guardExits: async () => (await session.stats()).deopts.guard,
+    close: () => session.close(),
+  };
+}
+
+async function flips(n: number, runs: number, at: CompilesAt): Promise<Flips> {
   const first: [number[], number[]] = [[], []];
   const settled: [number[], number[]] = [[], []];
   let guardExits = 0;
   for (let r = 0; r < runs; r++) {
-    (['flipping', 'polymorphic'] as const).forEach((fn, k) => {
-      const session = new Session({ tier: 'auto', print: () => {} });
-      session.load(FLIPS, 'flips.rj');
-      for (let call = 0; call < FLIP_CALLS; call++) {
-        const start = performance.now();
-        session.call('run', n, EVERY[fn]);
-        const ms = performance.now() - start;
-        if (call === 0) first[k]?.push(ms);
-        if (call === FLIP_CALLS - 1) settled[k]?.push(ms);
+    for (const [k, fn] of (['flipping', 'polymorphic'] as const).entries()) {
+      const session = await flipSession(at);
+      try {
+        for (let call = 0; call < FLIP_CALLS; call++) {
+          const start = performance.now();
+          await session.call(n, EVERY[fn]);
+          const ms = performance.now() - start;
+          if (call === 0) first[k]?.push(ms);
+          if (call === FLIP_CALLS - 1) settled[k]?.push(ms);
+        }
+        if (fn === 'flipping') guardExits = Math.max(guardExits, await session.guardExits());
+      } finally {
+        await session.close();
       }
-      if (fn === 'flipping') guardExits = Math.max(guardExits, session.optStats().exits.get('guard') ?? 0);
-    });
+    }
   }
   const times = (k: 0 | 1): FlipTimes => ({ first: median(first[k]), settled: median(settled[k]) });
   return { flipping: times(0), polymorphic: times(1), guardExits };
@@ -194,19 +253,21 @@ function parseOptions(argv: string[]): Options | typeof HELP {
   return {
     loads: quick ? 5 : (positiveInteger(values.loads, '--loads') ?? 200),
     runs: quick ? 1 : (positiveInteger(values.runs, '--runs') ?? 7),
-    calls: quick ? 2_000 : 200_000,
+    calls: quick ? 200 : 20_000,
     rounds: quick ? 20_000 : 3_000_000,
   };
 }
 
 async function main(options: Options): Promise<number> {
   const cost = framesCost(options.calls, options.runs);
-  console.log(`cost per deoptimized frame: ${cost.usPerFrame.toFixed(2)} us (${cost.frames} frames continued in the interpreter, 3 per exit)`);
+  console.log(`cost per deoptimized frame: ${cost.usPerFrame.toFixed(2)} us (${cost.frames} frames continued in the interpreter per ${options.calls} calls, 3 per exit)`);
   const { p50, p99 } = await latency(options.loads);
   console.log(`load on one thread to the deoptimization of a frame spinning on another, ${options.loads} loads: p50 ${p50.toFixed(0)} us, p99 ${p99.toFixed(0)} us`);
-  const f = flips(options.rounds, options.runs);
-  const ratio = (t: keyof FlipTimes): string => `${f.flipping[t].toFixed(0)} ms, against ${f.polymorphic[t].toFixed(0)} ms polymorphic from the start (${(f.flipping[t] / f.polymorphic[t]).toFixed(2)}x)`;
-  console.log(`a call site flipping between one receiver class and two every 3,000 rounds: ${ratio('first')}, compiles included; call ${FLIP_CALLS} of the same session ${ratio('settled')}; ${f.guardExits} guard exits`);
+  for (const at of ['in place', 'on the compiler thread'] as const) {
+    const f = await flips(options.rounds, options.runs, at);
+    const ratio = (t: keyof FlipTimes): string => `${f.flipping[t].toFixed(0)} ms, against ${f.polymorphic[t].toFixed(0)} ms polymorphic from the start (${(f.flipping[t] / f.polymorphic[t]).toFixed(2)}x)`;
+    console.log(`a call site flipping between one receiver class and two every 3,000 rounds, optimizing compiles ${at}: ${ratio('first')}, compiles included; call ${FLIP_CALLS} of the same session ${ratio('settled')}; ${f.guardExits} guard exits`);
+  }
   return 0;
 }
 
