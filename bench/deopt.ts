@@ -185,7 +185,7 @@ async function flipSession(at: CompilesAt): Promise<FlipSession> {
     return {
       call: async (n, every) => void session.call('run', n, every),
       guardExits: async () => session.optStats().exits.get('guard') ?? 0,
-      close: async () => {},
+      close: async () => session.close(),
     };
   }
   const session = await ThreadedSession.create({ threads: 1, tier: 'auto', print: () => {} });

@@ -30,13 +30,13 @@
 
 import type { Expr, FunctionId, IrFunction, Stmt } from '../ir/ir.js';
 import type { ClassId, ValueType } from '../ir/types.js';
-import { CLASS_TABLE_BASE, MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
+import { MAX_CLASSES, definitionWord, stubSlot } from '../core/layout.js';
 import type { FunctionInfo, Program } from '../core/program.js';
 import type { CallCase, CallPlans } from '../passes/call-plans.js';
 import { inlineLeaf, type Leaf } from '../passes/inline-leaf.js';
 import type { FuncIdx, FuncSig, GlobalIdx } from '../wasm/types.js';
-import { META_DEPTH, META_VTABLE, ancestorOffset } from './class-metadata.js';
-import { emitClassIdIn, emitExpr } from './emit-expr.js';
+import { META_VTABLE } from './class-metadata.js';
+import { emitAncestorTest, emitClassIdIn, emitExpr } from './emit-expr.js';
 import { emitStmts } from './emit-stmt.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { emitInlined } from './inline-call.js';
@@ -114,14 +114,9 @@ function emitVirtual(fx: FunctionEmitter, s: CallStmt, sig: FuncSig, recv: numbe
     const cases = plan.map((k): Case => ({ test: k.classIds === null ? null : test(k.classIds), run: runOf(fx, k, sig), ...(k.guarded ? { guarded: true as const } : {}) }));
     fx.withNonNull(recv, () =>
       emitCases(fx, s, sig, args, cases, () => {
-        const depth = fx.program.classInfo(classId).depth;
         const ok = c.block();
-        const bad = c.block();
-        c.localGet(header).i32Const(MAX_CLASSES).i32GeU().brIf(bad);
-        c.localGet(header).i32Const(2).i32Shl().i32Load(CLASS_TABLE_BASE).localTee(header).i32Eqz().brIf(bad);
-        c.localGet(header).i32Load(META_DEPTH).i32Const(depth).i32LtS().brIf(bad);
-        c.localGet(header).i32Const(ancestorOffset(depth)).i32Sub().i32Load().i32Const(classId).i32Eq().brIf(ok);
-        c.end();
+        emitAncestorTest(fx, header, classId);
+        c.brIf(ok);
         fx.trap('deletedObject', pos);
         c.end();
         c.localGet(header).i32Load(META_VTABLE + 4 * slot);

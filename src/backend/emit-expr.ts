@@ -262,9 +262,10 @@ export function emitClassIdIn(c: CodeEmitter, header: number, ids: readonly Clas
  * the runtime's `instanceOf` decides but without the call: the class's depth
  * is a constant, so the ancestor is one load at a fixed offset below the
  * class's metadata (`class-metadata.ts`). A freed block, an array or an
- * unused class id is no instance.
+ * unused class id is no instance. Where it pushes 1, `header` holds the
+ * class's metadata address (a virtual call reads the vtable there).
  */
-function emitAncestorTest(fx: FunctionEmitter, header: number, classId: ClassId): void {
+export function emitAncestorTest(fx: FunctionEmitter, header: number, classId: ClassId): void {
   const c = fx.c;
   const depth = fx.program.classInfo(classId).depth;
   const no = c.block('i32');
